@@ -1,0 +1,37 @@
+export const PROJECT_TYPES = ['service', 'library'] as const;
+export type ProjectType = (typeof PROJECT_TYPES)[number];
+
+export const CI_PROVIDERS = ['github', 'gitlab', 'circleci', 'jenkins', 'none'] as const;
+export type CiProvider = (typeof CI_PROVIDERS)[number];
+
+/**
+ * Everything a template needs, as the user gave it (or as defaults filled it in).
+ * Recorded in `.pyservice.json` so `pyservice update` can re-render; never holds a secret.
+ */
+export interface Answers {
+  type: ProjectType;
+  /** Distribution name (PyPI-style); the import and Debian names are derived from it. */
+  name: string;
+  description: string;
+  author: string;
+  email: string;
+  url: string;
+  version: string;
+  ci: CiProvider;
+  /** PEP 503 `/simple/` URL of the private index, or '' for none configured. */
+  indexUrl: string;
+  /** Upload endpoint of the private index (twine), or ''. */
+  uploadUrl: string;
+  /** Read-only installer username for the private index, or ''. The password is never an answer. */
+  indexUser: string;
+  distro: string;
+  /** Debian packages needed to build (e.g. python3-dev, libpq-dev): Build-Depends and the builder image. */
+  buildDeps: string[];
+}
+
+/** Names derived from `Answers.name`, shown to the user and used by templates. */
+export interface DerivedNames {
+  distName: string;
+  importName: string;
+  debName: string;
+}

@@ -1,0 +1,100 @@
+import { CI_PROVIDERS, PROJECT_TYPES, type Answers } from './types.js';
+import { DISTROS } from './distros.js';
+import { nameProblem } from './names.js';
+
+/**
+ * Pure checks on answers. Each returns a one-line message that names the problem and the fix, or null.
+ * The same functions validate prompts as the user types and flags/answer files before anything is written.
+ */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+export function oneLineProblem(label: string, value: string, max: number, flag: string): string | null {
+  if (/[\r\n]/.test(value)) return `${label} must be one line (${flag}); put longer text in README.md`;
+  if (CONTROL.test(value)) return `${label} contains a control character; remove it (${flag})`;
+  if (value.trim() === '') return `${label} is empty; give one with ${flag}`;
+  if (value !== value.trim()) return `${label} starts or ends with blanks; remove them (${flag})`;
+  if ([...value].length > max) return `${label} is ${[...value].length} characters long; keep it to ${max} or fewer (${flag})`;
+  return null;
+}
+
+export const descriptionProblem = (v: string) => oneLineProblem('the description', v, 80, '--description');
+
+export function authorProblem(v: string): string | null {
+  const p = oneLineProblem('the author name', v, 100, '--author');
+  if (p) return p;
+  if (/[<>,]/.test(v)) return `the author name "${v}" contains < > or a comma, which break the Debian Maintainer field; remove them (--author)`;
+  return null;
+}
+
+const EMAIL_RE = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+export function emailProblem(v: string): string | null {
+  if (v === '') return 'the email is empty; give one with --email';
+  if (!EMAIL_RE.test(v)) return `the email "${v}" is not an address like name@example.com (--email)`;
+  return null;
+}
+
+/** http(s) URL without credentials, quotes or blanks; '' allowed when optional. */
+export function urlProblem(v: string, flag: string, optional = true): string | null {
+  if (v === '') return optional ? null : `no URL given; give one with ${flag}`;
+  if (/[\s"'<>\\`{}|^]/.test(v) || CONTROL.test(v)) return `the URL "${v}" contains blanks, quotes or brackets; percent-encode them (${flag})`;
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return `"${v}" is not a URL; give one like https://pypi.example.com/simple/ (${flag})`;
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return `the URL "${v}" must start with https:// or http:// (${flag})`;
+  if (u.username || u.password)
+    return `the URL "${v}" contains credentials; remove them: the password goes to ~/.netrc, never into project files (${flag}, --index-user)`;
+  if (u.hash) return `the URL "${v}" has a #fragment; remove it (${flag})`;
+  return null;
+}
+
+export function indexUrlProblem(v: string): string | null {
+  const p = urlProblem(v, '--index-url');
+  if (p || v === '') return p;
+  if (!/\/simple\/?$/.test(new URL(v).pathname) && !/\/simple\/?$/.test(v))
+    return `the index URL "${v}" is not a PEP 503 simple index; it usually ends in /simple/ (--index-url)`;
+  return null;
+}
+
+export function indexUserProblem(v: string): string | null {
+  if (v === '') return null;
+  if (/[\s:@"'\\]/.test(v) || CONTROL.test(v)) return `the index username "${v}" contains blanks, quotes, ':' or '@'; give the plain username (--index-user)`;
+  return null;
+}
+
+export function versionProblem(v: string): string | null {
+  if (!/^[0-9]+(\.[0-9]+){0,3}$/.test(v)) return `the version "${v}" is not a plain release number like 0.1.0`;
+  return null;
+}
+
+const DEB_PKG_RE = /^[a-z0-9][a-z0-9.+-]+$/;
+export function buildDepsProblem(deps: readonly string[]): string | null {
+  for (const d of deps) if (!DEB_PKG_RE.test(d)) return `"${d}" is not a Debian package name (--build-deps takes names like python3-dev,libpq-dev)`;
+  return null;
+}
+
+function choiceProblem(label: string, v: string, choices: readonly string[], flag: string): string | null {
+  return choices.includes(v) ? null : `${label} "${v}" is not one of ${choices.join(', ')} (${flag})`;
+}
+
+/** All problems with a complete set of answers, in question order. */
+export function answersProblems(a: Answers): string[] {
+  const checks = [
+    choiceProblem('the project type', a.type, PROJECT_TYPES, '--type'),
+    nameProblem(a.name),
+    descriptionProblem(a.description),
+    authorProblem(a.author),
+    emailProblem(a.email),
+    urlProblem(a.url, '--url'),
+    versionProblem(a.version),
+    choiceProblem('the CI provider', a.ci, CI_PROVIDERS, '--ci'),
+    indexUrlProblem(a.indexUrl),
+    urlProblem(a.uploadUrl, '--upload-url'),
+    indexUserProblem(a.indexUser),
+    choiceProblem('the distro', a.distro, Object.keys(DISTROS), '--distro'),
+    buildDepsProblem(a.buildDeps),
+  ];
+  return checks.filter((p): p is string => p !== null);
+}

@@ -1,0 +1,21 @@
+import { run, runOk } from '../exec/run.js';
+
+/** `git config --get key` or '' when git or the key is missing. */
+export async function gitConfig(key: string, cwd?: string): Promise<string> {
+  try {
+    const r = await run('git', ['config', '--get', key], { cwd });
+    return r.exitCode === 0 ? r.stdout.trim() : '';
+  } catch {
+    return '';
+  }
+}
+
+/** init + add + first commit. Identity falls back to the project's author when git has none configured. */
+export async function gitInitialCommit(dir: string, author: { name: string; email: string }, message: string): Promise<void> {
+  await runOk('git', ['init', '-q', '-b', 'main'], { cwd: dir });
+  await runOk('git', ['add', '-A'], { cwd: dir });
+  const env: Record<string, string> = {};
+  if (!(await gitConfig('user.name', dir))) env.GIT_AUTHOR_NAME = env.GIT_COMMITTER_NAME = author.name;
+  if (!(await gitConfig('user.email', dir))) env.GIT_AUTHOR_EMAIL = env.GIT_COMMITTER_EMAIL = author.email;
+  await runOk('git', ['commit', '-q', '--no-verify', '-m', message], { cwd: dir, env });
+}

@@ -1,0 +1,241 @@
+import { readFileSync } from 'node:fs';
+import { basename, relative, resolve } from 'node:path';
+import type { Answers } from '../../answers/types.js';
+import { CI_PROVIDERS, PROJECT_TYPES } from '../../answers/types.js';
+import { DISTROS } from '../../answers/distros.js';
+import { ANSWER_KEYS, defaultAnswers, defaultDescription } from '../../answers/defaults.js';
+import { answersProblems, authorProblem, descriptionProblem, emailProblem, indexUrlProblem, urlProblem } from '../../answers/validate.js';
+import { deriveNames, nameProblem } from '../../answers/names.js';
+import { latestTemplateVersion, shippedTemplateVersions } from '../../templates/manifest.js';
+import { planProject, type FilePlan, type ProjectRecord } from '../../plan/file-plan.js';
+import { checkTarget, TargetError, writeNewProject } from '../../apply/new-project.js';
+import { gitConfig, gitInitialCommit } from '../../apply/git.js';
+import { toolVersion } from '../../paths.js';
+import { parseFlags } from '../flags.js';
+import { UsageError } from '../errors.js';
+import { ask, canPrompt } from '../prompts.js';
+import { kleur, type Output } from '../output.js';
+import { formatPlan } from '../plan-output.js';
+import { nextSteps } from '../next-steps.js';
+
+export const CREATE_HELP = `Usage: create-pyservice [dir] [options]
+       npm create pyservice -- [dir] [options]
+
+Scaffold a Python library or service that builds, tests and ships from a private repo.
+
+Options:
+  --type service|library    project type (default: service)
+  --name NAME               distribution name (default: the directory's name)
+  --description TEXT        one-line summary, at most 80 characters
+  --author NAME             author / Debian maintainer name (default: git config user.name)
+  --email EMAIL             author email (default: git config user.email)
+  --url URL                 project home page (optional)
+  --ci PROVIDER             github|gitlab|circleci|jenkins|none (default: github)
+  --index-url URL           private package index, PEP 503 /simple/ URL (default: none configured)
+  --upload-url URL          upload endpoint of the private index (twine)
+  --index-user NAME         read-only installer username for the index
+  --save-credentials        write the index credentials to ~/.netrc (mode 0600); the password is read from
+                            a hidden prompt or PYSERVICE_INDEX_PASSWORD, never from a flag
+  --distro NAME             ${Object.keys(DISTROS).join('|')} (default: bookworm)
+  --build-deps LIST         comma-separated Debian build dependencies, e.g. python3-dev,libpq-dev
+  --template-version X      generate from an older shipped template version
+  --answers FILE.json       read answers from a JSON file (flags win)
+  -y, --yes                 take defaults for everything not given; never prompt
+  --no-git                  do not create a git repository
+  --dry-run                 print the file plan (paths, sizes, modes) and write nothing
+  --json                    with --dry-run: print the plan as JSON
+  -h, --help                show this help
+  -v, --version             show the version
+
+Exit codes: 0 ok, 1 failure, 2 bad usage or bad input, 130 cancelled (Ctrl-C).
+`;
+
+const FLAG_OPTIONS = {
+  type: { type: 'string' },
+  name: { type: 'string' },
+  description: { type: 'string' },
+  author: { type: 'string' },
+  email: { type: 'string' },
+  url: { type: 'string' },
+  ci: { type: 'string' },
+  'index-url': { type: 'string' },
+  'upload-url': { type: 'string' },
+  'index-user': { type: 'string' },
+  'save-credentials': { type: 'boolean' },
+  distro: { type: 'string' },
+  'build-deps': { type: 'string' },
+  'template-version': { type: 'string' },
+  answers: { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
+  'no-git': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+const FLAG_TO_KEY: Record<string, keyof Answers> = {
+  type: 'type', name: 'name', description: 'description', author: 'author', email: 'email', url: 'url', ci: 'ci',
+  'index-url': 'indexUrl', 'upload-url': 'uploadUrl', 'index-user': 'indexUser', distro: 'distro', 'build-deps': 'buildDeps',
+};
+
+export interface CreateRequest {
+  dir?: string;
+  given: Partial<Answers>;
+  yes: boolean;
+  git: boolean;
+  dryRun: boolean;
+  json: boolean;
+  saveCredentials: boolean;
+  templateVersion?: string;
+}
+
+function splitList(v: string): string[] {
+  return v.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
+}
+
+/** Reads an answers JSON file: an object with answer keys (or a `.pyservice.json` with an `answers` object). */
+export function readAnswersFile(path: string): Partial<Answers> {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new UsageError(e.code ? `cannot read answers file ${path}: ${e.code}; check the path (--answers)` : `answers file ${path} is not valid JSON: ${e.message}`);
+  }
+  if (data && typeof data === 'object' && 'answers' in data && typeof (data as { answers: unknown }).answers === 'object') data = (data as { answers: unknown }).answers;
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new UsageError(`answers file ${path} must hold a JSON object of answers`);
+  const out: Partial<Answers> = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (k === 'password' || k === 'indexPassword') throw new UsageError(`answers file ${path} holds a password; remove it: use PYSERVICE_INDEX_PASSWORD or the prompt`);
+    if (!(ANSWER_KEYS as readonly string[]).includes(k)) throw new UsageError(`answers file ${path} has unknown key "${k}"; known keys: ${ANSWER_KEYS.join(', ')}`);
+    if (k === 'buildDeps') {
+      if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new UsageError(`answers file ${path}: buildDeps must be a list of strings`);
+      out.buildDeps = v as string[];
+    } else {
+      if (typeof v !== 'string') throw new UsageError(`answers file ${path}: "${k}" must be a string`);
+      (out as Record<string, unknown>)[k] = v;
+    }
+  }
+  return out;
+}
+
+export function parseCreateArgs(argv: readonly string[]): CreateRequest | 'help' | 'version' {
+  const { values, positionals } = parseFlags(argv, FLAG_OPTIONS, 'create-pyservice');
+  if (values.help) return 'help';
+  if (values.version) return 'version';
+  if (positionals.length > 1) throw new UsageError(`expected at most one directory, got ${positionals.length} (${positionals.join(' ')}); quote arguments with spaces`);
+  const given: Partial<Answers> = typeof values.answers === 'string' ? readAnswersFile(values.answers) : {};
+  for (const [flag, key] of Object.entries(FLAG_TO_KEY)) {
+    const v = (values as Record<string, unknown>)[flag];
+    if (typeof v !== 'string') continue;
+    if (key === 'buildDeps') given.buildDeps = splitList(v);
+    else (given as Record<string, unknown>)[key] = v;
+  }
+  return {
+    dir: positionals[0],
+    given,
+    yes: Boolean(values.yes),
+    git: !values['no-git'],
+    dryRun: Boolean(values['dry-run']),
+    json: Boolean(values.json),
+    saveCredentials: Boolean(values['save-credentials']),
+    templateVersion: typeof values['template-version'] === 'string' ? values['template-version'] : undefined,
+  };
+}
+
+/** Questions asked interactively for answers not given, in order. */
+async function askMissing(a: Answers, given: Partial<Answers>): Promise<void> {
+  const showNames = (v: string) => {
+    if (nameProblem(v)) return '';
+    const n = deriveNames(v);
+    return kleur.dim(`distribution: ${n.distName}   import: ${n.importName}   Debian package: ${n.debName}`);
+  };
+  if (given.name === undefined)
+    a.name = await ask({ kind: 'input', name: 'name', message: 'Project name', initial: a.name, validate: nameProblem, hint: showNames });
+  if (given.type === undefined) a.type = await ask({ kind: 'select', name: 'type', message: 'Project type', choices: PROJECT_TYPES, initial: a.type });
+  if (given.description === undefined)
+    a.description = await ask({ kind: 'input', name: 'description', message: 'One-line description', initial: defaultDescription(a.type), validate: descriptionProblem });
+  if (given.author === undefined) a.author = await ask({ kind: 'input', name: 'author', message: 'Author', initial: a.author, validate: authorProblem });
+  if (given.email === undefined) a.email = await ask({ kind: 'input', name: 'email', message: 'Email', initial: a.email, validate: emailProblem });
+  if (given.ci === undefined) a.ci = await ask({ kind: 'select', name: 'ci', message: 'CI provider', choices: CI_PROVIDERS, initial: a.ci });
+  if (given.distro === undefined) a.distro = await ask({ kind: 'select', name: 'distro', message: 'Target distribution', choices: Object.keys(DISTROS), initial: a.distro });
+  if (given.indexUrl === undefined)
+    a.indexUrl = await ask({ kind: 'input', name: 'indexUrl', message: 'Private index URL (PEP 503 /simple/, empty for none)', initial: '', validate: indexUrlProblem });
+  if (given.uploadUrl === undefined && a.indexUrl !== '')
+    a.uploadUrl = await ask({ kind: 'input', name: 'uploadUrl', message: 'Upload URL for twine (empty for none)', initial: '', validate: (v) => urlProblem(v, '--upload-url') });
+  if (given.url === undefined) a.url = await ask({ kind: 'input', name: 'url', message: 'Home page URL (optional)', initial: '', validate: (v) => urlProblem(v, '--url') });
+}
+
+export interface CreateResult {
+  dir: string;
+  plan: FilePlan;
+  record: ProjectRecord;
+  written: boolean;
+}
+
+/** The create command as a library call: flags in, project out. All terminal I/O goes through `out`. */
+export async function runCreate(req: CreateRequest, out: Output, now: Date = new Date()): Promise<CreateResult> {
+  // 1. Template version
+  const templateVersion = req.templateVersion ?? latestTemplateVersion();
+  if (!shippedTemplateVersions().includes(templateVersion))
+    throw new UsageError(`template version ${templateVersion} is not shipped; choose one of ${shippedTemplateVersions().join(', ')} (--template-version)`);
+
+  // 2. Name and directory: each defaults to the other
+  const given = { ...req.given };
+  if (given.name === undefined && req.dir !== undefined) given.name = basename(resolve(req.dir));
+  const interactive = !req.yes && canPrompt();
+  if (!interactive && !req.yes) {
+    const missing: string[] = [];
+    if (given.name === undefined) missing.push('--name NAME (or a directory)');
+    if (given.type === undefined) missing.push('--type service|library');
+    if (missing.length) throw new UsageError(`missing ${missing.join(' and ')}; no terminal to ask on, so pass them, or --yes for defaults`);
+  }
+
+  // 3. Defaults, then the user's answers, then questions for the rest
+  const skipGitLookup = given.author !== undefined && given.email !== undefined;
+  const answers = defaultAnswers({
+    dirName: req.dir ? basename(resolve(req.dir)) : undefined,
+    gitName: skipGitLookup ? '' : await gitConfig('user.name'),
+    gitEmail: skipGitLookup ? '' : await gitConfig('user.email'),
+  });
+  if (given.type === 'library') answers.description = defaultDescription('library');
+  Object.assign(answers, given);
+  if (interactive) await askMissing(answers, given);
+
+  // 4. Validate everything before touching the disk
+  const problems = answersProblems(answers);
+  if (problems.length) throw new UsageError(problems.join('\n'));
+  const dir = resolve(req.dir ?? answers.name);
+  try {
+    checkTarget(dir);
+  } catch (err) {
+    if (err instanceof TargetError) throw new UsageError(err.message);
+    throw err;
+  }
+
+  // 5. Plan
+  const record: ProjectRecord = {
+    tool: 'create-pyservice',
+    toolVersion: toolVersion(),
+    templateVersion,
+    created: new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString(),
+    origin: 'create',
+    answers,
+  };
+  const plan = planProject(record);
+  const shown = relative(process.cwd(), dir) || '.';
+  if (req.dryRun) {
+    out.raw(req.json ? JSON.stringify({ dir, templateVersion, files: plan.files.map((f) => ({ path: f.path, size: f.content.length, mode: f.mode.toString(8), policy: f.policy })) }, null, 2) + '\n' : formatPlan(plan, shown));
+    return { dir, plan, record, written: false };
+  }
+
+  // 6. Apply: render into a staging directory, commit there, then move into place
+  await writeNewProject(plan, dir, async (staging) => {
+    if (req.git) await gitInitialCommit(staging, { name: answers.author, email: answers.email }, `Initial commit from create-pyservice (templates ${templateVersion})`);
+  });
+  out.phase(`Wrote ${plan.files.length} files to ${shown} (${answers.type}, templates ${templateVersion})`);
+  if (req.git) out.phase('Created a git repository with the first commit');
+  out.raw(nextSteps(answers, shown));
+  return { dir, plan, record, written: true };
+}

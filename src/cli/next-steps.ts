@@ -1,0 +1,21 @@
+import type { Answers } from '../answers/types.js';
+import { shellWord } from '../escape/escapers.js';
+import { kleur } from './output.js';
+
+/** The closing "next steps" for the chosen type. */
+export function nextSteps(a: Answers, dir: string): string {
+  const steps = [`cd ${shellWord(dir)}`, 'make test            # venv + pytest'];
+  if (a.type === 'service') {
+    steps.push('make deb             # build the .deb (dh-virtualenv) into ..');
+    steps.push('make docker-deb      # the same inside the builder image CI uses');
+  } else {
+    steps.push('make dist            # sdist + wheel into dist/');
+    steps.push('make upload          # twine upload to the private index');
+  }
+  const creds =
+    a.indexUrl === ''
+      ? 'No private index configured: pip.conf explains how to add one (or rerun with --index-url).'
+      : `Index credentials: put the read-only installer login for ${new URL(a.indexUrl).host} in ~/.netrc (mode 0600), ` +
+        'or run `npx -p create-pyservice pyservice login`; CI reads its upload credentials from the secrets listed in README.md.';
+  return `\n${kleur.bold('Next steps:')}\n${steps.map((s) => `  ${s}`).join('\n')}\n\n${creds}\n`;
+}

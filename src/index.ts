@@ -1,0 +1,9 @@
+/** Library entry: everything the CLI does is callable without a terminal. */
+export * from './answers/types.js';
+export * from './answers/names.js';
+export * from './answers/validate.js';
+export { DISTROS, distroFor } from './answers/distros.js';
+export { esc } from './escape/escapers.js';
+export { planProject, RECORD_FILE, type FilePlan, type PlannedFile, type ProjectRecord } from './plan/file-plan.js';
+export { loadManifest, shippedTemplateVersions, latestTemplateVersion } from './templates/manifest.js';
+export { runCreate, parseCreateArgs, type CreateRequest } from './cli/commands/create.js';

@@ -1,0 +1,78 @@
+import type { Answers } from '../answers/types.js';
+import { deriveNames } from '../answers/names.js';
+import { loadManifest, type ManifestEntry, type UpdatePolicy } from '../templates/manifest.js';
+import { buildContext, renderTemplate } from '../templates/render.js';
+
+/** One file the project should have, fully rendered. */
+export interface PlannedFile {
+  path: string;
+  content: Buffer;
+  mode: 0o644 | 0o755;
+  policy: UpdatePolicy;
+  template: string;
+}
+
+export interface FilePlan {
+  templateVersion: string;
+  files: PlannedFile[];
+}
+
+/** The record written to `.pyservice.json`: enough to re-render the project later, and no secrets. */
+export interface ProjectRecord {
+  tool: 'create-pyservice';
+  toolVersion: string;
+  templateVersion: string;
+  created: string;
+  /** `create`: a whole generated project; `deb`: only the debian/ files of the make-deb flow. */
+  origin: 'create' | 'deb';
+  answers: Answers;
+}
+
+export const RECORD_FILE = '.pyservice.json';
+
+export function entryApplies(entry: ManifestEntry, answers: Answers): boolean {
+  if (!entry.when) return true;
+  return Object.entries(entry.when).every(([key, want]) => {
+    const have = String((answers as unknown as Record<string, unknown>)[key]);
+    return Array.isArray(want) ? want.includes(have) : have === want;
+  });
+}
+
+export function destinationPath(pattern: string, answers: Answers): string {
+  const n = deriveNames(answers.name);
+  return pattern.replace(/\{\{importName\}\}/g, n.importName).replace(/\{\{debName\}\}/g, n.debName);
+}
+
+export function recordContent(record: ProjectRecord): Buffer {
+  return Buffer.from(JSON.stringify(record, null, 2) + '\n', 'utf8');
+}
+
+/**
+ * Answers → file plan. Pure: reads only the shipped templates, writes nothing.
+ * `only` restricts the plan to destination paths for which it returns true (the deb flow uses debian/ only).
+ */
+export function planProject(record: ProjectRecord, only?: (path: string) => boolean): FilePlan {
+  const manifest = loadManifest(record.templateVersion);
+  const ctx = buildContext(record.answers, { templateVersion: record.templateVersion, toolVersion: record.toolVersion, created: record.created });
+  const files: PlannedFile[] = [];
+  for (const entry of manifest.files) {
+    if (!entryApplies(entry, record.answers)) continue;
+    const path = destinationPath(entry.path, record.answers);
+    if (only && !only(path)) continue;
+    files.push({
+      path,
+      content: renderTemplate(record.templateVersion, entry.template, ctx),
+      mode: entry.mode === '755' ? 0o755 : 0o644,
+      policy: entry.policy ?? 'merge',
+      template: entry.template,
+    });
+  }
+  files.push({ path: RECORD_FILE, content: recordContent(record), mode: 0o644, policy: 'merge', template: '(record)' });
+  const seen = new Set<string>();
+  for (const f of files) {
+    if (seen.has(f.path)) throw new Error(`template ${record.templateVersion} plans ${f.path} twice`);
+    seen.add(f.path);
+  }
+  files.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+  return { templateVersion: record.templateVersion, files };
+}

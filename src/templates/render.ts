@@ -1,0 +1,66 @@
+import ejs from 'ejs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { esc } from '../escape/escapers.js';
+import type { Answers, DerivedNames } from '../answers/types.js';
+import { distroFor, type Distro } from '../answers/distros.js';
+import { deriveNames } from '../answers/names.js';
+import { templateVersionDir } from './manifest.js';
+
+/** What every template sees. Values are raw; templates escape them explicitly for their own format. */
+export interface RenderContext {
+  a: Answers;
+  n: DerivedNames;
+  d: Distro;
+  esc: typeof esc;
+  templateVersion: string;
+  toolVersion: string;
+  /** Project creation time, RFC 5322 in UTC (changelog) and its year (copyright). Recorded, so re-renders match. */
+  created: { rfc5322: string; year: number; iso: string };
+}
+
+export function buildContext(a: Answers, opts: { templateVersion: string; toolVersion: string; created: string }): RenderContext {
+  const when = new Date(opts.created);
+  if (Number.isNaN(when.getTime())) throw new Error(`bad creation time ${opts.created}`);
+  return {
+    a,
+    n: deriveNames(a.name),
+    d: distroFor(a.distro),
+    esc,
+    templateVersion: opts.templateVersion,
+    toolVersion: opts.toolVersion,
+    created: { rfc5322: rfc5322(when), year: when.getUTCFullYear(), iso: when.toISOString() },
+  };
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** RFC 5322 date in UTC, as debian/changelog wants it: "Mon, 23 Nov 2026 10:30:00 +0000". */
+export function rfc5322(d: Date): string {
+  const p2 = (x: number) => String(x).padStart(2, '0');
+  return `${DAYS[d.getUTCDay()]}, ${p2(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} +0000`;
+}
+
+function refuseHtmlEscape(): string {
+  throw new Error('templates must escape explicitly with esc.*() and <%- %>; <%= (HTML escaping) is not allowed');
+}
+
+const compiled = new Map<string, ejs.TemplateFunction>();
+
+/** Render one template file of a version with the context. `.ejs` files are rendered; others are returned as-is. */
+export function renderTemplate(version: string, template: string, ctx: RenderContext): Buffer {
+  const file = join(templateVersionDir(version), template);
+  if (!template.endsWith('.ejs')) return readFileSync(file);
+  let fn = compiled.get(file);
+  if (!fn) {
+    fn = ejs.compile(readFileSync(file, 'utf8'), {
+      filename: file,
+      escape: refuseHtmlEscape,
+      strict: true,
+      _with: false,
+      destructuredLocals: ['a', 'n', 'd', 'esc', 'templateVersion', 'toolVersion', 'created'],
+    } as ejs.Options & { async: false }) as ejs.TemplateFunction;
+    compiled.set(file, fn);
+  }
+  return Buffer.from(fn(ctx as unknown as ejs.Data), 'utf8');
+}
