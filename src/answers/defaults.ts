@@ -17,6 +17,7 @@ export function defaultAnswers(ctx: { dirName?: string; gitName?: string; gitEma
     indexUser: '',
     distro: DEFAULT_DISTRO,
     buildDeps: [],
+    consoleScripts: [],
   };
 }
 
@@ -27,5 +28,5 @@ export function defaultDescription(type: Answers['type']): string {
 
 /** Keys of Answers that are recorded and may come from flags or an answers file. */
 export const ANSWER_KEYS: readonly (keyof Answers)[] = [
-  'type', 'name', 'description', 'author', 'email', 'url', 'version', 'ci', 'indexUrl', 'uploadUrl', 'indexUser', 'distro', 'buildDeps',
+  'type', 'name', 'description', 'author', 'email', 'url', 'version', 'ci', 'indexUrl', 'uploadUrl', 'indexUser', 'distro', 'buildDeps', 'consoleScripts',
 ];

@@ -27,6 +27,11 @@ export interface Answers {
   distro: string;
   /** Debian packages needed to build (e.g. python3-dev, libpq-dev): Build-Depends and the builder image. */
   buildDeps: string[];
+  /**
+   * Console scripts as setuptools writes them, "name = module:func". Empty means the type's default:
+   * a service gets one named after the project (`<name> = <import>.service:main`), a library none.
+   */
+  consoleScripts: string[];
 }
 
 /** Names derived from `Answers.name`, shown to the user and used by templates. */

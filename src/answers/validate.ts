@@ -75,6 +75,12 @@ export function buildDepsProblem(deps: readonly string[]): string | null {
   return null;
 }
 
+const SCRIPT_RE = /^[A-Za-z0-9][A-Za-z0-9._-]* = [A-Za-z_][A-Za-z0-9_.]*(:[A-Za-z_][A-Za-z0-9_.]*)?$/;
+export function consoleScriptsProblem(scripts: readonly string[]): string | null {
+  for (const s of scripts) if (!SCRIPT_RE.test(s)) return `"${s}" is not a console script entry like "my-tool = my_pkg.cli:main"`;
+  return null;
+}
+
 function choiceProblem(label: string, v: string, choices: readonly string[], flag: string): string | null {
   return choices.includes(v) ? null : `${label} "${v}" is not one of ${choices.join(', ')} (${flag})`;
 }
@@ -95,6 +101,7 @@ export function answersProblems(a: Answers): string[] {
     indexUserProblem(a.indexUser),
     choiceProblem('the distro', a.distro, Object.keys(DISTROS), '--distro'),
     buildDepsProblem(a.buildDeps),
+    consoleScriptsProblem(a.consoleScripts),
   ];
   return checks.filter((p): p is string => p !== null);
 }

@@ -11,6 +11,8 @@ import { templateVersionDir } from './manifest.js';
 export interface RenderContext {
   a: Answers;
   n: DerivedNames;
+  /** Console scripts, parsed: `/usr/bin` links in the .deb and entry points in setup.py. */
+  scripts: { name: string; target: string; entry: string }[];
   d: Distro;
   esc: typeof esc;
   templateVersion: string;
@@ -25,12 +27,23 @@ export function buildContext(a: Answers, opts: { templateVersion: string; toolVe
   return {
     a,
     n: deriveNames(a.name),
+    scripts: consoleScripts(a),
     d: distroFor(a.distro),
     esc,
     templateVersion: opts.templateVersion,
     toolVersion: opts.toolVersion,
     created: { rfc5322: rfc5322(when), year: when.getUTCFullYear(), iso: when.toISOString() },
   };
+}
+
+/** The answers' console scripts, or the type's default (a service's script is named after the project). */
+export function consoleScripts(a: Answers): { name: string; target: string; entry: string }[] {
+  const n = deriveNames(a.name);
+  const entries = a.consoleScripts.length ? a.consoleScripts : a.type === 'service' ? [`${n.distName} = ${n.importName}.service:main`] : [];
+  return entries.map((entry) => {
+    const [name, target] = entry.split('=').map((s) => s.trim());
+    return { name: name ?? '', target: target ?? '', entry: `${name} = ${target}` };
+  });
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -58,7 +71,7 @@ export function renderTemplate(version: string, template: string, ctx: RenderCon
       escape: refuseHtmlEscape,
       strict: true,
       _with: false,
-      destructuredLocals: ['a', 'n', 'd', 'esc', 'templateVersion', 'toolVersion', 'created'],
+      destructuredLocals: ['a', 'n', 'scripts', 'd', 'esc', 'templateVersion', 'toolVersion', 'created'],
     } as ejs.Options & { async: false }) as ejs.TemplateFunction;
     compiled.set(file, fn);
   }

@@ -109,9 +109,9 @@ export function readAnswersFile(path: string): Partial<Answers> {
   for (const [k, v] of Object.entries(data)) {
     if (k === 'password' || k === 'indexPassword') throw new UsageError(`answers file ${path} holds a password; remove it: use PYSERVICE_INDEX_PASSWORD or the prompt`);
     if (!(ANSWER_KEYS as readonly string[]).includes(k)) throw new UsageError(`answers file ${path} has unknown key "${k}"; known keys: ${ANSWER_KEYS.join(', ')}`);
-    if (k === 'buildDeps') {
-      if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new UsageError(`answers file ${path}: buildDeps must be a list of strings`);
-      out.buildDeps = v as string[];
+    if (k === 'buildDeps' || k === 'consoleScripts') {
+      if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new UsageError(`answers file ${path}: ${k} must be a list of strings`);
+      out[k] = v as string[];
     } else {
       if (typeof v !== 'string') throw new UsageError(`answers file ${path}: "${k}" must be a string`);
       (out as Record<string, unknown>)[k] = v;
