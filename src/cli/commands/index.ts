@@ -2,4 +2,7 @@
  * Feature subcommands register here, one line each, so the dispatcher stays unchanged.
  * e.g. registerCommand('update', 'reapply template changes', async () => (await import('./update-command.js')).updateCommand);
  */
-export {};
+import { registerCommand } from '../main.js';
+
+registerCommand('login', 'save your read-only index login in ~/.netrc (mode 0600, merged)', async () => (await import('./login-command.js')).loginCommand);
+registerCommand('version', 'stamp debian/changelog with a snapshot or release version (runs debian/pyservice-version)', async () => (await import('./version-command.js')).versionCommand);

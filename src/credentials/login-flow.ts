@@ -1,0 +1,152 @@
+import { homedir } from 'node:os';
+import type { Answers } from '../answers/types.js';
+import { indexUserProblem } from '../answers/validate.js';
+import { ExitError, UsageError } from '../cli/errors.js';
+import type { Output } from '../cli/output.js';
+import { ask } from '../cli/prompts.js';
+import { IndexHostError, netrcHostForUrl } from './index-host.js';
+import { NetrcConflictError, NetrcSyntaxError, NetrcValueError, netrcWord, type NetrcLogin } from './netrc.js';
+import { describeSaved, NetrcFileError, netrcPath, prepareNetrcLogin, saveNetrcLogin } from './netrc-file.js';
+import { NetrcUnreadableError } from './netrc-plan.js';
+
+/**
+ * The login flow shared by `create-pyservice --save-credentials` and `pyservice login`: where the values come
+ * from (flags, answers, environment, hidden prompt), the checks before anything is written, and the one line
+ * that says what was written where. The password is never a flag, never printed, never passed to a process.
+ */
+export const PASSWORD_ENV = 'PYSERVICE_INDEX_PASSWORD';
+
+/**
+ * Reads the password from the environment and removes it there, so no child process (git and the user's git
+ * hooks, python) inherits it. Empty counts as unset.
+ */
+export function takeEnvPassword(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env[PASSWORD_ENV];
+  delete env[PASSWORD_ENV];
+  return value ? value : undefined;
+}
+
+/** ~/… for paths under the home directory, as people write them. */
+export function shownPath(path: string, env: NodeJS.ProcessEnv = process.env): string {
+  const home = env.HOME || homedir();
+  return home && path.startsWith(home + '/') ? '~' + path.slice(home.length) : path;
+}
+
+export interface PendingLogin {
+  want: NetrcLogin;
+  path: string;
+}
+
+function hostOf(indexUrl: string): string {
+  try {
+    return netrcHostForUrl(indexUrl);
+  } catch (err) {
+    if (err instanceof IndexHostError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** Checks the values and the current netrc file; throws (before anything is written) what would make saving fail. */
+export function checkLogin(want: NetrcLogin, path: string): PendingLogin {
+  const userProblem = indexUserProblem(want.login);
+  if (userProblem) throw new UsageError(userProblem);
+  try {
+    netrcWord(want.password, 'password');
+    prepareNetrcLogin(want, path);
+  } catch (err) {
+    if (err instanceof NetrcValueError) throw new UsageError(`${err.message} (${PASSWORD_ENV} or the prompt)`);
+    if (err instanceof NetrcSyntaxError || err instanceof NetrcConflictError || err instanceof NetrcUnreadableError)
+      throw new ExitError(`cannot add the login to ${shownPath(path)}: ${err.message}`, 1);
+    if (err instanceof NetrcFileError) throw new ExitError(err.message, 1);
+    throw err;
+  }
+  return { want, path };
+}
+
+async function askPassword(host: string): Promise<string> {
+  const pw = await ask<string>({ kind: 'password', name: 'password', message: `Password or token for ${host} (hidden)` });
+  if (!pw) throw new UsageError('no password given; nothing was saved');
+  return pw;
+}
+
+/** Writes the login and says what was written where (host, user, file, mode), never the secret. */
+export function savePendingLogin(p: PendingLogin, out: Output): void {
+  try {
+    out.phase(describeSaved(saveNetrcLogin(p.want, p.path), shownPath(p.path)));
+  } catch (err) {
+    if (err instanceof NetrcFileError || err instanceof NetrcUnreadableError || err instanceof NetrcSyntaxError || err instanceof NetrcConflictError)
+      throw new ExitError(`the index login was not saved: ${err.message}`, 1);
+    throw err;
+  }
+}
+
+export interface CreateCredentials {
+  answers: Answers;
+  /** --save-credentials */
+  consent: boolean;
+  interactive: boolean;
+  dryRun: boolean;
+  /** takeEnvPassword(), called by create before it starts any process (git config runs early). */
+  envPassword: string | undefined;
+}
+
+/**
+ * create's part, run after the answers are validated and before anything is written: decides whether to save
+ * a login (consent is --save-credentials or a yes at the prompt; --yes alone never saves), gathers the user
+ * and password, and checks ~/.netrc. A username typed at the prompt becomes `answers.indexUser` (recorded; not
+ * a secret). Returns what to save once the project is written, or null.
+ */
+export async function credentialsForCreate(c: CreateCredentials, out: Output): Promise<PendingLogin | null> {
+  const { envPassword } = c;
+  const a = c.answers;
+  if (a.indexUrl === '') {
+    if (c.consent) throw new UsageError('--save-credentials needs --index-url: there is no private index to save a login for');
+    return null;
+  }
+  const host = hostOf(a.indexUrl);
+  const path = netrcPath();
+  let consent = c.consent;
+  if (!consent && c.interactive && !c.dryRun)
+    consent = await ask<boolean>({ kind: 'confirm', name: 'saveCredentials', message: `Save your read-only login for ${host} in ${shownPath(path)} (mode 0600; other entries kept)?`, initial: false });
+  if (!consent) {
+    if (envPassword && !c.dryRun) out.info(`${PASSWORD_ENV} is set but no login was saved: pass --save-credentials to save it in ${shownPath(path)}.`);
+    return null;
+  }
+  if (a.indexUser === '') {
+    if (!c.interactive) throw new UsageError('--save-credentials needs --index-user NAME (the read-only installer login)');
+    if (c.dryRun) return null;
+    a.indexUser = await ask<string>({ kind: 'input', name: 'indexUser', message: `Read-only username for ${host}`, validate: (v) => (v === '' ? 'give the username' : indexUserProblem(v)) });
+  }
+  if (c.dryRun) return null;
+  let password = envPassword;
+  if (password === undefined) {
+    if (!c.interactive) throw new UsageError(`--save-credentials needs the password: set ${PASSWORD_ENV} (there is no terminal to ask on, and no flag on purpose)`);
+    password = await askPassword(host);
+  }
+  return checkLogin({ host, login: a.indexUser, password }, path);
+}
+
+export interface LoginInput {
+  indexUrl: string;
+  indexUser: string;
+  interactive: boolean;
+  /** takeEnvPassword(), called first thing by the command. */
+  envPassword: string | undefined;
+}
+
+/** `pyservice login`'s part: the command itself is the consent. */
+export async function loginFromInput(l: LoginInput): Promise<PendingLogin> {
+  const { envPassword } = l;
+  const host = hostOf(l.indexUrl);
+  let login = l.indexUser;
+  if (login === '') {
+    if (!l.interactive) throw new UsageError('no username: pass --index-user NAME (or record indexUser in .pyservice.json)');
+    login = await ask<string>({ kind: 'input', name: 'indexUser', message: `Read-only username for ${host}`, validate: (v) => (v === '' ? 'give the username' : indexUserProblem(v)) });
+  }
+  let password = envPassword;
+  if (password === undefined) {
+    if (!l.interactive) throw new UsageError(`no password: set ${PASSWORD_ENV} (there is no terminal to ask on, and no flag on purpose)`);
+    password = await askPassword(host);
+  }
+  return checkLogin({ host, login, password }, netrcPath());
+}
