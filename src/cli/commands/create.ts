@@ -17,6 +17,7 @@ import { ask, canPrompt } from '../prompts.js';
 import { kleur, type Output } from '../output.js';
 import { formatPlan } from '../plan-output.js';
 import { nextSteps } from '../next-steps.js';
+import { credentialsForCreate, savePendingLogin, takeEnvPassword } from '../../credentials/login-flow.js';
 
 export const CREATE_HELP = `Usage: create-pyservice [dir] [options]
        npm create pyservice -- [dir] [options]
@@ -176,6 +177,7 @@ export interface CreateResult {
 
 /** The create command as a library call: flags in, project out. All terminal I/O goes through `out`. */
 export async function runCreate(req: CreateRequest, out: Output, now: Date = new Date()): Promise<CreateResult> {
+  const envPassword = takeEnvPassword(); // first: no child process (git) may inherit PYSERVICE_INDEX_PASSWORD
   // 1. Template version
   const templateVersion = req.templateVersion ?? latestTemplateVersion();
   if (!shippedTemplateVersions().includes(templateVersion))
@@ -213,6 +215,8 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
     if (err instanceof TargetError) throw new UsageError(err.message);
     throw err;
   }
+  // Consent, user and password for ~/.netrc are settled (and ~/.netrc checked) before anything is written.
+  const login = await credentialsForCreate({ answers, consent: req.saveCredentials, interactive, dryRun: req.dryRun, envPassword }, out);
 
   // 5. Plan
   const record: ProjectRecord = {
@@ -236,6 +240,7 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   });
   out.phase(`Wrote ${plan.files.length} files to ${shown} (${answers.type}, templates ${templateVersion})`);
   if (req.git) out.phase('Created a git repository with the first commit');
+  if (login) savePendingLogin(login, out);
   out.raw(nextSteps(answers, shown));
   return { dir, plan, record, written: true };
 }
