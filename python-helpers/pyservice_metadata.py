@@ -1,0 +1,300 @@
+"""Read a Python project's metadata the way setuptools sees it, without building anything.
+
+Usage: python3 pyservice_metadata.py PROJECT_DIR
+
+Run by `pyservice deb` with the interpreter that will build the package (Debian's /usr/bin/python3 by default).
+It runs setup.py as `python3 setup.py --name --version` would (cwd = project, script directory first on sys.path,
+__name__ == "__main__"), but setuptools.setup / distutils.core.setup are replaced by a function that hands the
+arguments to setuptools' own machinery and stops after the config stage: setuptools then applies setup.cfg
+([metadata]/[options] with attr:/file:) and pyproject.toml ([project], incl. `dynamic`) with its own readers and
+in its own order of authority, and runs plugins such as setuptools_scm. No command runs, so nothing is built, and
+setup_requires is never fetched (no pip, no network). Without a setup.py the same function is called with no
+arguments, as pip's `setup()` shim does.
+
+Output protocol: exactly one JSON object on the stdout this process was started with. While the project's code
+runs, fd 1 points to stderr, so whatever setup.py prints (even from C code or child processes) cannot corrupt it.
+  {"ok": true, "metadata": {...}, "sources": [...], "python": "3.11.2", "setuptools": "66.1.1"}
+  {"ok": false, "kind": "...", "error": "one line", "detail": "traceback tail or ''"}
+Exit status is 0 whenever a JSON object was written.
+"""
+import json
+import os
+import sys
+
+# 1. Keep the real stdout for the result; everything else goes to stderr.
+RESULT_FD = os.dup(1)
+sys.stdout.flush()
+os.dup2(2, 1)
+
+# Build helpers that compute metadata: when one is declared but missing, metadata read without it is silently
+# wrong (setuptools only warns about an unknown `use_scm_version`), so we stop and name the Debian package.
+METADATA_HELPERS = {"setuptools_scm", "pbr"}
+# Import name and Debian package of modules setup.py files commonly import, for the "missing module" message.
+DEBIAN_PACKAGES = {
+    "setuptools_scm": ("setuptools_scm", "python3-setuptools-scm"),
+    "pbr": ("pbr", "python3-pbr"),
+    "setuptools_rust": ("setuptools_rust", "python3-setuptools-rust"),
+    "cython": ("Cython", "cython3"),
+    "numpy": ("numpy", "python3-numpy"),
+    "cffi": ("cffi", "python3-cffi"),
+    "wheel": ("wheel", "python3-wheel"),
+}
+
+
+class Failure(BaseException):
+    """A problem reported as JSON. BaseException, so a setup.py's `except Exception` cannot swallow it."""
+
+    def __init__(self, kind, message, detail=""):
+        super().__init__(message)
+        self.kind = kind
+        self.detail = detail
+
+
+class Captured(BaseException):
+    """Raised out of the patched setup() to stop setup.py right there (BaseException: `except Exception` in
+    setup.py cannot swallow it)."""
+
+    def __init__(self, dist):
+        super().__init__()
+        self.dist = dist
+
+
+def emit(obj):
+    data = json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    while data:
+        data = data[os.write(RESULT_FD, data):]
+
+
+def requirement_name(req):
+    name = req.strip()
+    for sep in "[<>=!~;@ (":
+        name = name.split(sep, 1)[0]
+    return name.strip().lower().replace("-", "_").replace(".", "_")
+
+
+def module_available(module):
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def require_helper(module, why):
+    import_name, package = DEBIAN_PACKAGES[module]
+    if module_available(import_name):
+        return
+    raise Failure(
+        "missing-helper",
+        f"{why} needs {module}, which {sys.executable} cannot import: apt-get install {package} (or pass --python for an interpreter that has it)",
+    )
+
+
+def check_declared_helpers(requires, where):
+    if isinstance(requires, str):
+        requires = requires.splitlines()
+    for req in requires or ():
+        mod = requirement_name(str(req))
+        if mod in METADATA_HELPERS:
+            require_helper(mod, f"this project ({where})")
+
+
+def check_pyproject_helpers():
+    if not os.path.exists("pyproject.toml"):
+        return False
+    try:
+        import tomllib
+    except ImportError:  # Python < 3.11 (jammy): setuptools vendors tomli
+        from setuptools.extern import tomli as tomllib
+    try:
+        with open("pyproject.toml", "rb") as f:
+            data = tomllib.load(f)
+    except Exception as err:
+        raise Failure("bad-config", f"pyproject.toml is not valid TOML: {err}")
+    check_declared_helpers(data.get("build-system", {}).get("requires", []), "pyproject.toml [build-system] requires")
+    if "setuptools_scm" in data.get("tool", {}):
+        require_helper("setuptools_scm", "pyproject.toml [tool.setuptools_scm]")
+    return isinstance(data.get("project"), dict)
+
+
+def no_version_file_writes():
+    """setuptools_scm writes `write_to` files while computing the version; a read must write nothing."""
+    if not module_available("setuptools_scm"):
+        return
+    import setuptools_scm
+
+    if hasattr(setuptools_scm, "dump_version"):
+        setuptools_scm.dump_version = lambda *args, **kwargs: None
+
+
+def make_capture(distutils_core, original_setup):
+    def capture(**attrs):
+        check_declared_helpers(attrs.get("setup_requires"), "setup_requires in setup.py")
+        if attrs.get("use_scm_version"):
+            require_helper("setuptools_scm", "use_scm_version in setup.py")
+        if attrs.get("pbr"):
+            require_helper("pbr", "pbr=True in setup.py")
+        no_version_file_writes()
+        # distutils' own setup() with its documented stop point: Distribution(attrs), then config files.
+        distutils_core._setup_stop_after = "config"
+        try:
+            dist = original_setup(**attrs)
+        except SystemExit as err:  # DistutilsSetupError is turned into SystemExit("error in setup command: ...")
+            raise Failure("setup-invalid", one_line(str(err.code)))
+        finally:
+            distutils_core._setup_stop_after = None
+        raise Captured(dist)
+
+    return capture
+
+
+def one_line(text):
+    lines = [line.strip() for line in str(text).strip().splitlines() if line.strip()]
+    return " / ".join(lines)[:500] if lines else ""
+
+
+def text_or_none(value):
+    """setuptools' placeholders (None, '', 'UNKNOWN') mean the project did not declare the field."""
+    if value is None:
+        return None
+    value = str(value)
+    return None if value.strip() in ("", "UNKNOWN") else value
+
+
+def requirements(dist):
+    reqs = getattr(dist, "_orig_install_requires", None) or getattr(dist, "install_requires", None) or []
+    try:
+        from setuptools import _reqs
+
+        return [str(r) for r in _reqs.parse(reqs)]
+    except Exception:
+        return [str(r).strip() for r in ([reqs] if isinstance(reqs, str) else reqs) if str(r).strip()]
+
+
+def console_scripts(dist):
+    eps = getattr(dist, "entry_points", None) or {}
+    if isinstance(eps, str):  # setup(entry_points="[console_scripts]\nname = mod:func")
+        parsed, section = {}, None
+        for line in eps.splitlines():
+            line = line.strip()
+            if not line or line.startswith(("#", ";")):
+                continue
+            if line.startswith("[") and line.endswith("]"):
+                section = line[1:-1].strip()
+                parsed.setdefault(section, [])
+            elif section is not None:
+                parsed[section].append(line)
+        eps = parsed
+    items = eps.get("console_scripts") or []
+    if isinstance(items, str):
+        items = items.splitlines()
+    elif isinstance(items, dict):
+        items = [f"{k} = {v}" for k, v in items.items()]
+    out = []
+    for item in items:
+        item = str(item).strip()
+        if not item or item.startswith("#") or "=" not in item:
+            continue
+        name, target = item.split("=", 1)
+        out.append(f"{name.strip()} = {' '.join(target.split())}")
+    return out
+
+
+def describe(dist, sources):
+    import setuptools
+
+    m = dist.metadata
+    return {
+        "ok": True,
+        "metadata": {
+            "name": text_or_none(m.name),
+            "version": text_or_none(m.version),
+            "description": text_or_none(m.description),
+            "long_description": text_or_none(getattr(m, "long_description", None)),
+            "author": text_or_none(m.author),
+            "author_email": text_or_none(m.author_email),
+            "maintainer": text_or_none(m.maintainer),
+            "maintainer_email": text_or_none(m.maintainer_email),
+            "url": text_or_none(m.url),
+            "license": text_or_none(m.license),
+            "install_requires": requirements(dist),
+            "console_scripts": console_scripts(dist),
+        },
+        "sources": sources,
+        "python": sys.version.split()[0],
+        "setuptools": getattr(setuptools, "__version__", "?"),
+    }
+
+
+def failure_from(err, project):
+    """Turns an exception from setup.py into a one-line message that points at the project's code."""
+    import traceback
+
+    frames = traceback.extract_tb(err.__traceback__)
+    mine = [f for f in frames if os.path.abspath(f.filename).startswith(project + os.sep)]
+    where = f" ({os.path.relpath(mine[-1].filename, project)} line {mine[-1].lineno})" if mine else ""
+    detail = "".join(traceback.format_exception(type(err), err, err.__traceback__)[-6:])
+    if isinstance(err, ModuleNotFoundError) and err.name:
+        top = err.name.split(".")[0]
+        known = DEBIAN_PACKAGES.get(top.lower())
+        if known:
+            return Failure("missing-helper", f"setup.py imports {top}, which {sys.executable} cannot import: apt-get install {known[1]}{where}", detail)
+        return Failure("missing-module", f"setup.py failed: no module named {err.name!r} for {sys.executable}{where}; install it for that interpreter (Debian usually packages it as python3-{top.lower().replace('_', '-')}) or make setup.py not import it", detail)
+    return Failure("setup-failed", f"setup.py failed: {type(err).__name__}: {one_line(err) or '(no message)'}{where}", detail)
+
+
+def read(project):
+    os.chdir(project)
+    sources = []
+    try:
+        has_project_table = check_pyproject_helpers()
+        if has_project_table:
+            sources.append("pyproject.toml")
+        if os.path.exists("setup.cfg"):
+            sources.append("setup.cfg")
+        has_setup_py = os.path.exists("setup.py")
+        if has_setup_py:
+            sources.append("setup.py")
+        if not sources and not os.path.exists("pyproject.toml"):
+            raise Failure("no-project", f"no setup.py, setup.cfg or pyproject.toml in {project}")
+
+        try:
+            import setuptools
+            import distutils.core as distutils_core  # setuptools' own copy (distutils-precedence.pth / Python 3.12+)
+        except ImportError as err:
+            raise Failure("no-setuptools", f"{sys.executable} cannot import setuptools ({err}): apt-get install python3-setuptools")
+        capture = make_capture(distutils_core, distutils_core.setup)
+        setuptools.setup = capture
+        distutils_core.setup = capture
+
+        try:
+            if has_setup_py:
+                import runpy
+
+                sys.argv = ["setup.py", "--name", "--version"]
+                sys.path[0] = project  # `python3 setup.py` puts the script's directory first; drop this helper's
+                runpy.run_path("setup.py", run_name="__main__")
+                raise Failure("no-setup-call", "setup.py ran to the end without calling setup() (is it behind a condition on sys.argv?)")
+            capture()
+        except Captured as done:
+            return describe(done.dist, sources)
+        except SystemExit as err:
+            raise Failure("setup-exit", f"setup.py exited (status {err.code!r}) before calling setup()")
+        except (Failure, KeyboardInterrupt):
+            raise
+        except Exception as err:
+            raise failure_from(err, project)
+    except Failure as f:
+        return {"ok": False, "kind": f.kind, "error": f.args[0], "detail": f.detail}
+
+
+def main():
+    if len(sys.argv) != 2:
+        emit({"ok": False, "kind": "usage", "error": "usage: pyservice_metadata.py PROJECT_DIR", "detail": ""})
+        return
+    emit(read(os.path.abspath(sys.argv[1])))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+import { EXIT, UsageError } from '../errors.js';
+import type { Output } from '../output.js';
+import { parseFlags } from '../flags.js';
+import { DISTROS } from '../../answers/distros.js';
+import { runDeb, type DebRequest } from '../../deb/run-deb.js';
+
+export const DEB_HELP = `Usage: pyservice deb [dir] [options]
+
+Adds a debian/ directory (dh-virtualenv, the same files a generated service gets) to an existing Python
+project. Metadata comes from pyproject.toml [project], setup.cfg and setup.py, in that order of authority, as
+setuptools itself reads them: setup.py runs under --python in a subprocess that captures setup()'s arguments
+and builds nothing (no pip, no network).
+
+Options:
+  --maintainer "NAME <EMAIL>"  Debian maintainer (default: DEBFULLNAME/DEBEMAIL, then git config user.name/email)
+  --package NAME               Debian package name (default: the project's name, lowercase, _ → -)
+  --distro NAME                ${Object.keys(DISTROS).join('|')} (default: bookworm)
+  --python PATH                interpreter that reads the metadata and builds the .deb (default: /usr/bin/python3)
+  --timeout SECONDS            how long setup.py may run (default: 30)
+  -y, --yes                    never ask: take fallbacks (and say which) for what the project does not declare
+  --dry-run                    read and plan only: show the metadata, the files and the diff; write nothing
+  --force                      merge into an existing debian/: identical files stay, missing ones are added,
+                               differing ones keep your content with the differences marked as git conflicts
+  --json                       print the result as one JSON object (with --dry-run: writes nothing)
+  -h, --help                   show this help
+
+Only debian/* and .pyservice.json are written (each file atomically); nothing is ever deleted.
+Exit codes: 0 ok, 1 failure (setup.py failed or timed out, a missing build helper), 2 bad usage or bad input
+(e.g. debian/ exists without --force, no maintainer and no terminal to ask on), 130 cancelled (Ctrl-C).
+`;
+
+const OPTIONS = {
+  maintainer: { type: 'string' },
+  package: { type: 'string' },
+  distro: { type: 'string' },
+  python: { type: 'string' },
+  timeout: { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
+  'dry-run': { type: 'boolean' },
+  force: { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export function parseDebArgs(argv: readonly string[]): DebRequest | 'help' {
+  const { values, positionals } = parseFlags(argv, OPTIONS, 'pyservice deb');
+  if (values.help) return 'help';
+  if (positionals.length > 1) throw new UsageError(`expected at most one directory, got ${positionals.length} (${positionals.join(' ')}); quote arguments with spaces`);
+  let timeoutMs: number | undefined;
+  if (typeof values.timeout === 'string') {
+    const s = Number(values.timeout);
+    if (!Number.isFinite(s) || s <= 0) throw new UsageError(`--timeout takes a number of seconds, got "${values.timeout}"`);
+    timeoutMs = Math.round(s * 1000);
+  }
+  return {
+    dir: positionals[0] ?? '.',
+    maintainer: str(values.maintainer),
+    packageName: str(values.package),
+    distro: str(values.distro),
+    python: str(values.python),
+    yes: Boolean(values.yes),
+    dryRun: Boolean(values['dry-run']),
+    force: Boolean(values.force),
+    json: Boolean(values.json),
+    timeoutMs,
+  };
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+export async function debCommand(argv: string[], out: Output): Promise<number> {
+  const req = parseDebArgs(argv);
+  if (req === 'help') {
+    out.raw(DEB_HELP);
+    return EXIT.ok;
+  }
+  await runDeb(req, out);
+  return EXIT.ok;
+}

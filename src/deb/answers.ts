@@ -1,0 +1,108 @@
+import type { Answers } from '../answers/types.js';
+import { nameProblem } from '../answers/names.js';
+import { consoleScriptsProblem, descriptionProblem, urlProblem, versionProblem } from '../answers/validate.js';
+import { defaultDescription } from '../answers/defaults.js';
+import type { ProjectMetadata } from '../python/metadata.js';
+import type { Maintainer } from './maintainer.js';
+
+/**
+ * Metadata → the answers a generated service would have. Pure. Everything the project declares that the
+ * templates cannot carry as is (a pre-release version, a long description, an odd console script) becomes a
+ * note saying what was used instead, so nothing is changed silently.
+ */
+
+/** The recorded project name (Answers.name) for a Python distribution name: lowercase, so `toDebName` is Debian's. */
+export function projectNameFor(meta: ProjectMetadata, packageFlag?: string): { name: string } | { problem: string } {
+  if (packageFlag !== undefined) {
+    const p = nameProblem(packageFlag);
+    return p ? { problem: `${p.replace(/the project name/, 'the package name')} (--package)` } : { name: packageFlag };
+  }
+  if (!meta.name) return { problem: 'the project declares no name (setup.py name=, setup.cfg [metadata] name or pyproject.toml [project] name); pass --package NAME' };
+  const name = meta.name.toLowerCase();
+  const p = nameProblem(name);
+  if (p) return { problem: `the project name "${meta.name}" cannot be a Debian package name: ${p}; pass --package NAME` };
+  return { name };
+}
+
+/**
+ * debian/changelog's first version. A plain release (1.2.0) is used as is; otherwise its release part
+ * (1.2.0rc1 → 1.2.0, 1!2.0.post1 → 2.0): an UNRELEASED entry names the next release, and snapshots
+ * (`pyservice version`) order below it.
+ */
+export function debianVersionFor(version: string | null): { version: string; note?: string } {
+  if (version === null) return { version: '0.0.0', note: 'the project declares no version; debian/changelog starts at 0.0.0' };
+  if (!versionProblem(version)) return { version };
+  const release = /^[vV]?(?:\d+!)?(\d+(?:\.\d+){0,3})/.exec(version.trim());
+  if (!release) return { version: '0.0.0', note: `the version "${version}" has no release number; debian/changelog starts at 0.0.0` };
+  return { version: release[1]!, note: `debian/changelog starts at ${release[1]} (the release part of the Python version ${version})` };
+}
+
+/** The synopsis: the description's first line if the validators accept it, else a fallback and why. */
+export function synopsisFor(meta: ProjectMetadata): { description: string; problem?: string } {
+  const fallback = defaultDescription('service');
+  const raw = meta.description;
+  if (raw === null) return { description: fallback, problem: 'the project declares no description' };
+  const first = (raw.split(/\r\n|\r|\n/).find((l) => l.trim() !== '') ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim();
+  if (!descriptionProblem(first)) return { description: first };
+  if (first === '') return { description: fallback, problem: 'the project\'s description is blank' };
+  const chars = [...first];
+  if (chars.length > 80) {
+    const cut = chars.slice(0, 79).join('');
+    const atWord = cut.replace(/\s+\S*$/, '');
+    return { description: (atWord.length >= 40 ? atWord : cut).replace(/[\s.,;:]+$/, '') + '…', problem: `the project's description is ${chars.length} characters long (at most 80 fit a Debian synopsis)` };
+  }
+  return { description: fallback, problem: `the project's description is unusable: ${descriptionProblem(first)}` };
+}
+
+/** setuptools entry points may carry extras ("x = m:f [extra]"), which the templates do not need. */
+export function consoleScriptsFor(meta: ProjectMetadata): { scripts: string[]; notes: string[] } {
+  const scripts: string[] = [];
+  const notes: string[] = [];
+  for (const entry of meta.console_scripts) {
+    const normal = entry.replace(/\s*\[[^\]]*\]\s*$/, '').replace(/\s*=\s*/, ' = ').trim();
+    if (consoleScriptsProblem([normal])) notes.push(`console script "${entry}" is left out: it is not "name = module:function"`);
+    else if (!scripts.includes(normal)) scripts.push(normal);
+  }
+  return { scripts, notes };
+}
+
+export interface DebAnswerInputs {
+  meta: ProjectMetadata;
+  name: string;
+  maintainer: Maintainer;
+  distro: string;
+  /** The synopsis, once chosen (asked or fallback). */
+  description: string;
+}
+
+export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: string[] } {
+  const notes: string[] = [];
+  const version = debianVersionFor(i.meta.version);
+  if (version.note) notes.push(version.note);
+  let url = i.meta.url ?? '';
+  const urlIssue = urlProblem(url, 'url');
+  if (urlIssue) {
+    notes.push(`the project's url "${url}" is left out of debian/control: ${urlIssue.replace(/ \(url\)$/, '')}`);
+    url = '';
+  }
+  const scripts = consoleScriptsFor(i.meta);
+  notes.push(...scripts.notes);
+  const answers: Answers = {
+    type: 'service',
+    name: i.name,
+    description: i.description,
+    author: i.maintainer.name,
+    email: i.maintainer.email,
+    url,
+    version: version.version,
+    ci: 'none',
+    indexUrl: '',
+    uploadUrl: '',
+    indexUser: '',
+    distro: i.distro,
+    buildDeps: [],
+    consoleScripts: scripts.scripts,
+  };
+  return { answers, notes };
+}
+

@@ -1,0 +1,206 @@
+import { existsSync, statSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import type { Answers } from '../answers/types.js';
+import { DEFAULT_DISTRO, DISTROS } from '../answers/distros.js';
+import { deriveNames } from '../answers/names.js';
+import { answersProblems, authorProblem, descriptionProblem, emailProblem } from '../answers/validate.js';
+import { gitConfig } from '../apply/git.js';
+import { ExitError, EXIT, UsageError } from '../cli/errors.js';
+import type { Output } from '../cli/output.js';
+import { canPrompt } from '../cli/prompts.js';
+import { toolVersion } from '../paths.js';
+import { MetadataError, type MetadataReading } from '../python/metadata.js';
+import { DEFAULT_PYTHON, readMetadata } from '../python/read-metadata.js';
+import { debAnswers, projectNameFor, synopsisFor } from './answers.js';
+import { applyDebActions, readExisting } from './apply.js';
+import { debEnvIdentity, parseMaintainer, pickMaintainer, type Maintainer } from './maintainer.js';
+import { planDebActions, recordCreated, type DebAction } from './plan.js';
+
+/** `pyservice deb` as a library call: flags in, debian/ out. All terminal I/O goes through `out`. */
+export interface DebRequest {
+  dir: string;
+  maintainer?: string;
+  packageName?: string;
+  distro?: string;
+  python?: string;
+  yes: boolean;
+  dryRun: boolean;
+  force: boolean;
+  json: boolean;
+  /** How long setup.py may run (default 30 s). */
+  timeoutMs?: number;
+}
+
+export interface DebResult {
+  dir: string;
+  reading: MetadataReading;
+  debName: string;
+  answers: Answers;
+  actions: DebAction[];
+  notes: string[];
+  written: string[];
+}
+
+export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(), env: NodeJS.ProcessEnv = process.env): Promise<DebResult> {
+  // 1. Flags that need no project: checked before anything runs
+  const dir = resolve(req.dir);
+  const distro = req.distro ?? DEFAULT_DISTRO;
+  if (!DISTROS[distro]) throw new UsageError(`the distro "${distro}" is not one of ${Object.keys(DISTROS).join(', ')} (--distro)`);
+  let flagMaintainer: Maintainer | undefined;
+  if (req.maintainer !== undefined) {
+    const m = parseMaintainer(req.maintainer);
+    if (typeof m === 'string') throw new UsageError(m);
+    flagMaintainer = m;
+  }
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${req.dir} is not a directory; give the project's directory (pyservice deb [dir])`);
+  const python = req.python ?? DEFAULT_PYTHON;
+  if (req.python !== undefined && req.python.includes('/') && !existsSync(req.python)) throw new UsageError(`${req.python} does not exist (--python)`);
+
+  // 2. An existing debian/ is the team's: only --force merges into it
+  const debianDir = resolve(dir, 'debian');
+  const hasDebian = existsSync(debianDir);
+  if (hasDebian && !statSync(debianDir).isDirectory()) throw new UsageError(`${relative(process.cwd(), debianDir) || 'debian'} exists and is not a directory; move it away first`);
+  if (hasDebian && !req.force)
+    throw new UsageError(`${shown(debianDir)}/ already exists; pyservice deb --force merges into it (your content kept, differences marked as conflicts, nothing deleted); preview with --force --dry-run`);
+
+  // 3. Metadata (one Python subprocess) while the maintainer is looked up and the templates load
+  const reading = readMetadata(dir, { python, timeoutMs: req.timeoutMs });
+  reading.catch(() => undefined); // handled below; avoids an unhandled rejection while the others run
+  const identity = flagMaintainer ? Promise.resolve(undefined) : lookUpIdentity(dir, env);
+  const planModule = import('../plan/file-plan.js');
+  let meta: MetadataReading;
+  try {
+    meta = await reading;
+  } catch (err) {
+    if (err instanceof MetadataError) {
+      if (process.env.PYSERVICE_DEBUG && err.detail) out.warn(err.detail);
+      const byFlag = err.kind === 'no-project' || (err.kind === 'no-python' && req.python !== undefined);
+      if (byFlag) throw new UsageError(err.message);
+      throw new ExitError(err.message, EXIT.failure);
+    }
+    throw err;
+  }
+  const m = meta.metadata;
+  const interactive = !req.yes && !req.json && canPrompt();
+  const notes: string[] = [];
+
+  // 4. Names
+  const named = projectNameFor(m, req.packageName);
+  if ('problem' in named) throw new UsageError(named.problem);
+  const names = deriveNames(named.name);
+
+  // 5. Maintainer: flag, DEBFULLNAME/DEBEMAIL, git config, then ask
+  const maintainer = flagMaintainer ?? (await resolveMaintainer((await identity)!, interactive));
+
+  // 6. Synopsis: the description's first line, or ask, or a fallback that is said out loud
+  const synopsis = synopsisFor(m);
+  let description = synopsis.description;
+  if (synopsis.problem) {
+    if (interactive) {
+      const { ask } = await import('../cli/prompts.js');
+      description = await ask<string>({ kind: 'input', name: 'description', message: `One-line description for Debian (${synopsis.problem})`, initial: description, validate: descriptionProblem });
+    } else notes.push(`${synopsis.problem}; the Debian synopsis is "${description}"`);
+  }
+
+  // 7. Answers → the same debian/ plan a generated service gets, plus the record
+  const built = debAnswers({ meta: m, name: names.distName, maintainer, distro, description });
+  notes.push(...built.notes);
+  const problems = answersProblems(built.answers);
+  if (problems.length) throw new Error(`internal: deb answers failed validation: ${problems.join('; ')}`);
+  const { planProject } = await planModule;
+  const { latestTemplateVersion } = await import('../templates/manifest.js');
+  const earlier = readExisting(dir, '.pyservice.json');
+  const created = (earlier && recordCreated(earlier.content)) ?? new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
+  const record = { tool: 'create-pyservice' as const, toolVersion: toolVersion(), templateVersion: latestTemplateVersion(), created, origin: 'deb' as const, answers: built.answers };
+  const plan = planProject(record, (path) => path.startsWith('debian/'));
+  const actions = planDebActions(plan, (path) => readExisting(dir, path));
+
+  // 8. Show, then write (unless --dry-run)
+  const result: DebResult = { dir, reading: meta, debName: names.debName, answers: built.answers, actions, notes, written: [] };
+  if (!req.dryRun) result.written = applyDebActions(dir, actions);
+  if (req.json) out.raw(JSON.stringify(jsonReport(result, python, req.dryRun), null, 2) + '\n');
+  else out.raw(textReport(result, python, req.dryRun));
+  return result;
+}
+
+function shown(path: string): string {
+  return relative(process.cwd(), path) || '.';
+}
+
+async function lookUpIdentity(dir: string, env: NodeJS.ProcessEnv) {
+  const fromEnv = debEnvIdentity(env);
+  if (fromEnv.name && fromEnv.email && !authorProblem(fromEnv.name) && !emailProblem(fromEnv.email)) return [fromEnv];
+  const [name, email] = await Promise.all([gitConfig('user.name', dir), gitConfig('user.email', dir)]);
+  return [fromEnv, { name, email, source: 'git config' }];
+}
+
+async function resolveMaintainer(hints: { name: string; email: string; source: string }[], interactive: boolean): Promise<Maintainer> {
+  const picked = pickMaintainer(hints);
+  if (picked.name !== undefined && picked.email !== undefined) return { name: picked.name, email: picked.email };
+  if (!interactive)
+    throw new UsageError(
+      `no Debian maintainer: pass --maintainer "Full Name <email@example.com>" (or set DEBFULLNAME and DEBEMAIL, or git config user.name / user.email)`,
+    );
+  const { ask } = await import('../cli/prompts.js');
+  const name: string = picked.name ?? (await ask<string>({ kind: 'input', name: 'name', message: 'Debian maintainer name', validate: authorProblem }));
+  const email: string = picked.email ?? (await ask<string>({ kind: 'input', name: 'email', message: 'Debian maintainer email', validate: emailProblem }));
+  return { name, email };
+}
+
+const VERB: Record<DebAction['kind'], [string, string]> = {
+  create: ['would create', 'created'],
+  unchanged: ['unchanged', 'unchanged'],
+  conflict: ['would merge', 'merged'],
+  update: ['would update', 'updated'],
+  keep: ['left alone', 'left alone'],
+};
+
+function jsonReport(r: DebResult, python: string, dryRun: boolean) {
+  return {
+    dir: r.dir,
+    dryRun,
+    python: { path: python, version: r.reading.python, setuptools: r.reading.setuptools },
+    sources: r.reading.sources,
+    metadata: r.reading.metadata,
+    debName: r.debName,
+    version: r.answers.version,
+    maintainer: `${r.answers.author} <${r.answers.email}>`,
+    answers: r.answers,
+    notes: r.notes,
+    files: r.actions.map((a) => ({ path: a.path, action: a.kind, mode: a.mode.toString(8), ...(a.conflicts ? { conflicts: a.conflicts } : {}), ...(a.note ? { note: a.note } : {}) })),
+    diff: r.actions.map((a) => a.diff ?? '').join(''),
+    written: r.written,
+  };
+}
+
+function textReport(r: DebResult, python: string, dryRun: boolean): string {
+  const m = r.reading.metadata;
+  const lines: string[] = [];
+  const from = r.reading.sources.length ? r.reading.sources.join(', ') : 'setuptools defaults';
+  lines.push(`Read ${m.name ?? '(no name)'} ${m.version ?? '(no version)'} from ${from} with ${python} (Python ${r.reading.python}, setuptools ${r.reading.setuptools})`);
+  const show = (label: string, v: string | null) => lines.push(`  ${label.padEnd(16)} ${v === null ? '-' : v.split('\n')[0]}`);
+  show('description', m.description);
+  show('author', [m.author, m.author_email && `<${m.author_email}>`].filter(Boolean).join(' ') || null);
+  show('maintainer', [m.maintainer, m.maintainer_email && `<${m.maintainer_email}>`].filter(Boolean).join(' ') || null);
+  show('url', m.url);
+  show('license', m.license);
+  show('install_requires', m.install_requires.join(', ') || null);
+  show('console_scripts', m.console_scripts.join(', ') || null);
+  lines.push(`Debian package: ${r.debName} ${r.answers.version}, maintainer ${r.answers.author} <${r.answers.email}>, ${r.answers.distro}`);
+  for (const n of r.notes) lines.push(`note: ${n}`);
+  const diffs = r.actions.map((a) => a.diff ?? '').join('');
+  if (dryRun && diffs) lines.push('', diffs.trimEnd());
+  lines.push('');
+  for (const a of r.actions) {
+    const extra = a.conflicts ? ` (${a.conflicts} conflict${a.conflicts > 1 ? 's' : ''} marked)` : a.note ? ` (${a.note})` : '';
+    lines.push(`  ${VERB[a.kind][dryRun ? 0 : 1].padEnd(13)} ${a.path}${extra}`);
+  }
+  const conflicted = r.actions.filter((a) => a.kind === 'conflict').map((a) => a.path);
+  if (dryRun) lines.push('Nothing was written (--dry-run).');
+  else {
+    lines.push(`Wrote ${r.written.length} file${r.written.length === 1 ? '' : 's'} in ${shown(r.dir)}.`);
+    if (conflicted.length) lines.push(`Resolve the conflict markers (<<<<<<< ======= >>>>>>>) in ${conflicted.join(', ')} before building.`);
+    else lines.push(`Build with: cd ${shown(r.dir)} && dpkg-buildpackage -us -uc -b`);
+  }
+  return lines.join('\n') + '\n';
+}

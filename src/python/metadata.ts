@@ -1,0 +1,101 @@
+/**
+ * What `pyservice deb` reads from a Python project, and the pure parsing of the helper's answer.
+ * Field names follow setuptools' (snake_case), because that is what users see in setup.py and setup.cfg.
+ */
+export interface ProjectMetadata {
+  name: string | null;
+  version: string | null;
+  description: string | null;
+  long_description: string | null;
+  author: string | null;
+  author_email: string | null;
+  maintainer: string | null;
+  maintainer_email: string | null;
+  url: string | null;
+  license: string | null;
+  /** Requirement strings as setuptools normalises them, markers included ("x>=1; python_version < \"3.11\""). */
+  install_requires: string[];
+  /** "name = module:func", one per console script. */
+  console_scripts: string[];
+}
+
+/** The configuration files setuptools took metadata from, highest authority first. */
+export type MetadataSource = 'pyproject.toml' | 'setup.cfg' | 'setup.py';
+
+export interface MetadataReading {
+  metadata: ProjectMetadata;
+  sources: MetadataSource[];
+  python: string;
+  setuptools: string;
+}
+
+/** Why reading failed. `usage` problems are the user's to fix by flags (exit 2); the rest are exit 1. */
+export type MetadataErrorKind =
+  | 'no-project'
+  | 'no-python'
+  | 'no-setuptools'
+  | 'missing-helper'
+  | 'missing-module'
+  | 'bad-config'
+  | 'setup-invalid'
+  | 'setup-failed'
+  | 'setup-exit'
+  | 'no-setup-call'
+  | 'timeout'
+  | 'helper-crashed';
+
+export class MetadataError extends Error {
+  constructor(
+    readonly kind: MetadataErrorKind,
+    message: string,
+    /** Traceback tail or the helper's stderr, for PYSERVICE_DEBUG and --json. */
+    readonly detail = '',
+  ) {
+    super(message);
+  }
+}
+
+const STRING_FIELDS = ['name', 'version', 'description', 'long_description', 'author', 'author_email', 'maintainer', 'maintainer_email', 'url', 'license'] as const;
+const KINDS = new Set<string>(['no-project', 'no-setuptools', 'missing-helper', 'missing-module', 'bad-config', 'setup-invalid', 'setup-failed', 'setup-exit', 'no-setup-call']);
+
+/** The last lines of a process's stderr, for error messages. */
+export function tail(text: string, lines = 8): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/**
+ * The helper prints one JSON object on stdout (the project's own prints go to stderr). Anything else —
+ * no JSON, bad JSON, wrong shape — is reported with the interpreter's stderr, which says what went wrong.
+ */
+export function parseHelperOutput(stdout: string, stderr: string, exitCode: number): MetadataReading {
+  let data: unknown;
+  try {
+    data = JSON.parse(stdout);
+  } catch {
+    const why = tail(stderr, 3).replace(/\s*\n\s*/g, ' / ') || `exit status ${exitCode}, no output`;
+    throw new MetadataError('helper-crashed', `reading the metadata failed: ${why}`, stderr);
+  }
+  if (typeof data !== 'object' || data === null) throw new MetadataError('helper-crashed', 'reading the metadata failed: the helper answered with no object', stdout);
+  const obj = data as Record<string, unknown>;
+  if (obj.ok !== true) {
+    const kind = typeof obj.kind === 'string' && KINDS.has(obj.kind) ? (obj.kind as MetadataErrorKind) : 'helper-crashed';
+    const detail = [typeof obj.detail === 'string' ? obj.detail : '', tail(stderr)].filter(Boolean).join('\n');
+    throw new MetadataError(kind, typeof obj.error === 'string' ? obj.error : 'reading the metadata failed', detail);
+  }
+  const m = obj.metadata as Record<string, unknown> | undefined;
+  if (!m || typeof m !== 'object') throw new MetadataError('helper-crashed', 'reading the metadata failed: no metadata in the answer', stdout);
+  const metadata = {} as ProjectMetadata;
+  for (const k of STRING_FIELDS) metadata[k] = typeof m[k] === 'string' ? (m[k] as string) : null;
+  metadata.install_requires = stringList(m.install_requires);
+  metadata.console_scripts = stringList(m.console_scripts);
+  return {
+    metadata,
+    sources: stringList(obj.sources).filter((s): s is MetadataSource => s === 'pyproject.toml' || s === 'setup.cfg' || s === 'setup.py'),
+    python: typeof obj.python === 'string' ? obj.python : '?',
+    setuptools: typeof obj.setuptools === 'string' ? obj.setuptools : '?',
+  };
+}
+
+function stringList(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}

@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import { run } from '../exec/run.js';
+import { packageRoot } from '../paths.js';
+import { MetadataError, parseHelperOutput, tail, type MetadataReading } from './metadata.js';
+
+/** The interpreter that builds the .deb (dh-virtualenv's --python), not whatever python3 is first on PATH. */
+export const DEFAULT_PYTHON = '/usr/bin/python3';
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export function metadataHelperPath(): string {
+  return join(packageRoot(), 'python-helpers', 'pyservice_metadata.py');
+}
+
+const PROXY_VARS = ['http_proxy', 'https_proxy', 'ftp_proxy', 'all_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'FTP_PROXY', 'ALL_PROXY'];
+
+/**
+ * The helper's environment: the user's, minus what would reach the network or swap the interpreter's
+ * library path (a pyenv PYTHONHOME/PYTHONPATH breaks Debian's python3), plus no bytecode written into the project.
+ */
+export function helperEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const k of Object.keys(env)) if (k.startsWith('PIP_') || PROXY_VARS.includes(k)) out[k] = undefined;
+  return { ...out, PYTHONPATH: undefined, PYTHONHOME: undefined, PYTHONSTARTUP: undefined, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', PIP_NO_INDEX: '1', PIP_CONFIG_FILE: '/dev/null' };
+}
+
+export interface ReadOptions {
+  python?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * Reads a project's metadata with the given interpreter in one subprocess: setup.py (if any) runs as setuptools
+ * would run it, and setuptools itself applies setup.cfg and pyproject.toml. See python-helpers/pyservice_metadata.py.
+ */
+export async function readMetadata(dir: string, opts: ReadOptions = {}): Promise<MetadataReading> {
+  const python = opts.python ?? DEFAULT_PYTHON;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let r;
+  try {
+    r = await run(python, ['-B', metadataHelperPath(), dir], { cwd: dir, env: helperEnv(), timeoutMs });
+  } catch (err) {
+    const hint = python === DEFAULT_PYTHON ? 'install Debian\'s python3 (apt-get install python3 python3-setuptools)' : 'check --python';
+    throw new MetadataError('no-python', `cannot run ${python}: ${(err as Error).message.replace(/^.*could not be run: /, '')}; ${hint}`);
+  }
+  if (r.timedOut) {
+    const printed = tail(r.stderr, 3).replace(/\s*\n\s*/g, ' / ');
+    throw new MetadataError(
+      'timeout',
+      `setup.py did not finish within ${(timeoutMs / 1000).toFixed(timeoutMs < 1000 ? 1 : 0)} s and was stopped (does it wait for input or the network?)${printed ? `; its last output: ${printed}` : ''}`,
+      r.stderr,
+    );
+  }
+  return parseHelperOutput(r.stdout, r.stderr, r.exitCode);
+}
