@@ -2,10 +2,10 @@
 // Runs the compiled uvu suites (dist/test/**/*.test.js) and ends with the plain summary line
 // "N passed, N failed, N skipped" that CI reads. Usage: node scripts/run-tests.mjs [file-pattern]
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
-const uvuBin = require.resolve('uvu/bin.js');
+const uvuBin = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', 'uvu', 'bin.js');
 const userPattern = process.argv[2];
 const pattern = userPattern ? `${userPattern}.*\\.test\\.js$` : '\\.test\\.js$';
 

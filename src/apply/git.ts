@@ -10,12 +10,28 @@ export async function gitConfig(key: string, cwd?: string): Promise<string> {
   }
 }
 
+/** user.name and user.email from git config in one spawn (startup time matters for create). */
+export async function gitIdentity(cwd?: string): Promise<{ name: string; email: string }> {
+  try {
+    const r = await run('git', ['config', '--get-regexp', '^user\\.(name|email)$'], { cwd });
+    const id = { name: '', email: '' };
+    for (const line of r.stdout.split('\n')) {
+      const m = /^user\.(name|email) (.*)$/.exec(line);
+      if (m) id[m[1] as 'name' | 'email'] = m[2]!.trim();
+    }
+    return id;
+  } catch {
+    return { name: '', email: '' };
+  }
+}
+
 /** init + add + first commit. Identity falls back to the project's author when git has none configured. */
 export async function gitInitialCommit(dir: string, author: { name: string; email: string }, message: string): Promise<void> {
   await runOk('git', ['init', '-q', '-b', 'main'], { cwd: dir });
   await runOk('git', ['add', '-A'], { cwd: dir });
   const env: Record<string, string> = {};
-  if (!(await gitConfig('user.name', dir))) env.GIT_AUTHOR_NAME = env.GIT_COMMITTER_NAME = author.name;
-  if (!(await gitConfig('user.email', dir))) env.GIT_AUTHOR_EMAIL = env.GIT_COMMITTER_EMAIL = author.email;
+  const id = await gitIdentity(dir);
+  if (!id.name) env.GIT_AUTHOR_NAME = env.GIT_COMMITTER_NAME = author.name;
+  if (!id.email) env.GIT_AUTHOR_EMAIL = env.GIT_COMMITTER_EMAIL = author.email;
   await runOk('git', ['commit', '-q', '--no-verify', '-m', message], { cwd: dir, env });
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { basename, relative, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Answers } from '../../answers/types.js';
 import { CI_PROVIDERS, PROJECT_TYPES } from '../../answers/types.js';
 import { DISTROS } from '../../answers/distros.js';
@@ -9,7 +9,7 @@ import { deriveNames, nameProblem } from '../../answers/names.js';
 import { latestTemplateVersion, shippedTemplateVersions } from '../../templates/manifest.js';
 import { planProject, type FilePlan, type ProjectRecord } from '../../plan/file-plan.js';
 import { checkTarget, TargetError, writeNewProject } from '../../apply/new-project.js';
-import { gitConfig, gitInitialCommit } from '../../apply/git.js';
+import { gitIdentity, gitInitialCommit } from '../../apply/git.js';
 import { toolVersion } from '../../paths.js';
 import { parseFlags } from '../flags.js';
 import { UsageError } from '../errors.js';
@@ -195,12 +195,8 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   }
 
   // 3. Defaults, then the user's answers, then questions for the rest
-  const skipGitLookup = given.author !== undefined && given.email !== undefined;
-  const answers = defaultAnswers({
-    dirName: req.dir ? basename(resolve(req.dir)) : undefined,
-    gitName: skipGitLookup ? '' : await gitConfig('user.name'),
-    gitEmail: skipGitLookup ? '' : await gitConfig('user.email'),
-  });
+  const id = given.author !== undefined && given.email !== undefined ? { name: '', email: '' } : await gitIdentity();
+  const answers = defaultAnswers({ dirName: req.dir ? basename(resolve(req.dir)) : undefined, gitName: id.name, gitEmail: id.email });
   if (given.type === 'library') answers.description = defaultDescription('library');
   Object.assign(answers, given);
   if (interactive) await askMissing(answers, given);
@@ -228,7 +224,7 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
     answers,
   };
   const plan = planProject(record);
-  const shown = relative(process.cwd(), dir) || '.';
+  const shown = req.dir ?? answers.name;
   if (req.dryRun) {
     out.raw(req.json ? JSON.stringify({ dir, templateVersion, files: plan.files.map((f) => ({ path: f.path, size: f.content.length, mode: f.mode.toString(8), policy: f.policy })) }, null, 2) + '\n' : formatPlan(plan, shown));
     return { dir, plan, record, written: false };

@@ -6,3 +6,4 @@ import { registerCommand } from '../main.js';
 
 registerCommand('login', 'save your read-only index login in ~/.netrc (mode 0600, merged)', async () => (await import('./login-command.js')).loginCommand);
 registerCommand('version', 'stamp debian/changelog with a snapshot or release version (runs debian/pyservice-version)', async () => (await import('./version-command.js')).versionCommand);
+registerCommand('deb', 'add a debian/ directory (dh-virtualenv) to an existing Python project', async () => (await import('./deb-command.js')).debCommand);

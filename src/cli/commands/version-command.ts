@@ -1,0 +1,30 @@
+import { EXIT } from '../errors.js';
+import type { Output } from '../output.js';
+import { parseFlags } from '../flags.js';
+import { projectDirOf, runVersionScript, versionScriptPath } from '../../versions/version-script.js';
+
+const FLAGS = {
+  'dry-run': { type: 'boolean' },
+  'print-version': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * `pyservice version [show|snapshot|release TAG|convert TAG...] [--dry-run|--print-version] [dir]`: checks the flags,
+ * then hands the arguments unchanged to the project's debian/pyservice-version, so that a developer's machine and
+ * CI (which runs the script directly) compute the same version. The help text is the script's own.
+ */
+export async function versionCommand(argv: string[], out: Output): Promise<number> {
+  const { values, positionals } = parseFlags(argv, FLAGS, 'pyservice version');
+  const script = versionScriptPath(projectDirOf(positionals));
+  const r = await runVersionScript(script, values.help ? ['--help'] : argv);
+  if (values.help) {
+    out.raw(r.stdout.replaceAll('pyservice-version', 'pyservice version') + `\nRuns ${script}.\n`);
+    return r.exitCode;
+  }
+  if (r.stdout) out.raw(r.stdout);
+  for (const line of r.stderr.split('\n')) {
+    if (line.trim()) out.error(line.replace(/^pyservice-version: (error: )?/, ''));
+  }
+  return r.timedOut ? EXIT.failure : r.exitCode;
+}

@@ -1,0 +1,56 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { answersProblems, authorProblem, descriptionProblem, emailProblem, indexUrlProblem, urlProblem } from '../../src/answers/validate.js';
+import { defaultAnswers } from '../../src/answers/defaults.js';
+
+const t = suite('answer validation');
+
+t('defaults are valid', () => {
+  assert.equal(answersProblems(defaultAnswers({ dirName: 'demo' })), []);
+});
+
+t('description: one line, not blank, at most 80 characters', () => {
+  assert.is(descriptionProblem('Does things, 100% "well" — naïvely'), null);
+  assert.match(descriptionProblem('two\nlines')!, /one line/);
+  assert.match(descriptionProblem('')!, /empty.*--description/);
+  assert.match(descriptionProblem(' padded')!, /blanks/);
+  assert.match(descriptionProblem('x'.repeat(81))!, /80/);
+  assert.match(descriptionProblem('bell\u0007')!, /control/);
+});
+
+t('author: no <, > or comma (they break the Debian Maintainer field)', () => {
+  assert.is(authorProblem("Zoë O'Brien-Smith"), null);
+  assert.match(authorProblem('A <b>')!, /Maintainer/);
+  assert.match(authorProblem('Doe, John')!, /comma/);
+});
+
+t('email must look like an address', () => {
+  assert.is(emailProblem('dev@example.org'), null);
+  for (const bad of ['', 'dev', 'dev@', '@x.org', 'a b@x.org', 'a@x..org']) assert.ok(emailProblem(bad), bad);
+});
+
+t('URLs: http(s) only, no credentials, no blanks', () => {
+  assert.is(urlProblem('', '--url'), null);
+  assert.is(urlProblem('https://git.example.com/team/svc', '--url'), null);
+  assert.match(urlProblem('ftp://x', '--url')!, /https/);
+  assert.match(urlProblem('https://u:p@x.org/', '--url')!, /credentials/);
+  assert.match(urlProblem('https://x.org/a b', '--url')!, /blanks/);
+  assert.match(urlProblem('not a url', '--url')!, /blanks|not a URL/);
+});
+
+t('index URL must be a PEP 503 /simple/ URL', () => {
+  assert.is(indexUrlProblem('https://pypi.example.com/simple/'), null);
+  assert.is(indexUrlProblem('https://gitlab.example.com/api/v4/projects/42/packages/pypi/simple'), null);
+  assert.match(indexUrlProblem('https://pypi.example.com/')!, /simple/);
+});
+
+t('a full set of answers reports every problem, in question order', () => {
+  const a = { ...defaultAnswers({ dirName: 'demo' }), name: 'Bad Name', ci: 'travis' as never, distro: 'sid' };
+  const problems = answersProblems(a);
+  assert.is(problems.length, 3);
+  assert.match(problems[0]!, /spaces/);
+  assert.match(problems[1]!, /CI provider/);
+  assert.match(problems[2]!, /distro/);
+});
+
+t.run();

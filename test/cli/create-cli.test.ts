@@ -1,0 +1,197 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { create, CREATE_BIN, pyservice, startCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+import { toolTest } from '../helpers/tools.js';
+import { toolVersion } from '../../src/paths.js';
+
+const t = suite('create-pyservice CLI');
+const ID = ['--author', 'Test Author', '--email', 'test@example.org'];
+
+t('--help documents the flags and the exit codes', () => {
+  const r = create(['--help']);
+  assert.is(r.code, 0);
+  for (const flag of ['--type', '--name', '--ci', '--index-url', '--distro', '--yes', '--no-git', '--dry-run', '--answers']) assert.ok(r.stdout.includes(flag), flag);
+  assert.match(r.stdout, /Exit codes: 0 ok, 1 failure, 2 bad usage or bad input, 130 cancelled/);
+});
+
+t('--version prints the package version', () => {
+  assert.is(create(['--version']).stdout.trim(), toolVersion());
+  assert.is(pyservice(['--version']).stdout.trim(), toolVersion());
+});
+
+t('pyservice create is create-pyservice', () => {
+  const dir = join(tempDir(), 'via-pyservice');
+  const r = pyservice(['create', dir, '--yes', '--no-git', ...ID]);
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(existsSync(join(dir, 'setup.py')));
+});
+
+t('an unknown flag is exit 2 with a one-line message', () => {
+  const r = create(['--colour']);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /Unknown option '--colour'.*--help/);
+  assert.is(r.stderr.trim().split('\n').length, 1);
+});
+
+t('without a terminal and without --yes, missing answers are exit 2 naming the flags; nothing is written', () => {
+  const parent = tempDir();
+  const r = create([join(parent, 'svc')], { cwd: parent });
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /--type service\|library/);
+  assert.match(r.stderr, /--yes/);
+  assert.equal(readdirSync(parent), []);
+});
+
+const BAD_NAMES: [string, RegExp][] = [
+  ['', /empty/],
+  ['my service', /spaces/],
+  ['../x', /path/],
+  ['MyService', /uppercase/],
+  ['9lives', /digit/],
+];
+for (const [name, why] of BAD_NAMES) {
+  t(`bad name ${JSON.stringify(name)} is exit 2, names the problem, writes nothing`, () => {
+    const parent = tempDir();
+    const r = create([join(parent, 'target'), '--name', name, '--yes', ...ID], { cwd: parent });
+    assert.is(r.code, 2, r.stderr);
+    assert.match(r.stderr, why);
+    assert.equal(readdirSync(parent), []);
+  });
+}
+
+t('a non-empty target directory is exit 2 and its files are untouched', () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'keep.txt'), 'mine');
+  const r = create([dir, '--name', 'svc', '--yes', ...ID]);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /not empty/);
+  assert.equal(readdirSync(dir), ['keep.txt']);
+  assert.is(readFileSync(join(dir, 'keep.txt'), 'utf8'), 'mine');
+});
+
+t('a missing parent directory is exit 2 naming it', () => {
+  const r = create(['/nonexistent-parent-dir/svc', '--yes', ...ID]);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /nonexistent-parent-dir.*missing or not writable/);
+});
+
+toolTest(t, ['runuser'], 'an unwritable parent (as an unprivileged user) is exit 2 and nothing is written', () => {
+  const parent = tempDir();
+  chmodSync(parent, 0o555);
+  chmodSync(join(parent, '..'), statSync(join(parent, '..')).mode | 0o005);
+  let out = '';
+  let code = 0;
+  try {
+    out = execFileSync('runuser', ['-u', 'nobody', '--', process.execPath, CREATE_BIN, join(parent, 'svc'), '--yes', '--no-git', ...ID], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', HOME: '/tmp' } });
+  } catch (e) {
+    const err = e as { status: number; stderr: string };
+    code = err.status;
+    out = err.stderr;
+  }
+  assert.is(code, 2, out);
+  assert.match(out, /not writable/);
+  assert.equal(readdirSync(parent), []);
+});
+
+t('an empty existing directory is used', () => {
+  const dir = join(tempDir(), 'empty');
+  mkdirSync(dir);
+  const r = create([dir, '--yes', '--no-git', ...ID]);
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(existsSync(join(dir, 'setup.py')));
+});
+
+t('--dry-run prints paths, sizes and modes and writes nothing', () => {
+  const parent = tempDir();
+  const r = create([join(parent, 'svc'), '--yes', '--dry-run', ...ID]);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /755\s+\d+\s+debian\/rules/);
+  assert.match(r.stdout, /644\s+\d+\s+setup\.py/);
+  assert.match(r.stdout, /Nothing was written/);
+  assert.equal(readdirSync(parent), []);
+});
+
+t('--dry-run --json prints the plan as JSON', () => {
+  const parent = tempDir();
+  const r = create([join(parent, 'lib'), '--type', 'library', '--yes', '--dry-run', '--json', ...ID]);
+  const plan = JSON.parse(r.stdout);
+  assert.ok(plan.files.some((f: { path: string; mode: string; size: number }) => f.path === 'setup.py' && f.mode === '644' && f.size > 0));
+  assert.not.ok(plan.files.some((f: { path: string }) => f.path.startsWith('debian/')));
+  assert.equal(readdirSync(parent), []);
+});
+
+t('--answers reads the answers from JSON; flags win', () => {
+  const parent = tempDir();
+  const answers = join(parent, 'answers.json');
+  writeFileSync(answers, JSON.stringify({ type: 'library', name: 'from-file', description: 'From a file', author: 'File Author', email: 'file@example.org', ci: 'gitlab' }));
+  const r = create([join(parent, 'out'), '--answers', answers, '--ci', 'none', '--no-git']);
+  assert.is(r.code, 0, r.stderr);
+  const rec = JSON.parse(readFileSync(join(parent, 'out', '.pyservice.json'), 'utf8'));
+  assert.is(rec.answers.name, 'from-file');
+  assert.is(rec.answers.type, 'library');
+  assert.is(rec.answers.ci, 'none');
+  assert.ok(existsSync(join(parent, 'out', 'src', 'from_file', '__init__.py')));
+});
+
+t('--answers refuses a file that holds a password', () => {
+  const parent = tempDir();
+  const answers = join(parent, 'answers.json');
+  writeFileSync(answers, JSON.stringify({ name: 'x-y', password: 'hunter2' }));
+  const r = create([join(parent, 'out'), '--answers', answers, '--yes']);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /password/);
+  assert.not.match(r.stderr, /hunter2/);
+});
+
+toolTest(t, ['git'], 'the project starts as a git repository with one clean commit; debian/rules is committed executable', () => {
+  const dir = join(tempDir(), 'svc');
+  const r = create([dir, '--yes', ...ID]);
+  assert.is(r.code, 0, r.stderr);
+  const log = execFileSync('git', ['log', '--oneline'], { cwd: dir, encoding: 'utf8' }).trim().split('\n');
+  assert.is(log.length, 1);
+  assert.is(execFileSync('git', ['status', '--porcelain'], { cwd: dir, encoding: 'utf8' }), '');
+  assert.match(execFileSync('git', ['ls-files', '-s', 'debian/rules'], { cwd: dir, encoding: 'utf8' }), /^100755 /);
+});
+
+/** A PATH with a fake `git` first, to make the git phase fail or hang. */
+function fakeGitPath(script: string): string {
+  const bin = tempDir('fake-git-');
+  writeFileSync(join(bin, 'git'), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+  return `${bin}:${process.env.PATH}`;
+}
+
+t('a failure in the git phase exits 1 and leaves nothing behind (no project, no staging directory)', () => {
+  const parent = tempDir();
+  const r = create([join(parent, 'svc'), '--yes', ...ID], { env: { PATH: fakeGitPath('case "$1" in config) exit 1;; init) echo "disk on fire" >&2; exit 1;; esac') } });
+  assert.is(r.code, 1);
+  assert.match(r.stderr, /disk on fire/);
+  assert.equal(readdirSync(parent), []);
+});
+
+t('Ctrl-C while creating exits 130 and leaves nothing behind', async () => {
+  const parent = tempDir();
+  const marker = join(tempDir(), 'git-started');
+  const child = startCli(CREATE_BIN, [join(parent, 'svc'), '--yes', ...ID], { env: { PATH: fakeGitPath(`case "$1" in config) exit 1;; esac; touch '${marker}'; sleep 30`) } });
+  const closed = new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+  const deadline = Date.now() + 10_000;
+  while (!existsSync(marker) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(existsSync(marker), 'the fake git never started');
+  child.kill('SIGINT');
+  assert.is(await closed, 130);
+  assert.equal(readdirSync(parent), []);
+});
+
+t('NO_COLOR gives plain output; FORCE_COLOR gives colours; both end with next steps', () => {
+  const plain = create([join(tempDir(), 'svc'), '--yes', '--no-git', ...ID]);
+  assert.not.match(plain.stdout, /\u001b\[/);
+  assert.match(plain.stdout, /Next steps:[\s\S]*make test[\s\S]*make deb/);
+  const coloured = create([join(tempDir(), 'lib'), '--type', 'library', '--yes', '--no-git', ...ID], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+  assert.match(coloured.stdout, /\u001b\[/);
+  assert.match(coloured.stdout, /make dist[\s\S]*make upload/);
+});
+
+t.run();

@@ -1,0 +1,84 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { planProject, type ProjectRecord } from '../../src/plan/file-plan.js';
+import { defaultAnswers } from '../../src/answers/defaults.js';
+import { latestTemplateVersion, loadManifest, shippedTemplateVersions } from '../../src/templates/manifest.js';
+import type { Answers } from '../../src/answers/types.js';
+
+const t = suite('file plan');
+
+function record(a: Partial<Answers>): ProjectRecord {
+  return {
+    tool: 'create-pyservice',
+    toolVersion: '0.0.0-test',
+    templateVersion: latestTemplateVersion(),
+    created: '2026-11-22T10:30:00.000Z',
+    origin: 'create',
+    answers: { ...defaultAnswers({ dirName: 'demo' }), author: 'A', email: 'a@example.org', ...a },
+  };
+}
+const paths = (a: Partial<Answers>) => planProject(record(a)).files.map((f) => f.path);
+
+t('a service gets setup.py, its package, tests, debian/ and the answers record', () => {
+  const p = paths({ type: 'service', name: 'my-svc' });
+  for (const want of ['setup.py', 'pyproject.toml', 'Makefile', 'Dockerfile', 'pip.conf', '.pypirc', '.gitignore', 'README.md', 'requirements.txt',
+    'src/my_svc/__init__.py', 'src/my_svc/service.py', 'tests/test_service.py', 'debian/control', 'debian/rules', 'debian/changelog',
+    'debian/my-svc.service', '.pyservice.json'])
+    assert.ok(p.includes(want), `missing ${want}`);
+});
+
+t('a library gets no debian/ and no service code', () => {
+  const p = paths({ type: 'library', name: 'my-lib' });
+  assert.ok(p.includes('src/my_lib/__init__.py'));
+  assert.ok(p.includes('tests/test_library.py'));
+  assert.not.ok(p.some((x) => x.startsWith('debian/')), 'library has debian/');
+  assert.not.ok(p.includes('src/my_lib/service.py'));
+});
+
+t('exactly one CI configuration, the chosen one (none for "none")', () => {
+  const ciFiles = ['.github/workflows/ci.yml', '.gitlab-ci.yml', '.circleci/config.yml', 'Jenkinsfile'];
+  const want: Record<string, string | undefined> = { github: ciFiles[0], gitlab: ciFiles[1], circleci: ciFiles[2], jenkins: ciFiles[3], none: undefined };
+  for (const [ci, file] of Object.entries(want)) {
+    const present = paths({ ci: ci as Answers['ci'] }).filter((p) => ciFiles.includes(p));
+    assert.equal(present, file ? [file] : [], ci);
+  }
+});
+
+t('debian/rules is executable; other files are 0644', () => {
+  for (const f of planProject(record({ type: 'service' })).files) {
+    const want = f.path === 'debian/rules' || f.path === 'debian/pyservice-version' || f.path.endsWith('.sh') ? 0o755 : 0o644;
+    assert.is(f.mode, want, f.path);
+  }
+});
+
+t('the record holds the answers and versions but never a password', () => {
+  const plan = planProject(record({ indexUrl: 'https://pypi.example.com/simple/', indexUser: 'installer' }));
+  const rec = JSON.parse(plan.files.find((f) => f.path === '.pyservice.json')!.content.toString());
+  assert.is(rec.templateVersion, latestTemplateVersion());
+  assert.is(rec.answers.indexUser, 'installer');
+  assert.not.match(JSON.stringify(rec), /password/i);
+});
+
+t('planning is deterministic: the same record renders byte-identical files', () => {
+  const a = planProject(record({ name: 'x-y' }));
+  const b = planProject(record({ name: 'x-y' }));
+  assert.equal(a.files.map((f) => [f.path, f.content.toString('base64')]), b.files.map((f) => [f.path, f.content.toString('base64')]));
+});
+
+t('no template uses ejs HTML escaping (<%=): every value goes through an explicit escaper', () => {
+  // renderTemplate refuses <%= at render time; this checks that every shipped version renders for every type/ci.
+  for (const v of shippedTemplateVersions()) {
+    loadManifest(v);
+    for (const type of ['service', 'library'] as const)
+      for (const ci of ['github', 'gitlab', 'circleci', 'jenkins', 'none'] as const)
+        planProject({ ...record({ type, ci, description: '<b>&amp;</b>' }), templateVersion: v });
+  }
+});
+
+t('hostile descriptions are not HTML-escaped in setup.py', () => {
+  const plan = planProject(record({ description: 'Fish & <chips> "quoted"' }));
+  const setup = plan.files.find((f) => f.path === 'setup.py')!.content.toString();
+  assert.ok(setup.includes('description="Fish & <chips> \\"quoted\\""'), setup);
+});
+
+t.run();
