@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { templateVersionDir } from '../../src/templates/manifest.js';
+import { cleanEnv, tempDir } from '../helpers/tmp.js';
+
+/** The script under test: the copy generated projects get. */
+export const SCRIPT = join(templateVersionDir('1.0.0'), 'debian', 'pyservice-version');
+
+export interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command in the environment of a CI image: Debian's tools only, no DEBEMAIL unless given. */
+export function sh(cmd: string, args: readonly string[], opts: { cwd?: string; env?: Record<string, string>; input?: string } = {}): Ran {
+  const r = spawnSync(cmd, [...args], { cwd: opts.cwd, env: cleanEnv(HOME, opts.env), encoding: 'utf8', input: opts.input ?? '' });
+  if (r.error) throw r.error;
+  return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
+}
+const HOME = tempDir('pyservice-version-home-');
+
+/** `sh debian/pyservice-version ARGS` in dir. */
+export function pv(dir: string, args: readonly string[], env: Record<string, string> = {}): Ran {
+  return sh('sh', [SCRIPT, ...args], { cwd: dir, env });
+}
+
+/** Debian forms of many tags in one process: [debian version or '' when invalid], plus the run. */
+export function convert(tags: readonly string[]): { out: string[]; run: Ran } {
+  const run = pv(HOME, ['convert', ...tags]);
+  const out = run.stdout.split('\n').slice(0, tags.length);
+  return { out, run };
+}
+
+/** Checks many `dpkg --compare-versions A REL B` in one shell; returns the failing triples. */
+export function dpkgCompareAll(triples: ReadonlyArray<readonly [string, string, string]>): { failed: string[]; checked: number } {
+  const input = triples.map((t) => t.join(' ')).join('\n') + '\n';
+  const r = sh('sh', ['-c', 'while read -r a rel b; do if dpkg --compare-versions "$a" "$rel" "$b"; then echo ok; else echo "FAIL $a $rel $b"; fi; done'], { input });
+  const lines = r.stdout.split('\n').filter(Boolean);
+  return { failed: lines.filter((l) => l !== 'ok'), checked: lines.length };
+}
+
+/** A project dir holding debian/changelog with the given entries (newest first) and, optionally, one git commit. */
+export function project(changelog: string, opts: { git?: boolean } = {}): { dir: string; sha: string } {
+  const dir = tempDir('pyservice-version-');
+  mkdirSync(join(dir, 'debian'));
+  writeFileSync(join(dir, 'debian', 'changelog'), changelog);
+  if (!opts.git) return { dir, sha: '' };
+  const r = sh('sh', ['-c', 'git init -q && git add -A && git -c user.name=T -c user.email=t@example.org commit -qm init && git rev-parse --short HEAD'], { cwd: dir });
+  if (r.code !== 0) throw new Error(r.stderr);
+  return { dir, sha: r.stdout.trim() };
+}
+
+export function entry(version: string, dist: string, text = 'Change.', maint = 'Team Lead <lead@example.org>', date = 'Sun, 22 Nov 2026 10:30:00 +0000'): string {
+  return `demo (${version}) ${dist}; urgency=medium\n\n  * ${text}\n\n -- ${maint}  ${date}\n`;
+}
+
+/** dpkg-parsechangelog fields of the top entry (or with --offset/--count args), plus its warnings. */
+export function parseChangelog(dir: string, extra: readonly string[] = []): { fields: Record<string, string>; stderr: string; raw: string } {
+  const r = sh('dpkg-parsechangelog', ['-l', join(dir, 'debian', 'changelog'), ...extra]);
+  if (r.code !== 0) throw new Error(r.stderr);
+  const fields: Record<string, string> = {};
+  for (const m of r.stdout.matchAll(/^([A-Za-z-]+): ?(.*)$/gm)) fields[m[1]!] ??= m[2]!;
+  return { fields, stderr: r.stderr, raw: r.stdout };
+}
+
+/** Every entry's version, newest first (one rfc822 stanza per entry). */
+export function versionsOf(dir: string): string[] {
+  const r = sh('dpkg-parsechangelog', ['-l', join(dir, 'debian', 'changelog'), '--format', 'rfc822', '--all']);
+  if (r.code !== 0) throw new Error(r.stderr);
+  return [...r.stdout.matchAll(/^Version: (.*)$/gm)].map((m) => m[1]!);
+}

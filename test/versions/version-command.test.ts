@@ -1,0 +1,95 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../src/paths.js';
+import { projectDirOf, versionScriptPath, VERSION_SCRIPT } from '../../src/versions/version-script.js';
+import { generate } from '../helpers/generate.js';
+import { tempDir } from '../helpers/tmp.js';
+import { toolTest } from '../helpers/tools.js';
+import { parseChangelog, SCRIPT, sh } from './script.js';
+
+const t = suite('pyservice version (runs the project’s debian/pyservice-version)');
+const PYSERVICE = join(packageRoot(), 'dist', 'src', 'bin', 'pyservice.js');
+const TOOLS = ['dpkg-parsechangelog', 'dpkg', 'git', 'make', '/usr/bin/python3'];
+
+t('the project directory is the positional after the subcommand (and its tag)', () => {
+  const table: Array<[string[], string]> = [
+    [[], '.'],
+    [['proj'], 'proj'],
+    [['show'], '.'],
+    [['show', 'proj'], 'proj'],
+    [['snapshot'], '.'],
+    [['snapshot', '../proj'], '../proj'],
+    [['release', 'v1.0'], '.'],
+    [['release', 'v1.0', '/abs/proj'], '/abs/proj'],
+    [['convert', '1.0', '2.0'], '.'],
+  ];
+  for (const [positionals, dir] of table) assert.is(projectDirOf(positionals), dir, positionals.join(' '));
+});
+
+t("a project without its own script runs this package's template copy", () => {
+  assert.is(versionScriptPath(tempDir()), SCRIPT);
+});
+
+/** A generated service in a git repository with one commit. */
+async function service(): Promise<string> {
+  const dir = await generate({ type: 'service', name: 'stamp-demo' });
+  const r = sh('sh', ['-c', 'git init -q && git add -A && git -c user.name=T -c user.email=t@example.org commit -qm init'], { cwd: dir });
+  assert.is(r.code, 0, r.stderr);
+  return dir;
+}
+
+toolTest(t, TOOLS, 'a generated service ships the script (mode 755) and its changelog stamps and parses cleanly', async () => {
+  const dir = await service();
+  const own = join(dir, VERSION_SCRIPT);
+  assert.is(readFileSync(own, 'utf8'), readFileSync(SCRIPT, 'utf8'));
+  assert.is(statSync(own).mode & 0o777, 0o755);
+  assert.is(versionScriptPath(dir), own);
+  const r = sh('sh', [VERSION_SCRIPT, 'snapshot'], { cwd: dir, env: { PYSERVICE_NOW: '1795391999' } });
+  assert.is(r.code, 0, r.stderr);
+  const { fields, stderr } = parseChangelog(dir);
+  assert.is(stderr, '');
+  assert.match(fields.Version!, /^0\.1\.0~20261122235959\+git[0-9a-f]{7,}$/);
+  assert.is(fields.Maintainer, 'Test Author <test@example.org>');
+});
+
+toolTest(t, TOOLS, '`pyservice version …` and `sh debian/pyservice-version …` give the same output and exit code', async () => {
+  const dir = await service();
+  const env = { PYSERVICE_NOW: '1795391999', NO_COLOR: '1' };
+  const cases = [[], ['snapshot', '--dry-run'], ['snapshot', '--print-version'], ['release', 'v0.1.0', '--dry-run'], ['release', 'v0.0.9'], ['release', 'v1.0-final'], ['release']];
+  for (const args of cases) {
+    const script = sh('sh', [VERSION_SCRIPT, ...args], { cwd: dir, env });
+    const cli = sh(process.execPath, [PYSERVICE, 'version', ...args], { cwd: dir, env });
+    assert.is(cli.code, script.code, args.join(' '));
+    assert.is(cli.stdout, script.stdout, args.join(' '));
+    assert.is(cli.stderr, script.stderr.replace(/^pyservice-version: /gm, ''), args.join(' '));
+  }
+  // And the same from outside the project, naming it.
+  const outside = sh(process.execPath, [PYSERVICE, 'version', 'snapshot', '--print-version', dir], { env });
+  assert.is(outside.stdout, sh('sh', [SCRIPT, 'snapshot', '--print-version', dir], { env }).stdout);
+  assert.match(outside.stdout, /^0\.1\.0~20261122235959\+git/);
+});
+
+toolTest(t, TOOLS, 'pyservice version --help documents the subcommands, flags and exit codes; a bad flag is exit 2', async () => {
+  const help = sh(process.execPath, [PYSERVICE, 'version', '--help']);
+  assert.is(help.code, 0, help.stderr);
+  for (const s of ['pyservice version snapshot', 'pyservice version release TAG', '--dry-run', '--print-version', 'Exit codes: 0 ok, 1 failure', '2 bad usage']) assert.ok(help.stdout.includes(s), s);
+  const bad = sh(process.execPath, [PYSERVICE, 'version', '--colour']);
+  assert.is(bad.code, 2);
+  assert.is(bad.stderr.trim().split('\n').length, 1);
+});
+
+toolTest(t, TOOLS, 'make deb-release stamps the tag on HEAD (git describe), or TAG=…', async () => {
+  const dir = await service();
+  assert.is(sh('git', ['tag', 'v0.1.0rc1'], { cwd: dir }).code, 0);
+  const fromTag = sh('make', ['-n', 'deb-release'], { cwd: dir });
+  assert.is(fromTag.code, 0, fromTag.stderr);
+  assert.match(fromTag.stdout, 'sh debian/pyservice-version release "v0.1.0rc1"');
+  const given = sh('make', ['-n', 'deb-release', 'TAG=v0.2.0'], { cwd: dir });
+  assert.match(given.stdout, 'sh debian/pyservice-version release "v0.2.0"');
+  const snapshot = sh('make', ['-n', 'deb-snapshot'], { cwd: dir });
+  assert.match(snapshot.stdout, 'sh debian/pyservice-version snapshot');
+});
+
+t.run();
