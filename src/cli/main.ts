@@ -57,6 +57,7 @@ export async function runCommand(cmd: Command, argv: string[], out: Output = ter
 export async function pyserviceMain(argv: string[]): Promise<number> {
   const out = terminalOutput();
   const [name, ...rest] = argv;
+  await loadExtensions();
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     out.raw(pyserviceHelp());
     return name === undefined ? EXIT.usage : EXIT.ok;
@@ -65,7 +66,6 @@ export async function pyserviceMain(argv: string[]): Promise<number> {
     out.raw(toolVersion() + '\n');
     return EXIT.ok;
   }
-  await loadExtensions();
   const entry = COMMANDS[name];
   if (!entry) {
     out.error(`unknown command "${name}"; commands: ${Object.keys(COMMANDS).join(', ')}`);

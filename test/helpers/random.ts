@@ -1,0 +1,36 @@
+/** Seeded PRNG (mulberry32) so a failing fuzz case can be replayed with FUZZ_SEED=<seed>. */
+export function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function seedFromEnv(): number {
+  const env = process.env.FUZZ_SEED;
+  return env ? Number(env) : Math.floor(Math.random() * 2 ** 31);
+}
+
+const PIECES = [
+  'a', 'Z', 'service', ' ', ' ', '-', '_', '.', ',', ':', ';', '!', '?', '0', '42',
+  '"', "'", '`', '\\', '$', '$HOME', '$(id)', '${x}', '#', '%', '%%', '%n', '%i', '<%', '%>', '<%=', '<%-', '-%>',
+  '<', '>', '&', '&amp;', '|', '*', '~', '^', '=', '+', '{', '}', '[', ']', '(', ')', '@', '/', '"""', "'''",
+  '\\n', '\\x00', ' -- ', ' .', 'é', 'ß', 'Zoë', '日本語', '🚀', 'Ω', '\u00a0', '\u200b', 'e\u0301', '\u202e', 'ﬁ',
+];
+/** Pieces no one-line field accepts: they exercise the up-front rejection path. */
+const REJECTED = ['\t', '\n', '\r\n', '\u0000', '\u0007', '\u007f', '\u2028', '\u0085'];
+
+/** A random string built from pieces that are hostile to some target format. */
+export function hostileString(rand: () => number, maxPieces = 24): string {
+  const n = Math.floor(rand() * maxPieces);
+  let s = '';
+  for (let i = 0; i < n; i++) {
+    const pool = rand() < 0.01 ? REJECTED : PIECES;
+    s += pool[Math.floor(rand() * pool.length)];
+  }
+  return s;
+}
