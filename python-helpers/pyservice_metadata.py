@@ -221,6 +221,8 @@ def describe(dist, sources):
             "install_requires": requirements(dist),
             "console_scripts": console_scripts(dist),
         },
+        # PEP 621 [project.urls] land here, not in `url`: the deb flow takes a Homepage from it.
+        "project_urls": {str(k): str(v) for k, v in (getattr(m, "project_urls", None) or {}).items()},
         "sources": sources,
         "python": sys.version.split()[0],
         "setuptools": getattr(setuptools, "__version__", "?"),

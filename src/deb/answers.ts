@@ -66,8 +66,16 @@ export function consoleScriptsFor(meta: ProjectMetadata): { scripts: string[]; n
   return { scripts, notes };
 }
 
+/** The home page: setuptools' `url`, else a Homepage-like entry of project_urls (PEP 621 has no `url`). */
+export function homepageFor(meta: ProjectMetadata, projectUrls: Record<string, string> = {}): string | null {
+  if (meta.url) return meta.url;
+  const key = Object.keys(projectUrls).find((k) => /^home[-_ ]?page$|^home$/i.test(k.trim()));
+  return key ? projectUrls[key]! : null;
+}
+
 export interface DebAnswerInputs {
   meta: ProjectMetadata;
+  projectUrls?: Record<string, string>;
   name: string;
   maintainer: Maintainer;
   distro: string;
@@ -79,7 +87,7 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
   const notes: string[] = [];
   const version = debianVersionFor(i.meta.version);
   if (version.note) notes.push(version.note);
-  let url = i.meta.url ?? '';
+  let url = homepageFor(i.meta, i.projectUrls) ?? '';
   const urlIssue = urlProblem(url, 'url');
   if (urlIssue) {
     notes.push(`the project's url "${url}" is left out of debian/control: ${urlIssue.replace(/ \(url\)$/, '')}`);

@@ -103,7 +103,7 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
   }
 
   // 7. Answers → the same debian/ plan a generated service gets, plus the record
-  const built = debAnswers({ meta: m, name: names.distName, maintainer, distro, description });
+  const built = debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro, description });
   notes.push(...built.notes);
   const problems = answersProblems(built.answers);
   if (problems.length) throw new Error(`internal: deb answers failed validation: ${problems.join('; ')}`);
@@ -198,9 +198,10 @@ function textReport(r: DebResult, python: string, dryRun: boolean): string {
   const conflicted = r.actions.filter((a) => a.kind === 'conflict').map((a) => a.path);
   if (dryRun) lines.push('Nothing was written (--dry-run).');
   else {
-    lines.push(`Wrote ${r.written.length} file${r.written.length === 1 ? '' : 's'} in ${shown(r.dir)}.`);
+    const where = shown(r.dir);
+    lines.push(`Wrote ${r.written.length} file${r.written.length === 1 ? '' : 's'} in ${where === '.' ? 'this directory' : where}.`);
     if (conflicted.length) lines.push(`Resolve the conflict markers (<<<<<<< ======= >>>>>>>) in ${conflicted.join(', ')} before building.`);
-    else lines.push(`Build with: cd ${shown(r.dir)} && dpkg-buildpackage -us -uc -b`);
+    else lines.push(`Build with: ${where === '.' ? '' : `cd ${where} && `}dpkg-buildpackage -us -uc -b`);
   }
   return lines.join('\n') + '\n';
 }

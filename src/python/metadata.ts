@@ -24,6 +24,8 @@ export type MetadataSource = 'pyproject.toml' | 'setup.cfg' | 'setup.py';
 
 export interface MetadataReading {
   metadata: ProjectMetadata;
+  /** setup(project_urls=...) / [project.urls], label → URL. */
+  projectUrls: Record<string, string>;
   sources: MetadataSource[];
   python: string;
   setuptools: string;
@@ -75,7 +77,7 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
     const why = tail(stderr, 3).replace(/\s*\n\s*/g, ' / ') || `exit status ${exitCode}, no output`;
     throw new MetadataError('helper-crashed', `reading the metadata failed: ${why}`, stderr);
   }
-  if (typeof data !== 'object' || data === null) throw new MetadataError('helper-crashed', 'reading the metadata failed: the helper answered with no object', stdout);
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new MetadataError('helper-crashed', 'reading the metadata failed: the helper answered with no object', stdout);
   const obj = data as Record<string, unknown>;
   if (obj.ok !== true) {
     const kind = typeof obj.kind === 'string' && KINDS.has(obj.kind) ? (obj.kind as MetadataErrorKind) : 'helper-crashed';
@@ -88,8 +90,12 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
   for (const k of STRING_FIELDS) metadata[k] = typeof m[k] === 'string' ? (m[k] as string) : null;
   metadata.install_requires = stringList(m.install_requires);
   metadata.console_scripts = stringList(m.console_scripts);
+  const projectUrls: Record<string, string> = {};
+  if (obj.project_urls && typeof obj.project_urls === 'object')
+    for (const [k, v] of Object.entries(obj.project_urls as Record<string, unknown>)) if (typeof v === 'string') projectUrls[k] = v;
   return {
     metadata,
+    projectUrls,
     sources: stringList(obj.sources).filter((s): s is MetadataSource => s === 'pyproject.toml' || s === 'setup.cfg' || s === 'setup.py'),
     python: typeof obj.python === 'string' ? obj.python : '?',
     setuptools: typeof obj.setuptools === 'string' ? obj.setuptools : '?',

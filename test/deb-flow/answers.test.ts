@@ -1,0 +1,141 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { ProjectMetadata } from '../../src/python/metadata.js';
+import { consoleScriptsFor, debAnswers, debianVersionFor, homepageFor, projectNameFor, synopsisFor } from '../../src/deb/answers.js';
+import { debEnvIdentity, parseMaintainer, pickMaintainer } from '../../src/deb/maintainer.js';
+import { answersProblems, descriptionProblem } from '../../src/answers/validate.js';
+import { deriveNames } from '../../src/answers/names.js';
+
+const t = suite('deb flow: metadata → answers');
+
+function meta(m: Partial<ProjectMetadata>): ProjectMetadata {
+  return {
+    name: 'demo', version: '1.0.0', description: 'Demo', long_description: null, author: null, author_email: null, maintainer: null,
+    maintainer_email: null, url: null, license: null, install_requires: [], console_scripts: [], ...m,
+  };
+}
+
+const NAMES: [string, string][] = [
+  ['demo', 'demo'],
+  ['Demo_Thing', 'demo-thing'],
+  ['My.Service', 'my.service'],
+  ['flask_api', 'flask-api'],
+];
+for (const [py, deb] of NAMES) {
+  t(`project name ${py} → Debian package ${deb}`, () => {
+    const r = projectNameFor(meta({ name: py }));
+    assert.ok('name' in r, JSON.stringify(r));
+    if ('name' in r) assert.is(deriveNames(r.name).debName, deb);
+  });
+}
+
+t('a name Debian cannot take is exit-2 material naming --package; --package wins and is validated', () => {
+  for (const bad of ['9lives', 'a', 'has space']) {
+    const r = projectNameFor(meta({ name: bad }));
+    assert.ok('problem' in r && /--package/.test(r.problem), bad);
+  }
+  const none = projectNameFor(meta({ name: null }));
+  assert.ok('problem' in none && /declares no name/.test(none.problem));
+  const flag = projectNameFor(meta({ name: '9lives' }), 'nine-lives');
+  assert.equal(flag, { name: 'nine-lives' });
+  const badFlag = projectNameFor(meta({ name: 'ok' }), 'Bad_Name');
+  assert.ok('problem' in badFlag && /package name.*\(--package\)/.test(badFlag.problem));
+});
+
+const VERSIONS: [string | null, string, boolean][] = [
+  ['1.2.0', '1.2.0', false],
+  ['2024.5', '2024.5', false],
+  ['1.2.0rc1', '1.2.0', true],
+  ['0.1.dev3+g1234abc', '0.1', true],
+  ['1!2.0.post1', '2.0', true],
+  ['v3.1', '3.1', true],
+  ['1.2.3.4.5', '1.2.3.4', true],
+  [null, '0.0.0', true],
+  ['banana', '0.0.0', true],
+];
+for (const [py, deb, noted] of VERSIONS) {
+  t(`version ${py} → changelog ${deb}${noted ? ' (with a note)' : ''}`, () => {
+    const r = debianVersionFor(py);
+    assert.is(r.version, deb);
+    assert.is(Boolean(r.note), noted);
+  });
+}
+
+t('synopsis: the first line when valid; otherwise a fallback that passes the validator, with the reason', () => {
+  assert.equal(synopsisFor(meta({ description: 'Serves things' })), { description: 'Serves things' });
+  assert.equal(synopsisFor(meta({ description: '\n  Serves things  \nmore text' })).description, 'Serves things');
+  const cases = [null, '   ', 'x'.repeat(200), 'A really quite long description that goes on and on about what the service does in detail'];
+  for (const d of cases) {
+    const r = synopsisFor(meta({ description: d }));
+    assert.ok(r.problem, `no problem reported for ${d}`);
+    assert.is(descriptionProblem(r.description), null, r.description);
+  }
+  const long = synopsisFor(meta({ description: 'A really quite long description that goes on and on about what the service does in detail' }));
+  assert.ok(long.description.startsWith('A really quite long description'), long.description);
+  assert.ok(long.description.endsWith('…'));
+  assert.match(synopsisFor(meta({ description: 'tab\there' })).description, /^tab here$/);
+});
+
+t('console scripts: spacing normalised, extras dropped, invalid entries left out with a note', () => {
+  const r = consoleScriptsFor(meta({ console_scripts: ['a = m.cli:main', 'b = m:f [extra]', 'c = not a target', 'a = m.cli:main'] }));
+  assert.equal(r.scripts, ['a = m.cli:main', 'b = m:f']);
+  assert.is(r.notes.length, 1);
+  assert.match(r.notes[0]!, /"c = not a target"/);
+});
+
+t('homepage: url first, else a Homepage entry of project_urls', () => {
+  assert.is(homepageFor(meta({ url: 'https://a.example' }), { Homepage: 'https://b.example' }), 'https://a.example');
+  assert.is(homepageFor(meta({}), { Source: 'https://s.example', 'Home-page': 'https://b.example' }), 'https://b.example');
+  assert.is(homepageFor(meta({}), { Source: 'https://s.example' }), null);
+});
+
+t('answers are a valid service with the maintainer as author and ci none; a bad url is dropped with a note', () => {
+  const r = debAnswers({
+    meta: meta({ version: '2.0rc1', url: 'ftp://old.example', console_scripts: ['demo = demo.main:run'] }),
+    name: 'demo', maintainer: { name: 'Pat Doe', email: 'pat@example.org' }, distro: 'bookworm', description: 'Demo',
+  });
+  assert.equal(answersProblems(r.answers), []);
+  assert.is(r.answers.type, 'service');
+  assert.is(r.answers.author, 'Pat Doe');
+  assert.is(r.answers.email, 'pat@example.org');
+  assert.is(r.answers.ci, 'none');
+  assert.is(r.answers.url, '');
+  assert.is(r.answers.version, '2.0');
+  assert.equal(r.answers.consoleScripts, ['demo = demo.main:run']);
+  assert.ok(r.notes.some((n) => /ftp:\/\/old.example/.test(n)));
+});
+
+const MAINTAINERS: [string, { name: string; email: string } | RegExp][] = [
+  ['Pat Doe <pat@example.org>', { name: 'Pat Doe', email: 'pat@example.org' }],
+  ['  Zoë Ünïcode   <z@example.org> ', { name: 'Zoë Ünïcode', email: 'z@example.org' }],
+  ['pat@example.org', /Full Name <email/],
+  ['Pat <not-an-email>', /not an address.*--maintainer/],
+  ['Doe, Pat <pat@example.org>', /comma.*--maintainer/],
+];
+for (const [input, want] of MAINTAINERS) {
+  t(`--maintainer ${JSON.stringify(input)}`, () => {
+    const r = parseMaintainer(input);
+    if (want instanceof RegExp) assert.match(String(r), want);
+    else assert.equal(r, want);
+  });
+}
+
+t('DEBFULLNAME/DEBEMAIL, including DEBEMAIL="Name <email>"', () => {
+  assert.equal(debEnvIdentity({ DEBFULLNAME: 'A B', DEBEMAIL: 'a@b.org' }), { name: 'A B', email: 'a@b.org', source: 'DEBFULLNAME/DEBEMAIL' });
+  assert.equal(debEnvIdentity({ DEBEMAIL: 'C D <c@d.org>' }), { name: 'C D', email: 'c@d.org', source: 'DEBFULLNAME/DEBEMAIL' });
+  assert.equal(debEnvIdentity({ DEBFULLNAME: 'Wins', DEBEMAIL: 'C D <c@d.org>' }).name, 'Wins');
+  assert.equal(debEnvIdentity({}), { name: '', email: '', source: 'DEBFULLNAME/DEBEMAIL' });
+});
+
+t('each field comes from the first source with a valid value', () => {
+  const r = pickMaintainer([
+    { name: 'Env Name', email: '', source: 'env' },
+    { name: 'Git Name', email: 'git@example.org', source: 'git' },
+  ]);
+  assert.equal(r, { name: 'Env Name', email: 'git@example.org', sources: ['env', 'git'] });
+  const missing = pickMaintainer([{ name: '', email: 'bad', source: 'env' }]);
+  assert.is(missing.name, undefined);
+  assert.is(missing.email, undefined);
+});
+
+t.run();

@@ -1,0 +1,180 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../src/paths.js';
+import { runDeb } from '../../src/deb/run-deb.js';
+import { PYSERVICE_BIN } from '../helpers/cli.js';
+import { captureOutput, generate, TEST_NOW } from '../helpers/generate.js';
+import { cleanEnv, tempDir } from '../helpers/tmp.js';
+import { toolTest } from '../helpers/tools.js';
+
+const t = suite('pyservice deb (CLI)');
+const PY = '/usr/bin/python3';
+const FIXTURES = join(packageRoot(), 'test', 'fixtures', 'projects');
+const ME = 'Pat Doe <pat@example.org>';
+
+/** The CLI in a clean environment: no DEB* variables, no git identity unless the test's HOME has one. */
+function deb(args: string[], opts: { home?: string; env?: Record<string, string> } = {}) {
+  const env = { ...cleanEnv(opts.home ?? tempDir()), NO_COLOR: '1', GIT_CONFIG_NOSYSTEM: '1', ...opts.env };
+  const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', ...args], { env, encoding: 'utf8', input: '' });
+  return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
+}
+
+function project(name = 'console-scripts'): string {
+  const dir = join(tempDir(), name);
+  cpSync(join(FIXTURES, name), dir, { recursive: true });
+  return dir;
+}
+
+/** Every file under dir with its content and mtime, to see exactly what a run touched. */
+function tree(dir: string, base = dir, acc: Record<string, { content: string; mtimeMs: number; mode: number }> = {}) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) tree(p, base, acc);
+    else {
+      const st = statSync(p);
+      acc[p.slice(base.length + 1)] = { content: readFileSync(p, 'utf8'), mtimeMs: st.mtimeMs, mode: st.mode & 0o777 };
+    }
+  }
+  return acc;
+}
+
+t('--help documents the flags and the exit codes', () => {
+  const r = deb(['--help']);
+  assert.is(r.code, 0);
+  for (const flag of ['--maintainer', '--package', '--distro', '--python', '--yes', '--dry-run', '--force', '--json', '--timeout']) assert.ok(r.stdout.includes(flag), flag);
+  assert.match(r.stdout, /Exit codes: 0 ok, 1 failure.*2 bad usage or bad input[\s\S]*130 cancelled/);
+});
+
+toolTest(t, [PY], 'writes only debian/* and .pyservice.json, and shows the metadata and the Debian name', () => {
+  const dir = project();
+  const before = tree(dir);
+  const r = deb([dir, '--maintainer', ME]);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Read cs-svc 1\.0\.0 from setup\.py with \/usr\/bin\/python3/);
+  assert.match(r.stdout, /Debian package: cs-svc 1\.0\.0, maintainer Pat Doe <pat@example\.org>/);
+  const after = tree(dir);
+  for (const [p, f] of Object.entries(before)) assert.equal(after[p], f, `${p} changed`);
+  const added = Object.keys(after).filter((p) => !(p in before));
+  assert.ok(added.includes('debian/control') && added.includes('debian/rules') && added.includes('.pyservice.json'), added.join(' '));
+  for (const p of added) assert.ok(p.startsWith('debian/') || p === '.pyservice.json', `unexpected ${p}`);
+  assert.is(after['debian/rules']!.mode, 0o755);
+  const record = JSON.parse(after['.pyservice.json']!.content);
+  assert.is(record.origin, 'deb');
+  assert.equal(record.answers.consoleScripts, ['cs-svc = cs_svc.cli:main', 'cs-admin = cs_svc.cli:admin']);
+  assert.match(after['debian/control']!.content, /^Maintainer: Pat Doe <pat@example\.org>$/m);
+});
+
+toolTest(t, [PY], 'one code path: the debian/ files are byte for byte those of a generated service with the same answers', async () => {
+  const dir = project();
+  const res = await runDeb({ dir, maintainer: ME, yes: true, dryRun: false, force: false, json: false }, captureOutput(), TEST_NOW);
+  const generated = await generate(res.answers);
+  const ours = tree(join(dir, 'debian'));
+  const theirs = tree(join(generated, 'debian'));
+  assert.equal(Object.keys(ours).sort(), Object.keys(theirs).sort());
+  for (const p of Object.keys(theirs)) assert.is(ours[p]!.content, theirs[p]!.content, p);
+});
+
+toolTest(t, [PY], 'an existing debian/ without --force is exit 2 naming --force; nothing changes', () => {
+  const dir = project();
+  mkdirSync(join(dir, 'debian'));
+  writeFileSync(join(dir, 'debian', 'control'), 'Source: ours\n');
+  const before = tree(dir);
+  const r = deb([dir, '--maintainer', ME]);
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /debian\/ already exists; pyservice deb --force merges into it/);
+  assert.equal(tree(dir), before);
+});
+
+toolTest(t, [PY], '--force: identical files untouched, missing added, differing ones keep the team\'s lines with conflicts marked', () => {
+  const dir = project();
+  assert.is(deb([dir, '--maintainer', ME]).code, 0);
+  // the team edits control, deletes rules, adds a file of its own
+  const control = join(dir, 'debian', 'control');
+  const original = readFileSync(control, 'utf8');
+  writeFileSync(control, original.replace(/^Section: .*$/m, 'Section: team-section') + 'X-Team-Field: kept\n');
+  rmSync(join(dir, 'debian', 'rules'));
+  writeFileSync(join(dir, 'debian', 'team-notes'), 'ours\n');
+  const before = tree(dir);
+
+  const preview = deb([dir, '--maintainer', ME, '--force', '--dry-run']);
+  assert.is(preview.code, 0, preview.stderr);
+  assert.match(preview.stdout, /^--- debian\/control \(yours\)$/m);
+  assert.match(preview.stdout, /^-Section: team-section$/m);
+  assert.match(preview.stdout, /would merge\s+debian\/control \(2 conflicts marked\)/);
+  assert.match(preview.stdout, /would create\s+debian\/rules/);
+  assert.equal(tree(dir), before, '--dry-run wrote something');
+
+  const r = deb([dir, '--maintainer', ME, '--force']);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Resolve the conflict markers .* in debian\/control/);
+  const after = tree(dir);
+  const merged = after['debian/control']!.content;
+  assert.match(merged, /^<<<<<<< debian\/control \(yours\)\nSection: team-section\n=======\nSection: misc\n>>>>>>> debian\/control \(pyservice deb, templates [\d.]+\)$/m);
+  assert.match(merged, /X-Team-Field: kept/);
+  assert.ok(existsSync(join(dir, 'debian', 'rules')));
+  assert.is(after['debian/rules']!.mode, 0o755);
+  assert.equal(after['debian/team-notes'], before['debian/team-notes']);
+  for (const p of ['debian/changelog', 'debian/copyright', 'debian/source/format', '.pyservice.json', 'setup.py', 'cs_svc/cli.py'])
+    assert.equal(after[p], before[p], `${p} was rewritten`);
+});
+
+toolTest(t, [PY], 'no maintainer and no terminal: exit 2 naming --maintainer; nothing written', () => {
+  const dir = project();
+  const before = tree(dir);
+  const r = deb([dir]);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /no Debian maintainer: pass --maintainer "Full Name <email@example.com>"/);
+  assert.equal(tree(dir), before);
+});
+
+toolTest(t, [PY], 'maintainer from DEBFULLNAME/DEBEMAIL, else from git config', () => {
+  const dir = project();
+  const r = deb([dir, '--dry-run', '--json'], { env: { DEBFULLNAME: 'Deb Env', DEBEMAIL: 'deb@example.org' } });
+  assert.is(r.code, 0, r.stderr);
+  assert.is(JSON.parse(r.stdout).maintainer, 'Deb Env <deb@example.org>');
+  const home = tempDir();
+  writeFileSync(join(home, '.gitconfig'), '[user]\n\tname = Git Person\n\temail = git@example.org\n');
+  const g = deb([dir, '--dry-run', '--json'], { home });
+  assert.is(g.code, 0, g.stderr);
+  assert.is(JSON.parse(g.stdout).maintainer, 'Git Person <git@example.org>');
+  const both = deb([dir, '--dry-run', '--json'], { home, env: { DEBEMAIL: 'Env Only <env@example.org>' } });
+  assert.is(JSON.parse(both.stdout).maintainer, 'Env Only <env@example.org>');
+});
+
+toolTest(t, [PY], 'an unusable description takes a fallback that is said; --package sets the Debian name', () => {
+  const dir = join(tempDir(), 'Long_Desc');
+  mkdirSync(dir);
+  const long = 'Processes incoming events from the message bus and stores aggregated results in the warehouse nightly';
+  writeFileSync(join(dir, 'setup.py'), `from setuptools import setup\nsetup(name="Long_Desc", version="0.2", description=${JSON.stringify(long)})\n`);
+  const r = deb([dir, '--maintainer', ME, '--yes', '--dry-run', '--json']);
+  assert.is(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.is(j.debName, 'long-desc');
+  assert.is(j.metadata.description, long);
+  assert.ok(j.answers.description.length <= 80 && long.startsWith(j.answers.description.replace(/…$/, '')), j.answers.description);
+  assert.ok(j.notes.some((n: string) => /characters long/.test(n)), j.notes.join('\n'));
+  const p = deb([dir, '--maintainer', ME, '--yes', '--package', 'events-worker']);
+  assert.is(p.code, 0, p.stderr);
+  assert.match(readFileSync(join(dir, 'debian', 'control'), 'utf8'), /^Source: events-worker$/m);
+  assert.ok(existsSync(join(dir, 'debian', 'events-worker.service')));
+});
+
+t('bad flags are exit 2 before anything runs', () => {
+  const dir = tempDir();
+  for (const [args, want] of [
+    [['--distro', 'woody'], /--distro/],
+    [['--maintainer', 'nobody'], /Full Name <email/],
+    [['--timeout', 'soon'], /--timeout takes a number/],
+    [['a', 'b'], /at most one directory/],
+    [[join(dir, 'missing')], /is not a directory/],
+  ] as [string[], RegExp][]) {
+    const r = deb(args[0]?.startsWith('--') ? [dir, ...args] : args);
+    assert.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, want);
+  }
+});
+
+t.run();
