@@ -178,6 +178,8 @@ export interface CreateResult {
 /** The create command as a library call: flags in, project out. All terminal I/O goes through `out`. */
 export async function runCreate(req: CreateRequest, out: Output, now: Date = new Date()): Promise<CreateResult> {
   const envPassword = takeEnvPassword(); // first: no child process (git) may inherit PYSERVICE_INDEX_PASSWORD
+  // git's identity (author default) is looked up in a child process while this one goes on.
+  const identity = req.given.author !== undefined && req.given.email !== undefined ? Promise.resolve({ name: '', email: '' }) : gitIdentity();
   // 1. Template version
   const templateVersion = req.templateVersion ?? latestTemplateVersion();
   if (!shippedTemplateVersions().includes(templateVersion))
@@ -195,7 +197,7 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   }
 
   // 3. Defaults, then the user's answers, then questions for the rest
-  const id = given.author !== undefined && given.email !== undefined ? { name: '', email: '' } : await gitIdentity();
+  const id = await identity;
   const answers = defaultAnswers({ dirName: req.dir ? basename(resolve(req.dir)) : undefined, gitName: id.name, gitEmail: id.email });
   if (given.type === 'library') answers.description = defaultDescription('library');
   Object.assign(answers, given);
