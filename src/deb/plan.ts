@@ -1,5 +1,4 @@
 import type { FilePlan } from '../plan/file-plan.js';
-import { RECORD_FILE } from '../plan/file-plan.js';
 import { mergeAddAdd, unifiedDiff } from './merge.js';
 
 /**
@@ -29,15 +28,16 @@ export interface ExistingFile {
   mode: number;
 }
 
-export function planDebActions(plan: FilePlan, existing: (path: string) => ExistingFile | null): DebAction[] {
+/** `recordFile` is file-plan's RECORD_FILE, passed in so this module loads without the template engine. */
+export function planDebActions(plan: FilePlan, existing: (path: string) => ExistingFile | null, recordFile: string): DebAction[] {
   return plan.files.map((f): DebAction => {
     const have = existing(f.path);
     if (!have) return { path: f.path, kind: 'create', content: f.content, mode: f.mode };
     if (have.content.equals(f.content)) return { path: f.path, kind: 'unchanged', mode: have.mode };
     const diff = unifiedDiff(have.content.toString('utf8'), f.content.toString('utf8'), `${f.path} (yours)`, `${f.path} (templates ${plan.templateVersion})`);
-    if (f.path === RECORD_FILE) {
+    if (f.path === recordFile) {
       if (recordOrigin(have.content) === 'deb') return { path: f.path, kind: 'update', content: f.content, mode: have.mode, diff };
-      return { path: f.path, kind: 'keep', mode: have.mode, note: `${RECORD_FILE} is not from pyservice deb; left as it is (pyservice update maintains it)` };
+      return { path: f.path, kind: 'keep', mode: have.mode, note: `${recordFile} is not from pyservice deb; left as it is (pyservice update maintains it)` };
     }
     if (isBinary(have.content)) return { path: f.path, kind: 'keep', mode: have.mode, note: `${f.path} is not text; left as it is` };
     const merged = mergeAddAdd(have.content.toString('utf8'), f.content.toString('utf8'), `${f.path} (yours)`, `${f.path} (pyservice deb, templates ${plan.templateVersion})`);

@@ -3,18 +3,45 @@ import { relative, resolve } from 'node:path';
 import type { Answers } from '../answers/types.js';
 import { DEFAULT_DISTRO, DISTROS } from '../answers/distros.js';
 import { deriveNames } from '../answers/names.js';
-import { answersProblems, authorProblem, descriptionProblem, emailProblem } from '../answers/validate.js';
-import { gitConfig } from '../apply/git.js';
 import { ExitError, EXIT, UsageError } from '../cli/errors.js';
 import type { Output } from '../cli/output.js';
-import { canPrompt } from '../cli/prompts.js';
 import { toolVersion } from '../paths.js';
 import { MetadataError, type MetadataReading } from '../python/metadata.js';
 import { DEFAULT_PYTHON, readMetadata } from '../python/read-metadata.js';
-import { debAnswers, projectNameFor, synopsisFor } from './answers.js';
-import { applyDebActions, readExisting } from './apply.js';
-import { debEnvIdentity, parseMaintainer, pickMaintainer, type Maintainer } from './maintainer.js';
-import { planDebActions, recordCreated, type DebAction } from './plan.js';
+import { parseMaintainer, type IdentityHint, type Maintainer } from './maintainer.js';
+import type { DebAction } from './plan.js';
+
+/**
+ * Modules needed only once the metadata is in. They load (and the templates compile) while the Python
+ * subprocess runs on the other core: the command's time is Node's start-up plus that one subprocess.
+ */
+async function loadRest() {
+  const [answers, apply, plan, maintainer, validate, prompts, filePlan, manifest, defaults] = await Promise.all([
+    import('./answers.js'),
+    import('./apply.js'),
+    import('./plan.js'),
+    import('./maintainer.js'),
+    import('../answers/validate.js'),
+    import('../cli/prompts.js'),
+    import('../plan/file-plan.js'),
+    import('../templates/manifest.js'),
+    import('../answers/defaults.js'),
+  ]);
+  return { answers, apply, plan, maintainer, validate, prompts, filePlan, manifest, defaults };
+}
+type Rest = Awaited<ReturnType<typeof loadRest>>;
+
+const debianOnly = (path: string) => path.startsWith('debian/');
+
+/** Renders a throw-away plan so ejs has compiled every debian/ template before the real answers arrive. */
+function warmTemplates(m: Rest, distro: string): void {
+  try {
+    const answers = { ...m.defaults.defaultAnswers({ dirName: 'warm-up' }), author: 'Warm Up', email: 'warm-up@example.org', distro };
+    m.filePlan.planProject({ tool: 'create-pyservice', toolVersion: '0', templateVersion: m.manifest.latestTemplateVersion(), created: new Date(0).toISOString(), origin: 'deb', answers }, debianOnly);
+  } catch {
+    /* only a head start; the real plan reports any error */
+  }
+}
 
 /** `pyservice deb` as a library call: flags in, debian/ out. All terminal I/O goes through `out`. */
 export interface DebRequest {
@@ -63,11 +90,12 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
   if (hasDebian && !req.force)
     throw new UsageError(`${shown(debianDir)}/ already exists; pyservice deb --force merges into it (your content kept, differences marked as conflicts, nothing deleted); preview with --force --dry-run`);
 
-  // 3. Metadata (one Python subprocess) while the maintainer is looked up and the templates load
+  // 3. Metadata (one Python subprocess) while the rest loads, the templates compile and the maintainer is looked up
   const reading = readMetadata(dir, { python, timeoutMs: req.timeoutMs });
   reading.catch(() => undefined); // handled below; avoids an unhandled rejection while the others run
-  const identity = flagMaintainer ? Promise.resolve(undefined) : lookUpIdentity(dir, env);
-  const planModule = import('../plan/file-plan.js');
+  const rest = loadRest();
+  const ready = rest.then((m) => warmTemplates(m, distro));
+  const identity = flagMaintainer ? Promise.resolve([]) : lookUpIdentity(dir, env, rest);
   let meta: MetadataReading;
   try {
     meta = await reading;
@@ -81,39 +109,40 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
     throw err;
   }
   const m = meta.metadata;
-  const interactive = !req.yes && !req.json && canPrompt();
+  const mods = await rest;
+  const interactive = !req.yes && !req.json && mods.prompts.canPrompt();
   const notes: string[] = [];
 
   // 4. Names
-  const named = projectNameFor(m, req.packageName);
+  const named = mods.answers.projectNameFor(m, req.packageName);
   if ('problem' in named) throw new UsageError(named.problem);
   const names = deriveNames(named.name);
 
   // 5. Maintainer: flag, DEBFULLNAME/DEBEMAIL, git config, then ask
-  const maintainer = flagMaintainer ?? (await resolveMaintainer((await identity)!, interactive));
+  const maintainer = flagMaintainer ?? (await resolveMaintainer(await identity, interactive, mods));
 
   // 6. Synopsis: the description's first line, or ask, or a fallback that is said out loud
-  const synopsis = synopsisFor(m);
+  const synopsis = mods.answers.synopsisFor(m);
   let description = synopsis.description;
   if (synopsis.problem) {
-    if (interactive) {
-      const { ask } = await import('../cli/prompts.js');
-      description = await ask<string>({ kind: 'input', name: 'description', message: `One-line description for Debian (${synopsis.problem})`, initial: description, validate: descriptionProblem });
-    } else notes.push(`${synopsis.problem}; the Debian synopsis is "${description}"`);
+    if (interactive)
+      description = await mods.prompts.ask<string>({ kind: 'input', name: 'description', message: `One-line description for Debian (${synopsis.problem})`, initial: description, validate: mods.validate.descriptionProblem });
+    else notes.push(`${synopsis.problem}; the Debian synopsis is "${description}"`);
   }
 
   // 7. Answers → the same debian/ plan a generated service gets, plus the record
-  const built = debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro, description });
+  const built = mods.answers.debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro, description });
   notes.push(...built.notes);
-  const problems = answersProblems(built.answers);
+  const problems = mods.validate.answersProblems(built.answers);
   if (problems.length) throw new Error(`internal: deb answers failed validation: ${problems.join('; ')}`);
-  const { planProject } = await planModule;
-  const { latestTemplateVersion } = await import('../templates/manifest.js');
-  const earlier = readExisting(dir, '.pyservice.json');
-  const created = (earlier && recordCreated(earlier.content)) ?? new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
-  const record = { tool: 'create-pyservice' as const, toolVersion: toolVersion(), templateVersion: latestTemplateVersion(), created, origin: 'deb' as const, answers: built.answers };
-  const plan = planProject(record, (path) => path.startsWith('debian/'));
-  const actions = planDebActions(plan, (path) => readExisting(dir, path));
+  await ready;
+  const { planProject, RECORD_FILE } = mods.filePlan;
+  const { readExisting, applyDebActions } = mods.apply;
+  const earlier = readExisting(dir, RECORD_FILE);
+  const created = (earlier && mods.plan.recordCreated(earlier.content)) ?? new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
+  const record = { tool: 'create-pyservice' as const, toolVersion: toolVersion(), templateVersion: mods.manifest.latestTemplateVersion(), created, origin: 'deb' as const, answers: built.answers };
+  const plan = planProject(record, debianOnly);
+  const actions = mods.plan.planDebActions(plan, (path) => readExisting(dir, path), RECORD_FILE);
 
   // 8. Show, then write (unless --dry-run)
   const result: DebResult = { dir, reading: meta, debName: names.debName, answers: built.answers, actions, notes, written: [] };
@@ -127,23 +156,25 @@ function shown(path: string): string {
   return relative(process.cwd(), path) || '.';
 }
 
-async function lookUpIdentity(dir: string, env: NodeJS.ProcessEnv) {
-  const fromEnv = debEnvIdentity(env);
-  if (fromEnv.name && fromEnv.email && !authorProblem(fromEnv.name) && !emailProblem(fromEnv.email)) return [fromEnv];
+async function lookUpIdentity(dir: string, env: NodeJS.ProcessEnv, rest: Promise<Rest>): Promise<IdentityHint[]> {
+  const { maintainer, validate } = await rest;
+  const fromEnv = maintainer.debEnvIdentity(env);
+  if (fromEnv.name && fromEnv.email && !validate.authorProblem(fromEnv.name) && !validate.emailProblem(fromEnv.email)) return [fromEnv];
+  const { gitConfig } = await import('../apply/git.js');
   const [name, email] = await Promise.all([gitConfig('user.name', dir), gitConfig('user.email', dir)]);
   return [fromEnv, { name, email, source: 'git config' }];
 }
 
-async function resolveMaintainer(hints: { name: string; email: string; source: string }[], interactive: boolean): Promise<Maintainer> {
-  const picked = pickMaintainer(hints);
+async function resolveMaintainer(hints: IdentityHint[], interactive: boolean, mods: Rest): Promise<Maintainer> {
+  const picked = mods.maintainer.pickMaintainer(hints);
   if (picked.name !== undefined && picked.email !== undefined) return { name: picked.name, email: picked.email };
   if (!interactive)
     throw new UsageError(
       `no Debian maintainer: pass --maintainer "Full Name <email@example.com>" (or set DEBFULLNAME and DEBEMAIL, or git config user.name / user.email)`,
     );
-  const { ask } = await import('../cli/prompts.js');
-  const name: string = picked.name ?? (await ask<string>({ kind: 'input', name: 'name', message: 'Debian maintainer name', validate: authorProblem }));
-  const email: string = picked.email ?? (await ask<string>({ kind: 'input', name: 'email', message: 'Debian maintainer email', validate: emailProblem }));
+  const { ask } = mods.prompts;
+  const name: string = picked.name ?? (await ask<string>({ kind: 'input', name: 'name', message: 'Debian maintainer name', validate: mods.validate.authorProblem }));
+  const email: string = picked.email ?? (await ask<string>({ kind: 'input', name: 'email', message: 'Debian maintainer email', validate: mods.validate.emailProblem }));
   return { name, email };
 }
 

@@ -78,7 +78,7 @@ t('plan: missing → create, identical → unchanged, different → conflict wit
     'debian/control': { content: Buffer.from('Source: x\n'), mode: 0o644 },
     'debian/rules': { content: Buffer.from('#!/usr/bin/make -f\nold\n'), mode: 0o700 },
   };
-  const actions = planDebActions(plan, (p) => disk[p] ?? null);
+  const actions = planDebActions(plan, (p) => disk[p] ?? null, '.pyservice.json');
   const kinds = Object.fromEntries(actions.map((a) => [a.path, a.kind]));
   assert.equal(kinds, { '.pyservice.json': 'keep', 'debian/control': 'unchanged', 'debian/rules': 'conflict', 'debian/source/format': 'create' });
   const rules = actions.find((a) => a.path === 'debian/rules')!;
@@ -86,7 +86,7 @@ t('plan: missing → create, identical → unchanged, different → conflict wit
   assert.is(rules.conflicts, 1);
   assert.match(rules.diff!, /^-old$/m);
   assert.match(rules.diff!, /^\+new$/m);
-  const again = planDebActions(plan, (p) => (p === '.pyservice.json' ? { content: Buffer.from('{"tool":"create-pyservice","origin":"deb"}'), mode: 0o644 } : null));
+  const again = planDebActions(plan, (p) => (p === '.pyservice.json' ? { content: Buffer.from('{"tool":"create-pyservice","origin":"deb"}'), mode: 0o644 } : null), '.pyservice.json');
   assert.is(again.find((a) => a.path === '.pyservice.json')!.kind, 'update');
 });
 
