@@ -103,10 +103,9 @@ def check_declared_helpers(requires, where):
 def check_pyproject_helpers():
     if not os.path.exists("pyproject.toml"):
         return False
-    try:
-        import tomllib
-    except ImportError:  # Python < 3.11 (jammy): setuptools vendors tomli
-        from setuptools.extern import tomli as tomllib
+    tomllib = toml_parser()
+    if tomllib is None:  # Python < 3.11 with a setuptools too old to read pyproject.toml [project] either
+        return False
     try:
         with open("pyproject.toml", "rb") as f:
             data = tomllib.load(f)
@@ -116,6 +115,21 @@ def check_pyproject_helpers():
     if "setuptools_scm" in data.get("tool", {}):
         require_helper("setuptools_scm", "pyproject.toml [tool.setuptools_scm]")
     return isinstance(data.get("project"), dict)
+
+
+def toml_parser():
+    try:
+        import tomllib
+
+        return tomllib
+    except ImportError:
+        pass
+    for name in ("tomli", "setuptools.extern.tomli"):  # Python < 3.11 (jammy): tomli, or setuptools' vendored copy
+        try:
+            return __import__(name, fromlist=["loads"])
+        except ImportError:
+            continue
+    return None
 
 
 def no_version_file_writes():

@@ -162,6 +162,27 @@ toolTest(t, [PY], 'an unusable description takes a fallback that is said; --pack
   assert.ok(existsSync(join(dir, 'debian', 'events-worker.service')));
 });
 
+toolTest(t, [PY, 'python3'], 'in a terminal: asks for the maintainer and for a usable description, and uses the answers', () => {
+  const dir = join(tempDir(), 'asks');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'setup.py'), 'from setuptools import setup\nsetup(name="asks", version="1.0", description="")\n');
+  const driver = join(packageRoot(), 'test', 'cli', 'drivers', 'pty_drive.py');
+  const steps = [
+    ['Debian maintainer name', 'Ida Prompt\r'],
+    ['Debian maintainer email', 'not-an-email\r'],
+    ['not an address', '\u007f'.repeat(12) + 'ida@example.org\r'],
+    ['One-line description for Debian', 'Answers questions\r'],
+  ];
+  const env = Object.entries({ ...cleanEnv(tempDir()), NO_COLOR: '1', CI: '', GIT_CONFIG_NOSYSTEM: '1' }).map(([k, v]) => `${k}=${v}`);
+  const out = spawnSync('python3', [driver, JSON.stringify(steps), '--', 'env', '-i', ...env, process.execPath, PYSERVICE_BIN, 'deb', dir], { encoding: 'utf8' });
+  const r = JSON.parse(out.stdout) as { code: number | null; screen: string; timeout?: string };
+  assert.is(r.timeout, undefined, r.screen);
+  assert.is(r.code, 0, r.screen);
+  const control = readFileSync(join(dir, 'debian', 'control'), 'utf8');
+  assert.match(control, /^Maintainer: Ida Prompt <ida@example\.org>$/m);
+  assert.match(control, /^Description: Answers questions$/m);
+});
+
 t('bad flags are exit 2 before anything runs', () => {
   const dir = tempDir();
   for (const [args, want] of [
