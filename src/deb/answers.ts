@@ -95,6 +95,9 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
   }
   const scripts = consoleScriptsFor(i.meta);
   notes.push(...scripts.notes);
+  if (scripts.scripts.length === 0)
+    // Answers.consoleScripts = [] means "the service default" to the templates, a script this project does not have.
+    notes.push(`the project declares no console_scripts: debian/ names a ${i.name} script (the generated-service default); add a console script or edit debian/ before building`);
   const answers: Answers = {
     type: 'service',
     name: i.name,

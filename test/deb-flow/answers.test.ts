@@ -83,6 +83,11 @@ t('console scripts: spacing normalised, extras dropped, invalid entries left out
   assert.match(r.notes[0]!, /"c = not a target"/);
 });
 
+t('a project without console scripts gets a note saying debian/ names a script it lacks', () => {
+  const r = debAnswers({ meta: meta({}), name: 'demo', maintainer: { name: 'P', email: 'p@example.org' }, distro: 'bookworm', description: 'Demo' });
+  assert.ok(r.notes.some((n) => /declares no console_scripts/.test(n)), r.notes.join('\n'));
+});
+
 t('homepage: url first, else a Homepage entry of project_urls', () => {
   assert.is(homepageFor(meta({ url: 'https://a.example' }), { Homepage: 'https://b.example' }), 'https://a.example');
   assert.is(homepageFor(meta({}), { Source: 'https://s.example', 'Home-page': 'https://b.example' }), 'https://b.example');
