@@ -31,7 +31,7 @@ const VENV = `/opt/venvs/${PKG}`;
 const CONFFILE = `/etc/${PKG}/${PKG}.env`;
 const SECRETS = `/etc/${PKG}/secrets.env`;
 const PASSWORD = 'netrc-only-S3cr3t-9f2c';
-const TOOLS = ['make', 'dpkg-buildpackage', 'dh_virtualenv', 'dpkg', 'dpkg-deb', 'dpkg-query', 'lintian', 'systemd-analyze', 'git', 'getent', '/usr/bin/python3'];
+const TOOLS = ['make', 'dpkg-buildpackage', 'dh_virtualenv', 'dpkg', 'dpkg-deb', 'dpkg-query', 'lintian', 'systemd-analyze', 'unshare', 'git', 'getent', '/usr/bin/python3'];
 
 interface Build {
   code: number;
@@ -157,8 +157,35 @@ function field(deb: string, name: string): string {
   return sh('dpkg-deb', ['-f', deb, name]).stdout.replace(/\n$/, '');
 }
 
-function dpkg(args: string[]): { code: number; out: string } {
-  return sh('dpkg', args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+let fakeSystemd: { bin: string; log: string } | undefined;
+
+/**
+ * Runs dpkg as if systemd were the init system, which this machine lacks: in a private mount namespace with a
+ * tmpfs /run holding /run/systemd/system (the test the maintainer scripts make), and with systemctl and
+ * deb-systemd-invoke replaced by scripts that log their arguments (unit-file commands still reach the real
+ * systemctl, in its offline mode). Returns what the maintainer scripts asked of
+ * systemd, so upgrade and rollback can be shown to restart the service.
+ */
+function dpkg(args: string[]): { code: number; out: string; systemd: string[] } {
+  if (!fakeSystemd) {
+    const dir = tempDir();
+    fakeSystemd = { bin: join(dir, 'bin'), log: join(dir, 'systemd.log') };
+    mkdirSync(fakeSystemd.bin);
+    const log = (tool: string) => `#!/bin/sh\necho "${tool} $*" >> '${fakeSystemd!.log}'\n`;
+    writeFileSync(join(fakeSystemd.bin, 'deb-systemd-invoke'), log('deb-systemd-invoke'), { mode: 0o755 });
+    // Unit-file commands (preset enables the unit on first install) go to the real systemctl, offline.
+    const unitFileCommands = 'preset|enable|disable|reenable|is-enabled|mask|unmask';
+    writeFileSync(
+      join(fakeSystemd.bin, 'systemctl'),
+      log('systemctl') + `for a in "$@"; do case "$a" in ${unitFileCommands}) SYSTEMD_OFFLINE=1 PATH=/usr/sbin:/usr/bin:/sbin:/bin exec systemctl "$@";; esac; done\n`,
+      { mode: 0o755 },
+    );
+  }
+  writeFileSync(fakeSystemd.log, '');
+  const script = 'mount -t tmpfs tmpfs /run && mkdir -p /run/systemd/system && exec dpkg "$@"';
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive', PATH: `${fakeSystemd.bin}:/usr/sbin:/usr/bin:/sbin:/bin` };
+  const r = sh('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', ...args], { env });
+  return { ...r, systemd: readFileSync(fakeSystemd.log, 'utf8').split('\n').filter(Boolean) };
 }
 
 function version(bin: string): string {
@@ -255,7 +282,7 @@ t.after(() => {
 
 debTest('make deb builds offline in a clean environment, ignores the caller\'s pip settings, leaves the tree clean', async () => {
   const b = await built();
-  assert.match(b.v1.log, /pip\.conf sets no index-url: installing from \/usr\/share\/python-wheels only \(offline\)/);
+  assert.match(b.v1.log, /no index-url in \.\/pip\.conf: installing from \/usr\/share\/python-wheels only \(offline\)/);
   assert.not.match(b.v1.log, /Looking in indexes/, 'an index was consulted');
   assert.not.match(b.v1.log, /127\.0\.0\.1:9|nonexistent/, 'the caller\'s pip settings leaked into the build');
   assert.equal(b.leftovers, [], 'pip\'s build products were left in the tree');
@@ -319,10 +346,11 @@ debTest('with an index-url in pip.conf the build uses that index, with the login
   assert.ok(contents(b.v2.deb).has(`${VENV}/lib/${PYTHON}/site-packages/acme_private_dep/__init__.py`));
 });
 
-debTest('dpkg -i installs it: system user, entry point from /opt/venvs, a unit systemd accepts, hardened', async () => {
+debTest('dpkg -i installs and starts it: system user, entry point from /opt/venvs, a unit systemd accepts, hardened', async () => {
   const b = await built();
   const r = dpkg(['-i', b.v1.deb]);
   assert.is(r.code, 0, r.out);
+  assert.ok(r.systemd.includes(`deb-systemd-invoke start ${PKG}.service`), r.systemd.join('\n'));
   const user = serviceUser();
   assert.ok(user.uid > 0 && user.uid < 1000, `uid ${user.uid} is not a system uid`);
   assert.is(user.home, `/var/lib/${PKG}`);
@@ -353,11 +381,12 @@ debTest('the service runs as its user with the conffile\'s settings, stops with 
   assert.match(imp.stderr, new RegExp(`__pycache__/service\\.cpython-\\d+\\.pyc matches ${VENV}/lib/`), imp.stderr.slice(-2000));
 });
 
-debTest('upgrade to 0.2.0 keeps the edited conffile and secrets.env, and brings the private dependency', async () => {
+debTest('upgrade to 0.2.0 restarts the service, keeps the edited conffile and secrets.env, brings the private dependency', async () => {
   const b = await built();
   const conf = readFileSync(CONFFILE, 'utf8');
   const r = dpkg(['-i', b.v2.deb]);
   assert.is(r.code, 0, r.out);
+  assert.ok(r.systemd.includes(`deb-systemd-invoke restart ${PKG}.service`), r.systemd.join('\n'));
   assert.is(version(`/usr/bin/${NAME}`), `${NAME} 0.2.0`);
   assert.is(readFileSync(CONFFILE, 'utf8'), conf);
   assert.is(readFileSync(SECRETS, 'utf8'), `${PREFIX}TOKEN=local-secret\n`);
@@ -367,12 +396,13 @@ debTest('upgrade to 0.2.0 keeps the edited conffile and secrets.env, and brings 
   assert.is(s.code, 0, s.log);
 });
 
-debTest('rollback: installing 0.1.0 over 0.2.0 keeps the configuration and drops what 0.1.0 does not ship', async () => {
+debTest('rollback: installing 0.1.0 over 0.2.0 restarts the service, keeps the configuration, drops what 0.1.0 does not ship', async () => {
   const b = await built();
   const conf = readFileSync(CONFFILE, 'utf8');
   const r = dpkg(['-i', b.v1.deb]);
   assert.is(r.code, 0, r.out);
   assert.match(r.out, /downgrading/);
+  assert.ok(r.systemd.includes(`deb-systemd-invoke restart ${PKG}.service`), r.systemd.join('\n'));
   assert.is(version(`/usr/bin/${NAME}`), `${NAME} 0.1.0`);
   assert.is(readFileSync(CONFFILE, 'utf8'), conf);
   assert.is(readFileSync(SECRETS, 'utf8'), `${PREFIX}TOKEN=local-secret\n`);
@@ -382,13 +412,14 @@ debTest('rollback: installing 0.1.0 over 0.2.0 keeps the configuration and drops
   assert.is(s.code, 0, s.log);
 });
 
-debTest('dpkg -r removes the program and keeps the configuration; dpkg -P removes the rest', async () => {
+debTest('dpkg -r stops the service and removes the program, keeps the configuration; dpkg -P removes the rest', async () => {
   await built();
   const user = serviceUser();
   mkdirSync(`/var/lib/${PKG}`, { recursive: true }); // StateDirectory=, as systemd would have created it
   spawnSync('chown', [`${user.uid}:${user.gid}`, `/var/lib/${PKG}`]);
   const r = dpkg(['-r', PKG]);
   assert.is(r.code, 0, r.out);
+  assert.ok(r.systemd.includes(`deb-systemd-invoke stop ${PKG}.service`), r.systemd.join('\n'));
   for (const p of [VENV, `/usr/bin/${NAME}`, `/lib/systemd/system/${PKG}.service`]) assert.not.ok(existsSync(p), `${p} is still there after dpkg -r`);
   assert.ok(existsSync(CONFFILE), 'dpkg -r removed the conffile');
   assert.is(sh('dpkg-query', ['-W', '-f', '${db:Status-Abbrev}', PKG]).stdout.trim(), 'rc');
