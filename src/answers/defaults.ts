@@ -6,7 +6,7 @@ export function defaultAnswers(ctx: { dirName?: string; gitName?: string; gitEma
   return {
     type: 'service',
     name: ctx.dirName ?? 'my-service',
-    description: 'A Python service',
+    description: 'Long-running Python service',
     author: ctx.gitName || 'Your Name',
     email: ctx.gitEmail || 'you@example.com',
     url: '',
@@ -23,10 +23,10 @@ export function defaultAnswers(ctx: { dirName?: string; gitName?: string; gitEma
 
 /** Library projects get a library-ish default description. */
 export function defaultDescription(type: Answers['type']): string {
-  return type === 'library' ? 'A Python library' : 'A Python service';
+  return type === 'library' ? 'Reusable Python library' : 'Long-running Python service';
 }
 
 /** Keys of Answers that are recorded and may come from flags or an answers file. */
 export const ANSWER_KEYS: readonly (keyof Answers)[] = [
-  'type', 'name', 'description', 'author', 'email', 'url', 'version', 'ci', 'indexUrl', 'uploadUrl', 'indexUser', 'distro', 'buildDeps', 'consoleScripts',
+  'type', 'name', 'description', 'author', 'email', 'url', 'version', 'ci', 'indexUrl', 'uploadUrl', 'indexUser', 'distro', 'buildDeps', 'consoleScripts', 'pythonMinimum',
 ];

@@ -36,6 +36,11 @@ export function toDebName(name: string): string {
   return name.toLowerCase().replace(/_/g, '-');
 }
 
+export function toSystemUser(debName: string): string {
+  return debName.replace(/\./g, '-').slice(0, 31).replace(/-+$/, '');
+}
+
 export function deriveNames(name: string): DerivedNames {
-  return { distName: name, importName: toImportName(name), debName: toDebName(name) };
+  const debName = toDebName(name);
+  return { distName: name, importName: toImportName(name), debName, systemUser: toSystemUser(debName) };
 }

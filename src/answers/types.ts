@@ -32,6 +32,8 @@ export interface Answers {
    * a service gets one named after the project (`<name> = <import>.service:main`), a library none.
    */
   consoleScripts: string[];
+  /** Oldest Python the project supports ("3.9"): setup.py's python_requires. Asked since templates 1.1.0. */
+  pythonMinimum?: string;
 }
 
 /** Names derived from `Answers.name`, shown to the user and used by templates. */
@@ -39,4 +41,6 @@ export interface DerivedNames {
   distName: string;
   importName: string;
   debName: string;
+  /** The service's system user: the Debian name with `.` → `-`, at most 31 characters (systemd-sysusers' limit). */
+  systemUser: string;
 }

@@ -47,7 +47,7 @@ toolTest(t, ['python3'], 'asks every missing question, validates as typed, shows
   const rec = JSON.parse(readFileSync(join(cwd, 'my-svc.api', '.pyservice.json'), 'utf8'));
   assert.is(rec.answers.name, 'my-svc.api');
   assert.is(rec.answers.type, 'library');
-  assert.is(rec.answers.description, 'A Python library');
+  assert.is(rec.answers.description, 'Reusable Python library');
   assert.is(rec.answers.ci, 'gitlab');
   assert.is(rec.answers.indexUrl, 'https://pypi.example.com/simple/');
   assert.is(rec.answers.uploadUrl, 'https://pypi.example.com/');
