@@ -67,7 +67,8 @@ export async function loginCommand(argv: string[], out: Output): Promise<number>
     out.raw(LOGIN_HELP);
     return EXIT.ok;
   }
-  if (positionals.length) throw new UsageError(`unexpected argument ${positionals[0]}; the password is never an argument: use ${PASSWORD_ENV} or the prompt`);
+  // Not echoed: a stray argument may well be a password typed in the wrong place.
+  if (positionals.length) throw new UsageError(`pyservice login takes no arguments (got ${positionals.length}); the password is never an argument: use ${PASSWORD_ENV} or the prompt`);
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const flagUrl = str(values['index-url']);
   const flagUser = str(values['index-user']);

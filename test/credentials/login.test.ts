@@ -1,0 +1,136 @@
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { pyservice } from '../helpers/cli.js';
+import { generate } from '../helpers/generate.js';
+import { tempDir } from '../helpers/tmp.js';
+
+/** `pyservice login`, the real binary as a child process without a terminal. */
+const login = suite('pyservice login');
+
+const env = (home: string, password: string | undefined, extra: Record<string, string | undefined> = {}) => ({ HOME: home, NETRC: undefined, PYSERVICE_INDEX_PASSWORD: password, ...extra });
+
+login('--help documents the sources of URL, user and password, and that no flag takes the password', () => {
+  const r = pyservice(['login', '--help']);
+  assert.is(r.code, 0);
+  assert.match(r.stdout, 'pip.conf');
+  assert.match(r.stdout, 'PYSERVICE_INDEX_PASSWORD');
+  assert.match(r.stdout, 'never from a flag');
+});
+
+login('with flags only: creates ~/.netrc with mode 0600 and no temp file left beside it', () => {
+  const home = tempDir('login-home-');
+  const r = pyservice(['login', '--index-url', 'https://pypi.example.com:8443/simple/', '--index-user', 'installer'], { cwd: home, env: env(home, 'tok') });
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, 'created ~/.netrc with a machine entry for pypi.example.com; mode 0600');
+  assert.is(readFileSync(join(home, '.netrc'), 'utf8'), 'machine pypi.example.com login installer password tok\n');
+  assert.is(statSync(join(home, '.netrc')).mode & 0o777, 0o600);
+  assert.equal(readdirSync(home), ['.netrc']);
+});
+
+login('again with a new password: the entry is updated in place; a third time: already there', () => {
+  const home = tempDir('login-home-');
+  writeFileSync(join(home, '.netrc'), 'machine a.example login a password a\nmachine pypi.example.com login installer password old # rotated monthly\n', { mode: 0o600 });
+  const args = ['login', '--index-url', 'https://pypi.example.com/simple/', '--index-user', 'installer'];
+  const r = pyservice(args, { cwd: home, env: env(home, 'new') });
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, 'updated the machine entry for pypi.example.com in ~/.netrc (line 2) in place');
+  assert.is(readFileSync(join(home, '.netrc'), 'utf8'), 'machine a.example login a password a\nmachine pypi.example.com login installer password new # rotated monthly\n');
+  const again = pyservice(args, { cwd: home, env: env(home, 'new') });
+  assert.is(again.code, 0);
+  assert.match(again.stdout, 'already holds this login');
+});
+
+login('in a project: the URL comes from pip.conf, the user from .pyservice.json', async () => {
+  const project = await generate({ type: 'service', name: 'svc-a', indexUrl: 'https://pypi.corp.example/simple/', indexUser: 'svc-reader' });
+  const home = tempDir('login-home-');
+  const r = pyservice(['login'], { cwd: project, env: env(home, 'pw') });
+  assert.is(r.code, 0, r.stderr);
+  assert.is(readFileSync(join(home, '.netrc'), 'utf8'), 'machine pypi.corp.example login svc-reader password pw\n');
+  // --dir points at the project from elsewhere; --index-user overrides the recorded one.
+  const home2 = tempDir('login-home-');
+  const r2 = pyservice(['login', '--dir', project, '--index-user', 'other'], { cwd: home2, env: env(home2, 'pw') });
+  assert.is(r2.code, 0, r2.stderr);
+  assert.is(readFileSync(join(home2, '.netrc'), 'utf8'), 'machine pypi.corp.example login other password pw\n');
+});
+
+login("pip.conf is what pip uses: an edited index-url wins over the recorded answer", async () => {
+  const project = await generate({ type: 'library', name: 'lib-b', indexUrl: 'https://old.example/simple/', indexUser: 'reader' });
+  writeFileSync(join(project, 'pip.conf'), '[global]\nindex-url = https://new.example/simple/\n');
+  const home = tempDir('login-home-');
+  assert.is(pyservice(['login'], { cwd: project, env: env(home, 'pw') }).code, 0);
+  assert.is(readFileSync(join(home, '.netrc'), 'utf8'), 'machine new.example login reader password pw\n');
+});
+
+login('no index configured anywhere: exit 2 naming --index-url', async () => {
+  const project = await generate({ type: 'library', name: 'lib-c' });
+  const home = tempDir('login-home-');
+  const r = pyservice(['login', '--index-user', 'u'], { cwd: project, env: env(home, 'pw') });
+  assert.is(r.code, 2);
+  assert.match(r.stderr, '--index-url');
+  assert.equal(readdirSync(home), []);
+});
+
+login('no password and no terminal: exit 2, ~/.netrc untouched; the password is never an argument', () => {
+  const home = tempDir('login-home-');
+  writeFileSync(join(home, '.netrc'), 'machine a.example login a password a\n', { mode: 0o600 });
+  const args = ['login', '--index-url', 'https://pypi.example.com/simple/', '--index-user', 'u'];
+  const r = pyservice(args, { cwd: home, env: env(home, undefined) });
+  assert.is(r.code, 2);
+  assert.match(r.stderr, 'PYSERVICE_INDEX_PASSWORD');
+  const positional = pyservice([...args, 'hunter2'], { cwd: home, env: env(home, 'pw') });
+  assert.is(positional.code, 2);
+  assert.match(positional.stderr, 'never an argument');
+  assert.not.match(positional.stderr, 'hunter2');
+  const flag = pyservice([...args, '--password', 'hunter2'], { cwd: home, env: env(home, 'pw') });
+  assert.is(flag.code, 2);
+  assert.not.match(flag.stderr, 'hunter2');
+  assert.is(readFileSync(join(home, '.netrc'), 'utf8'), 'machine a.example login a password a\n');
+});
+
+login('an index URL with credentials in it is refused', () => {
+  const home = tempDir('login-home-');
+  const r = pyservice(['login', '--index-url', 'https://u:p@pypi.example.com/simple/', '--index-user', 'u'], { cwd: home, env: env(home, 'pw') });
+  assert.is(r.code, 2);
+  assert.match(r.stderr, 'credentials');
+  assert.equal(readdirSync(home), []);
+});
+
+login('$NETRC names the file (pip honours it too)', () => {
+  const home = tempDir('login-home-');
+  const file = join(home, 'custom-netrc');
+  const r = pyservice(['login', '--index-url', 'https://pypi.example.com/simple/', '--index-user', 'u'], { cwd: home, env: env(home, 'pw', { NETRC: file }) });
+  assert.is(r.code, 0, r.stderr);
+  assert.is(readFileSync(file, 'utf8'), 'machine pypi.example.com login u password pw\n');
+  assert.equal(readdirSync(home), ['custom-netrc']);
+});
+
+login('a symlinked ~/.netrc stays a link; the file it points to is updated', () => {
+  const home = tempDir('login-home-');
+  mkdirSync(join(home, 'dotfiles'));
+  writeFileSync(join(home, 'dotfiles', 'netrc'), 'machine a.example login a password a\n', { mode: 0o600 });
+  symlinkSync('dotfiles/netrc', join(home, '.netrc'));
+  const r = pyservice(['login', '--index-url', 'https://pypi.example.com/simple/', '--index-user', 'u'], { cwd: home, env: env(home, 'pw') });
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(lstatSync(join(home, '.netrc')).isSymbolicLink());
+  assert.is(readlinkSync(join(home, '.netrc')), 'dotfiles/netrc');
+  assert.is(readFileSync(join(home, 'dotfiles', 'netrc'), 'utf8'), 'machine a.example login a password a\nmachine pypi.example.com login u password pw\n');
+});
+
+login('a ~/.netrc that pip cannot read, or that is not UTF-8: exit 1 with the line, file untouched', () => {
+  for (const [content, want] of [
+    [Buffer.from('machine a.example login a password a\nmacdef init\ncd /pub\n'), /line \d+/],
+    [Buffer.from('machine a.example login a password caf\xe9\n', 'latin1'), /not UTF-8/],
+    [Buffer.from('machine a.example login a port 22\n'), /line 1 .*'port'/],
+  ] as const) {
+    const home = tempDir('login-home-');
+    writeFileSync(join(home, '.netrc'), content, { mode: 0o600 });
+    const r = pyservice(['login', '--index-url', 'https://pypi.example.com/simple/', '--index-user', 'u'], { cwd: home, env: env(home, 'pw') });
+    assert.is(r.code, 1, r.stderr);
+    assert.match(r.stderr, want);
+    assert.ok(readFileSync(join(home, '.netrc')).equals(content));
+  }
+});
+
+login.run();
