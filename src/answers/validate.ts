@@ -81,6 +81,12 @@ export function consoleScriptsProblem(scripts: readonly string[]): string | null
   return null;
 }
 
+export function pythonMinimumProblem(v: string | undefined): string | null {
+  if (v === undefined) return null;
+  if (!/^3\.[0-9]{1,2}$/.test(v)) return `the minimum Python "${v}" is not a version like 3.9 (--python-minimum)`;
+  return null;
+}
+
 function choiceProblem(label: string, v: string, choices: readonly string[], flag: string): string | null {
   return choices.includes(v) ? null : `${label} "${v}" is not one of ${choices.join(', ')} (${flag})`;
 }
@@ -102,6 +108,7 @@ export function answersProblems(a: Answers): string[] {
     choiceProblem('the distro', a.distro, Object.keys(DISTROS), '--distro'),
     buildDepsProblem(a.buildDeps),
     consoleScriptsProblem(a.consoleScripts),
+    pythonMinimumProblem(a.pythonMinimum),
   ];
   return checks.filter((p): p is string => p !== null);
 }

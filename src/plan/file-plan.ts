@@ -1,7 +1,11 @@
 import type { Answers } from '../answers/types.js';
 import { deriveNames } from '../answers/names.js';
-import { loadManifest, type ManifestEntry, type UpdatePolicy } from '../templates/manifest.js';
+import { loadManifest, type Manifest, type ManifestEntry, type UpdatePolicy } from '../templates/manifest.js';
 import { buildContext, renderTemplate } from '../templates/render.js';
+import { ANSWER_KEYS } from '../answers/defaults.js';
+import { BASELINE_FILE, serializeBaseline } from '../update/baseline.js';
+
+export { BASELINE_FILE };
 
 /** One file the project should have, fully rendered. */
 export interface PlannedFile {
@@ -43,16 +47,28 @@ export function destinationPath(pattern: string, answers: Answers): string {
   return pattern.replace(/\{\{importName\}\}/g, n.importName).replace(/\{\{debName\}\}/g, n.debName);
 }
 
+/** The record as JSON, answers in a fixed key order, so the same record always gives the same bytes. */
 export function recordContent(record: ProjectRecord): Buffer {
-  return Buffer.from(JSON.stringify(record, null, 2) + '\n', 'utf8');
+  const answers = record.answers as unknown as Record<string, unknown>;
+  const keys = [...ANSWER_KEYS.filter((k) => k in answers), ...Object.keys(answers).filter((k) => !(ANSWER_KEYS as readonly string[]).includes(k)).sort()];
+  const ordered = Object.fromEntries(keys.map((k) => [k, answers[k]]));
+  return Buffer.from(JSON.stringify({ ...record, answers: ordered }, null, 2) + '\n', 'utf8');
+}
+
+/** Answers with the defaults of questions the template version added that the answers lack (older records). */
+export function completeAnswers(answers: Answers, manifest: Manifest): Answers {
+  const out = { ...answers } as unknown as Record<string, unknown>;
+  for (const [key, q] of Object.entries(manifest.answers ?? {})) if (out[key] === undefined) out[key] = q.default;
+  return out as unknown as Answers;
 }
 
 /**
  * Answers → file plan. Pure: reads only the shipped templates, writes nothing.
  * `only` restricts the plan to destination paths for which it returns true (the deb flow uses debian/ only).
  */
-export function planProject(record: ProjectRecord, only?: (path: string) => boolean): FilePlan {
-  const manifest = loadManifest(record.templateVersion);
+export function planProject(inputRecord: ProjectRecord, only?: (path: string) => boolean): FilePlan {
+  const manifest = loadManifest(inputRecord.templateVersion);
+  const record = { ...inputRecord, answers: completeAnswers(inputRecord.answers, manifest) };
   const ctx = buildContext(record.answers, { templateVersion: record.templateVersion, toolVersion: record.toolVersion, created: record.created });
   const files: PlannedFile[] = [];
   for (const entry of manifest.files) {
@@ -61,12 +77,14 @@ export function planProject(record: ProjectRecord, only?: (path: string) => bool
     if (only && !only(path)) continue;
     files.push({
       path,
-      content: renderTemplate(record.templateVersion, entry.template, ctx),
+      content: renderTemplate(entry.from ?? record.templateVersion, entry.template, ctx),
       mode: entry.mode === '755' ? 0o755 : 0o644,
       policy: entry.policy ?? 'merge',
       template: entry.template,
     });
   }
+  // The baseline (see update/baseline.ts) keeps these renders as the base of the next `pyservice update`.
+  files.push({ path: BASELINE_FILE, content: serializeBaseline(record.templateVersion, files), mode: 0o644, policy: 'merge', template: '(baseline)' });
   files.push({ path: RECORD_FILE, content: recordContent(record), mode: 0o644, policy: 'merge', template: '(record)' });
   const seen = new Set<string>();
   for (const f of files) {

@@ -39,6 +39,7 @@ Options:
                             a hidden prompt or PYSERVICE_INDEX_PASSWORD, never from a flag
   --distro NAME             ${Object.keys(DISTROS).join('|')} (default: bookworm)
   --build-deps LIST         comma-separated Debian build dependencies, e.g. python3-dev,libpq-dev
+  --python-minimum X.Y      oldest Python the project supports, setup.py's python_requires (default: 3.9)
   --template-version X      generate from an older shipped template version
   --answers FILE.json       read answers from a JSON file (flags win)
   -y, --yes                 take defaults for everything not given; never prompt
@@ -65,6 +66,7 @@ const FLAG_OPTIONS = {
   'save-credentials': { type: 'boolean' },
   distro: { type: 'string' },
   'build-deps': { type: 'string' },
+  'python-minimum': { type: 'string' },
   'template-version': { type: 'string' },
   answers: { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
@@ -77,7 +79,7 @@ const FLAG_OPTIONS = {
 
 const FLAG_TO_KEY: Record<string, keyof Answers> = {
   type: 'type', name: 'name', description: 'description', author: 'author', email: 'email', url: 'url', ci: 'ci',
-  'index-url': 'indexUrl', 'upload-url': 'uploadUrl', 'index-user': 'indexUser', distro: 'distro', 'build-deps': 'buildDeps',
+  'index-url': 'indexUrl', 'upload-url': 'uploadUrl', 'index-user': 'indexUser', distro: 'distro', 'build-deps': 'buildDeps', 'python-minimum': 'pythonMinimum',
 };
 
 export interface CreateRequest {

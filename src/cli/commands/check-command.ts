@@ -1,0 +1,47 @@
+import { EXIT } from '../errors.js';
+import type { Output } from '../output.js';
+import { parseFlags } from '../flags.js';
+import { checkProject } from '../../update/check.js';
+import { RecordError } from '../../update/project.js';
+
+export const CHECK_HELP = `Usage: pyservice check [dir] [--json]
+
+Tells whether the project (found from dir, default: the current directory, up to the repository's top) uses the
+latest template version this package ships. CI runs it to show template drift:
+  npx --yes -p create-pyservice pyservice check
+
+Options:
+  --json      print {"current": "<version>", "latest": "<version>", "upToDate": true|false}
+  -h, --help  show this help
+
+Exit codes: 0 up to date, 3 behind (prints from → to), 2 not a pyservice project, 1 error.
+`;
+
+export async function checkCommand(argv: string[], out: Output): Promise<number> {
+  const { values, positionals } = parseFlags(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, 'pyservice check');
+  if (values.help) {
+    out.raw(CHECK_HELP);
+    return EXIT.ok;
+  }
+  const start = positionals[0] ?? process.cwd();
+  let status;
+  try {
+    status = checkProject(start);
+  } catch (err) {
+    if (err instanceof RecordError) {
+      out.error(err.message);
+      return EXIT.failure;
+    }
+    throw err;
+  }
+  if (!status) {
+    if (values.json) out.raw(JSON.stringify({ error: 'not a pyservice project', dir: start }) + '\n');
+    out.error(`${start} is not a pyservice project (no .pyservice.json up to the repository's top); adopt it with pyservice update`);
+    return EXIT.usage;
+  }
+  if (values.json) out.raw(JSON.stringify({ current: status.current, latest: status.latest, upToDate: status.upToDate }) + '\n');
+  else if (status.ahead) out.info(`templates ${status.current}: newer than this create-pyservice's latest (${status.latest}); up to date`);
+  else if (status.upToDate) out.info(`templates ${status.current}: up to date`);
+  else out.info(`templates ${status.current} → ${status.latest}: behind; run npx -p create-pyservice pyservice update`);
+  return status.upToDate ? EXIT.ok : EXIT.behind;
+}

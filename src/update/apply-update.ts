@@ -1,0 +1,170 @@
+import { chmodSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { siblingTempPath } from '../apply/atomic.js';
+import { sha256 } from './baseline.js';
+import { hashBlobs, setConflictStages, stagePaths } from './git-ops.js';
+import { blobFile, readBlob, removeJournal, writeJournal, type Journal, type JournalConflict, type JournalOp } from './journal.js';
+import type { FileAction } from './plan-update.js';
+import { removeStaleTemps, unsafePathReason, type Repo } from './worktree.js';
+
+/**
+ * Applying an update plan: journal first, then one atomic write (or delete) per file, then git's index.
+ * A kill at any moment leaves every file old or new, never torn; the rerun replays the journal.
+ */
+
+/** The journal for a plan, plus the bytes it refers to. `tail` are the tool's own files (baseline, record), written last. */
+export function journalFor(actions: readonly FileAction[], tail: readonly { path: string; content: Buffer; before: Buffer | null }[], from: string | null, to: string, now: Date): { journal: Journal; blobs: Map<string, Buffer> } {
+  const blobs = new Map<string, Buffer>();
+  const keep = (b: Buffer) => {
+    const sha = sha256(b);
+    blobs.set(sha, b);
+    return sha;
+  };
+  const hashOf = (b: Buffer | null) => (b === null ? null : sha256(b));
+  const ops: JournalOp[] = [];
+  const stage: string[] = [];
+  const conflicts: JournalConflict[] = [];
+  for (const a of actions) {
+    if (a.write) ops.push({ op: 'write', path: a.path, blob: keep(a.write.content), mode: a.write.mode, before: hashOf(a.before) });
+    if (a.rej) ops.push({ op: 'write', path: a.rej.path, blob: keep(a.rej.content), mode: 0o644, before: null });
+    for (const r of a.remove ?? []) {
+      ops.push({ op: 'delete', path: r.path, before: sha256(r.before) });
+      stage.push(r.path);
+    }
+    if (a.stages) {
+      const s = a.stages;
+      conflicts.push({
+        path: a.path,
+        stages: [
+          ...(s.base ? [{ stage: 1 as const, mode: s.base.mode, blob: keep(s.base.content) }] : []),
+          { stage: 2 as const, mode: s.ours.mode, blob: keep(s.ours.content) },
+          { stage: 3 as const, mode: s.theirs.mode, blob: keep(s.theirs.content) },
+        ],
+      });
+    } else if (a.write) stage.push(a.path);
+  }
+  for (const f of tail) {
+    ops.push({ op: 'write', path: f.path, blob: keep(f.content), mode: 0o644, before: hashOf(f.before) });
+    stage.push(f.path);
+  }
+  return { journal: { version: 1, from, to, startedAt: now.toISOString(), ops, stage, conflicts }, blobs };
+}
+
+export class IndexLockedError extends Error {}
+
+export interface ApplyReport {
+  /** Paths left alone because they changed after the interrupted update planned them. */
+  changedSince: string[];
+}
+
+/**
+ * Carries out a journal (a fresh one or one an interrupted run left). Every step is idempotent.
+ * PYSERVICE_TEST_WRITE_DELAY_MS (tests only) pauses before each step and inside each write, between the temp
+ * file and the rename, so the kill test can land its SIGKILL anywhere.
+ */
+export async function runJournal(repo: Repo, journal: Journal, env: NodeJS.ProcessEnv = process.env): Promise<ApplyReport> {
+  const pauseMs = Number(env.PYSERVICE_TEST_WRITE_DELAY_MS ?? 0) || 0;
+  const changedSince: string[] = [];
+  for (const op of journal.ops) {
+    pause(pauseMs);
+    removeStaleTemps(repo.root, op.path);
+    const abs = join(repo.root, op.path);
+    const now = currentHash(abs);
+    if (op.op === 'write') {
+      if (now.kind === 'file' && now.sha === op.blob) {
+        if (now.mode !== op.mode) chmodSync(abs, op.mode);
+        continue;
+      }
+      const untouched = op.before === null ? now.kind === 'missing' : now.kind === 'file' && now.sha === op.before;
+      const unsafe = unsafePathReason(repo.root, op.path);
+      if (!untouched || unsafe) {
+        changedSince.push(op.path);
+        continue;
+      }
+      mkdirSync(dirname(abs), { recursive: true });
+      writeAtomic(abs, readBlob(repo, op.blob), op.mode, pauseMs);
+    } else {
+      if (now.kind === 'missing') continue;
+      if (now.kind !== 'file' || now.sha !== op.before || unsafePathReason(repo.root, op.path)) {
+        changedSince.push(op.path);
+        continue;
+      }
+      unlinkSync(abs);
+      removeEmptyParents(repo.root, op.path);
+    }
+  }
+  pause(pauseMs);
+  if (existsSync(join(repo.gitDir, 'index.lock')))
+    throw new IndexLockedError(
+      `git's index is locked (${join(repo.gitDir, 'index.lock')} exists). If no git command is running, it was left by an interrupted one: ` +
+        `remove it and rerun \`pyservice update\` to finish (the files are already written; only git's index is left to update).`,
+    );
+  const skip = new Set(changedSince);
+  await stagePaths(repo.root, journal.stage.filter((p) => !skip.has(p)));
+  const conflicts = journal.conflicts.filter((c) => !skip.has(c.path));
+  const blobs = [...new Set(conflicts.flatMap((c) => c.stages.map((s) => s.blob)))];
+  const oids = new Map(blobs.map((b, i) => [b, i]));
+  const ids = await hashBlobs(repo.root, blobs.map((b) => blobFile(repo, b)));
+  await setConflictStages(
+    repo.root,
+    conflicts.map((c) => ({ path: c.path, stages: c.stages.map((s) => ({ stage: s.stage, mode: s.mode === 0o755 ? '100755' : '100644', oid: ids[oids.get(s.blob)!]! })) })),
+  );
+  pause(pauseMs);
+  removeJournal(repo);
+  return { changedSince };
+}
+
+export function startJournal(repo: Repo, journal: Journal, blobs: ReadonlyMap<string, Buffer>): void {
+  writeJournal(repo, journal, blobs);
+}
+
+function currentHash(abs: string): { kind: 'missing' } | { kind: 'other' } | { kind: 'file'; sha: string; mode: number } {
+  let st;
+  try {
+    st = lstatSync(abs);
+  } catch {
+    return { kind: 'missing' };
+  }
+  if (!st.isFile()) return { kind: 'other' };
+  return { kind: 'file', sha: sha256(readFileSync(abs)), mode: st.mode & 0o111 ? 0o755 : 0o644 };
+}
+
+/** Temp file beside the target, fsync, chmod, rename: the target is old or new, never torn. */
+function writeAtomic(target: string, content: Buffer, mode: number, pauseMs: number): void {
+  const tmp = siblingTempPath(target);
+  try {
+    const fd = openSync(tmp, 'wx', mode);
+    try {
+      let off = 0;
+      while (off < content.length) off += writeSync(fd, content, off, content.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    chmodSync(tmp, mode);
+    pause(pauseMs);
+    renameSync(tmp, target);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** A removed file's directories go too when it leaves them empty (git does not keep empty directories). */
+function removeEmptyParents(root: string, path: string): void {
+  let dir = dirname(path);
+  while (dir !== '.' && dir !== '') {
+    const abs = join(root, dir);
+    try {
+      if (readdirSync(abs).length > 0) return;
+      rmdirSync(abs);
+    } catch {
+      return;
+    }
+    dir = dirname(dir);
+  }
+}
+
+function pause(ms: number): void {
+  if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}

@@ -1,0 +1,80 @@
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../apply/atomic.js';
+import { sha256 } from './baseline.js';
+import type { Repo } from './worktree.js';
+
+/**
+ * The journal of an update in progress, kept in the git directory (never tracked, never "dirty"):
+ *   .git/pyservice-update/blobs/<sha256>   every byte string the update writes or stages
+ *   .git/pyservice-update/journal.json     the steps, written last: its existence is the commit point
+ * Each step records what the path held before, so a rerun after a kill can tell "not done yet" (still the old
+ * content), "done" (already the new content) and "changed by someone since" (neither: left alone, reported).
+ */
+export interface JournalWrite {
+  op: 'write';
+  path: string;
+  blob: string;
+  mode: number;
+  /** sha256 of what the path held before, or null when it did not exist. */
+  before: string | null;
+}
+export interface JournalDelete {
+  op: 'delete';
+  path: string;
+  before: string;
+}
+export type JournalOp = JournalWrite | JournalDelete;
+
+export interface JournalConflict {
+  path: string;
+  stages: { stage: 1 | 2 | 3; mode: number; blob: string }[];
+}
+
+export interface Journal {
+  version: 1;
+  from: string | null;
+  to: string;
+  startedAt: string;
+  ops: JournalOp[];
+  /** Paths whose working-tree state is staged at the end (clean results, deletions, record, baseline). */
+  stage: string[];
+  conflicts: JournalConflict[];
+}
+
+export function journalDir(repo: Repo): string {
+  return join(repo.gitDir, 'pyservice-update');
+}
+const journalFile = (repo: Repo) => join(journalDir(repo), 'journal.json');
+export const blobFile = (repo: Repo, sha: string) => join(journalDir(repo), 'blobs', sha);
+
+export function readJournal(repo: Repo): Journal | null {
+  const file = journalFile(repo);
+  if (!existsSync(file)) return null;
+  const j = JSON.parse(readFileSync(file, 'utf8')) as Journal;
+  if (j.version !== 1) throw new Error(`${file} is from another pyservice version (journal version ${j.version}); finish it with that version or remove it`);
+  return j;
+}
+
+/** Leftovers of a journal that was being written or removed when the process died (no journal.json): not an update. */
+export function removeJournalLeftovers(repo: Repo): void {
+  if (!existsSync(journalFile(repo))) rmSync(journalDir(repo), { recursive: true, force: true });
+}
+
+export function writeJournal(repo: Repo, journal: Journal, blobs: ReadonlyMap<string, Buffer>): void {
+  mkdirSync(join(journalDir(repo), 'blobs'), { recursive: true });
+  for (const [sha, content] of blobs) if (!existsSync(blobFile(repo, sha))) writeFileAtomic(blobFile(repo, sha), content, 0o644);
+  writeFileAtomic(journalFile(repo), JSON.stringify(journal, null, 1) + '\n', 0o644);
+}
+
+export function readBlob(repo: Repo, sha: string): Buffer {
+  const content = readFileSync(blobFile(repo, sha));
+  if (sha256(content) !== sha) throw new Error(`the interrupted update's copy of ${sha.slice(0, 12)} is damaged (${blobFile(repo, sha)})`);
+  return content;
+}
+
+/** The journal file goes first: once it is gone the update is complete, whatever else is left. */
+export function removeJournal(repo: Repo): void {
+  rmSync(journalFile(repo), { force: true });
+  rmSync(journalDir(repo), { recursive: true, force: true });
+}

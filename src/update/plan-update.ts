@@ -1,0 +1,217 @@
+import type { PlannedFile } from '../plan/file-plan.js';
+import { isBinary } from '../merge/lines.js';
+import { merge3, renderSide, renderWithMarkers } from '../merge/merge3.js';
+import { unifiedDiff } from '../merge/unified.js';
+import { sha256, type BaselineEntry } from './baseline.js';
+
+/**
+ * The update plan: for every file the old or the new template knows, what `pyservice update` does and why.
+ * Pure — inputs are the baseline (base), the files as they are now (ours) and the new render (theirs);
+ * the result says what to write, delete and record in git's index. Nothing here touches the disk.
+ */
+
+export type Mode = 0o644 | 0o755;
+
+/** A path in the working tree, as the update found it. */
+export type OursState =
+  | { kind: 'missing' }
+  | { kind: 'file'; content: Buffer; mode: Mode }
+  | { kind: 'symlink' }
+  | { kind: 'not-file'; what: string }
+  /** The path cannot be written safely: a parent is a symlink or a file, or it leaves the repository. */
+  | { kind: 'blocked'; reason: string };
+
+export type FileActionKind = 'unchanged' | 'update' | 'merge' | 'conflict' | 'add' | 'remove' | 'rename' | 'skip';
+
+export interface ConflictStages {
+  /** Absent for add/add (git has no stage 1 then). */
+  base?: { content: Buffer; mode: Mode };
+  ours: { content: Buffer; mode: Mode };
+  theirs: { content: Buffer; mode: Mode };
+}
+
+export interface FileAction {
+  path: string;
+  action: FileActionKind;
+  reason: string;
+  /** The old path of a file the template renamed. */
+  from?: string;
+  /** What `path` holds before the update (null: nothing); the journal checks it before writing. */
+  before: Buffer | null;
+  /** New content and mode for `path`. */
+  write?: { content: Buffer; mode: Mode };
+  /** Paths to delete (a removed file; the old path of a rename). */
+  remove?: { path: string; before: Buffer }[];
+  /** Left unmerged in git's index (stages 1/2/3). */
+  stages?: ConflictStages;
+  conflicts?: number;
+  binary?: boolean;
+  /** `--conflict rej`: the template's side of the conflicting hunks, as a patch beside the file. */
+  rej?: { path: string; content: Buffer };
+}
+
+export interface UpdateInputs {
+  templateVersion: string;
+  /** What the templates rendered last time, by path; null when there is no baseline (adopting a repository). */
+  base: ReadonlyMap<string, BaselineEntry> | null;
+  /** The new render (without the record and the baseline, which the caller writes itself). */
+  theirs: readonly PlannedFile[];
+  ours: (path: string) => OursState;
+  /** Destination renames between the two versions, old path → new path, already resolved for these answers. */
+  renames: ReadonlyMap<string, string>;
+  /** Paths whose manifest entry says a deleted file is re-created. */
+  restore?: ReadonlySet<string>;
+  conflictStyle: 'inline' | 'rej';
+}
+
+export function planUpdate(inp: UpdateInputs): FileAction[] {
+  const theirs = new Map(inp.theirs.map((f) => [f.path, f]));
+  const base = inp.base ?? new Map<string, BaselineEntry>();
+  const actions: FileAction[] = [];
+  const handled = new Set<string>();
+
+  // Renames first: the file moves, and the team's edits move with it.
+  for (const [oldPath, newPath] of inp.renames) {
+    const b = base.get(oldPath);
+    const t = theirs.get(newPath);
+    if (!b || !t || base.has(newPath) || theirs.has(oldPath)) continue;
+    const oldOurs = inp.ours(oldPath);
+    const newOurs = inp.ours(newPath);
+    if (oldOurs.kind !== 'file' || newOurs.kind !== 'missing') continue; // fall back to remove + add rules
+    handled.add(oldPath);
+    handled.add(newPath);
+    const a = decide(newPath, b, oldOurs, t, inp);
+    const act: FileAction = { ...a, from: oldPath, before: null, remove: [{ path: oldPath, before: oldOurs.content }] };
+    if (!act.write) act.write = { content: oldOurs.content, mode: oldOurs.mode };
+    if (act.action === 'unchanged' || act.action === 'update' || act.action === 'merge') {
+      act.reason = `renamed by templates ${inp.templateVersion} from ${oldPath}` + (act.action === 'unchanged' ? '' : `; ${act.reason}`);
+      act.action = 'rename';
+    } else if (act.action === 'skip') {
+      // create-once: the team's file, moved as it is
+      act.action = 'rename';
+      act.reason = `renamed by templates ${inp.templateVersion} from ${oldPath}; content is yours, unchanged`;
+      act.write = { content: oldOurs.content, mode: oldOurs.mode };
+    }
+    actions.push(act);
+  }
+
+  const paths = [...new Set([...base.keys(), ...theirs.keys()])].filter((p) => !handled.has(p)).sort();
+  for (const path of paths) actions.push(decide(path, base.get(path), inp.ours(path), theirs.get(path), inp));
+  return actions.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+}
+
+const labelOurs = 'yours';
+
+function decide(path: string, b: BaselineEntry | undefined, o: OursState, t: PlannedFile | undefined, inp: UpdateInputs): FileAction {
+  const before = o.kind === 'file' ? o.content : null;
+  const act = (action: FileActionKind, reason: string, extra: Partial<FileAction> = {}): FileAction => ({ path, action, reason, before, ...extra });
+  const v = inp.templateVersion;
+
+  if (!t) {
+    // The template no longer ships this file.
+    if (!b) return act('unchanged', 'not a template file');
+    if (b.policy === 'create-once') return act('unchanged', `no longer in templates ${v}; yours (created once), kept`);
+    if (o.kind === 'missing') return act('unchanged', `no longer in templates ${v}; already gone`);
+    if (o.kind !== 'file') return act('skip', `no longer in templates ${v}, but it is ${describe(o)}; left alone`);
+    if (baseContent(b, o) !== undefined && sha256(o.content) === b.sha256 && o.mode === b.mode)
+      return act('remove', `no longer in templates ${v}; you had not changed it`, { remove: [{ path, before: o.content }] });
+    return act('skip', `no longer in templates ${v}, but you changed it; kept`);
+  }
+
+  const tMode = t.mode;
+  const templateChanged = !b || b.sha256 !== sha256(t.content) || b.mode !== tMode;
+
+  if (o.kind === 'missing') {
+    if (!b) return act('add', `new in templates ${v}`, { write: { content: t.content, mode: tMode } });
+    if (inp.restore?.has(path)) return act('add', `you deleted it; templates ${v} always restore it`, { write: { content: t.content, mode: tMode } });
+    return templateChanged ? act('skip', `you deleted it; templates ${v} changed it, not restored`) : act('unchanged', 'you deleted it');
+  }
+  if (o.kind !== 'file') return templateChanged || !b ? act('skip', `it is ${describe(o)}; never written through`) : act('unchanged', `it is ${describe(o)}`);
+
+  const policy = b?.policy ?? t.policy;
+  if (policy === 'create-once' || t.policy === 'create-once') {
+    if (!b && !o.content.equals(t.content)) return act('skip', `yours (created once): kept; templates ${v} would have created it`);
+    return act('unchanged', 'yours (created once)');
+  }
+
+  const mode = mergeMode(b?.mode, o.mode, tMode);
+  const base = b ? baseContent(b, o) : Buffer.alloc(0);
+  if (o.content.equals(t.content)) {
+    return mode === o.mode ? act('unchanged', 'already as in the template') : act('update', `mode ${mode.toString(8)} from templates ${v}`, { write: { content: o.content, mode } });
+  }
+  if (base === undefined) {
+    // The baseline has only a hash (or a damaged entry) and the file changed since: merge as if both added it.
+    return mergeText(path, Buffer.alloc(0), o, t, mode, inp, act, 'the baseline has no content for it; merged as both added');
+  }
+  if (b && o.content.equals(base)) {
+    return act('update', o.mode === mode && !templateChanged ? 'unchanged' : `you had not changed it; now as in templates ${v}`, { write: { content: t.content, mode } });
+  }
+  if (b && t.content.equals(base)) {
+    return mode === o.mode ? act('unchanged', 'changed by you only; kept') : act('update', `mode ${mode.toString(8)} from templates ${v}; your content kept`, { write: { content: o.content, mode } });
+  }
+  return mergeText(path, base, o, t, mode, inp, act, b ? '' : `you and templates ${v} both added it`);
+}
+
+function mergeText(
+  path: string,
+  base: Buffer,
+  o: { content: Buffer; mode: Mode },
+  t: PlannedFile,
+  mode: Mode,
+  inp: UpdateInputs,
+  act: (action: FileActionKind, reason: string, extra?: Partial<FileAction>) => FileAction,
+  why: string,
+): FileAction {
+  const v = inp.templateVersion;
+  const stages: ConflictStages = { ours: { content: o.content, mode: o.mode }, theirs: { content: t.content, mode: t.mode } };
+  if (base.length > 0 || why === '') stages.base = { content: base, mode: o.mode };
+  if (isBinary(base) || isBinary(o.content) || isBinary(t.content)) {
+    return act('conflict', `binary file changed by you and by templates ${v}; yours kept in the file, the template's is stage 3 (git checkout --theirs)`, {
+      stages,
+      conflicts: 1,
+      binary: true,
+      write: mode === o.mode ? undefined : { content: o.content, mode },
+    });
+  }
+  const r = merge3(base, o.content, t.content);
+  const prefix = why ? `${why}; ` : '';
+  if (r.conflicts === 0) return act('merge', `${prefix}your changes and templates ${v}'s merged cleanly`, { write: { content: renderSide(r, 'ours'), mode } });
+  const theirsLabel = `templates ${v}`;
+  if (inp.conflictStyle === 'rej') {
+    const kept = renderSide(r, 'ours');
+    return act('conflict', `${prefix}${r.conflicts} conflict(s): yours kept in the file, the template's hunks in ${path}.rej`, {
+      write: { content: kept, mode },
+      stages,
+      conflicts: r.conflicts,
+      rej: { path: `${path}.rej`, content: unifiedDiff(kept, renderSide(r, 'theirs'), `a/${path}`, `b/${path}`) },
+    });
+  }
+  return act('conflict', `${prefix}${r.conflicts} conflict(s) marked in the file`, { write: { content: renderWithMarkers(r, { ours: labelOurs, theirs: theirsLabel }), mode }, stages, conflicts: r.conflicts });
+}
+
+/** The base content, recovering it from the working tree when only its hash was kept and the file is unchanged. */
+function baseContent(b: BaselineEntry, o: OursState): Buffer | undefined {
+  if (b.content) return b.content;
+  if (o.kind === 'file' && sha256(o.content) === b.sha256) return o.content;
+  return undefined;
+}
+
+/** Three-way merge of the executable bit: a side that changed it wins; with two values both sides agree. */
+export function mergeMode(base: Mode | undefined, ours: Mode, theirs: Mode): Mode {
+  if (base === undefined) return ours;
+  return ours === base ? theirs : ours;
+}
+
+function describe(o: OursState): string {
+  if (o.kind === 'symlink') return 'a symlink';
+  if (o.kind === 'not-file') return o.what;
+  if (o.kind === 'blocked') return o.reason;
+  return 'a file';
+}
+
+/** Counts by action, for the summary. */
+export function summarize(actions: readonly FileAction[]): Record<FileActionKind, string[]> {
+  const out: Record<FileActionKind, string[]> = { unchanged: [], update: [], merge: [], conflict: [], add: [], remove: [], rename: [], skip: [] };
+  for (const a of actions) out[a.action].push(a.path);
+  return out;
+}

@@ -1,0 +1,53 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Answers } from '../answers/types.js';
+import { defaultAnswers } from '../answers/defaults.js';
+import { RECORD_FILE, type ProjectRecord } from '../plan/file-plan.js';
+
+/**
+ * Reading a project's record (`.pyservice.json`). Kept apart from the template engine so `pyservice check`
+ * loads in a few milliseconds.
+ */
+export class RecordError extends Error {}
+
+/** Walks up from `start` to the directory holding `.pyservice.json`, not past the repository's top (`.git`). */
+export function findProjectDir(start: string): string | null {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, RECORD_FILE))) return dir;
+    const up = dirname(dir);
+    if (existsSync(join(dir, '.git')) || up === dir) return null;
+    dir = up;
+  }
+}
+
+export function parseRecord(text: string, where: string): ProjectRecord {
+  let r: unknown;
+  try {
+    r = JSON.parse(text);
+  } catch (err) {
+    throw new RecordError(`${where} is not valid JSON (${(err as Error).message}); fix it or restore it from git`);
+  }
+  const rec = r as Partial<ProjectRecord>;
+  if (!rec || typeof rec !== 'object' || rec.tool !== 'create-pyservice') throw new RecordError(`${where} is not a create-pyservice record`);
+  if (typeof rec.templateVersion !== 'string' || !/^\d+\.\d+\.\d+$/.test(rec.templateVersion)) throw new RecordError(`${where} has no valid templateVersion`);
+  if (!rec.answers || typeof rec.answers !== 'object') throw new RecordError(`${where} has no answers`);
+  const a = rec.answers as Partial<Answers>;
+  if (typeof a.name !== 'string' || (a.type !== 'service' && a.type !== 'library')) throw new RecordError(`${where}: answers need a name and a type`);
+  // Records written before an answer existed lack it: the tool's defaults fill the gap.
+  const answers = { ...defaultAnswers({ dirName: a.name }), ...a } as Answers;
+  return {
+    tool: 'create-pyservice',
+    toolVersion: typeof rec.toolVersion === 'string' ? rec.toolVersion : '0.0.0',
+    templateVersion: rec.templateVersion,
+    created: typeof rec.created === 'string' && !Number.isNaN(Date.parse(rec.created)) ? rec.created : new Date(0).toISOString(),
+    origin: rec.origin === 'deb' ? 'deb' : 'create',
+    answers,
+  };
+}
+
+export function readRecord(projectDir: string): ProjectRecord | null {
+  const file = join(projectDir, RECORD_FILE);
+  if (!existsSync(file)) return null;
+  return parseRecord(readFileSync(file, 'utf8'), RECORD_FILE);
+}

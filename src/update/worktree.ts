@@ -1,0 +1,81 @@
+import { existsSync, lstatSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import type { Mode, OursState } from './plan-update.js';
+
+/** The repository an update works in: its top directory and its git directory (worktrees have a `.git` file). */
+export interface Repo {
+  root: string;
+  gitDir: string;
+}
+
+/** Walks up from `start` to the first directory with `.git`; null when there is none. Reads the disk, spawns nothing. */
+export function findRepo(start: string): Repo | null {
+  let dir = resolve(start);
+  for (;;) {
+    const dotGit = join(dir, '.git');
+    let st;
+    try {
+      st = statSync(dotGit);
+    } catch {
+      st = undefined;
+    }
+    if (st?.isDirectory()) return { root: dir, gitDir: dotGit };
+    if (st?.isFile()) {
+      const m = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'));
+      if (m) return { root: dir, gitDir: resolve(dir, m[1]!) };
+    }
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
+/**
+ * Why a project-relative path must not be written, or null when it may be: it must stay inside the repository,
+ * never enter `.git`, and every existing parent must be a real directory (a symlinked parent would let a write
+ * land outside the repository — "never written through").
+ */
+export function unsafePathReason(root: string, path: string): string | null {
+  if (path === '' || isAbsolute(path) || path.includes('\\') || path.includes('\0')) return `the path ${JSON.stringify(path)} is not a plain relative path`;
+  const parts = path.split('/');
+  if (parts.some((p) => p === '' || p === '.' || p === '..')) return `the path ${path} leaves the repository`;
+  if (parts.some((p) => p.toLowerCase() === '.git')) return `the path ${path} is inside .git`;
+  let dir = root;
+  for (const part of parts.slice(0, -1)) {
+    dir = join(dir, part);
+    let st;
+    try {
+      st = lstatSync(dir);
+    } catch {
+      return null; // missing from here on: created as real directories
+    }
+    if (st.isSymbolicLink()) return `its parent ${dir.slice(root.length + 1)} is a symlink; never written through`;
+    if (!st.isDirectory()) return `its parent ${dir.slice(root.length + 1)} is not a directory`;
+  }
+  return null;
+}
+
+export function readOurs(root: string, path: string): OursState {
+  const unsafe = unsafePathReason(root, path);
+  if (unsafe) return { kind: 'blocked', reason: unsafe };
+  const abs = join(root, path);
+  let st;
+  try {
+    st = lstatSync(abs);
+  } catch {
+    return { kind: 'missing' };
+  }
+  if (st.isSymbolicLink()) return { kind: 'symlink' };
+  if (!st.isFile()) return { kind: 'not-file', what: st.isDirectory() ? 'a directory' : 'not a regular file' };
+  return { kind: 'file', content: readFileSync(abs), mode: (st.mode & 0o111 ? 0o755 : 0o644) as Mode };
+}
+
+/** Removes temp files an interrupted atomic write left beside `path` (named by apply/atomic.ts's siblingTempPath). */
+export function removeStaleTemps(root: string, path: string): void {
+  const dir = join(root, dirname(path));
+  if (!existsSync(dir)) return;
+  const prefix = `.${basename(path)}.pyservice-`;
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith(prefix) && /^[0-9a-f]{8}\.tmp$/.test(name.slice(prefix.length))) rmSync(join(dir, name), { force: true });
+  }
+}
