@@ -27,7 +27,7 @@ import { toolTest } from '../helpers/tools.js';
 import type { Answers } from '../../src/answers/types.js';
 import {
   ALL_SECRETS, CI_FILE, DEB_SECRETS, INSTALL_SECRETS, PROVIDERS, UPLOAD_SECRETS, child, childrenNamed, circleciExpandSteps,
-  circleciJobsFor, gitlabCiLocal, gitlabRefVariables, jenkinsStages, readJenkinsfiles, readYaml, stageName,
+  circleciJobsFor, gitlabCiLocal, gitlabGitInit, gitlabPreview, gitlabRefVariables, jenkinsStages, readJenkinsfiles, readYaml, stageName,
   type GroovyCall, type Provider, type Yaml,
 } from './ci-model.js';
 import { declarativeProblems } from './jenkins-grammar.js';
@@ -276,27 +276,14 @@ const gitlab = new Map<Type, Promise<GitlabProject>>();
  * validates against GitLab's JSON schema (exit 1 on a violation) and prints the configuration with
  * `extends` expanded, which the other checks read.
  */
-function gitInit(dir: string, home: string): void {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, HOME: home, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' } });
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git('commit', '-q', '--no-verify', '-m', 'generated');
-  git('remote', 'add', 'origin', 'https://gitlab.example.org/team/demo-app.git');
-  git('update-ref', 'refs/remotes/origin/main', 'HEAD');
-  git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
-}
-
 function gitlabRepo(type: Type): Promise<GitlabProject> {
   let made = gitlab.get(type);
   if (made) return made;
   made = (async () => {
     const p = main('gitlab', type);
     const home = tempDir();
-    gitInit(p.dir, home);
-    const r = await gitlabCiLocal(p.dir, { preview: true }, home);
-    if (r.code !== 0) throw new Error(`gitlab-ci-local --preview (${type}): ${r.stdout}${r.stderr}`);
-    if (!/json schema validated/.test(r.stderr)) throw new Error(`gitlab-ci-local did not validate the schema: ${r.stderr}`);
-    return { dir: p.dir, home, preview: parseDocument(r.stdout.slice(r.stdout.indexOf('---'))).toJS() as Yaml };
+    gitlabGitInit(p.dir, home);
+    return { dir: p.dir, home, preview: await gitlabPreview(p.dir, home) };
   })();
   made.catch(() => undefined); // reported by the tests that await it
   gitlab.set(type, made);
@@ -323,7 +310,7 @@ toolTest(t, ['git'], "GitLab: gitlab-ci-local accepts the configuration against 
   const file = join(copy, '.gitlab-ci.yml');
   writeFileSync(file, readFileSync(file, 'utf8').replace('allow_failure: true', 'allow_failure: sometimes'));
   const home = tempDir();
-  gitInit(copy, home);
+  gitlabGitInit(copy, home);
   for (const type of TYPES) await gitlabRepo(type);
   const r = await gitlabCiLocal(copy, { preview: true }, home);
   assert.is.not(r.code, 0, 'a schema violation is rejected');

@@ -130,6 +130,29 @@ export async function gitlabCiLocal(dir: string, argv: GitlabArgv, home: string)
   return { code, stdout: ws.stdoutLines.join('\n') + '\n', stderr: ws.stderrLines.join('\n') + (error ? '\n' + error : '') };
 }
 
+/** Makes a generated project a git repository whose origin remote has a default branch (main), as gitlab-ci-local needs. */
+export function gitlabGitInit(dir: string, home: string): void {
+  const env = { ...process.env, HOME: home, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.org' };
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '--no-verify', '-m', 'generated');
+  git('remote', 'add', 'origin', 'https://gitlab.example.org/team/demo-app.git');
+  git('update-ref', 'refs/remotes/origin/main', 'HEAD');
+  git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
+}
+
+/**
+ * The configuration as GitLab will run it (`extends` merged), from gitlab-ci-local's `--preview`, which
+ * validates against GitLab's JSON schema first (a violation is an exception here).
+ */
+export async function gitlabPreview(dir: string, home: string): Promise<Yaml> {
+  const r = await gitlabCiLocal(dir, { preview: true }, home);
+  if (r.code !== 0) throw new Error(`gitlab-ci-local --preview: ${r.stdout}${r.stderr}`);
+  if (!/json schema validated/.test(r.stderr)) throw new Error(`gitlab-ci-local did not validate the schema: ${r.stderr}`);
+  return parse(r.stdout.slice(r.stdout.indexOf('---'))) as Yaml;
+}
+
 /** gitlab-ci-local's variables for a ref: what GitLab predefines for a branch or tag pipeline. */
 export function gitlabRefVariables(ref: Ref & { mergeRequest?: boolean }): string[] {
   if (ref.mergeRequest) return ['CI_PIPELINE_SOURCE=merge_request_event', 'CI_COMMIT_BRANCH=', 'CI_COMMIT_TAG='];
