@@ -29,7 +29,35 @@ export function diffSequences(a: ArrayLike<number>, b: ArrayLike<number>): Hunk[
   if (lo === aHi && lo === bHi) return [];
   if (lo === aHi || lo === bHi) return [{ aStart: lo, aEnd: aHi, bStart: lo, bEnd: bHi }];
   const matches = myersMatches(a, lo, aHi, b, lo, bHi);
-  return hunksFromMatches(matches, lo, aHi, lo, bHi);
+  return slideDown(hunksFromMatches(matches, lo, aHi, lo, bHi), a, b);
+}
+
+/**
+ * Moves each pure insertion or deletion as far down as equal lines allow (git's xdl_change_compact does the
+ * same). Where a run of equal lines makes the position ambiguous (deleting one of four identical lines), both
+ * sides of a merge then name the same position, so the same edit made on both sides is recognised as one.
+ */
+function slideDown(hunks: Hunk[], a: ArrayLike<number>, b: ArrayLike<number>): Hunk[] {
+  for (let i = 0; i < hunks.length; i++) {
+    const h = hunks[i]!;
+    const next = hunks[i + 1];
+    if (h.bStart === h.bEnd) {
+      while (h.aEnd < a.length && a[h.aStart] === a[h.aEnd] && (!next || h.aEnd < next.aStart)) {
+        h.aStart++;
+        h.aEnd++;
+        h.bStart++;
+        h.bEnd++;
+      }
+    } else if (h.aStart === h.aEnd) {
+      while (h.bEnd < b.length && b[h.bStart] === b[h.bEnd] && (!next || h.bEnd < next.bStart)) {
+        h.aStart++;
+        h.aEnd++;
+        h.bStart++;
+        h.bEnd++;
+      }
+    }
+  }
+  return hunks;
 }
 
 /** Pairs (i, j) with a[i] === b[j] on the found edit path, in increasing order; or null when MAX_EDITS is hit. */

@@ -121,6 +121,8 @@ function decide(path: string, b: BaselineEntry | undefined, o: OursState, t: Pla
   const tMode = t.mode;
   const templateChanged = !b || b.sha256 !== sha256(t.content) || b.mode !== tMode;
 
+  if (b && (b.policy === 'create-once' || t.policy === 'create-once')) return act('unchanged', 'yours (created once)');
+
   if (o.kind === 'missing') {
     if (!b) return act('add', `new in templates ${v}`, { write: { content: t.content, mode: tMode } });
     if (inp.restore?.has(path)) return act('add', `you deleted it; templates ${v} always restore it`, { write: { content: t.content, mode: tMode } });

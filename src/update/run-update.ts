@@ -3,6 +3,7 @@ import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Answers } from '../answers/types.js';
 import { answersProblems } from '../answers/validate.js';
+import { defaultAnswers } from '../answers/defaults.js';
 import { ExitError, EXIT, UsageError } from '../cli/errors.js';
 import type { Output } from '../cli/output.js';
 import { toolVersion } from '../paths.js';
@@ -124,7 +125,7 @@ export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHo
   else {
     const pre = await adoptionPrefill(projectDir, hooks);
     warnings.push(...pre.notes);
-    const base = { ...defaultsFor(basename(projectDir)), ...pre.answers, ...req.given } as Answers;
+    const base = { ...defaultAnswers({ dirName: basename(projectDir).toLowerCase() }), ...pre.answers, ...req.given } as Answers;
     missing = (['name', 'type'] as const).filter((k) => req.given[k] === undefined && (k === 'type' || pre.answers[k] === undefined));
     answers = base;
   }
@@ -229,10 +230,6 @@ async function applyJournal(repo: Repo, journal: Parameters<typeof runJournal>[1
     if (err instanceof IndexLockedError) throw new ExitError(err.message, EXIT.failure);
     throw err;
   }
-}
-
-function defaultsFor(dirName: string): Partial<Answers> {
-  return { name: dirName.toLowerCase().replace(/[^a-z0-9._-]+/g, '-'), type: 'service' };
 }
 
 async function adoptionPrefill(dir: string, hooks: UpdateHooks) {
