@@ -615,6 +615,18 @@ toolTest(t, ['groovy', 'java'], 'every script a CI file calls exists in the gene
   }
 });
 
+t('the builder image installs the Debian packages whose commands the CI jobs run in it', () => {
+  // command → Debian package that provides it (Debian's own names, as the Dockerfile's apt-get line lists them)
+  const PROVIDES: Record<string, string> = { make: 'make', git: 'git', dput: 'dput', scp: 'openssh-client' };
+  for (const type of TYPES) {
+    const p = main('gitlab', type);
+    const dockerfile = readFileSync(join(p.dir, 'Dockerfile'), 'utf8');
+    const installed = new Set([...dockerfile.matchAll(/apt-get install(?:[^\n\\]|\\\n)*/g)].flatMap((m) => m[0].replace(/\\\n/g, ' ').split(/\s+/)));
+    const used = new Set(['make', 'git', ...(type === 'service' ? ['dput', 'scp'] : [])]); // dput uploads with scp (dput.cf: method = scp)
+    for (const cmd of used) assert.ok(installed.has(PROVIDES[cmd]!), `${type}: the Dockerfile does not install ${PROVIDES[cmd]} (for ${cmd})`);
+  }
+});
+
 t('the generated README documents every secret the CI file uses', () => {
   for (const provider of PROVIDERS) {
     for (const type of TYPES) {
