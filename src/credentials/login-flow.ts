@@ -75,7 +75,7 @@ export function savePendingLogin(p: PendingLogin, out: Output): void {
     out.phase(describeSaved(saveNetrcLogin(p.want, p.path), shownPath(p.path)));
   } catch (err) {
     if (err instanceof NetrcFileError || err instanceof NetrcUnreadableError || err instanceof NetrcSyntaxError || err instanceof NetrcConflictError)
-      throw new ExitError(`the index login was not saved: ${err.message}`, 1);
+      throw new ExitError(`the index login was not saved: ${err.message}; then run \`npx -p create-pyservice pyservice login\``, 1);
     throw err;
   }
 }

@@ -173,7 +173,7 @@ def read(until=None, timeout=30):
 for expect, send in steps:
     if not read(expect.encode()):
         sys.stderr.write('prompt not seen: ' + expect + '\\n'); break
-    time.sleep(0.2)
+    time.sleep(0.5)  # the prompt is drawn; give it time to start reading keys (slow under a loaded CI)
     for ch in send:
         os.write(fd, ch.encode()); time.sleep(0.02)
 read(None, 20)
