@@ -53,7 +53,8 @@ export function urlProblem(v: string, flag: string, optional = true): string | n
 export function indexUrlProblem(v: string): string | null {
   const p = urlProblem(v, '--index-url');
   if (p || v === '') return p;
-  if (!/\/simple\/?$/.test(new URL(v).pathname) && !/\/simple\/?$/.test(v))
+  // PEP 503 indexes end in /simple/ (devpi's in /+simple/)
+  if (!/\/\+?simple\/?$/.test(new URL(v).pathname))
     return `the index URL "${v}" is not a PEP 503 simple index; it usually ends in /simple/ (--index-url)`;
   return null;
 }

@@ -3,7 +3,7 @@ import { shellWord } from '../escape/escapers.js';
 import { kleur } from './output.js';
 
 /** The closing "next steps" for the chosen type. */
-export function nextSteps(a: Answers, dir: string): string {
+export function nextSteps(a: Answers, dir: string, opts: { loginSaved?: boolean } = {}): string {
   const steps = [`cd ${shellWord(dir)}`, 'make test            # venv + pytest'];
   if (a.type === 'service') {
     steps.push('make deb             # build the .deb (dh-virtualenv) into ..');
@@ -12,10 +12,13 @@ export function nextSteps(a: Answers, dir: string): string {
     steps.push('make dist            # sdist + wheel into dist/');
     steps.push('make upload          # twine upload to the private index');
   }
+  const host = a.indexUrl === '' ? '' : new URL(a.indexUrl).hostname;
   const creds =
     a.indexUrl === ''
       ? 'No private index configured: pip.conf explains how to add one (or rerun with --index-url).'
-      : `Index credentials: put the read-only installer login for ${new URL(a.indexUrl).host} in ~/.netrc (mode 0600), ` +
-        'or run `npx -p create-pyservice pyservice login`; CI reads its upload credentials from the secrets listed in README.md.';
+      : (opts.loginSaved
+          ? `Your read-only login for ${host} is in ~/.netrc; pip uses it for every install.`
+          : `Index credentials: put your read-only installer login for ${host} in ~/.netrc (mode 0600), or run \`npx -p create-pyservice pyservice login\`.`) +
+        '\nCI reads its credentials from the secrets listed in README.md.';
   return `\n${kleur.bold('Next steps:')}\n${steps.map((s) => `  ${s}`).join('\n')}\n\n${creds}\n`;
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { run, type RunResult } from '../exec/run.js';
-import { latestTemplateVersion, templateVersionDir } from '../templates/manifest.js';
+import { latestTemplateVersion, loadManifest, templateVersionDir } from '../templates/manifest.js';
 
 /**
  * The version logic lives in one POSIX sh script that ships inside generated projects (their CI has no Node);
@@ -21,10 +21,17 @@ export function projectDirOf(positionals: readonly string[]): string {
   return (first === 'release' ? rest[1] : rest[0]) ?? '.';
 }
 
-/** The project's own copy wins (it is the one its CI runs); a project without one gets this package's latest. */
+/**
+ * The project's own copy wins (it is the one its CI runs); a project without one gets the copy the latest
+ * template version ships (found through its manifest, since a version may inherit the file from an older one).
+ */
 export function versionScriptPath(projectDir: string, cwd = process.cwd()): string {
   const own = resolve(cwd, projectDir, VERSION_SCRIPT);
-  return existsSync(own) ? own : join(templateVersionDir(latestTemplateVersion()), VERSION_SCRIPT);
+  if (existsSync(own)) return own;
+  const latest = latestTemplateVersion();
+  const entry = loadManifest(latest).files.find((e) => e.path === VERSION_SCRIPT);
+  if (!entry) throw new Error(`templates ${latest} ship no ${VERSION_SCRIPT}`);
+  return join(templateVersionDir(entry.from ?? latest), entry.template);
 }
 
 /** Runs the script with `sh` (a checkout may have lost the executable bit) and the arguments unchanged. */

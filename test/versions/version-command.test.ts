@@ -83,11 +83,13 @@ toolTest(t, TOOLS, 'pyservice version --help documents the subcommands, flags an
 toolTest(t, TOOLS, 'make deb-release stamps the tag on HEAD (git describe), or TAG=…', async () => {
   const dir = await service();
   assert.is(sh('git', ['tag', 'v0.1.0rc1'], { cwd: dir }).code, 0);
-  const fromTag = sh('make', ['-n', 'deb-release'], { cwd: dir });
-  assert.is(fromTag.code, 0, fromTag.stderr);
-  assert.match(fromTag.stdout, 'sh debian/pyservice-version release "v0.1.0rc1"');
-  const given = sh('make', ['-n', 'deb-release', 'TAG=v0.2.0'], { cwd: dir });
-  assert.match(given.stdout, 'sh debian/pyservice-version release "v0.2.0"');
+  // The recipe reads the tag from its environment ("$TAG"), never spliced into the shell text.
+  const recipe = sh('make', ['-n', 'deb-release'], { cwd: dir });
+  assert.is(recipe.code, 0, recipe.stderr);
+  assert.match(recipe.stdout, 'sh debian/pyservice-version release "$TAG"');
+  const printTag = ['-s', '--eval', 'print-tag: ; @printf "%s\\n" "$$TAG"', 'print-tag'];
+  assert.is(sh('make', printTag, { cwd: dir }).stdout.trim(), 'v0.1.0rc1');
+  assert.is(sh('make', [...printTag, `TAG=v0.2.0";id;'`], { cwd: dir }).stdout.trim(), `v0.2.0";id;'`);
   const snapshot = sh('make', ['-n', 'deb-snapshot'], { cwd: dir });
   assert.match(snapshot.stdout, 'sh debian/pyservice-version snapshot');
 });

@@ -127,7 +127,8 @@ export function parseCreateArgs(argv: readonly string[]): CreateRequest | 'help'
   const { values, positionals } = parseFlags(argv, FLAG_OPTIONS, 'create-pyservice');
   if (values.help) return 'help';
   if (values.version) return 'version';
-  if (positionals.length > 1) throw new UsageError(`expected at most one directory, got ${positionals.length} (${positionals.join(' ')}); quote arguments with spaces`);
+  // The extra words are not echoed: one of them might be a password typed in the wrong place.
+  if (positionals.length > 1) throw new UsageError(`expected at most one directory, got ${positionals.length} words; quote a directory name that has spaces`);
   const given: Partial<Answers> = typeof values.answers === 'string' ? readAnswersFile(values.answers) : {};
   for (const [flag, key] of Object.entries(FLAG_TO_KEY)) {
     const v = (values as Record<string, unknown>)[flag];
@@ -241,6 +242,6 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   out.phase(`Wrote ${plan.files.length} files to ${shown} (${answers.type}, templates ${templateVersion})`);
   if (req.git) out.phase('Created a git repository with the first commit');
   if (login) savePendingLogin(login, out);
-  out.raw(nextSteps(answers, shown));
+  out.raw(nextSteps(answers, shown, { loginSaved: Boolean(login) }));
   return { dir, plan, record, written: true };
 }
