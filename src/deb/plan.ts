@@ -1,6 +1,9 @@
 import type { FilePlan } from '../plan/file-plan.js';
 import { mergeAddAdd, unifiedDiff } from './merge.js';
 
+/** update/baseline.ts's BASELINE_FILE, repeated so this module loads without the update code. */
+const BASELINE_FILE = '.pyservice.baseline';
+
 /**
  * What `pyservice deb` does to each planned file, decided from the plan and what is on disk. Pure.
  *   create     the file is missing: written from the template
@@ -35,6 +38,12 @@ export function planDebActions(plan: FilePlan, existing: (path: string) => Exist
     if (!have) return { path: f.path, kind: 'create', content: f.content, mode: f.mode };
     if (have.content.equals(f.content)) return { path: f.path, kind: 'unchanged', mode: have.mode };
     const diff = unifiedDiff(have.content.toString('utf8'), f.content.toString('utf8'), `${f.path} (yours)`, `${f.path} (templates ${plan.templateVersion})`);
+    if (f.path === BASELINE_FILE) {
+      // pyservice update's merge base: replaced after an earlier deb run, kept in a project update maintains
+      const record = existing(recordFile);
+      if (!record || recordOrigin(record.content) === 'deb') return { path: f.path, kind: 'update', content: f.content, mode: have.mode, diff };
+      return { path: f.path, kind: 'keep', mode: have.mode, note: `${BASELINE_FILE} belongs to pyservice update; left as it is` };
+    }
     if (f.path === recordFile) {
       if (recordOrigin(have.content) === 'deb') return { path: f.path, kind: 'update', content: f.content, mode: have.mode, diff };
       return { path: f.path, kind: 'keep', mode: have.mode, note: `${recordFile} is not from pyservice deb; left as it is (pyservice update maintains it)` };

@@ -48,7 +48,7 @@ t('--help documents the flags and the exit codes', () => {
   assert.match(r.stdout, /Exit codes: 0 ok, 1 failure.*2 bad usage or bad input[\s\S]*130 cancelled/);
 });
 
-toolTest(t, [PY], 'writes only debian/* and .pyservice.json, and shows the metadata and the Debian name', () => {
+toolTest(t, [PY], 'writes only debian/*, .pyservice.json and .pyservice.baseline, and shows the metadata and the Debian name', () => {
   const dir = project();
   const before = tree(dir);
   const r = deb([dir, '--maintainer', ME]);
@@ -59,7 +59,7 @@ toolTest(t, [PY], 'writes only debian/* and .pyservice.json, and shows the metad
   for (const [p, f] of Object.entries(before)) assert.equal(after[p], f, `${p} changed`);
   const added = Object.keys(after).filter((p) => !(p in before));
   assert.ok(added.includes('debian/control') && added.includes('debian/rules') && added.includes('.pyservice.json'), added.join(' '));
-  for (const p of added) assert.ok(p.startsWith('debian/') || p === '.pyservice.json', `unexpected ${p}`);
+  for (const p of added) assert.ok(p.startsWith('debian/') || p === '.pyservice.json' || p === '.pyservice.baseline', `unexpected ${p}`);
   assert.is(after['debian/rules']!.mode, 0o755);
   const record = JSON.parse(after['.pyservice.json']!.content);
   assert.is(record.origin, 'deb');
