@@ -35,8 +35,10 @@ export interface UpdateRequest {
   yes: boolean;
   /** Answers given as flags: they change the recorded ones. */
   given: Partial<Answers>;
-  /** Set by `--ask` (or adoption with a terminal): asks new questions and lets the user change answers. */
+  /** Set by `--ask`: asks new questions and lets the user change answers. */
   ask?: AnswerAsker;
+  /** With a terminal: asks what adoption could not prefill (without it, flags or --yes must give them). */
+  askMissing?: AnswerAsker;
 }
 
 export interface AskContext {
@@ -114,6 +116,8 @@ export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHo
   const to = req.to ?? latestTemplateVersion();
   if (!shipped.includes(to)) throw new UsageError(`template version ${to} is not shipped; choose one of ${shipped.join(', ')} (--to)`);
   const from = record?.templateVersion ?? null;
+  if (from && !req.to && compareVersions(from, to) > 0)
+    throw new UsageError(`this project uses templates ${from}, newer than this create-pyservice knows (latest ${to}); run a newer one: npx -p create-pyservice@latest pyservice update`);
   if (from && compareVersions(to, from) < 0) throw new UsageError(`refusing to downgrade templates ${from} to ${to}: update only moves forward (restore an older state from git instead)`);
 
   // 4. Answers: recorded (or prefilled), flags, new questions' defaults, --ask
@@ -131,6 +135,7 @@ export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHo
   }
   for (const [k, q] of Object.entries(newQuestions)) if ((answers as unknown as Record<string, unknown>)[k] === undefined) (answers as unknown as Record<string, unknown>)[k] = q.default;
   if (req.ask) answers = await req.ask({ answers, newQuestions, missing, adopting });
+  else if (adopting && missing.length && !req.yes && req.askMissing) answers = await req.askMissing({ answers, newQuestions, missing, adopting });
   else if (adopting && missing.length && !req.yes)
     throw new UsageError(`adopting this repository needs ${missing.map((k) => `--${k}`).join(' and ')} (nothing to ask on without --ask and a terminal), or --yes for defaults`);
   if (record) {

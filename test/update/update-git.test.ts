@@ -171,7 +171,14 @@ toolTest(t, ['git'], 'refuses a downgrade, an unknown version, and a directory o
   {
     const e = await rejection(update(repo, { to: '9.9.9' }));
     assert.ok(e instanceof UsageError && /9\.9\.9 is not shipped/.test((e as Error).message), e.message);
+  }  const rec = JSON.parse(read(repo, '.pyservice.json'));
+  writeFileSync(join(repo, '.pyservice.json'), JSON.stringify({ ...rec, templateVersion: '9.0.0' }));
+  commitAll(repo);
+  {
+    const e = await rejection(update(repo));
+    assert.ok(e instanceof UsageError && /templates 9\.0\.0, newer than this create-pyservice knows/.test(e.message), e.message);
   }
+
 });
 
 toolTest(t, ['git'], '--dry-run, --diff and --json write nothing; --json is a stable plan', async () => {

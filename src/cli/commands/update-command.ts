@@ -85,10 +85,19 @@ export async function updateCommand(argv: string[], out: Output): Promise<number
       yes: Boolean(v.yes),
       given,
       ask: v.ask ? (ctx) => askAnswers(ctx, given) : undefined,
+      askMissing: canPrompt() ? (ctx) => askAdoption(ctx) : undefined,
     },
     out,
   );
   return EXIT.ok;
+}
+
+/** Adopting with a terminal and no --ask: only what could not be read from the project. */
+async function askAdoption(ctx: AskContext): Promise<Answers> {
+  const a = { ...ctx.answers };
+  if (ctx.missing.includes('name')) a.name = await ask({ kind: 'input', name: 'name', message: 'Project name', initial: a.name, validate: nameProblem });
+  if (ctx.missing.includes('type')) a.type = await ask({ kind: 'select', name: 'type', message: 'Project type', choices: PROJECT_TYPES, initial: a.type });
+  return a;
 }
 
 /** --ask: new questions first (with their defaults), then every answer an update may change, current value first. */
