@@ -143,7 +143,7 @@ function decide(path: string, b: BaselineEntry | undefined, o: OursState, t: Pla
   }
   if (base === undefined) {
     // The baseline has only a hash (or a damaged entry) and the file changed since: merge as if both added it.
-    return mergeText(path, Buffer.alloc(0), o, t, mode, inp, act, 'the baseline has no content for it; merged as both added');
+    return mergeText(path, Buffer.alloc(0), b?.mode, o, t, mode, inp, act, 'the baseline has no content for it; merged as both added');
   }
   if (b && o.content.equals(base)) {
     return act('update', o.mode === mode && !templateChanged ? 'unchanged' : `you had not changed it; now as in templates ${v}`, { write: { content: t.content, mode } });
@@ -151,12 +151,13 @@ function decide(path: string, b: BaselineEntry | undefined, o: OursState, t: Pla
   if (b && t.content.equals(base)) {
     return mode === o.mode ? act('unchanged', 'changed by you only; kept') : act('update', `mode ${mode.toString(8)} from templates ${v}; your content kept`, { write: { content: o.content, mode } });
   }
-  return mergeText(path, base, o, t, mode, inp, act, b ? '' : `you and templates ${v} both added it`);
+  return mergeText(path, base, b?.mode, o, t, mode, inp, act, b ? '' : `you and templates ${v} both added it`);
 }
 
 function mergeText(
   path: string,
   base: Buffer,
+  baseMode: Mode | undefined,
   o: { content: Buffer; mode: Mode },
   t: PlannedFile,
   mode: Mode,
@@ -166,7 +167,7 @@ function mergeText(
 ): FileAction {
   const v = inp.templateVersion;
   const stages: ConflictStages = { ours: { content: o.content, mode: o.mode }, theirs: { content: t.content, mode: t.mode } };
-  if (base.length > 0 || why === '') stages.base = { content: base, mode: o.mode };
+  if (why === '') stages.base = { content: base, mode: baseMode ?? o.mode };
   if (isBinary(base) || isBinary(o.content) || isBinary(t.content)) {
     return act('conflict', `binary file changed by you and by templates ${v}; yours kept in the file, the template's is stage 3 (git checkout --theirs)`, {
       stages,
