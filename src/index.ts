@@ -7,3 +7,6 @@ export { esc } from './escape/escapers.js';
 export { planProject, RECORD_FILE, type FilePlan, type PlannedFile, type ProjectRecord } from './plan/file-plan.js';
 export { loadManifest, shippedTemplateVersions, latestTemplateVersion } from './templates/manifest.js';
 export { runCreate, parseCreateArgs, type CreateRequest } from './cli/commands/create.js';
+export { runUpdate, type UpdateRequest, type UpdateResult } from './update/run-update.js';
+export { checkProject, type CheckStatus } from './update/check.js';
+export { merge3, renderWithMarkers } from './merge/merge3.js';
