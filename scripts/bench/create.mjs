@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'src', 'bin', 'create-pyservice.js');
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'bin', 'create-pyservice.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 
 function median(xs) {

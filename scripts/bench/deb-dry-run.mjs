@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = join(ROOT, 'dist', 'src', 'bin', 'pyservice.js');
+const BIN = join(ROOT, 'dist', 'bin', 'pyservice.js');
 const HELPER = join(ROOT, 'python-helpers', 'pyservice_metadata.py');
 const PY = '/usr/bin/python3';
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);

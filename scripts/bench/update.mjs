@@ -10,8 +10,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CREATE = join(ROOT, 'dist', 'src', 'bin', 'create-pyservice.js');
-const PYSERVICE = join(ROOT, 'dist', 'src', 'bin', 'pyservice.js');
+const CREATE = join(ROOT, 'dist', 'bin', 'create-pyservice.js');
+const PYSERVICE = join(ROOT, 'dist', 'bin', 'pyservice.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const GIT_ENV = { GIT_AUTHOR_NAME: 'B', GIT_AUTHOR_EMAIL: 'b@example.org', GIT_COMMITTER_NAME: 'B', GIT_COMMITTER_EMAIL: 'b@example.org' };
 

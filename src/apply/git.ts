@@ -1,3 +1,4 @@
+import { readGitIdentity } from './git-identity.js';
 import { run, runOk } from '../exec/run.js';
 
 /** `git config --get key` or '' when git or the key is missing. */
@@ -10,8 +11,12 @@ export async function gitConfig(key: string, cwd?: string): Promise<string> {
   }
 }
 
-/** user.name and user.email from git config in one spawn (startup time matters for create). */
+/** user.name and user.email: from git's files when they are plain, else from git itself (one spawn). */
 export async function gitIdentity(cwd?: string): Promise<{ name: string; email: string }> {
+  if (cwd === undefined) {
+    const fromFiles = readGitIdentity();
+    if (fromFiles) return fromFiles;
+  }
   try {
     const r = await run('git', ['config', '--get-regexp', '^user\\.(name|email)$'], { cwd });
     const id = { name: '', email: '' };

@@ -1,4 +1,3 @@
-import ejs from 'ejs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { esc } from '../escape/escapers.js';
@@ -6,6 +5,7 @@ import type { Answers, DerivedNames } from '../answers/types.js';
 import { distroFor, type Distro } from '../answers/distros.js';
 import { deriveNames } from '../answers/names.js';
 import { templateVersionDir } from './manifest.js';
+import { compileTemplate } from './compile.js';
 
 /** What every template sees. Values are raw; templates escape them explicitly for their own format. */
 export interface RenderContext {
@@ -54,26 +54,9 @@ export function rfc5322(d: Date): string {
   return `${DAYS[d.getUTCDay()]}, ${p2(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} +0000`;
 }
 
-function refuseHtmlEscape(): string {
-  throw new Error('templates must escape explicitly with esc.*() and <%- %>; <%= (HTML escaping) is not allowed');
-}
-
-const compiled = new Map<string, ejs.TemplateFunction>();
-
 /** Render one template file of a version with the context. `.ejs` files are rendered; others are returned as-is. */
 export function renderTemplate(version: string, template: string, ctx: RenderContext): Buffer {
   const file = join(templateVersionDir(version), template);
   if (!template.endsWith('.ejs')) return readFileSync(file);
-  let fn = compiled.get(file);
-  if (!fn) {
-    fn = ejs.compile(readFileSync(file, 'utf8'), {
-      filename: file,
-      escape: refuseHtmlEscape,
-      strict: true,
-      _with: false,
-      destructuredLocals: ['a', 'n', 'scripts', 'd', 'esc', 'templateVersion', 'toolVersion', 'created'],
-    } as ejs.Options & { async: false }) as ejs.TemplateFunction;
-    compiled.set(file, fn);
-  }
-  return Buffer.from(fn(ctx as unknown as ejs.Data), 'utf8');
+  return Buffer.from(compileTemplate(file)(ctx), 'utf8');
 }

@@ -1,9 +1,12 @@
 import { spawnSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/paths.js';
 
-export const CREATE_BIN = join(packageRoot(), 'dist', 'src', 'bin', 'create-pyservice.js');
-export const PYSERVICE_BIN = join(packageRoot(), 'dist', 'src', 'bin', 'pyservice.js');
+/** The bins as package.json names them (the bundled files that ship), so tests run what users run. */
+const BINS = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).bin as Record<string, string>;
+export const CREATE_BIN = join(packageRoot(), BINS['create-pyservice']!);
+export const PYSERVICE_BIN = join(packageRoot(), BINS.pyservice!);
 
 export interface CliResult {
   code: number;

@@ -1,3 +1,4 @@
+import { PYSERVICE_BIN } from '../helpers/cli.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, statSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { toolTest } from '../helpers/tools.js';
 import { parseChangelog, SCRIPT, sh } from './script.js';
 
 const t = suite('pyservice version (runs the project’s debian/pyservice-version)');
-const PYSERVICE = join(packageRoot(), 'dist', 'src', 'bin', 'pyservice.js');
+const PYSERVICE = PYSERVICE_BIN;
 const TOOLS = ['dpkg-parsechangelog', 'dpkg', 'git', 'make', '/usr/bin/python3'];
 
 t('the project directory is the positional after the subcommand (and its tag)', () => {

@@ -1,0 +1,69 @@
+import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
+import { packageRoot, templatesRoot } from '../paths.js';
+
+/**
+ * Turns template files into render functions. ejs compiles each template with these options: no `with`,
+ * the context's names as locals, and an escape function that refuses `<%=` (HTML escaping is wrong for
+ * every format we write). `npm run build` also writes every template's compiled source to
+ * dist/templates.compiled.cjs (scripts/precompile-templates.mjs), which saves ejs's compile step (and
+ * loading ejs at all) on every run; a template whose size or mtime no longer matches is compiled afresh.
+ */
+export const LOCALS = ['a', 'n', 'scripts', 'd', 'esc', 'templateVersion', 'toolVersion', 'created'];
+
+export function refuseHtmlEscape(): string {
+  throw new Error('templates must escape explicitly with esc.*() and <%- %>; <%= (HTML escaping) is not allowed');
+}
+
+export function ejsOptions(file: string, client: boolean): Record<string, unknown> {
+  return { filename: file, escape: refuseHtmlEscape, strict: true, _with: false, destructuredLocals: LOCALS, client, compileDebug: true };
+}
+
+/** A compiled template: (context) → text. `include` renders another template relative to this one. */
+export type Render = (ctx: object) => string;
+type ClientFn = (locals: object, escapeFn: unknown, include: (path: string, data?: object) => string) => string;
+interface Precompiled {
+  size: number;
+  mtimeMs: number;
+  source: string;
+}
+
+const require = createRequire(import.meta.url);
+const cache = new Map<string, Render>();
+let precompiled: Record<string, Precompiled> | null | undefined;
+
+function loadPrecompiled(): Record<string, Precompiled> | null {
+  if (precompiled === undefined) {
+    try {
+      precompiled = require(join(packageRoot(), 'dist', 'templates.compiled.cjs')) as Record<string, Precompiled>;
+    } catch {
+      precompiled = null;
+    }
+  }
+  return precompiled;
+}
+
+function clientFunction(file: string): ClientFn {
+  const key = relative(templatesRoot(), file);
+  const pre = loadPrecompiled()?.[key];
+  if (pre) {
+    const st = statSync(file);
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- our own build output, compiled by ejs
+    if (st.size === pre.size && st.mtimeMs === pre.mtimeMs) return new Function(`return (${pre.source})`)() as ClientFn;
+  }
+  const ejs = require('ejs') as { compile(src: string, opts: object): ClientFn };
+  return ejs.compile(readFileSync(file, 'utf8'), ejsOptions(file, true));
+}
+
+/** The render function of a template file (absolute path), compiled once per process. */
+export function compileTemplate(file: string): Render {
+  let fn = cache.get(file);
+  if (!fn) {
+    const client = clientFunction(file);
+    const include = (path: string, data?: object) => (ctx: object) => compileTemplate(resolve(dirname(file), path))({ ...ctx, ...data });
+    fn = (ctx: object) => client(ctx, refuseHtmlEscape, (path, data) => include(path, data)(ctx));
+    cache.set(file, fn);
+  }
+  return fn;
+}
