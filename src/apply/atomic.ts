@@ -7,8 +7,11 @@ export function siblingTempPath(target: string): string {
   return join(dirname(target), `.${basename(target)}.pyservice-${randomBytes(4).toString('hex')}.tmp`);
 }
 
-/** Write a file atomically: temp file in the same directory, fsync, chmod, rename over the target. */
-export function writeFileAtomic(target: string, content: Buffer | string, mode = 0o644): void {
+/**
+ * Write a file atomically: temp file in the same directory, fsync, chmod, rename over the target.
+ * `beforeRename` runs with the temp file complete (the update's kill test pauses there).
+ */
+export function writeFileAtomic(target: string, content: Buffer | string, mode = 0o644, beforeRename?: () => void): void {
   const tmp = siblingTempPath(target);
   try {
     const fd = openSync(tmp, 'wx', mode);
@@ -21,6 +24,7 @@ export function writeFileAtomic(target: string, content: Buffer | string, mode =
       closeSync(fd);
     }
     chmodSync(tmp, mode);
+    beforeRename?.();
     renameSync(tmp, target);
   } catch (err) {
     rmSync(tmp, { force: true });

@@ -1,6 +1,6 @@
-import { chmodSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { siblingTempPath } from '../apply/atomic.js';
+import { writeFileAtomic } from '../apply/atomic.js';
 import { sha256 } from './baseline.js';
 import { hashBlobs, setConflictStages, stagePaths } from './git-ops.js';
 import { blobFile, readBlob, removeJournal, writeJournal, type Journal, type JournalConflict, type JournalOp } from './journal.js';
@@ -131,23 +131,7 @@ function currentHash(abs: string): { kind: 'missing' } | { kind: 'other' } | { k
 
 /** Temp file beside the target, fsync, chmod, rename: the target is old or new, never torn. */
 function writeAtomic(target: string, content: Buffer, mode: number, pauseMs: number): void {
-  const tmp = siblingTempPath(target);
-  try {
-    const fd = openSync(tmp, 'wx', mode);
-    try {
-      let off = 0;
-      while (off < content.length) off += writeSync(fd, content, off, content.length - off);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    chmodSync(tmp, mode);
-    pause(pauseMs);
-    renameSync(tmp, target);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
+  writeFileAtomic(target, content, mode, () => pause(pauseMs));
 }
 
 /** A removed file's directories go too when it leaves them empty (git does not keep empty directories). */

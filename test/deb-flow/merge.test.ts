@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { diffLines, mergeAddAdd, splitLines, unifiedDiff } from '../../src/deb/merge.js';
+import { mergeAddAdd, unifiedDiff } from '../../src/deb/merge.js';
 import { planDebActions } from '../../src/deb/plan.js';
 import type { FilePlan } from '../../src/plan/file-plan.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -23,7 +23,6 @@ const PAIRS: [string, string, string][] = [
   ['everything different', 'x\ny\n', 'p\nq\nr\n'],
   ['no newline at the end of the team file', 'a\nb', 'a\nc\n'],
   ['several separate changes', 'h\n1\n2\n3\n4\n5\n6\n7\n8\n9\nz\n', 'H\n1\n2\n3\n4\n5\n6\n7\n8\n9\nZ\n'],
-  ['empty team file', '', 'a\n'],
 ];
 
 for (const [name, ours, theirs] of PAIRS) {
@@ -39,17 +38,15 @@ for (const [name, ours, theirs] of PAIRS) {
   });
 }
 
+t('merge of an empty team file takes the template (nothing of the team\'s to keep, as git merge-file does)', () => {
+  assert.equal(mergeAddAdd('', 'a\n', 'y', 't'), { text: 'a\n', conflicts: 0 });
+});
+
 t('merge keeps the common lines once and marks only the differing regions', () => {
   const m = mergeAddAdd('keep\nmine\nkeep2\n', 'keep\ntheirs\nkeep2\n', 'y', 't');
   assert.is(m.text, 'keep\n<<<<<<< y\nmine\n=======\ntheirs\n>>>>>>> t\nkeep2\n');
   assert.is(m.conflicts, 1);
   assert.is(mergeAddAdd('same\n', 'same\n', 'y', 't').conflicts, 0);
-});
-
-t('diffLines is a minimal edit script on a classic example', () => {
-  const ops = diffLines(splitLines('a\nb\nc\na\nb\nb\na\n'), splitLines('c\nb\na\nb\na\nc\n'));
-  const same = ops.filter((o) => o.kind === 'same').length;
-  assert.is(same, 4); // LCS length of ABCABBA / CBABAC
 });
 
 for (const [name, a, b] of PAIRS) {
