@@ -98,6 +98,12 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
   if (scripts.scripts.length === 0)
     // Answers.consoleScripts = [] means "the service default" to the templates, a script this project does not have.
     notes.push(`the project declares no console_scripts: debian/ names a ${i.name} script (the generated-service default); add a console script or edit debian/ before building`);
+  const requires = i.meta.install_requires ?? [];
+  if (requires.length > 0)
+    notes.push(
+      `the project needs ${requires.length} package${requires.length === 1 ? '' : 's'} from an index (install_requires): debian/rules installs from the index-url in ./pip.conf ` +
+        '(credentials in ~/.netrc); without one it builds offline from Debian\'s pip/setuptools/wheel only',
+    );
   const answers: Answers = {
     type: 'service',
     name: i.name,

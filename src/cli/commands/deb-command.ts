@@ -45,7 +45,8 @@ const OPTIONS = {
 export function parseDebArgs(argv: readonly string[]): DebRequest | 'help' {
   const { values, positionals } = parseFlags(argv, OPTIONS, 'pyservice deb');
   if (values.help) return 'help';
-  if (positionals.length > 1) throw new UsageError(`expected at most one directory, got ${positionals.length} (${positionals.join(' ')}); quote arguments with spaces`);
+  // The extra words are not echoed: one of them might be a secret typed in the wrong place.
+  if (positionals.length > 1) throw new UsageError(`expected at most one directory, got ${positionals.length} words; quote a directory name that has spaces`);
   let timeoutMs: number | undefined;
   if (typeof values.timeout === 'string') {
     const s = Number(values.timeout);
