@@ -37,6 +37,7 @@ toolTest(t, ['python3'], 'asks every missing question, validates as typed, shows
       ['ends in /simple/', 'simple/\r'],
       ['Upload URL', 'https://pypi.example.com/\r'],
       ['Home page', '\r'],
+      ['Oldest Python version', '3.11\r'],
       ['~/.netrc', 'n\r'],
     ],
     ['--no-git'],
@@ -52,6 +53,7 @@ toolTest(t, ['python3'], 'asks every missing question, validates as typed, shows
   assert.is(rec.answers.indexUrl, 'https://pypi.example.com/simple/');
   assert.is(rec.answers.uploadUrl, 'https://pypi.example.com/');
   assert.is(rec.answers.author, 'Ada Lovelace');
+  assert.is(rec.answers.pythonMinimum, '3.11');
 });
 
 toolTest(t, ['python3'], 'Ctrl-C at a prompt exits 130 and writes nothing', () => {

@@ -194,7 +194,7 @@ toolTest(leak, ['/usr/bin/python3'], 'on a terminal: a yes at the prompt consent
   const secret = sentinel();
   const home = userHome();
   const work = tempDir('leak-work-');
-  const argv = [process.execPath, CREATE_BIN, 'tty-demo', '--type', 'library', '--name', 'tty-demo', '--description', 'Demo', '--author', 'A B', '--email', 'a@example.org', '--url', '', '--ci', 'none', '--distro', 'bookworm', '--index-url', INDEX, '--upload-url', '', '--index-user', 'installer', '--no-git'];
+  const argv = [process.execPath, CREATE_BIN, 'tty-demo', '--type', 'library', '--name', 'tty-demo', '--description', 'Demo', '--author', 'A B', '--email', 'a@example.org', '--url', '', '--ci', 'none', '--distro', 'bookworm', '--index-url', INDEX, '--upload-url', '', '--index-user', 'installer', '--python-minimum', '3.9', '--no-git'];
   const r = inTerminal(argv, [['Save your read-only login', 'y'], ['Password or token', `${secret}\r`]], { HOME: home, PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', TERM: 'xterm', NO_COLOR: '1' }, work);
   assert.is(r.code, 0, r.transcript);
   assert.match(r.transcript, 'Password or token for 127.0.0.1 (hidden)');
@@ -207,7 +207,7 @@ toolTest(leak, ['/usr/bin/python3'], 'on a terminal: a yes at the prompt consent
 toolTest(leak, ['/usr/bin/python3'], 'on a terminal: the default answer (no) saves nothing and asks no password', () => {
   const home = userHome();
   const work = tempDir('leak-work-');
-  const argv = [process.execPath, CREATE_BIN, 'tty-no', '--type', 'library', '--name', 'tty-no', '--description', 'Demo', '--author', 'A B', '--email', 'a@example.org', '--url', '', '--ci', 'none', '--distro', 'bookworm', '--index-url', INDEX, '--upload-url', '', '--index-user', 'installer', '--no-git'];
+  const argv = [process.execPath, CREATE_BIN, 'tty-no', '--type', 'library', '--name', 'tty-no', '--description', 'Demo', '--author', 'A B', '--email', 'a@example.org', '--url', '', '--ci', 'none', '--distro', 'bookworm', '--index-url', INDEX, '--upload-url', '', '--index-user', 'installer', '--python-minimum', '3.9', '--no-git'];
   const r = inTerminal(argv, [['Save your read-only login', '\r']], { HOME: home, PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', TERM: 'xterm', NO_COLOR: '1' }, work);
   assert.is(r.code, 0, r.transcript);
   assert.not.match(r.transcript, 'Password or token');

@@ -4,9 +4,9 @@ import type { Answers } from '../../answers/types.js';
 import { CI_PROVIDERS, PROJECT_TYPES } from '../../answers/types.js';
 import { DISTROS } from '../../answers/distros.js';
 import { ANSWER_KEYS, defaultAnswers, defaultDescription } from '../../answers/defaults.js';
-import { answersProblems, authorProblem, descriptionProblem, emailProblem, indexUrlProblem, urlProblem } from '../../answers/validate.js';
+import { answersProblems, pythonMinimumProblem, authorProblem, descriptionProblem, emailProblem, indexUrlProblem, urlProblem } from '../../answers/validate.js';
 import { deriveNames, nameProblem } from '../../answers/names.js';
-import { latestTemplateVersion, shippedTemplateVersions } from '../../templates/manifest.js';
+import { latestTemplateVersion, loadManifest, shippedTemplateVersions } from '../../templates/manifest.js';
 import { planProject, type FilePlan, type ProjectRecord } from '../../plan/file-plan.js';
 import { checkTarget, TargetError, writeNewProject } from '../../apply/new-project.js';
 import { gitIdentity, gitInitialCommit } from '../../apply/git.js';
@@ -149,7 +149,10 @@ export function parseCreateArgs(argv: readonly string[]): CreateRequest | 'help'
 }
 
 /** Questions asked interactively for answers not given, in order. */
-async function askMissing(a: Answers, given: Partial<Answers>): Promise<void> {
+/** Validators of answers that template versions added, by key. */
+const ADDED_ANSWER_CHECKS: Record<string, (v: string) => string | null> = { pythonMinimum: pythonMinimumProblem };
+
+async function askMissing(a: Answers, given: Partial<Answers>, templateVersion: string): Promise<void> {
   const showNames = (v: string) => {
     if (nameProblem(v)) return '';
     const n = deriveNames(v);
@@ -169,6 +172,12 @@ async function askMissing(a: Answers, given: Partial<Answers>): Promise<void> {
   if (given.uploadUrl === undefined && a.indexUrl !== '')
     a.uploadUrl = await ask({ kind: 'input', name: 'uploadUrl', message: 'Upload URL for twine (empty for none)', initial: '', validate: (v) => urlProblem(v, '--upload-url') });
   if (given.url === undefined) a.url = await ask({ kind: 'input', name: 'url', message: 'Home page URL (optional)', initial: '', validate: (v) => urlProblem(v, '--url') });
+  // Questions a template version added (manifest "answers"), e.g. pythonMinimum since 1.1.0.
+  for (const [key, q] of Object.entries(loadManifest(templateVersion).answers ?? {})) {
+    if ((given as Record<string, unknown>)[key] !== undefined) continue;
+    const check = ADDED_ANSWER_CHECKS[key];
+    (a as unknown as Record<string, string>)[key] = await ask({ kind: 'input', name: key, message: q.message, initial: q.default, validate: check });
+  }
 }
 
 export interface CreateResult {
@@ -204,7 +213,7 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   const answers = defaultAnswers({ dirName: req.dir ? basename(resolve(req.dir)) : undefined, gitName: id.name, gitEmail: id.email });
   if (given.type === 'library') answers.description = defaultDescription('library');
   Object.assign(answers, given);
-  if (interactive) await askMissing(answers, given);
+  if (interactive) await askMissing(answers, given, templateVersion);
 
   // 4. Validate everything before touching the disk
   const problems = answersProblems(answers);
