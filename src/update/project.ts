@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { Answers } from '../answers/types.js';
+import { PROJECT_TYPES, type Answers } from '../answers/types.js';
 import { defaultAnswers } from '../answers/defaults.js';
 import { RECORD_FILE, type ProjectRecord } from '../plan/file-plan.js';
 import { parseSource, SourceError } from '../template-sources/spec.js';
@@ -35,7 +35,7 @@ export function parseRecord(text: string, where: string): ProjectRecord {
   const template = recordedTemplate(rec.template, where);
   if (!rec.answers || typeof rec.answers !== 'object') throw new RecordError(`${where} has no answers`);
   const a = rec.answers as Partial<Answers>;
-  if (typeof a.name !== 'string' || (a.type !== 'service' && a.type !== 'library')) throw new RecordError(`${where}: answers need a name and a type`);
+  if (typeof a.name !== 'string' || !(PROJECT_TYPES as readonly string[]).includes(a.type as string)) throw new RecordError(`${where}: answers need a name and a type`);
   // Records written before an answer existed lack it: the tool's defaults fill the gap.
   const answers = { ...defaultAnswers({ dirName: a.name }), ...a } as Answers;
   return {
