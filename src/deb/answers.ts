@@ -48,12 +48,13 @@ export function debianVersionFor(version: string | null): { version: string; not
  * (description-synopsis-starts-with-article), no final full stop, at most 80 characters; a fallback and why
  * when nothing usable is left.
  */
-export function synopsisFor(meta: ProjectMetadata, kind: 'service' | 'tool' = 'service', names: string[] = []): { description: string; problem?: string } {
+export function synopsisFor(meta: ProjectMetadata, kind: 'service' | 'tool' = 'service', names: string[] = [], lintian = true): { description: string; problem?: string } {
   const fallback = defaultDescription(kind);
   const raw = meta.description;
   if (raw === null) return { description: fallback, problem: 'the project declares no description' };
   let first = (raw.split(/\r\n|\r|\n/).find((l) => l.trim() !== '') ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim();
-  const own = [...new Set([meta.name ?? '', ...names].filter(Boolean).map((n) => n.toLowerCase()))];
+  // Adoption (pyservice update) keeps the project's own words; the Debian synopsis is cleaned
+  const own = lintian ? [...new Set([meta.name ?? '', ...names].filter(Boolean).map((n) => n.toLowerCase()))] : [];
   for (const n of own) {
     const quoted = n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[-_.]/g, '[-_. ]');
     const lead = new RegExp(`^${quoted}(?:\\s*[:,\u2013\u2014-]\\s+|\\s+(?:is|provides)\\s+)`, 'i');
@@ -65,10 +66,10 @@ export function synopsisFor(meta: ProjectMetadata, kind: 'service' | 'tool' = 's
     }
   }
   const before = first;
-  first = first.replace(/^(?:an?|the)\s+/i, '');
+  if (lintian) first = first.replace(/^(?:an?|the)\s+/i, '');
   // What was the second word now starts the synopsis: capitalised, as the sentence was
   if (first !== before && first) first = first[0]!.toUpperCase() + first.slice(1);
-  first = first.replace(/(?<!\.)\.$/, '').trim();
+  if (lintian) first = first.replace(/(?<!\.)\.$/, '').trim();
   if (!descriptionProblem(first)) return { description: first };
   if (first === '') return { description: fallback, problem: 'the project\'s description is blank' };
   const chars = [...first];
