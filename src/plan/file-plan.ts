@@ -1,36 +1,12 @@
-import type { Answers } from '../answers/types.js';
+import type { Answers, FilePlan, PlannedFile, ProjectRecord } from '../types.js';
 import { deriveNames } from '../answers/names.js';
-import { loadManifest, type Manifest, type ManifestEntry, type UpdatePolicy } from '../templates/manifest.js';
+import { loadManifest, type Manifest, type ManifestEntry } from '../templates/manifest.js';
 import { buildContext, renderTemplate } from '../templates/render.js';
 import { ANSWER_KEYS } from '../answers/defaults.js';
 import { BASELINE_FILE, serializeBaseline } from '../update/baseline.js';
 
 export { BASELINE_FILE };
-
-/** One file the project should have, fully rendered. */
-export interface PlannedFile {
-  path: string;
-  content: Buffer;
-  mode: 0o644 | 0o755;
-  policy: UpdatePolicy;
-  template: string;
-}
-
-export interface FilePlan {
-  templateVersion: string;
-  files: PlannedFile[];
-}
-
-/** The record written to `.pyservice.json`: enough to re-render the project later, and no secrets. */
-export interface ProjectRecord {
-  tool: 'create-pyservice';
-  toolVersion: string;
-  templateVersion: string;
-  created: string;
-  /** `create`: a whole generated project; `deb`: only the debian/ files of the make-deb flow. */
-  origin: 'create' | 'deb';
-  answers: Answers;
-}
+export type { FilePlan, PlannedFile, ProjectRecord };
 
 export const RECORD_FILE = '.pyservice.json';
 
