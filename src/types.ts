@@ -56,6 +56,11 @@ export interface ProjectRecord {
   created: string;
   /** `create`: a whole generated project; `deb`: only the debian/ files of the make-deb flow. */
   origin: 'create' | 'deb';
+  /**
+   * Where the templates came from, when not the shipped set: the source as given (never a credential, no
+   * `#ref`: update follows newer tags) and the commit of the tag rendered. Absent for the shipped templates.
+   */
+  template?: { source: string; commit?: string };
   answers: Answers;
 }
 

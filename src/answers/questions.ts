@@ -65,8 +65,22 @@ function toQuestion(q: AnswerQuestion, a: Answers, suffix = ''): Question {
   return { kind: 'input', name: q.key, message, initial: current, validate: q.validate, hint: q.hint };
 }
 
+/** A template question's own validators (manifest `choices` / `pattern`): one line naming the fix, or null. */
+export function manifestAnswerProblem(key: string, q: ManifestAnswer, v: string): string | null {
+  if (q.choices?.length && !q.choices.includes(v)) return `${key} must be one of ${q.choices.join(', ')} (got ${JSON.stringify(v)})`;
+  if (q.pattern && !new RegExp(`^(?:${q.pattern})$`).test(v)) return `${key} ${JSON.stringify(v)} does not match ${q.pattern}; ${q.message}`;
+  return null;
+}
+
+/** A question a template version adds: its validator from VALIDATORS by key, else the manifest's own rules. */
 function manifestQuestion(key: string, m: ManifestAnswer): AnswerQuestion {
-  return { key: key as keyof Answers, message: m.message, validate: VALIDATORS[key as keyof Answers], initial: (a) => String((a as unknown as Record<string, unknown>)[key] ?? m.default) };
+  return {
+    key: key as keyof Answers,
+    message: m.message,
+    choices: m.choices?.length ? () => m.choices! : undefined,
+    validate: VALIDATORS[key as keyof Answers] ?? ((v: string) => manifestAnswerProblem(key, m, v)),
+    initial: (a) => String((a as unknown as Record<string, unknown>)[key] ?? m.default),
+  };
 }
 
 async function askInto(asker: Asker, a: Answers, qs: readonly AnswerQuestion[], given: Partial<Answers>, suffix?: (q: AnswerQuestion) => string): Promise<void> {

@@ -2,8 +2,13 @@ import { basename, resolve } from 'node:path';
 import type { Answers, Asker, FilePlan, Output, ProjectRecord } from '../types.js';
 import { defaultAnswers, defaultDescription } from '../answers/defaults.js';
 import { answersProblems } from '../answers/validate.js';
-import { askForCreate } from '../answers/questions.js';
-import { latestTemplateVersion, loadManifest, shippedTemplateVersions } from '../templates/manifest.js';
+import { askForCreate, manifestAnswerProblem, VALIDATORS } from '../answers/questions.js';
+import { latestTemplateVersion, loadManifest } from '../templates/manifest.js';
+import { openSource } from '../template-sources/open.js';
+import { parseSource, SHIPPED } from '../template-sources/spec.js';
+import { versionOfTag } from '../template-sources/semver.js';
+import { requireTrust } from '../template-sources/trust.js';
+import { DefaultsError, readDefaultsFile, teamAnswerDefaults } from '../template-sources/team-defaults.js';
 import { planProject } from '../plan/file-plan.js';
 import { checkTarget, TargetError, writeNewProject } from '../apply/new-project.js';
 import { gitIdentity, gitInitialCommit } from '../apply/git.js';
@@ -20,6 +25,10 @@ export interface CreateRequest {
   json: boolean;
   saveCredentials: boolean;
   templateVersion?: string;
+  /** --template SOURCE[#tag]; absent: the shipped templates. */
+  template?: string;
+  trust?: boolean;
+  pre?: boolean;
   /** Asks for what the flags did not give; absent when no one can answer (no terminal, CI). */
   asker?: Asker;
 }
@@ -39,10 +48,19 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   const envPassword = takeEnvPassword(); // first: no child process (git) may inherit PYSERVICE_INDEX_PASSWORD
   // git's identity (author default) is looked up in a child process while this one goes on.
   const identity = req.given.author !== undefined && req.given.email !== undefined ? Promise.resolve({ name: '', email: '' }) : gitIdentity();
-  // 1. Template version
-  const templateVersion = req.templateVersion ?? latestTemplateVersion();
-  if (!shippedTemplateVersions().includes(templateVersion))
-    throw new UsageError(`template version ${templateVersion} is not shipped; choose one of ${shippedTemplateVersions().join(', ')} (--template-version)`);
+  // 1. Template source (trusted before anything is fetched or rendered) and version
+  const spec = req.template !== undefined ? parseSource(req.template, process.cwd()) : SHIPPED;
+  requireTrust(spec, Boolean(req.trust));
+  const set = openSource(spec);
+  const available = set.versions(true);
+  const templateVersion = req.templateVersion ?? (spec.ref ? versionOfTag(spec.ref) : latestTemplateVersion(set, Boolean(req.pre)));
+  if (!available.includes(templateVersion))
+    throw new UsageError(`template version ${templateVersion} is not ${set.source ? `a version of ${set.source}` : 'shipped'}; choose one of ${available.join(', ')} (--template-version)`);
+  const manifest = loadManifest(templateVersion, set);
+  if (set.source) {
+    const commit = set.commit(templateVersion);
+    out.info(`Rendering templates ${templateVersion} from ${set.source}${commit ? ` at commit ${commit.slice(0, 12)}` : ''}`);
+  }
 
   // 2. Name and directory: each defaults to the other
   const given = { ...req.given };
@@ -59,9 +77,23 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   // 3. Defaults, then the user's answers, then questions for the rest
   const id = await identity;
   const answers = defaultAnswers({ dirName: req.dir ? basename(resolve(req.dir)) : undefined, gitName: id.name, gitEmail: id.email });
-  if (given.type === 'library') answers.description = defaultDescription('library');
+  // Team defaults (the template's manifest, then the user's/CI's defaults file) sit between ours and the user's.
+  let team;
+  try {
+    team = teamAnswerDefaults([manifest.defaults ?? {}, readDefaultsFile()], answers.email);
+  } catch (err) {
+    if (err instanceof DefaultsError) throw new UsageError(err.message);
+    throw err;
+  }
+  Object.assign(answers, team);
+  if ((given.type ?? answers.type) === 'library') answers.description = defaultDescription('library');
   Object.assign(answers, given);
-  if (asker) await askForCreate(asker, answers, given, loadManifest(templateVersion).answers ?? {});
+  if (asker) await askForCreate(asker, answers, given, manifest.answers ?? {});
+  for (const [key, q] of Object.entries(manifest.answers ?? {})) {
+    const v = (answers as unknown as Record<string, unknown>)[key];
+    const problem = typeof v === 'string' && !VALIDATORS[key as keyof Answers] ? manifestAnswerProblem(key, q, v) : null;
+    if (problem) throw new UsageError(problem);
+  }
 
   // 4. Validate everything before touching the disk
   const problems = answersProblems(answers);
@@ -83,6 +115,7 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
     templateVersion,
     created: new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString(),
     origin: 'create',
+    ...(set.source ? { template: { source: set.source } } : {}),
     answers,
   };
   const plan = planProject(record);

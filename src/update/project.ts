@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Answers } from '../answers/types.js';
 import { defaultAnswers } from '../answers/defaults.js';
 import { RECORD_FILE, type ProjectRecord } from '../plan/file-plan.js';
+import { parseSource, SourceError } from '../template-sources/spec.js';
 
 /**
  * Reading a project's record (`.pyservice.json`). Kept apart from the template engine so `pyservice check`
@@ -30,7 +31,8 @@ export function parseRecord(text: string, where: string): ProjectRecord {
   }
   const rec = r as Partial<ProjectRecord>;
   if (!rec || typeof rec !== 'object' || rec.tool !== 'create-pyservice') throw new RecordError(`${where} is not a create-pyservice record`);
-  if (typeof rec.templateVersion !== 'string' || !/^\d+\.\d+\.\d+$/.test(rec.templateVersion)) throw new RecordError(`${where} has no valid templateVersion`);
+  if (typeof rec.templateVersion !== 'string' || !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(rec.templateVersion)) throw new RecordError(`${where} has no valid templateVersion`);
+  const template = recordedTemplate(rec.template, where);
   if (!rec.answers || typeof rec.answers !== 'object') throw new RecordError(`${where} has no answers`);
   const a = rec.answers as Partial<Answers>;
   if (typeof a.name !== 'string' || (a.type !== 'service' && a.type !== 'library')) throw new RecordError(`${where}: answers need a name and a type`);
@@ -42,8 +44,24 @@ export function parseRecord(text: string, where: string): ProjectRecord {
     templateVersion: rec.templateVersion,
     created: typeof rec.created === 'string' && !Number.isNaN(Date.parse(rec.created)) ? rec.created : new Date(0).toISOString(),
     origin: rec.origin === 'deb' ? 'deb' : 'create',
+    ...(template ? { template } : {}),
     answers,
   };
+}
+
+/** The record's template source, checked like a --template value (a source holding credentials is refused). */
+function recordedTemplate(t: unknown, where: string): ProjectRecord['template'] {
+  if (t === undefined || t === null) return undefined;
+  const o = t as { source?: unknown; commit?: unknown };
+  if (typeof o !== 'object' || typeof o.source !== 'string' || !o.source) throw new RecordError(`${where}: "template" needs a "source" string`);
+  try {
+    const spec = parseSource(o.source);
+    if (spec.kind === 'shipped') return undefined;
+  } catch (err) {
+    if (err instanceof SourceError) throw new RecordError(`${where}: ${err.message}`);
+    throw err;
+  }
+  return { source: o.source, ...(typeof o.commit === 'string' && /^[0-9a-f]{40,64}$/.test(o.commit) ? { commit: o.commit } : {}) };
 }
 
 export function readRecord(projectDir: string): ProjectRecord | null {

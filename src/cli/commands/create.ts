@@ -27,7 +27,12 @@ Options:
   --distro NAME             ${Object.keys(DISTROS).join('|')} (default: bookworm)
   --build-deps LIST         comma-separated Debian build dependencies, e.g. python3-dev,libpq-dev
   --python-minimum X.Y      oldest Python the project supports, setup.py's python_requires (default: 3.9)
-  --template-version X      generate from an older shipped template version
+  --template SOURCE[#TAG]   your team's templates: a directory, a git URL (https://, ssh://, file://,
+                            git@host:org/repo) or gh:/gl:org/repo; #TAG picks a version (default: the
+                            latest release tag). Templates run code: a source is rendered only once trusted
+  --trust                   trust the --template source (remembered per user) and render it
+  --pre                     allow pre-release template versions (v2.0.0-rc.1) as the latest
+  --template-version X      generate from an older template version
   --answers FILE.json       read answers from a JSON file (flags win)
   -y, --yes                 take defaults for everything not given; never prompt
   --no-git                  do not create a git repository
@@ -55,6 +60,9 @@ const FLAG_OPTIONS = {
   'build-deps': { type: 'string' },
   'python-minimum': { type: 'string' },
   'template-version': { type: 'string' },
+  template: { type: 'string' },
+  trust: { type: 'boolean' },
+  pre: { type: 'boolean' },
   answers: { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
   'no-git': { type: 'boolean' },
@@ -121,6 +129,9 @@ export function parseCreateArgs(argv: readonly string[]): CreateRequest | 'help'
     json: Boolean(values.json),
     saveCredentials: Boolean(values['save-credentials']),
     templateVersion: typeof values['template-version'] === 'string' ? values['template-version'] : undefined,
+    template: typeof values.template === 'string' ? values.template : undefined,
+    trust: Boolean(values.trust),
+    pre: Boolean(values.pre),
   };
 }
 
