@@ -4,7 +4,7 @@ import { DISTROS } from './distros.js';
 import { defaultDescription } from './defaults.js';
 import { deriveNames, nameProblem } from './names.js';
 import { authorProblem, descriptionProblem, emailProblem, indexUrlProblem, indexUserProblem, pythonMinimumProblem, urlProblem } from './validate.js';
-import type { ManifestAnswer } from '../templates/manifest.js';
+import { manifestAnswerProblem, type ManifestAnswer } from '../templates/manifest.js';
 
 /**
  * The one table of questions about a project's answers. `create` asks it in order for what flags did not give;
@@ -63,13 +63,6 @@ function toQuestion(q: AnswerQuestion, a: Answers, suffix = ''): Question {
   const message = q.message + suffix;
   if (q.choices) return { kind: 'select', name: q.key, message, choices: q.choices(), initial: current };
   return { kind: 'input', name: q.key, message, initial: current, validate: q.validate, hint: q.hint };
-}
-
-/** A template question's own validators (manifest `choices` / `pattern`): one line naming the fix, or null. */
-export function manifestAnswerProblem(key: string, q: ManifestAnswer, v: string): string | null {
-  if (q.choices?.length && !q.choices.includes(v)) return `${key} must be one of ${q.choices.join(', ')} (got ${JSON.stringify(v)})`;
-  if (q.pattern && !new RegExp(`^(?:${q.pattern})$`).test(v)) return `${key} ${JSON.stringify(v)} does not match ${q.pattern}; ${q.message}`;
-  return null;
 }
 
 /** A question a template version adds: its validator from VALIDATORS by key, else the manifest's own rules. */
