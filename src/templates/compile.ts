@@ -1,6 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { packageRoot, templatesRoot } from '../paths.js';
 
 /**
@@ -8,12 +9,24 @@ import { packageRoot, templatesRoot } from '../paths.js';
  * the context's names as locals, and an escape function that refuses `<%=` (HTML escaping is wrong for
  * every format we write). `npm run build` also writes every template's compiled source to
  * dist/templates.compiled.cjs (scripts/precompile-templates.mjs), which saves ejs's compile step (and
- * loading ejs at all) on every run; a template whose size or mtime no longer matches is compiled afresh.
+ * loading ejs at all) on every run. Entries are keyed by the template's content hash (sha256), not its mtime:
+ * `npm pack` stamps every file 1985-10-26, so only content survives into the installed package; a template
+ * edited since the build is compiled afresh. PYSERVICE_TRACE_TEMPLATES=1 prints how many of each at exit.
  */
 export const LOCALS = ['a', 'n', 'scripts', 'd', 'esc', 'templateVersion', 'toolVersion', 'created'];
 
 export function refuseHtmlEscape(): string {
   throw new Error('templates must escape explicitly with esc.*() and <%- %>; <%= (HTML escaping) is not allowed');
+}
+
+/**
+ * The escape function given to compiled templates. ejs also calls it on the template's file name when it
+ * rethrows a render error (to put the name in the message), so that call passes: without it, every render
+ * error (a missing variable, a throw) was reported as "<%= is not allowed".
+ */
+export function escapeForRender(value: unknown): string {
+  if (typeof value === 'string' && isAbsolute(value) && value.endsWith('.ejs')) return value;
+  return refuseHtmlEscape();
 }
 
 export function ejsOptions(file: string, client: boolean): Record<string, unknown> {
@@ -24,10 +37,14 @@ export function ejsOptions(file: string, client: boolean): Record<string, unknow
 export type Render = (ctx: object) => string;
 type ClientFn = (locals: object, escapeFn: unknown, include: (path: string, data?: object) => string) => string;
 interface Precompiled {
-  size: number;
-  mtimeMs: number;
+  sha256: string;
   source: string;
 }
+
+/** How this process got its render functions: from the build's precompiled sources, or compiled by ejs. */
+export const compileStats = { precompiled: 0, compiledByEjs: 0 };
+if (process.env.PYSERVICE_TRACE_TEMPLATES)
+  process.on('exit', () => process.stderr.write(`pyservice templates: ${compileStats.precompiled} precompiled, ${compileStats.compiledByEjs} compiled by ejs\n`));
 
 const require = createRequire(import.meta.url);
 const cache = new Map<string, Render>();
@@ -47,13 +64,15 @@ function loadPrecompiled(): Record<string, Precompiled> | null {
 function clientFunction(file: string): ClientFn {
   const key = relative(templatesRoot(), file);
   const pre = loadPrecompiled()?.[key];
-  if (pre) {
-    const st = statSync(file);
+  const text = readFileSync(file);
+  if (pre && pre.sha256 === createHash('sha256').update(text).digest('hex')) {
+    compileStats.precompiled++;
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- our own build output, compiled by ejs
-    if (st.size === pre.size && st.mtimeMs === pre.mtimeMs) return new Function(`return (${pre.source})`)() as ClientFn;
+    return new Function(`return (${pre.source})`)() as ClientFn;
   }
+  compileStats.compiledByEjs++;
   const ejs = require('ejs') as { compile(src: string, opts: object): ClientFn };
-  return ejs.compile(readFileSync(file, 'utf8'), ejsOptions(file, true));
+  return ejs.compile(text.toString('utf8'), ejsOptions(file, true));
 }
 
 /** The render function of a template file (absolute path), compiled once per process. */
@@ -62,7 +81,7 @@ export function compileTemplate(file: string): Render {
   if (!fn) {
     const client = clientFunction(file);
     const include = (path: string, data?: object) => (ctx: object) => compileTemplate(resolve(dirname(file), path))({ ...ctx, ...data });
-    fn = (ctx: object) => client(ctx, refuseHtmlEscape, (path, data) => include(path, data)(ctx));
+    fn = (ctx: object) => client(ctx, escapeForRender, (path, data) => include(path, data)(ctx));
     cache.set(file, fn);
   }
   return fn;
