@@ -10,3 +10,4 @@ registerCommand('deb', 'add a debian/ directory (dh-virtualenv) to an existing P
 registerCommand('update', 'bring template improvements into this project (three-way merge, your changes kept)', async () => (await import('./update-command.js')).updateCommand);
 registerCommand('check', 'tell whether the project uses the latest templates (exit 3 when behind)', async () => (await import('./check-command.js')).checkCommand);
 registerCommand('template', "start (init) or validate (check) your team's own templates", async () => (await import('./template-command.js')).templateCommand);
+registerCommand('dependents', 'list the projects that depend on a library, with their pinned versions', async () => (await import('./dependents-command.js')).dependentsCommand);
