@@ -67,14 +67,32 @@ export function readRequirementsFile(root: string, path: string, seen = new Set<
   return out;
 }
 
-/** The string literals of a Python/TOML list body ("a", 'b', """c"""), comments dropped. */
+/** The string literals of a Python/TOML list body ("a", 'b', """c"""), scanning so that comments (# to end of line, outside strings) are skipped. */
 function stringLiterals(body: string): string[] {
   const out: string[] = [];
-  const noComments = body.replace(/#[^\n'"]*$/gm, '');
-  for (const m of noComments.matchAll(/(?:[rRbBuU]{0,2})("""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')/g)) {
-    const q = m[1]!;
-    const inner = q.startsWith('"""') || q.startsWith("'''") ? q.slice(3, -3) : q.slice(1, -1);
-    out.push(inner.replace(/\\(.)/g, '$1'));
+  let i = 0;
+  while (i < body.length) {
+    const c = body[i]!;
+    if (c === '#') {
+      const nl = body.indexOf('\n', i);
+      i = nl < 0 ? body.length : nl + 1;
+      continue;
+    }
+    if (c !== '"' && c !== "'") {
+      i++;
+      continue;
+    }
+    const triple = body.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
+    let j = i + triple.length;
+    let value = '';
+    while (j < body.length && !body.startsWith(triple, j)) {
+      if (body[j] === '\\' && j + 1 < body.length) {
+        value += body[j + 1];
+        j += 2;
+      } else value += body[j++];
+    }
+    out.push(value);
+    i = j + triple.length;
   }
   return out;
 }
@@ -90,7 +108,10 @@ function bracketBody(text: string, open: number): string | null {
       else if (c === quote) quote = null;
       continue;
     }
-    if (c === '"' || c === "'") quote = c;
+    if (c === '#') {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+    } else if (c === '"' || c === "'") quote = c;
     else if (c === '[') depth++;
     else if (c === ']' && --depth === 0) return text.slice(open + 1, i);
   }
