@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
 
 /** The project directories of a fleet command: positionals, plus `--from FILE` (one per line, # comments, relative to the file). */
-export class RepoListError extends Error {}
+export class RepoListError extends UsageError {}
 
 export function repoList(positionals: readonly string[], from: string | undefined, cwd = process.cwd()): string[] {
   const dirs = positionals.map((p) => resolve(cwd, p));

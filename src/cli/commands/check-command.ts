@@ -63,14 +63,8 @@ export async function checkCommand(argv: string[], out: Output): Promise<number>
 
 /** The fleet's directories; a bad list is bad usage (exit 2). */
 export async function fleetDirs(positionals: string[], from: string | undefined): Promise<string[]> {
-  const { repoList, RepoListError } = await import('../../fleet/repos.js');
-  let dirs: string[];
-  try {
-    dirs = repoList(positionals, from);
-  } catch (err) {
-    if (err instanceof RepoListError) throw new UsageError(err.message);
-    throw err;
-  }
+  const { repoList } = await import('../../fleet/repos.js');
+  const dirs = repoList(positionals, from);
   if (!dirs.length) throw new UsageError('no repositories given: pass directories or --from FILE');
   return dirs;
 }
