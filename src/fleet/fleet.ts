@@ -77,7 +77,7 @@ async function updateOne(dir: string, opts: FleetUpdateOptions): Promise<UpdateR
     }
     const out = quiet();
     const result = await runUpdate(req, out);
-    const conflicts = result.actions.filter((a) => a.action === 'conflict').map((a) => a.path);
+    const conflicts = result.conflicts;
     if (result.status === 'up-to-date') {
       undoBranch(dir, opts.branch, previous);
       return { dir, status: 'up-to-date', from: result.from, to: result.to };
