@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { childProcess } from '../lazy.js';
 
 /**
  * The one place that starts child processes. Arguments never carry secrets: callers pass those
@@ -38,7 +38,7 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
     // With a time limit the child leads its own process group, so the limit reaches everything it forked.
     const group = opts.timeoutMs !== undefined;
-    const child = spawn(cmd, [...args], { cwd: opts.cwd, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], detached: group });
+    const child = childProcess().spawn(cmd, [...args], { cwd: opts.cwd, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], detached: group });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;

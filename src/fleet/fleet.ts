@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../lazy.js';
 import { checkProject } from '../update/check.js';
 import { runUpdate, type UpdateRequest } from '../update/run-update.js';
 
@@ -111,7 +111,7 @@ function unmergedPaths(dir: string): string[] {
 }
 
 function git(cwd: string, args: string[]) {
-  const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
+  const r = childProcess().spawnSync('git', args, { cwd, encoding: 'utf8' });
   return { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
