@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Answers } from '../../answers/types.js';
 import { CI_PROVIDERS, PROJECT_TYPES } from '../../answers/types.js';
 import { DISTROS } from '../../answers/distros.js';
-import { ANSWER_KEYS, defaultAnswers, defaultDescription } from '../../answers/defaults.js';
-import { answersProblems, pythonMinimumProblem, authorProblem, descriptionProblem, emailProblem, indexUrlProblem, urlProblem } from '../../answers/validate.js';
+import { defaultAnswers, defaultDescription } from '../../answers/defaults.js';
+import { readAnswersFile as readAnswersFileData } from '../../answers/answers-file.js';
+import { AnswersShapeError } from '../../answers/shape.js';
+import { answersProblems, pythonMinimumProblem, authorProblem, descriptionProblem, emailProblem, indexUrlProblem, uploadUrlProblem, urlProblem } from '../../answers/validate.js';
 import { deriveNames, nameProblem } from '../../answers/names.js';
 import { latestTemplateVersion, loadManifest, shippedTemplateVersions } from '../../templates/manifest.js';
 import { planProject, type FilePlan, type ProjectRecord } from '../../plan/file-plan.js';
@@ -97,30 +98,14 @@ function splitList(v: string): string[] {
   return v.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
 }
 
-/** Reads an answers JSON file: an object with answer keys (or a `.pyservice.json` with an `answers` object). */
+/** --answers FILE.json (see answers/answers-file.ts); a bad file is bad input. */
 export function readAnswersFile(path: string): Partial<Answers> {
-  let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    return readAnswersFileData(path);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new UsageError(e.code ? `cannot read answers file ${path}: ${e.code}; check the path (--answers)` : `answers file ${path} is not valid JSON: ${e.message}`);
+    if (err instanceof AnswersShapeError) throw new UsageError(err.message);
+    throw err;
   }
-  if (data && typeof data === 'object' && 'answers' in data && typeof (data as { answers: unknown }).answers === 'object') data = (data as { answers: unknown }).answers;
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new UsageError(`answers file ${path} must hold a JSON object of answers`);
-  const out: Partial<Answers> = {};
-  for (const [k, v] of Object.entries(data)) {
-    if (k === 'password' || k === 'indexPassword') throw new UsageError(`answers file ${path} holds a password; remove it: use PYSERVICE_INDEX_PASSWORD or the prompt`);
-    if (!(ANSWER_KEYS as readonly string[]).includes(k)) throw new UsageError(`answers file ${path} has unknown key "${k}"; known keys: ${ANSWER_KEYS.join(', ')}`);
-    if (k === 'buildDeps' || k === 'consoleScripts') {
-      if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new UsageError(`answers file ${path}: ${k} must be a list of strings`);
-      out[k] = v as string[];
-    } else {
-      if (typeof v !== 'string') throw new UsageError(`answers file ${path}: "${k}" must be a string`);
-      (out as Record<string, unknown>)[k] = v;
-    }
-  }
-  return out;
 }
 
 export function parseCreateArgs(argv: readonly string[]): CreateRequest | 'help' | 'version' {
@@ -170,7 +155,7 @@ async function askMissing(a: Answers, given: Partial<Answers>, templateVersion: 
   if (given.indexUrl === undefined)
     a.indexUrl = await ask({ kind: 'input', name: 'indexUrl', message: 'Private index URL (PEP 503 /simple/, empty for none)', initial: '', validate: indexUrlProblem });
   if (given.uploadUrl === undefined && a.indexUrl !== '')
-    a.uploadUrl = await ask({ kind: 'input', name: 'uploadUrl', message: 'Upload URL for twine (empty for none)', initial: '', validate: (v) => urlProblem(v, '--upload-url') });
+    a.uploadUrl = await ask({ kind: 'input', name: 'uploadUrl', message: 'Upload URL for twine (empty for none)', initial: '', validate: uploadUrlProblem });
   if (given.url === undefined) a.url = await ask({ kind: 'input', name: 'url', message: 'Home page URL (optional)', initial: '', validate: (v) => urlProblem(v, '--url') });
   // Questions a template version added (manifest "answers"), e.g. pythonMinimum since 1.1.0.
   for (const [key, q] of Object.entries(loadManifest(templateVersion).answers ?? {})) {

@@ -1,7 +1,7 @@
 import type { Answers } from '../../answers/types.js';
 import { CI_PROVIDERS, PROJECT_TYPES } from '../../answers/types.js';
 import { DISTROS } from '../../answers/distros.js';
-import { authorProblem, descriptionProblem, emailProblem, indexUrlProblem, indexUserProblem, pythonMinimumProblem, urlProblem } from '../../answers/validate.js';
+import { authorProblem, descriptionProblem, emailProblem, indexUrlProblem, indexUserProblem, pythonMinimumProblem, uploadUrlProblem, urlProblem } from '../../answers/validate.js';
 import { nameProblem } from '../../answers/names.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Output } from '../output.js';
@@ -126,7 +126,7 @@ async function askAnswers(ctx: AskContext, given: Partial<Answers>): Promise<Ans
   await select('ci', 'CI provider (switching replaces the CI file; an unmodified old one is removed)', CI_PROVIDERS);
   await select('distro', 'Target distribution', Object.keys(DISTROS));
   await input('indexUrl', 'Private index URL (empty for none)', indexUrlProblem);
-  await input('uploadUrl', 'Upload URL for twine (empty for none)', (x) => urlProblem(x, '--upload-url'));
+  await input('uploadUrl', 'Upload URL for twine (empty for none)', uploadUrlProblem);
   await input('indexUser', 'Read-only index username (empty for none)', indexUserProblem);
   if (!ctx.newQuestions.pythonMinimum) await input('pythonMinimum', 'Oldest Python version the project supports', pythonMinimumProblem);
   return a;
