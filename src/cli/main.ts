@@ -1,6 +1,8 @@
 import { EXIT, UsageError, CancelledError, ExitError } from './errors.js';
 import { terminalOutput, type Output } from './output.js';
 import { toolVersion } from '../paths.js';
+import { SourceError } from '../template-sources/spec.js';
+import { UntrustedSourceError } from '../template-sources/trust.js';
 
 /** A subcommand of `pyservice`: parses its own argv and returns an exit code. */
 export type Command = (argv: string[], out: Output) => Promise<number>;
@@ -43,6 +45,10 @@ export async function runCommand(cmd: Command, argv: string[], out: Output = ter
     if (err instanceof CancelledError) {
       out.error('cancelled; nothing was written');
       return EXIT.cancelled;
+    }
+    if (err instanceof SourceError || err instanceof UntrustedSourceError) {
+      out.error(err.message);
+      return EXIT.usage;
     }
     if (err instanceof ExitError) {
       out.error(err.message);

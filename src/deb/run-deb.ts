@@ -57,6 +57,8 @@ export interface DebRequest {
   json: boolean;
   /** How long setup.py may run (default 30 s). */
   timeoutMs?: number;
+  /** The upstream version to package when the project's backend gives none (or to override it). */
+  upstreamVersion?: string;
 }
 
 export interface DebResult {
@@ -92,7 +94,7 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
     throw new UsageError(`${shown(debianDir)}/ already exists; pyservice deb --force merges into it (your content kept, differences marked as conflicts, nothing deleted); preview with --force --dry-run`);
 
   // 3. Metadata (one Python subprocess) while the rest loads, the templates compile and the maintainer is looked up
-  const reading = readMetadata(dir, { python, timeoutMs: req.timeoutMs });
+  const reading = readMetadata(dir, { python, timeoutMs: req.timeoutMs, pretendVersion: req.upstreamVersion });
   reading.catch(() => undefined); // handled below; avoids an unhandled rejection while the others run
   const rest = loadRest();
   const ready = rest.then((m) => warmTemplates(m, distro));
@@ -103,14 +105,17 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
   } catch (err) {
     if (err instanceof MetadataError) {
       if (process.env.PYSERVICE_DEBUG && err.detail) out.warn(err.detail);
-      const byFlag = err.kind === 'no-project' || (err.kind === 'no-python' && req.python !== undefined);
+      // The project's input (no project, a broken pyproject.toml, no version) or a flag: exit 2; the rest exit 1.
+      const byFlag = err.kind === 'no-project' || err.kind === 'bad-config' || err.kind === 'no-version' || (err.kind === 'no-python' && req.python !== undefined);
       if (byFlag) throw new UsageError(err.message);
       throw new ExitError(err.message, EXIT.failure);
     }
     throw err;
   }
-  const m = meta.metadata;
   const mods = await rest;
+  const m = req.upstreamVersion !== undefined ? { ...meta.metadata, version: req.upstreamVersion } : meta.metadata;
+  const version = mods.answers.debianVersionFor(m.version);
+  if ('problem' in version) throw new UsageError(req.upstreamVersion !== undefined ? `${version.problem.replace(/;.*/, '')} (--upstream-version)` : version.problem);
   const interactive = !req.yes && !req.json && mods.prompts.canPrompt();
   const notes: string[] = [];
 
@@ -193,7 +198,9 @@ function jsonReport(r: DebResult, python: string, dryRun: boolean) {
     dryRun,
     python: { path: python, version: r.reading.python, setuptools: r.reading.setuptools },
     sources: r.reading.sources,
+    backend: r.reading.backend,
     metadata: r.reading.metadata,
+    projectUrls: r.reading.projectUrls,
     debName: r.debName,
     version: r.answers.version,
     maintainer: `${r.answers.author} <${r.answers.email}>`,
@@ -209,13 +216,15 @@ function textReport(r: DebResult, python: string, dryRun: boolean): string {
   const m = r.reading.metadata;
   const lines: string[] = [];
   const from = r.reading.sources.length ? r.reading.sources.join(', ') : 'setuptools defaults';
-  lines.push(`Read ${m.name ?? '(no name)'} ${m.version ?? '(no version)'} from ${from} with ${python} (Python ${r.reading.python}, setuptools ${r.reading.setuptools})`);
+  const b = r.reading.backend;
+  const via = b.hook === 'setup() capture' ? `setuptools ${r.reading.setuptools}` : `${b.name}${b.version ? ` ${b.version}` : ''}, ${b.hook}`;
+  lines.push(`Read ${m.name ?? '(no name)'} ${m.version ?? '(no version)'} from ${from} with ${python} (Python ${r.reading.python}, ${via})`);
   const show = (label: string, v: string | null) => lines.push(`  ${label.padEnd(16)} ${v === null ? '-' : v.split('\n')[0]}`);
   show('description', m.description);
   show('author', [m.author, m.author_email && `<${m.author_email}>`].filter(Boolean).join(' ') || null);
   show('maintainer', [m.maintainer, m.maintainer_email && `<${m.maintainer_email}>`].filter(Boolean).join(' ') || null);
   show('url', m.url);
-  show('license', m.license);
+  show('license', m.license_expression ?? m.license);
   show('install_requires', m.install_requires.join(', ') || null);
   show('console_scripts', m.console_scripts.join(', ') || null);
   lines.push(`Debian package: ${r.debName} ${r.answers.version}, maintainer ${r.answers.author} <${r.answers.email}>, ${r.answers.distro}`);

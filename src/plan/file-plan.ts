@@ -2,6 +2,11 @@ import type { Answers } from '../answers/types.js';
 import { deriveNames } from '../answers/names.js';
 import { loadManifest, type Manifest, type ManifestEntry, type UpdatePolicy } from '../templates/manifest.js';
 import { buildContext, renderTemplate } from '../templates/render.js';
+import type { TemplateSet } from '../templates/template-set.js';
+import { setForSource } from '../template-sources/open.js';
+import { parseSource } from '../template-sources/spec.js';
+import { isTrusted, UntrustedSourceError } from '../template-sources/trust.js';
+import { renderIsolated } from '../template-sources/isolated-render.js';
 import { ANSWER_KEYS } from '../answers/defaults.js';
 import { BASELINE_FILE, serializeBaseline } from '../update/baseline.js';
 
@@ -29,6 +34,11 @@ export interface ProjectRecord {
   created: string;
   /** `create`: a whole generated project; `deb`: only the debian/ files of the make-deb flow. */
   origin: 'create' | 'deb';
+  /**
+   * Where the templates came from, when not the shipped set: the source as given (never a credential, no
+   * `#ref`: update follows newer tags) and the commit of the tag rendered. Absent for the shipped templates.
+   */
+  template?: { source: string; commit?: string };
   answers: Answers;
 }
 
@@ -62,27 +72,42 @@ export function completeAnswers(answers: Answers, manifest: Manifest): Answers {
   return out as unknown as Answers;
 }
 
-/**
- * Answers → file plan. Pure: reads only the shipped templates, writes nothing.
- * `only` restricts the plan to destination paths for which it returns true (the deb flow uses debian/ only).
- */
-export function planProject(inputRecord: ProjectRecord, only?: (path: string) => boolean): FilePlan {
-  const manifest = loadManifest(inputRecord.templateVersion);
-  const record = { ...inputRecord, answers: completeAnswers(inputRecord.answers, manifest) };
+/** The template files a record renders to (no baseline, no record): the part that runs template code. */
+export function renderFiles(record: ProjectRecord, manifest: Manifest, set: TemplateSet): PlannedFile[] {
   const ctx = buildContext(record.answers, { templateVersion: record.templateVersion, toolVersion: record.toolVersion, created: record.created });
   const files: PlannedFile[] = [];
   for (const entry of manifest.files) {
     if (!entryApplies(entry, record.answers)) continue;
-    const path = destinationPath(entry.path, record.answers);
-    if (only && !only(path)) continue;
     files.push({
-      path,
-      content: renderTemplate(entry.from ?? record.templateVersion, entry.template, ctx),
+      path: destinationPath(entry.path, record.answers),
+      content: renderTemplate(entry.from ?? record.templateVersion, entry.template, ctx, set),
       mode: entry.mode === '755' ? 0o755 : 0o644,
       policy: entry.policy ?? 'merge',
       template: entry.template,
     });
   }
+  return files;
+}
+
+/**
+ * Answers → file plan. Pure: reads only the templates, writes nothing. The shipped templates render in this
+ * process; a team's (record.template.source) only when the user trusts the source, and in a child process
+ * whose environment holds no secret (template code is code: see template-sources/isolated-render.ts).
+ * `only` restricts the plan to destination paths for which it returns true (the deb flow uses debian/ only).
+ */
+export function planProject(inputRecord: ProjectRecord, only?: (path: string) => boolean): FilePlan {
+  const set = setForSource(inputRecord.template?.source);
+  const manifest = loadManifest(inputRecord.templateVersion, set);
+  const record: ProjectRecord = { ...inputRecord, answers: completeAnswers(inputRecord.answers, manifest) };
+  let rendered: PlannedFile[];
+  if (set.source === null) rendered = renderFiles(record, manifest, set);
+  else {
+    if (!isTrusted(parseSource(set.source))) throw new UntrustedSourceError(set.source);
+    const commit = set.commit(record.templateVersion);
+    record.template = { source: set.source, ...(commit ? { commit } : {}) };
+    rendered = renderIsolated(record, manifest, set);
+  }
+  const files = rendered.filter((f) => !only || only(f.path));
   // The baseline (see update/baseline.ts) keeps these renders as the base of the next `pyservice update`.
   files.push({ path: BASELINE_FILE, content: serializeBaseline(record.templateVersion, files), mode: 0o644, policy: 'merge', template: '(baseline)' });
   files.push({ path: RECORD_FILE, content: recordContent(record), mode: 0o644, policy: 'merge', template: '(record)' });

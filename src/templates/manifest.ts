@@ -1,6 +1,8 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { templatesRoot } from '../paths.js';
+import { compareVersions, shippedSet, type TemplateSet } from './template-set.js';
+
+export { compareVersions };
 
 /**
  * A template version's manifest: which files a project gets, under which conditions, with which mode,
@@ -30,6 +32,23 @@ export interface ManifestAnswer {
   default: string;
   /** The prompt shown by `--ask`. */
   message: string;
+  /** The only values allowed (template check renders each). */
+  choices?: string[];
+  /** A regular expression the whole answer must match. */
+  pattern?: string;
+}
+
+/** Team defaults for the tool's own answers (see docs/template-format.md). */
+export interface ManifestDefaults {
+  indexUrl?: string;
+  uploadUrl?: string;
+  indexUser?: string;
+  ci?: string;
+  distro?: string;
+  type?: string;
+  /** Default email is <your git email's local part>@emailDomain unless your git email is already there. */
+  emailDomain?: string;
+  buildDeps?: string[];
 }
 
 export interface Manifest {
@@ -46,31 +65,44 @@ export interface Manifest {
   remove?: string[];
   /** Answers this version (or one it extends) added, with their defaults. */
   answers?: Record<string, ManifestAnswer>;
+  /** Defaults for answers a team wants without flags (accumulate over `extends`). */
+  defaults?: ManifestDefaults;
 }
 
-export function templateVersionDir(version: string): string {
-  return join(templatesRoot(), version);
+export function templateVersionDir(version: string, set: TemplateSet = shippedSet): string {
+  return set.dir(version);
 }
 
-/** The manifest as written in templates/<version>/manifest.json, without resolving `extends`. */
-export function readOwnManifest(version: string): Manifest {
-  const raw = readFileSync(join(templateVersionDir(version), 'manifest.json'), 'utf8');
-  const m = JSON.parse(raw) as Manifest;
-  if (m.version !== version) throw new Error(`templates/${version}/manifest.json says version ${m.version}`);
-  return m;
+/** The manifest as written in <version>/manifest.json, without resolving `extends`. */
+export function readOwnManifest(version: string, set: TemplateSet = shippedSet): Manifest {
+  const file = join(set.dir(version), 'manifest.json');
+  let m: Manifest;
+  try {
+    m = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+  } catch (err) {
+    throw new Error(`template ${version}${set.source ? ` of ${set.source}` : ''}: manifest.json cannot be read (${(err as Error).message})`);
+  }
+  // In a team's repository the tag names the version; the shipped folders must say their own name.
+  if (set.source === null && m.version !== version) throw new Error(`templates/${version}/manifest.json says version ${m.version}`);
+  if (!Array.isArray(m.files)) throw new Error(`template ${version}${set.source ? ` of ${set.source}` : ''}: manifest.json has no "files" list`);
+  for (const e of m.files) {
+    for (const p of [e.template, e.path]) if (typeof p !== 'string' || !p || p.startsWith('/') || p.split(/[\\/]/).includes('..'))
+      throw new Error(`template ${version}${set.source ? ` of ${set.source}` : ''}: manifest path ${JSON.stringify(p)} must be relative and stay inside its folder`);
+  }
+  return { ...m, version };
 }
 
 /**
  * A version's manifest with `extends` resolved: every entry carries `from`, the folder its template is in.
  * `renames` stays this version's own (update chains them version by version); `answers` accumulate.
  */
-export function loadManifest(version: string, seen: readonly string[] = []): Manifest {
+export function loadManifest(version: string, set: TemplateSet = shippedSet, seen: readonly string[] = []): Manifest {
   if (seen.includes(version)) throw new Error(`templates ${[...seen, version].join(' → ')}: "extends" loops`);
-  const own = readOwnManifest(version);
+  const own = readOwnManifest(version, set);
   const ownFiles = own.files.map((e) => ({ ...e, from: version }));
   if (!own.extends) return { ...own, files: ownFiles };
   if (compareVersions(own.extends, version) >= 0) throw new Error(`templates ${version} extends ${own.extends}, which is not older`);
-  const parent = loadManifest(own.extends, [...seen, version]);
+  const parent = loadManifest(own.extends, set, [...seen, version]);
   const removed = new Set(own.remove ?? []);
   const renames = own.renames ?? {};
   const sameKey = (x: ManifestEntry, y: ManifestEntry) => x.path === y.path && JSON.stringify(x.when ?? {}) === JSON.stringify(y.when ?? {});
@@ -79,31 +111,18 @@ export function loadManifest(version: string, seen: readonly string[] = []): Man
     .map((e) => (renames[e.path] !== undefined ? { ...e, path: renames[e.path]! } : e))
     .filter((e) => !ownFiles.some((o) => sameKey(o, e)));
   for (const r of own.remove ?? []) if (!parent.files.some((e) => e.path === r)) throw new Error(`templates ${version} removes ${r}, which ${own.extends} does not have`);
-  return { ...own, files: [...inherited, ...ownFiles], answers: { ...parent.answers, ...own.answers } };
-}
-
-/** Semver-ish compare of x.y.z strings. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d < 0 ? -1 : 1;
-  }
-  return 0;
+  return { ...own, files: [...inherited, ...ownFiles], answers: { ...parent.answers, ...own.answers }, defaults: { ...parent.defaults, ...own.defaults } };
 }
 
 /** Shipped template versions, oldest first. */
 export function shippedTemplateVersions(): string[] {
-  return readdirSync(templatesRoot(), { withFileTypes: true })
-    .filter((d) => d.isDirectory() && /^\d+\.\d+\.\d+$/.test(d.name))
-    .map((d) => d.name)
-    .sort(compareVersions);
+  return shippedSet.versions();
 }
 
-export function latestTemplateVersion(): string {
-  const all = shippedTemplateVersions();
+/** The newest version of a set (releases only unless `pre`). */
+export function latestTemplateVersion(set: TemplateSet = shippedSet, pre = false): string {
+  const all = set.versions(pre);
   const last = all[all.length - 1];
-  if (!last) throw new Error('no template versions shipped');
+  if (!last) throw new Error(set.source ? `template source ${set.source} has no version tags (v1.0.0 or 1.0.0); tag a release first` : 'no template versions shipped');
   return last;
 }

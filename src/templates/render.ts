@@ -4,7 +4,7 @@ import { esc } from '../escape/escapers.js';
 import type { Answers, DerivedNames } from '../answers/types.js';
 import { distroFor, type Distro } from '../answers/distros.js';
 import { deriveNames } from '../answers/names.js';
-import { templateVersionDir } from './manifest.js';
+import { shippedSet, type TemplateSet } from './template-set.js';
 import { compileTemplate } from './compile.js';
 
 /** What every template sees. Values are raw; templates escape them explicitly for their own format. */
@@ -55,8 +55,8 @@ export function rfc5322(d: Date): string {
 }
 
 /** Render one template file of a version with the context. `.ejs` files are rendered; others are returned as-is. */
-export function renderTemplate(version: string, template: string, ctx: RenderContext): Buffer {
-  const file = join(templateVersionDir(version), template);
+export function renderTemplate(version: string, template: string, ctx: RenderContext, set: TemplateSet = shippedSet): Buffer {
+  const file = join(set.dir(version), template);
   if (!template.endsWith('.ejs')) return readFileSync(file);
   return Buffer.from(compileTemplate(file)(ctx), 'utf8');
 }

@@ -4,6 +4,7 @@ import type { Answers } from '../answers/types.js';
 import { defaultAnswers } from '../answers/defaults.js';
 import { AnswersShapeError, answersFromJson } from '../answers/shape.js';
 import { RECORD_FILE, type ProjectRecord } from '../plan/file-plan.js';
+import { parseSource, SourceError } from '../template-sources/spec.js';
 
 /**
  * Reading a project's record (`.pyservice.json`). Kept apart from the template engine so `pyservice check`
@@ -31,7 +32,8 @@ export function parseRecord(text: string, where: string): ProjectRecord {
   }
   const rec = r as Partial<ProjectRecord>;
   if (!rec || typeof rec !== 'object' || rec.tool !== 'create-pyservice') throw new RecordError(`${where} is not a create-pyservice record`);
-  if (typeof rec.templateVersion !== 'string' || !/^\d+\.\d+\.\d+$/.test(rec.templateVersion)) throw new RecordError(`${where} has no valid templateVersion`);
+  if (typeof rec.templateVersion !== 'string' || !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(rec.templateVersion)) throw new RecordError(`${where} has no valid templateVersion`);
+  const template = recordedTemplate(rec.template, where);
   if (!rec.answers || typeof rec.answers !== 'object') throw new RecordError(`${where} has no answers`);
   let a: Partial<Answers>;
   try {
@@ -50,8 +52,24 @@ export function parseRecord(text: string, where: string): ProjectRecord {
     templateVersion: rec.templateVersion,
     created: typeof rec.created === 'string' && !Number.isNaN(Date.parse(rec.created)) ? rec.created : new Date(0).toISOString(),
     origin: rec.origin === 'deb' ? 'deb' : 'create',
+    ...(template ? { template } : {}),
     answers,
   };
+}
+
+/** The record's template source, checked like a --template value (a source holding credentials is refused). */
+function recordedTemplate(t: unknown, where: string): ProjectRecord['template'] {
+  if (t === undefined || t === null) return undefined;
+  const o = t as { source?: unknown; commit?: unknown };
+  if (typeof o !== 'object' || typeof o.source !== 'string' || !o.source) throw new RecordError(`${where}: "template" needs a "source" string`);
+  try {
+    const spec = parseSource(o.source);
+    if (spec.kind === 'shipped') return undefined;
+  } catch (err) {
+    if (err instanceof SourceError) throw new RecordError(`${where}: ${err.message}`);
+    throw err;
+  }
+  return { source: o.source, ...(typeof o.commit === 'string' && /^[0-9a-f]{40,64}$/.test(o.commit) ? { commit: o.commit } : {}) };
 }
 
 export function readRecord(projectDir: string): ProjectRecord | null {

@@ -8,7 +8,11 @@ import { ExitError, EXIT, UsageError } from '../cli/errors.js';
 import type { Output } from '../cli/output.js';
 import { toolVersion } from '../paths.js';
 import { BASELINE_FILE, destinationPath, entryApplies, planProject, RECORD_FILE, recordContent, type FilePlan, type ProjectRecord } from '../plan/file-plan.js';
-import { compareVersions, latestTemplateVersion, loadManifest, readOwnManifest, shippedTemplateVersions, type ManifestAnswer } from '../templates/manifest.js';
+import { compareVersions, latestTemplateVersion, loadManifest, readOwnManifest, type ManifestAnswer } from '../templates/manifest.js';
+import { shippedSet, type TemplateSet } from '../templates/template-set.js';
+import { openSource } from '../template-sources/open.js';
+import { parseSource, SHIPPED } from '../template-sources/spec.js';
+import { requireTrust } from '../template-sources/trust.js';
 import { BaselineFormatError, parseBaseline, sha256, type BaselineEntry } from './baseline.js';
 import { actionLines, actionsJson, counts, planDiffs, summaryLine, type PlanJson } from './format.js';
 import { modifiedTrackedFiles, trackedAmong, gitConfigValue } from './git-ops.js';
@@ -39,6 +43,10 @@ export interface UpdateRequest {
   ask?: AnswerAsker;
   /** With a terminal: asks what adoption could not prefill (without it, flags or --yes must give them). */
   askMissing?: AnswerAsker;
+  /** Consider pre-release template versions (a team source's `-rc` tags) for the latest. */
+  pre?: boolean;
+  /** Trust the project's template source (stored in the user's trust list) before rendering it. */
+  trust?: boolean;
 }
 
 export interface AskContext {
@@ -111,17 +119,25 @@ export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHo
   }
   const adopting = record === null;
 
-  // 3. Versions: newer only
-  const shipped = shippedTemplateVersions();
-  const to = req.to ?? latestTemplateVersion();
-  if (!shipped.includes(to)) throw new UsageError(`template version ${to} is not shipped; choose one of ${shipped.join(', ')} (--to)`);
+  // 3. Versions: newer only, from the project's own template source (the shipped set unless recorded)
+  const sourceSpec = record?.template ? parseSource(record.template.source) : SHIPPED;
+  if (sourceSpec.kind !== 'shipped') requireTrust(sourceSpec, Boolean(req.trust));
+  const set = openSource(sourceSpec);
+  const shipped = set.versions(true);
+  const to = req.to ?? latestTemplateVersion(set, Boolean(req.pre));
+  if (!shipped.includes(to)) throw new UsageError(`template version ${to} is not ${set.source ? `a tag of ${set.source}` : 'shipped'}; choose one of ${shipped.join(', ')} (--to)`);
   const from = record?.templateVersion ?? null;
   if (from && !req.to && compareVersions(from, to) > 0)
-    throw new UsageError(`this project uses templates ${from}, newer than this create-pyservice knows (latest ${to}); run a newer one: npx -p create-pyservice@latest pyservice update`);
+    throw new UsageError(
+      set.source
+        ? `this project uses templates ${from}, newer than the latest release of ${set.source} (${to}); pass --pre for pre-releases, or --to ${from}`
+        : `this project uses templates ${from}, newer than this create-pyservice knows (latest ${to}); run a newer one: npx -p create-pyservice@latest pyservice update`,
+    );
+  if (set.source) out.info(`Templates from ${set.source} ${to}${set.commit(to) ? ` (commit ${set.commit(to)!.slice(0, 12)})` : ''}`);
   if (from && compareVersions(to, from) < 0) throw new UsageError(`refusing to downgrade templates ${from} to ${to}: update only moves forward (restore an older state from git instead)`);
 
   // 4. Answers: recorded (or prefilled), flags, new questions' defaults, --ask
-  const manifest = loadManifest(to);
+  const manifest = loadManifest(to, set);
   const newQuestions = Object.fromEntries(Object.entries(manifest.answers ?? {}).filter(([k]) => (record?.answers as unknown as Record<string, unknown> | undefined)?.[k] === undefined));
   let answers: Answers;
   let missing: (keyof Answers)[] = [];
@@ -153,6 +169,7 @@ export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHo
     templateVersion: to,
     created: record?.created ?? new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString(),
     origin,
+    ...(record?.template ? { template: { source: record.template.source } } : {}),
     answers,
   };
 
@@ -160,8 +177,8 @@ export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHo
   const renderPlan = hooks.plan ?? planProject;
   const theirsPlan = renderPlan(newRecord, only);
   const theirs = theirsPlan.files.filter((f) => !TOOL_FILES.has(f.path));
-  const { entries: base, source: baselineSource } = record ? loadBase(projectDir, record, only, renderPlan, warnings) : { entries: null, source: 'none' as const };
-  const renames = hooks.renames ?? (from ? renamesBetween(from, to, answers) : new Map<string, string>());
+  const { entries: base, source: baselineSource } = record ? loadBase(projectDir, record, only, renderPlan, warnings, set) : { entries: null, source: 'none' as const };
+  const renames = hooks.renames ?? (from ? renamesBetween(from, to, answers, set) : new Map<string, string>());
   const restore = new Set(manifest.files.filter((e) => e.restore && entryApplies(e, answers)).map((e) => destinationPath(e.path, answers)));
   const actions = planUpdate({ templateVersion: to, base, theirs, ours: (p) => readOurs(projectDir, p), renames, restore, conflictStyle: req.conflict });
 
@@ -263,6 +280,7 @@ function loadBase(
   only: ((p: string) => boolean) | undefined,
   renderPlan: NonNullable<UpdateHooks['plan']>,
   warnings: string[],
+  set: TemplateSet,
 ): { entries: Map<string, BaselineEntry> | null; source: 'recorded' | 're-rendered' | 'none' } {
   const keep = (p: string) => !TOOL_FILES.has(p) && (!only || only(p));
   const st = readOurs(dir, BASELINE_FILE);
@@ -279,7 +297,7 @@ function loadBase(
       problem = `${BASELINE_FILE} cannot be read (${err.message})`;
     }
   } else if (st.kind !== 'missing') problem = `${BASELINE_FILE} is not a regular file`;
-  if (shippedTemplateVersions().includes(record.templateVersion)) {
+  if (hasVersion(set, record.templateVersion)) {
     try {
       const old = renderPlan(record, only);
       warnings.push(`${problem}; re-rendered templates ${record.templateVersion} as the merge base instead (a fallback: if those templates changed since, expect more conflicts)`);
@@ -295,12 +313,20 @@ function loadBase(
   return { entries: null, source: 'none' };
 }
 
-/** Renames of every shipped version after `from` up to `to`, chained (a → b in one version, b → c in the next: a → c). */
-export function renamesBetween(from: string, to: string, answers: Answers): Map<string, string> {
+function hasVersion(set: TemplateSet, version: string): boolean {
+  try {
+    return set.versions(true).includes(version);
+  } catch {
+    return false;
+  }
+}
+
+/** Renames of every version of the set after `from` up to `to`, chained (a → b in one version, b → c in the next: a → c). */
+export function renamesBetween(from: string, to: string, answers: Answers, set: TemplateSet = shippedSet): Map<string, string> {
   const map = new Map<string, string>();
-  for (const v of shippedTemplateVersions()) {
+  for (const v of set.versions(true)) {
     if (compareVersions(v, from) <= 0 || compareVersions(v, to) > 0) continue;
-    for (const [o, n] of Object.entries(readOwnManifest(v).renames ?? {})) {
+    for (const [o, n] of Object.entries(readOwnManifest(v, set).renames ?? {})) {
       const oldPath = destinationPath(o, answers);
       const newPath = destinationPath(n, answers);
       let chained = false;

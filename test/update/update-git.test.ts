@@ -9,9 +9,16 @@ import { BASELINE_FILE, parseBaseline, serializeBaseline } from '../../src/updat
 import { tempDir } from '../helpers/tmp.js';
 import { pyservice } from '../helpers/cli.js';
 import { toolTest } from '../helpers/tools.js';
-import { commitAll, freshProject, git, oldProject, read, rejection, snapshot, update } from './fixtures.js';
+import { commitAll, freshProject as freshLatest, git, oldProject, read, rejection, snapshot, update as updateLatest } from './fixtures.js';
+import { latestTemplateVersion, shippedTemplateVersions } from '../../src/templates/manifest.js';
 
 const t = suite('pyservice update with real git: 1.0.0 → 1.1.0 and each case');
+
+// The cases below are about the 1.0.0 → 1.1.0 transition (its rename, removal, new question, Makefile change):
+// they pin it, so later template versions do not change what they test.
+const TO = '1.1.0';
+const update: typeof updateLatest = (dir, over = {}, hooks = {}) => updateLatest(dir, { to: TO, ...over }, hooks);
+const freshProject: typeof freshLatest = (answers = {}, v = TO) => freshLatest(answers, v);
 
 const unmerged = (dir: string) =>
   git(dir, 'ls-files', '-u').trim().split('\n').filter(Boolean).map((l) => {
@@ -55,6 +62,30 @@ toolTest(t, ['git'], 'without user edits the update equals a fresh 1.1.0 project
     assert.is(git(dir, 'diff').trim(), '', 'the working tree equals the index');
     assert.ok(status(dir).includes('A  .editorconfig'));
     assert.ok(status(dir).includes('D  .flake8'));
+  }
+});
+
+toolTest(t, ['git'], 'every consecutive pair of shipped versions, and every version to the latest: an unedited project updates to a fresh render, nothing unmerged', async () => {
+  const versions = shippedTemplateVersions();
+  const latest = latestTemplateVersion();
+  const pairs = versions.slice(1).map((to, i) => [versions[i]!, to] as const);
+  for (const from of versions.slice(0, -2)) pairs.push([from, latest]);
+  for (const [from, to] of pairs) {
+    for (const answers of [{ type: 'service' as const, name: 'pair-svc' }, { type: 'library' as const, name: 'pair-lib' }]) {
+      const dir = await oldProject(answers, from);
+      const created = snapshot(dir);
+      const { result } = await updateLatest(dir, { to });
+      assert.is(result.status, 'updated', `${from} → ${to}`);
+      const fresh = snapshot(await freshLatest(answers, to));
+      const updated = snapshot(dir);
+      for (const p of createdOnce(dir)) {
+        assert.equal(updated[p], created[p], `${from} → ${to}: ${p} is created once`);
+        delete updated[p];
+        delete fresh[p];
+      }
+      assert.equal(updated, fresh, `${from} → ${to} (${answers.type}) differs from a fresh ${to} render`);
+      assert.equal(unmerged(dir), [], `${from} → ${to}`);
+    }
   }
 });
 
@@ -175,7 +206,7 @@ toolTest(t, ['git'], 'refuses a downgrade, an unknown version, and a directory o
   writeFileSync(join(repo, '.pyservice.json'), JSON.stringify({ ...rec, templateVersion: '9.0.0' }));
   commitAll(repo);
   {
-    const e = await rejection(update(repo));
+    const e = await rejection(updateLatest(repo));
     assert.ok(e instanceof UsageError && /templates 9\.0\.0, newer than this create-pyservice knows/.test(e.message), e.message);
   }
 
@@ -369,13 +400,14 @@ toolTest(t, ['git'], 'pyservice check and templates: exit 3 when behind, 0 when 
   const dir = await oldProject();
   const behind = pyservice(['check', '--json'], { cwd: dir });
   assert.is(behind.code, 3);
-  assert.equal(JSON.parse(behind.stdout), { current: '1.0.0', latest: '1.1.0', upToDate: false });
-  assert.match(pyservice(['check'], { cwd: join(dir, 'src') }).stdout, /1\.0\.0 → 1\.1\.0/);
+  const latest = latestTemplateVersion();
+  assert.equal(JSON.parse(behind.stdout), { current: '1.0.0', latest, upToDate: false });
+  assert.ok(pyservice(['check'], { cwd: join(dir, 'src') }).stdout.includes(`1.0.0 → ${latest}`));
   const upd = pyservice(['update'], { cwd: dir });
   assert.is(upd.code, 0, upd.stderr);
   const ok = pyservice(['check', '--json'], { cwd: dir });
   assert.is(ok.code, 0);
-  assert.equal(JSON.parse(ok.stdout), { current: '1.1.0', latest: '1.1.0', upToDate: true });
+  assert.equal(JSON.parse(ok.stdout), { current: latest, latest, upToDate: true });
   assert.is(pyservice(['check'], { cwd: tempDir() }).code, 2);
   const versions = JSON.parse(pyservice(['templates', '--json']).stdout);
   assert.ok(versions.indexOf('1.0.0') >= 0 && versions.indexOf('1.0.0') < versions.indexOf('1.1.0'));

@@ -11,6 +11,7 @@ latest template version this package ships. CI runs it to show template drift:
   npx --yes -p create-pyservice pyservice check
 
 Options:
+  --pre       count pre-release versions of a team's template source as the latest
   --json      print {"current": "<version>", "latest": "<version>", "upToDate": true|false}
   -h, --help  show this help
 
@@ -18,7 +19,7 @@ Exit codes: 0 up to date, 3 behind (prints from → to), 2 not a pyservice proje
 `;
 
 export async function checkCommand(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, 'pyservice check');
+  const { values, positionals } = parseFlags(argv, { json: { type: 'boolean' }, pre: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, 'pyservice check');
   if (values.help) {
     out.raw(CHECK_HELP);
     return EXIT.ok;
@@ -26,7 +27,7 @@ export async function checkCommand(argv: string[], out: Output): Promise<number>
   const start = positionals[0] ?? process.cwd();
   let status;
   try {
-    status = checkProject(start);
+    status = checkProject(start, { pre: Boolean(values.pre) });
   } catch (err) {
     if (err instanceof RecordError) {
       out.error(err.message);

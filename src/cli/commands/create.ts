@@ -7,7 +7,13 @@ import { readAnswersFile as readAnswersFileData } from '../../answers/answers-fi
 import { AnswersShapeError } from '../../answers/shape.js';
 import { answersProblems, pythonMinimumProblem, authorProblem, descriptionProblem, emailProblem, indexUrlProblem, uploadUrlProblem, urlProblem } from '../../answers/validate.js';
 import { deriveNames, nameProblem } from '../../answers/names.js';
-import { latestTemplateVersion, loadManifest, shippedTemplateVersions } from '../../templates/manifest.js';
+import { latestTemplateVersion, loadManifest, type ManifestAnswer } from '../../templates/manifest.js';
+import type { TemplateSet } from '../../templates/template-set.js';
+import { openSource } from '../../template-sources/open.js';
+import { parseSource, SHIPPED } from '../../template-sources/spec.js';
+import { versionOfTag } from '../../template-sources/semver.js';
+import { requireTrust } from '../../template-sources/trust.js';
+import { DefaultsError, readDefaultsFile, teamAnswerDefaults } from '../../template-sources/team-defaults.js';
 import { planProject, type FilePlan, type ProjectRecord } from '../../plan/file-plan.js';
 import { checkTarget, TargetError, writeNewProject } from '../../apply/new-project.js';
 import { gitIdentity, gitInitialCommit } from '../../apply/git.js';
@@ -41,7 +47,12 @@ Options:
   --distro NAME             ${Object.keys(DISTROS).join('|')} (default: bookworm)
   --build-deps LIST         comma-separated Debian build dependencies, e.g. python3-dev,libpq-dev
   --python-minimum X.Y      oldest Python the project supports, setup.py's python_requires (default: 3.9)
-  --template-version X      generate from an older shipped template version
+  --template SOURCE[#TAG]   your team's templates: a directory, a git URL (https://, ssh://, file://,
+                            git@host:org/repo) or gh:/gl:org/repo; #TAG picks a version (default: the
+                            latest release tag). Templates run code: a source is rendered only once trusted
+  --trust                   trust the --template source (remembered per user) and render it
+  --pre                     allow pre-release template versions (v2.0.0-rc.1) as the latest
+  --template-version X      generate from an older template version
   --answers FILE.json       read answers from a JSON file (flags win)
   -y, --yes                 take defaults for everything not given; never prompt
   --no-git                  do not create a git repository
@@ -69,6 +80,9 @@ const FLAG_OPTIONS = {
   'build-deps': { type: 'string' },
   'python-minimum': { type: 'string' },
   'template-version': { type: 'string' },
+  template: { type: 'string' },
+  trust: { type: 'boolean' },
+  pre: { type: 'boolean' },
   answers: { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
   'no-git': { type: 'boolean' },
@@ -92,6 +106,10 @@ export interface CreateRequest {
   json: boolean;
   saveCredentials: boolean;
   templateVersion?: string;
+  /** --template SOURCE[#tag]; absent: the shipped templates. */
+  template?: string;
+  trust?: boolean;
+  pre?: boolean;
 }
 
 function splitList(v: string): string[] {
@@ -130,6 +148,9 @@ export function parseCreateArgs(argv: readonly string[]): CreateRequest | 'help'
     json: Boolean(values.json),
     saveCredentials: Boolean(values['save-credentials']),
     templateVersion: typeof values['template-version'] === 'string' ? values['template-version'] : undefined,
+    template: typeof values.template === 'string' ? values.template : undefined,
+    trust: Boolean(values.trust),
+    pre: Boolean(values.pre),
   };
 }
 
@@ -137,7 +158,7 @@ export function parseCreateArgs(argv: readonly string[]): CreateRequest | 'help'
 /** Validators of answers that template versions added, by key. */
 const ADDED_ANSWER_CHECKS: Record<string, (v: string) => string | null> = { pythonMinimum: pythonMinimumProblem };
 
-async function askMissing(a: Answers, given: Partial<Answers>, templateVersion: string): Promise<void> {
+async function askMissing(a: Answers, given: Partial<Answers>, templateVersion: string, set: TemplateSet): Promise<void> {
   const showNames = (v: string) => {
     if (nameProblem(v)) return '';
     const n = deriveNames(v);
@@ -158,11 +179,20 @@ async function askMissing(a: Answers, given: Partial<Answers>, templateVersion: 
     a.uploadUrl = await ask({ kind: 'input', name: 'uploadUrl', message: 'Upload URL for twine (empty for none)', initial: '', validate: uploadUrlProblem });
   if (given.url === undefined) a.url = await ask({ kind: 'input', name: 'url', message: 'Home page URL (optional)', initial: '', validate: (v) => urlProblem(v, '--url') });
   // Questions a template version added (manifest "answers"), e.g. pythonMinimum since 1.1.0.
-  for (const [key, q] of Object.entries(loadManifest(templateVersion).answers ?? {})) {
+  for (const [key, q] of Object.entries(loadManifest(templateVersion, set).answers ?? {})) {
     if ((given as Record<string, unknown>)[key] !== undefined) continue;
-    const check = ADDED_ANSWER_CHECKS[key];
-    (a as unknown as Record<string, string>)[key] = await ask({ kind: 'input', name: key, message: q.message, initial: q.default, validate: check });
+    const check = ADDED_ANSWER_CHECKS[key] ?? ((v: string) => manifestAnswerProblem(key, q, v));
+    (a as unknown as Record<string, string>)[key] = q.choices?.length
+      ? await ask({ kind: 'select', name: key, message: q.message, choices: q.choices, initial: q.default })
+      : await ask({ kind: 'input', name: key, message: q.message, initial: q.default, validate: check });
   }
+}
+
+/** A template question's own validators (manifest `choices` / `pattern`): one line naming the fix, or null. */
+export function manifestAnswerProblem(key: string, q: ManifestAnswer, v: string): string | null {
+  if (q.choices?.length && !q.choices.includes(v)) return `${key} must be one of ${q.choices.join(', ')} (got ${JSON.stringify(v)})`;
+  if (q.pattern && !new RegExp(`^(?:${q.pattern})$`).test(v)) return `${key} ${JSON.stringify(v)} does not match ${q.pattern}; ${q.message}`;
+  return null;
 }
 
 export interface CreateResult {
@@ -177,10 +207,19 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   const envPassword = takeEnvPassword(); // first: no child process (git) may inherit PYSERVICE_INDEX_PASSWORD
   // git's identity (author default) is looked up in a child process while this one goes on.
   const identity = req.given.author !== undefined && req.given.email !== undefined ? Promise.resolve({ name: '', email: '' }) : gitIdentity();
-  // 1. Template version
-  const templateVersion = req.templateVersion ?? latestTemplateVersion();
-  if (!shippedTemplateVersions().includes(templateVersion))
-    throw new UsageError(`template version ${templateVersion} is not shipped; choose one of ${shippedTemplateVersions().join(', ')} (--template-version)`);
+  // 1. Template source (trusted before anything is fetched or rendered) and version
+  const spec = req.template !== undefined ? parseSource(req.template, process.cwd()) : SHIPPED;
+  requireTrust(spec, Boolean(req.trust));
+  const set = openSource(spec);
+  const available = set.versions(true);
+  const templateVersion = req.templateVersion ?? (spec.ref ? versionOfTag(spec.ref) : latestTemplateVersion(set, Boolean(req.pre)));
+  if (!available.includes(templateVersion))
+    throw new UsageError(`template version ${templateVersion} is not ${set.source ? `a version of ${set.source}` : 'shipped'}; choose one of ${available.join(', ')} (--template-version)`);
+  const manifest = loadManifest(templateVersion, set);
+  if (set.source) {
+    const commit = set.commit(templateVersion);
+    out.info(`Rendering templates ${templateVersion} from ${set.source}${commit ? ` at commit ${commit.slice(0, 12)}` : ''}`);
+  }
 
   // 2. Name and directory: each defaults to the other
   const given = { ...req.given };
@@ -196,9 +235,23 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   // 3. Defaults, then the user's answers, then questions for the rest
   const id = await identity;
   const answers = defaultAnswers({ dirName: req.dir ? basename(resolve(req.dir)) : undefined, gitName: id.name, gitEmail: id.email });
-  if (given.type === 'library') answers.description = defaultDescription('library');
+  // Team defaults (the template's manifest, then the user's/CI's defaults file) sit between ours and the user's.
+  let team;
+  try {
+    team = teamAnswerDefaults([manifest.defaults ?? {}, readDefaultsFile()], answers.email);
+  } catch (err) {
+    if (err instanceof DefaultsError) throw new UsageError(err.message);
+    throw err;
+  }
+  Object.assign(answers, team);
+  if ((given.type ?? answers.type) === 'library') answers.description = defaultDescription('library');
   Object.assign(answers, given);
-  if (interactive) await askMissing(answers, given, templateVersion);
+  if (interactive) await askMissing(answers, given, templateVersion, set);
+  for (const [key, q] of Object.entries(manifest.answers ?? {})) {
+    const v = (answers as unknown as Record<string, unknown>)[key];
+    const problem = typeof v === 'string' && !ADDED_ANSWER_CHECKS[key] ? manifestAnswerProblem(key, q, v) : null;
+    if (problem) throw new UsageError(problem);
+  }
 
   // 4. Validate everything before touching the disk
   const problems = answersProblems(answers);
@@ -220,6 +273,7 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
     templateVersion,
     created: new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString(),
     origin: 'create',
+    ...(set.source ? { template: { source: set.source } } : {}),
     answers,
   };
   const plan = planProject(record);

@@ -26,6 +26,8 @@ Options:
   --conflict inline|rej    conflicts as markers in the file (default), or your side in the file and the
                            template's hunks in <file>.rej; either way the file stays unmerged in git's index
   --allow-dirty            update even with uncommitted changes or untracked files in the way
+  --trust                  trust the project's template source (a team repository; remembered per user)
+  --pre                    allow pre-release versions of a team's template source as the latest
   -y, --yes                adopting: take defaults for answers that cannot be read from the project
   --name, --type, --description, --author, --email, --url, --ci, --index-url, --upload-url, --index-user,
   --distro, --build-deps, --python-minimum
@@ -49,6 +51,8 @@ const OPTIONS = {
   ask: { type: 'boolean' },
   conflict: { type: 'string' },
   'allow-dirty': { type: 'boolean' },
+  trust: { type: 'boolean' },
+  pre: { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
   help: { type: 'boolean', short: 'h' },
   ...Object.fromEntries(Object.keys(ANSWER_FLAGS).map((f) => [f, { type: 'string' }])),
@@ -82,6 +86,8 @@ export async function updateCommand(argv: string[], out: Output): Promise<number
       json: Boolean(v.json),
       conflict,
       allowDirty: Boolean(v['allow-dirty']),
+      trust: Boolean(v.trust),
+      pre: Boolean(v.pre),
       yes: Boolean(v.yes),
       given,
       ask: v.ask ? (ctx) => askAnswers(ctx, given) : undefined,

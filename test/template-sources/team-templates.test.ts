@@ -1,0 +1,125 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, appendFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { toolTest } from '../helpers/tools.js';
+import { git, release, sandbox, teamCreate, teamPyservice, templateRepo } from './team-fixture.js';
+
+const t = suite('team templates: a git repository as the template source, versions from its tags');
+
+const gitignoreHeader = (t: string) => '# acme: team header\n' + t;
+
+toolTest(t, ['git'], 'an untrusted source is refused before anything is fetched or rendered (exit 2, the fix named)', () => {
+  const sb = sandbox();
+  const repo = templateRepo(sb.root);
+  const r = teamCreate(sb, sb.root, ['svc', '--yes', '--template', repo.url]);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /not trusted/);
+  assert.match(r.stderr, /--trust/);
+  assert.not.ok(existsSync(join(sb.root, 'svc')), 'no project written');
+  assert.not.ok(existsSync(sb.cache), 'nothing fetched');
+});
+
+toolTest(t, ['git'], 'file:// and a local path: create, team edits, v1.1.0 released, check exits 3, update keeps edits; the record holds source and version only', () => {
+  const sb = sandbox();
+  const repo = templateRepo(sb.root);
+  // --trust stores the source in a 0600 file; the second source is trusted the same way
+  for (const [name, source] of [['by-url', repo.url], ['by-path', repo.dir]] as const) {
+    const r = teamCreate(sb, sb.root, [name, '--yes', '--template', source, '--trust']);
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`Rendering templates 1\\.0\\.0 from ${source.replace(/[/.]/g, '\\$&')} at commit [0-9a-f]{12}`));
+  }
+  const trustFile = join(sb.config, 'create-pyservice', 'trust.json');
+  assert.is(statSync(trustFile).mode & 0o777, 0o600);
+  assert.equal(JSON.parse(readFileSync(trustFile, 'utf8')).trusted, [repo.url, repo.dir]);
+
+  for (const name of ['by-url', 'by-path']) {
+    const dir = join(sb.root, name);
+    appendFileSync(join(dir, 'Makefile'), '\n# acme: team target\nlint:\n\tflake8 src\n');
+    git(dir, 'commit', '-qam', 'team edit');
+  }
+  release(repo.dir, 'v1.1.0', { 'project/gitignore.ejs': gitignoreHeader });
+  for (const [name, source] of [['by-url', repo.url], ['by-path', repo.dir]] as const) {
+    const dir = join(sb.root, name);
+    const check = teamPyservice(sb, dir, ['check', '--json']);
+    assert.is(check.code, 3, check.stderr);
+    assert.equal(JSON.parse(check.stdout), { current: '1.0.0', latest: '1.1.0', upToDate: false });
+    const up = teamPyservice(sb, dir, ['update']);
+    assert.is(up.code, 0, up.stderr);
+    assert.match(readFileSync(join(dir, '.gitignore'), 'utf8'), /^# acme: team header\n/);
+    assert.match(readFileSync(join(dir, 'Makefile'), 'utf8'), /# acme: team target\nlint:/);
+    const rec = JSON.parse(readFileSync(join(dir, '.pyservice.json'), 'utf8'));
+    assert.is(rec.templateVersion, '1.1.0');
+    assert.is(rec.template.source, source);
+    assert.is(rec.template.commit, git(repo.dir, 'rev-parse', 'v1.1.0^{commit}').trim());
+    assert.equal(Object.keys(rec.template).sort(), ['commit', 'source']);
+    git(dir, 'commit', '-qm', 'templates 1.1.0');
+    assert.is(teamPyservice(sb, dir, ['check']).code, 0);
+  }
+});
+
+toolTest(t, ['git'], 'a fresh clone on a machine without the template cache updates from the source', () => {
+  const sb = sandbox();
+  const repo = templateRepo(sb.root);
+  assert.is(teamCreate(sb, sb.root, ['svc', '--yes', '--template', repo.url, '--trust']).code, 0);
+  release(repo.dir, 'v1.1.0', { 'project/gitignore.ejs': gitignoreHeader }, true);
+  const clone = join(sb.root, 'clone');
+  git(sb.root, 'clone', '-q', '--depth', '1', `file://${join(sb.root, 'svc')}`, clone);
+  rmSync(sb.cache, { recursive: true, force: true });
+  const up = teamPyservice(sb, clone, ['update']);
+  assert.is(up.code, 0, up.stderr);
+  assert.match(readFileSync(join(clone, '.gitignore'), 'utf8'), /^# acme: team header\n/);
+  // the annotated tag is peeled: the record names the commit, not the tag object
+  assert.is(JSON.parse(readFileSync(join(clone, '.pyservice.json'), 'utf8')).template.commit, git(repo.dir, 'rev-parse', 'v1.1.0^{commit}').trim());
+  assert.ok(readdirSync(sb.cache).length > 0, 'refetched into a new cache');
+});
+
+toolTest(t, ['git'], 'versions: listed oldest first, pre-releases only with --pre, #tag picks one, update never moves backwards', () => {
+  const sb = sandbox();
+  const repo = templateRepo(sb.root);
+  release(repo.dir, '1.1.0', { 'project/gitignore.ejs': gitignoreHeader });
+  release(repo.dir, 'v1.10.0', { 'project/gitignore.ejs': (x) => x + '# 1.10\n' });
+  release(repo.dir, 'v2.0.0-rc.1', { 'project/gitignore.ejs': (x) => x + '# rc\n' });
+  git(repo.dir, 'tag', 'not-a-version');
+  const list = teamPyservice(sb, sb.root, ['templates', '--template', repo.url, '--json']);
+  assert.is(list.code, 0, list.stderr);
+  assert.equal(JSON.parse(list.stdout), ['1.0.0', '1.1.0', '1.10.0']);
+  assert.equal(JSON.parse(teamPyservice(sb, sb.root, ['templates', '--template', repo.url, '--json', '--pre']).stdout), ['1.0.0', '1.1.0', '1.10.0', '2.0.0-rc.1']);
+  assert.is(teamCreate(sb, sb.root, ['svc', '--yes', '--template', `${repo.url}#1.1.0`, '--trust']).code, 0);
+  const dir = join(sb.root, 'svc');
+  assert.is(JSON.parse(readFileSync(join(dir, '.pyservice.json'), 'utf8')).templateVersion, '1.1.0');
+  const down = teamPyservice(sb, dir, ['update', '--to', '1.0.0']);
+  assert.is(down.code, 2);
+  assert.match(down.stderr, /downgrade/);
+  assert.is(teamPyservice(sb, dir, ['update']).code, 0);
+  assert.is(JSON.parse(readFileSync(join(dir, '.pyservice.json'), 'utf8')).templateVersion, '1.10.0');
+  git(dir, 'commit', '-qm', 'up');
+  assert.is(teamPyservice(sb, dir, ['check']).code, 0, 'pre-releases do not count without --pre');
+  assert.is(teamPyservice(sb, dir, ['check', '--pre']).code, 3);
+});
+
+toolTest(t, ['git'], 'template code sees no secret: rendering runs with a scrubbed environment', () => {
+  const sb = sandbox();
+  const repo = templateRepo(sb.root);
+  writeFileSync(join(repo.dir, 'project', 'env.txt.ejs'), '<%- Object.keys(process.env).sort().join(",") %>|<%- String(process.env.ACME_DEPLOY_TOKEN) %>\n');
+  const manifest = JSON.parse(readFileSync(join(repo.dir, 'manifest.json'), 'utf8'));
+  manifest.files.push({ template: 'project/env.txt.ejs', path: 'env.txt' });
+  writeFileSync(join(repo.dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  release(repo.dir, 'v1.0.1', {});
+  const r = teamCreate(sb, sb.root, ['svc', '--yes', '--template', repo.url, '--trust']);
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(process.env.PATH, 'the parent has an environment');
+  const [keys, token] = readFileSync(join(sb.root, 'svc', 'env.txt'), 'utf8').trim().split('|');
+  assert.equal(keys!.split(','), ['LANG', 'PATH']);
+  assert.is(token, 'undefined');
+});
+
+toolTest(t, ['git'], 'credentials in a --template URL are refused, not stored, not echoed', () => {
+  const sb = sandbox();
+  const r = teamCreate(sb, sb.root, ['svc', '--yes', '--template', 'https://deploy:s3cr3t-tok@git.example.test/acme/tpl.git', '--trust']);
+  assert.is(r.code, 2);
+  assert.not.match(r.stderr + r.stdout, /s3cr3t-tok/);
+  assert.not.ok(existsSync(join(sb.config, 'create-pyservice', 'trust.json')), 'not trusted either');
+});
+
+t.run();

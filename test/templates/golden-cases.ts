@@ -1,0 +1,91 @@
+import type { Answers } from '../../src/answers/types.js';
+import { planProject, type ProjectRecord } from '../../src/plan/file-plan.js';
+
+/**
+ * Answer sets whose renders are kept byte for byte under test/templates/golden/<version>/<case>/ for every
+ * released (frozen) template version. They cover both project types, every CI provider, every distro and
+ * values that stress each escaper (quotes, backslashes, `$`, backticks, `%`, non-ASCII, URL query strings).
+ * Only template output is kept: `.pyservice.json` and `.pyservice.baseline` are the tool's, not the templates'.
+ */
+const base: Answers = {
+  type: 'service',
+  name: 'demo',
+  description: 'Long-running Python service',
+  author: 'Test Author',
+  email: 'test@example.org',
+  url: '',
+  version: '0.1.0',
+  ci: 'github',
+  indexUrl: '',
+  uploadUrl: '',
+  indexUser: '',
+  distro: 'bookworm',
+  buildDeps: [],
+  consoleScripts: [],
+};
+
+const HOSTILE_DESCRIPTION = `Say "hi" & it's \`$HOME\` \\n 100% $(id) <b> ${'${x}'} # ünïcødé — ok`;
+const HOSTILE_AUTHOR = `Zoë O'Brien "Q" \\ $USER`;
+
+export const GOLDEN_CASES: Record<string, Answers> = {
+  'service-github-defaults': { ...base },
+  'service-gitlab-hostile': {
+    ...base,
+    name: 'acme.order-svc',
+    description: HOSTILE_DESCRIPTION,
+    author: HOSTILE_AUTHOR,
+    email: "o'brien+ci@example.co.uk",
+    url: 'https://git.example.com/acme/order-svc?tab=readme&x=%20y',
+    version: '2.10.3',
+    ci: 'gitlab',
+    indexUrl: 'https://pypi.example.com/acme/+simple/',
+    uploadUrl: 'https://pypi.example.com/acme/',
+    indexUser: 'ci-reader',
+    distro: 'jammy',
+    buildDeps: ['libpq-dev', 'python3-dev'],
+    consoleScripts: ['order-svc = acme_order_svc.service:main', 'order-admin = acme_order_svc.admin:run'],
+    pythonMinimum: '3.10',
+  },
+  'service-circleci-trixie': {
+    ...base,
+    name: 'payments_api',
+    description: HOSTILE_DESCRIPTION,
+    ci: 'circleci',
+    indexUrl: 'http://10.0.0.5:8080/simple/',
+    distro: 'trixie',
+    pythonMinimum: '3.12',
+  },
+  'service-jenkins-noble': { ...base, name: 'x1', ci: 'jenkins', distro: 'noble', indexUrl: 'https://pypi.example.com/simple/', indexUser: 'reader' },
+  'library-github-hostile': {
+    ...base,
+    type: 'library',
+    name: 'acme-utils',
+    description: HOSTILE_DESCRIPTION,
+    author: HOSTILE_AUTHOR,
+    ci: 'github',
+    indexUrl: 'https://pypi.example.com/simple/',
+    uploadUrl: 'https://pypi.example.com/upload/',
+    indexUser: 'dev',
+    consoleScripts: ['acme-tool = acme_utils.cli:main'],
+  },
+  'library-gitlab-defaults': { ...base, type: 'library', name: 'lib', description: 'Reusable Python library', ci: 'gitlab' },
+  'library-jenkins-jammy': { ...base, type: 'library', name: 'zz.top', ci: 'jenkins', distro: 'jammy', pythonMinimum: '3.9' },
+  'library-none': { ...base, type: 'library', name: 'plain', ci: 'none', version: '0.0.1' },
+};
+
+/** The frozen versions: their renders must never change. */
+export const FROZEN_VERSIONS = ['1.0.0', '1.1.0'];
+
+export interface GoldenFile {
+  path: string;
+  mode: string;
+  content: Buffer;
+}
+
+/** What a template version renders for a case, without the tool's own record and baseline. */
+export function renderCase(version: string, answers: Answers): GoldenFile[] {
+  const record: ProjectRecord = { tool: 'create-pyservice', toolVersion: '0.1.0', templateVersion: version, created: '2026-11-22T10:30:00.000Z', origin: 'create', answers };
+  return planProject(record)
+    .files.filter((f) => !f.template.startsWith('('))
+    .map((f) => ({ path: f.path, mode: f.mode.toString(8), content: f.content }));
+}
