@@ -1,5 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { withoutSecrets } from '../secrets/env.js';
+import { carriesCredentials } from '../secrets/redact.js';
+
+/** An argument that carries a credential (a URL with a password, a token in a query): never put on a command line. */
+export class SecretArgumentError extends Error {}
 
 /**
  * The one place that starts child processes. Arguments never carry secrets, and the secret variables this tool
@@ -33,6 +37,9 @@ export interface RunOptions {
 const DRAIN_MS = 200;
 
 export function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  // Command lines are visible to every user of the machine (ps, /proc): refuse rather than pass one on.
+  if (args.some((a) => carriesCredentials(a)))
+    return Promise.reject(new SecretArgumentError(`refusing to run ${cmd}: an argument carries a credential (a URL with a password or token); credentials go to ~/.netrc`));
   return new Promise((resolvePromise, reject) => {
     const env = withoutSecrets(opts.cleanEnv ? { ...opts.env } : { ...process.env, ...opts.env });
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];

@@ -15,11 +15,11 @@ import { versionOfTag } from '../../template-sources/semver.js';
 import { requireTrust } from '../../template-sources/trust.js';
 import { DefaultsError, readDefaultsFile, teamAnswerDefaults } from '../../template-sources/team-defaults.js';
 import { planProject, type FilePlan, type ProjectRecord } from '../../plan/file-plan.js';
-import { checkTarget, TargetError, writeNewProject } from '../../apply/new-project.js';
+import { checkTarget, InterruptedError, TargetError, writeNewProject } from '../../apply/new-project.js';
 import { gitIdentity, gitInitialCommit } from '../../apply/git.js';
 import { toolVersion } from '../../paths.js';
 import { parseFlags } from '../flags.js';
-import { UsageError } from '../errors.js';
+import { CancelledError, UsageError } from '../errors.js';
 import { ask, canPrompt } from '../prompts.js';
 import { kleur, type Output } from '../output.js';
 import { formatPlan } from '../plan-output.js';
@@ -284,9 +284,14 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   }
 
   // 6. Apply: render into a staging directory, commit there, then move into place
-  await writeNewProject(plan, dir, async (staging) => {
-    if (req.git) await gitInitialCommit(staging, { name: answers.author, email: answers.email }, `Initial commit from create-pyservice (templates ${templateVersion})`);
-  });
+  try {
+    await writeNewProject(plan, dir, async (staging) => {
+      if (req.git) await gitInitialCommit(staging, { name: answers.author, email: answers.email }, `Initial commit from create-pyservice (templates ${templateVersion})`);
+    });
+  } catch (err) {
+    if (err instanceof InterruptedError) throw new CancelledError(err.message);
+    throw err;
+  }
   out.phase(`Wrote ${plan.files.length} files to ${shown} (${answers.type}, templates ${templateVersion})`);
   if (req.git) out.phase('Created a git repository with the first commit');
   if (login) savePendingLogin(login, out);
