@@ -105,7 +105,7 @@ export function planProject(inputRecord: ProjectRecord, only?: (path: string) =>
     if (!isTrusted(parseSource(set.source))) throw new UntrustedSourceError(set.source);
     const commit = set.commit(record.templateVersion);
     record.template = { source: set.source, ...(commit ? { commit } : {}) };
-    rendered = renderIsolated(record, manifest, set);
+    rendered = renderIsolated(record, set);
   }
   const files = rendered.filter((f) => !only || only(f.path));
   // The baseline (see update/baseline.ts) keeps these renders as the base of the next `pyservice update`.

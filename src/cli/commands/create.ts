@@ -7,7 +7,7 @@ import { readAnswersFile as readAnswersFileData } from '../../answers/answers-fi
 import { AnswersShapeError } from '../../answers/shape.js';
 import { answersProblems, pythonMinimumProblem, authorProblem, descriptionProblem, emailProblem, indexUrlProblem, uploadUrlProblem, urlProblem } from '../../answers/validate.js';
 import { deriveNames, nameProblem } from '../../answers/names.js';
-import { latestTemplateVersion, loadManifest, type ManifestAnswer } from '../../templates/manifest.js';
+import { latestTemplateVersion, loadManifest, manifestAnswerProblem } from '../../templates/manifest.js';
 import type { TemplateSet } from '../../templates/template-set.js';
 import { openSource } from '../../template-sources/open.js';
 import { parseSource, SHIPPED } from '../../template-sources/spec.js';
@@ -186,13 +186,6 @@ async function askMissing(a: Answers, given: Partial<Answers>, templateVersion: 
       ? await ask({ kind: 'select', name: key, message: q.message, choices: q.choices, initial: q.default })
       : await ask({ kind: 'input', name: key, message: q.message, initial: q.default, validate: check });
   }
-}
-
-/** A template question's own validators (manifest `choices` / `pattern`): one line naming the fix, or null. */
-export function manifestAnswerProblem(key: string, q: ManifestAnswer, v: string): string | null {
-  if (q.choices?.length && !q.choices.includes(v)) return `${key} must be one of ${q.choices.join(', ')} (got ${JSON.stringify(v)})`;
-  if (q.pattern && !new RegExp(`^(?:${q.pattern})$`).test(v)) return `${key} ${JSON.stringify(v)} does not match ${q.pattern}; ${q.message}`;
-  return null;
 }
 
 export interface CreateResult {

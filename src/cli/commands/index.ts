@@ -9,3 +9,4 @@ registerCommand('version', 'stamp debian/changelog with a snapshot or release ve
 registerCommand('deb', 'add a debian/ directory (dh-virtualenv) to an existing Python project', async () => (await import('./deb-command.js')).debCommand);
 registerCommand('update', 'bring template improvements into this project (three-way merge, your changes kept)', async () => (await import('./update-command.js')).updateCommand);
 registerCommand('check', 'tell whether the project uses the latest templates (exit 3 when behind)', async () => (await import('./check-command.js')).checkCommand);
+registerCommand('template', "start (init) or validate (check) your team's own templates", async () => (await import('./template-command.js')).templateCommand);
