@@ -1,4 +1,5 @@
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
+import { findRepo } from '../../update/worktree.js';
 import type { Answers } from '../../answers/types.js';
 import { CI_PROVIDERS, PROJECT_TYPES } from '../../answers/types.js';
 import { DISTROS } from '../../answers/distros.js';
@@ -277,16 +278,20 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   }
 
   // 6. Apply: render into a staging directory, commit there, then move into place
+  // Inside an existing repository (a monorepo) the project becomes part of it: no nested repository.
+  const enclosing = req.git ? findRepo(dirname(dir)) : null;
+  const initGit = req.git && !enclosing;
   try {
     await writeNewProject(plan, dir, async (staging) => {
-      if (req.git) await gitInitialCommit(staging, { name: answers.author, email: answers.email }, `Initial commit from create-pyservice (templates ${templateVersion})`);
+      if (initGit) await gitInitialCommit(staging, { name: answers.author, email: answers.email }, `Initial commit from create-pyservice (templates ${templateVersion})`);
     });
   } catch (err) {
     if (err instanceof InterruptedError) throw new CancelledError(err.message);
     throw err;
   }
   out.phase(`Wrote ${plan.files.length} files to ${shown} (${answers.type}, templates ${templateVersion})`);
-  if (req.git) out.phase('Created a git repository with the first commit');
+  if (initGit) out.phase('Created a git repository with the first commit');
+  else if (enclosing) out.phase(`Inside the git repository at ${enclosing.root}: no nested repository created; git add and commit ${shown} there`);
   if (login) savePendingLogin(login, out);
   out.raw(nextSteps(answers, shown, { loginSaved: Boolean(login) }));
   return { dir, plan, record, written: true };
