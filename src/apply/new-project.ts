@@ -2,10 +2,11 @@ import { mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, lstatS
 import { basename, dirname, join, resolve } from 'node:path';
 import type { FilePlan } from '../plan/file-plan.js';
 import { stopChildren } from '../exec/run.js';
+import { CancelledError } from '../errors.js';
 
 export class TargetError extends Error {}
 /** The run was interrupted (SIGINT/SIGTERM): children stopped, staging removed, nothing written. */
-export class InterruptedError extends Error {}
+export class InterruptedError extends CancelledError {}
 
 /**
  * Checks the target before any work: it must be absent or an empty real directory (not a symlink, not a mount

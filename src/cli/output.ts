@@ -1,19 +1,14 @@
 import kleur from 'kleur';
 import { redactText, terminalSafe } from '../secrets/redact.js';
+import type { Output } from '../types.js';
+
+export type { Output } from '../types.js';
 
 /**
  * All terminal output goes through here: one line per phase, colours per kleur (honours NO_COLOR / FORCE_COLOR).
  * Every message and report is redacted (a URL's password, a token in a query string: src/secrets/redact.ts) and
  * stripped of raw control bytes on its way out, so no code path can print a credential or drive the terminal.
  */
-export interface Output {
-  phase(msg: string): void;
-  info(msg: string): void;
-  warn(msg: string): void;
-  error(msg: string): void;
-  raw(text: string): void;
-}
-
 const clean = (text: string) => terminalSafe(redactText(text));
 
 export function terminalOutput(stream: NodeJS.WriteStream = process.stdout, errStream: NodeJS.WriteStream = process.stderr): Output {

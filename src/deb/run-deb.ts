@@ -1,10 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import type { Answers } from '../answers/types.js';
+import type { Answers, Asker, Output } from '../types.js';
 import { DEFAULT_DISTRO, DISTROS } from '../answers/distros.js';
 import { deriveNames } from '../answers/names.js';
-import { ExitError, EXIT, UsageError } from '../cli/errors.js';
-import type { Output } from '../cli/output.js';
+import { FailureError, UsageError } from '../errors.js';
 import { toolVersion } from '../paths.js';
 import { redactDeep } from '../secrets/redact.js';
 import { MetadataError, type MetadataReading } from '../python/metadata.js';
@@ -17,18 +16,17 @@ import type { DebAction } from './plan.js';
  * subprocess runs on the other core: the command's time is Node's start-up plus that one subprocess.
  */
 async function loadRest() {
-  const [answers, apply, plan, maintainer, validate, prompts, filePlan, manifest, defaults] = await Promise.all([
+  const [answers, apply, plan, maintainer, validate, filePlan, manifest, defaults] = await Promise.all([
     import('./answers.js'),
     import('./apply.js'),
     import('./plan.js'),
     import('./maintainer.js'),
     import('../answers/validate.js'),
-    import('../cli/prompts.js'),
     import('../plan/file-plan.js'),
     import('../templates/manifest.js'),
     import('../answers/defaults.js'),
   ]);
-  return { answers, apply, plan, maintainer, validate, prompts, filePlan, manifest, defaults };
+  return { answers, apply, plan, maintainer, validate, filePlan, manifest, defaults };
 }
 type Rest = Awaited<ReturnType<typeof loadRest>>;
 
@@ -57,6 +55,8 @@ export interface DebRequest {
   json: boolean;
   /** How long setup.py may run (default 30 s). */
   timeoutMs?: number;
+  /** Present when a person can answer (a terminal): asks the maintainer and a missing synopsis. */
+  asker?: Asker;
   /** The upstream version to package when the project's backend gives none (or to override it). */
   upstreamVersion?: string;
 }
@@ -108,7 +108,7 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
       // The project's input (no project, a broken pyproject.toml, no version) or a flag: exit 2; the rest exit 1.
       const byFlag = err.kind === 'no-project' || err.kind === 'bad-config' || err.kind === 'no-version' || (err.kind === 'no-python' && req.python !== undefined);
       if (byFlag) throw new UsageError(err.message);
-      throw new ExitError(err.message, EXIT.failure);
+      throw new FailureError(err.message);
     }
     throw err;
   }
@@ -116,7 +116,7 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
   const m = req.upstreamVersion !== undefined ? { ...meta.metadata, version: req.upstreamVersion } : meta.metadata;
   const version = mods.answers.debianVersionFor(m.version);
   if ('problem' in version) throw new UsageError(req.upstreamVersion !== undefined ? `${version.problem.replace(/;.*/, '')} (--upstream-version)` : version.problem);
-  const interactive = !req.yes && !req.json && mods.prompts.canPrompt();
+  const asker = req.yes || req.json ? undefined : req.asker;
   const notes: string[] = [];
 
   // 4. Names
@@ -125,14 +125,14 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
   const names = deriveNames(named.name);
 
   // 5. Maintainer: flag, DEBFULLNAME/DEBEMAIL, git config, then ask
-  const maintainer = flagMaintainer ?? (await resolveMaintainer(await identity, interactive, mods));
+  const maintainer = flagMaintainer ?? (await resolveMaintainer(await identity, asker, mods));
 
   // 6. Synopsis: the description's first line, or ask, or a fallback that is said out loud
   const synopsis = mods.answers.synopsisFor(m);
   let description = synopsis.description;
   if (synopsis.problem) {
-    if (interactive)
-      description = await mods.prompts.ask<string>({ kind: 'input', name: 'description', message: `One-line description for Debian (${synopsis.problem})`, initial: description, validate: mods.validate.descriptionProblem });
+    if (asker)
+      description = await asker.ask<string>({ kind: 'input', name: 'description', message: `One-line description for Debian (${synopsis.problem})`, initial: description, validate: mods.validate.descriptionProblem });
     else notes.push(`${synopsis.problem}; the Debian synopsis is "${description}"`);
   }
 
@@ -171,16 +171,15 @@ async function lookUpIdentity(dir: string, env: NodeJS.ProcessEnv, rest: Promise
   return [fromEnv, { name, email, source: 'git config' }];
 }
 
-async function resolveMaintainer(hints: IdentityHint[], interactive: boolean, mods: Rest): Promise<Maintainer> {
+async function resolveMaintainer(hints: IdentityHint[], asker: Asker | undefined, mods: Rest): Promise<Maintainer> {
   const picked = mods.maintainer.pickMaintainer(hints);
   if (picked.name !== undefined && picked.email !== undefined) return { name: picked.name, email: picked.email };
-  if (!interactive)
+  if (!asker)
     throw new UsageError(
       `no Debian maintainer: pass --maintainer "Full Name <email@example.com>" (or set DEBFULLNAME and DEBEMAIL, or git config user.name / user.email)`,
     );
-  const { ask } = mods.prompts;
-  const name: string = picked.name ?? (await ask<string>({ kind: 'input', name: 'name', message: 'Debian maintainer name', validate: mods.validate.authorProblem }));
-  const email: string = picked.email ?? (await ask<string>({ kind: 'input', name: 'email', message: 'Debian maintainer email', validate: mods.validate.emailProblem }));
+  const name: string = picked.name ?? (await asker.ask<string>({ kind: 'input', name: 'name', message: 'Debian maintainer name', validate: mods.validate.authorProblem }));
+  const email: string = picked.email ?? (await asker.ask<string>({ kind: 'input', name: 'email', message: 'Debian maintainer email', validate: mods.validate.emailProblem }));
   return { name, email };
 }
 

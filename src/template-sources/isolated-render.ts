@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
 import { loadManifest } from '../templates/manifest.js';
 import type { TemplateSet } from '../templates/template-set.js';
-import type { PlannedFile, ProjectRecord } from '../plan/file-plan.js';
+import type { PlannedFile, ProjectRecord } from '../types.js';
 
 /**
  * Renders a team's templates in a child Node process started with a scrubbed environment: PATH and a locale

@@ -8,7 +8,9 @@ export { compareVersions };
  * A template version's manifest: which files a project gets, under which conditions, with which mode,
  * and how `pyservice update` treats them later. Read from templates/<version>/manifest.json.
  */
-export type UpdatePolicy = 'merge' | 'create-once';
+import type { UpdatePolicy } from '../types.js';
+
+export type { UpdatePolicy };
 
 export interface ManifestEntry {
   /** Path of the template file inside the version folder (`.ejs` is rendered, anything else is copied). */

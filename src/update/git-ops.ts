@@ -29,10 +29,10 @@ export function gitPlace(projectDir: string): GitPlace {
 const toTop = (g: GitPlace, path: string) => g.prefix + path;
 const fromTop = (g: GitPlace, path: string) => (path.startsWith(g.prefix) ? path.slice(g.prefix.length) : null);
 
-/** Tracked files with changes (staged or not) anywhere in the repository; untracked files are not listed. */
+/** Tracked files with changes (staged or not) in the project; untracked files are not listed. Writes nothing (no index refresh). */
 export async function modifiedTrackedFiles(root: string): Promise<string[]> {
   const g = gitPlace(root);
-  const r = await runOk('git', ['--literal-pathspecs', 'status', '--porcelain=v1', '-z', '--untracked-files=no', '--', g.prefix || '.'], { cwd: g.top });
+  const r = await runOk('git', ['--no-optional-locks', '--literal-pathspecs', 'status', '--porcelain=v1', '-z', '--untracked-files=no', '--', g.prefix || '.'], { cwd: g.top });
   const out: string[] = [];
   const recs = r.stdout.split('\0');
   for (let i = 0; i < recs.length; i++) {

@@ -20,6 +20,8 @@ import { GIT_ENV } from './fixtures.js';
 const t = suite('monorepo: a project in a subdirectory of its repository');
 
 const env = { ...process.env, ...GIT_ENV, NO_COLOR: '1' };
+/** `git ls-files -u` line → "path stage". */
+const stageLine = (l: string) => `${l.split('\t')[1]} ${l.split('\t')[0]!.split(' ')[2]}`;
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env, encoding: 'utf8' });
 
 function repoWith(prefix: string): { top: string; dir: string } {
@@ -57,7 +59,7 @@ for (const prefix of ['', 'svc', 'services/a b']) {
     blobs.forEach((b, i) => writeFileSync(b, `stage ${i + 1}\n`));
     const ids = await hashBlobs(dir, blobs);
     await setConflictStages(dir, [{ path: 'Makefile', stages: ids.map((oid, i) => ({ stage: (i + 1) as 1 | 2 | 3, mode: '100644', oid })) }]);
-    const unmerged = git(top, 'ls-files', '-u').trim().split('\n').map((l) => `${l.split('\t')[1]} ${l.split(' ')[2]}`);
+    const unmerged = git(top, 'ls-files', '-u').trim().split('\n').map(stageLine);
     assert.equal(unmerged, [`${p}Makefile 1`, `${p}Makefile 2`, `${p}Makefile 3`]);
     if (prefix) assert.is(git(top, 'ls-files', '-s', 'Makefile').split(' ')[2]?.split('\t')[0], '0', 'the root Makefile keeps its single stage-0 entry');
   });
@@ -67,6 +69,7 @@ toolTest(t, ['git'], 'update in a subdirectory: the conflict is staged on the pr
   const top = tempDir('mono-');
   git(top, 'init', '-q', '-b', 'main');
   writeFileSync(join(top, 'Makefile'), 'root:\n\techo the root makefile\n');
+  mkdirSync(join(top, 'services'));
   const dir = await generate({ name: 'demo-svc' }, { dir: join(top, 'services', 'demo-svc'), templateVersion: '1.0.0' });
   appendFileSync(join(dir, 'Makefile'), '\nlint:\n\tflake8 src\n');
   git(top, 'add', '-A');
@@ -74,7 +77,7 @@ toolTest(t, ['git'], 'update in a subdirectory: the conflict is staged on the pr
   const rootMakefile = readFileSync(join(top, 'Makefile'), 'utf8');
   const r = pyservice(['update', '--to', '1.1.0'], { cwd: join(dir, 'src'), env: GIT_ENV });
   assert.ok(r.code === 0 || r.code === 1, r.stderr);
-  const unmerged = git(top, 'ls-files', '-u').trim().split('\n').map((l) => `${l.split('\t')[1]} ${l.split(' ')[2]}`);
+  const unmerged = git(top, 'ls-files', '-u').trim().split('\n').map(stageLine);
   assert.equal(unmerged, ['services/demo-svc/Makefile 1', 'services/demo-svc/Makefile 2', 'services/demo-svc/Makefile 3']);
   assert.is(readFileSync(join(top, 'Makefile'), 'utf8'), rootMakefile);
   assert.is(git(top, 'diff', 'HEAD', '--', 'Makefile'), '', 'the root Makefile is neither changed nor staged');
@@ -129,7 +132,7 @@ toolTest(t, ['git', '/usr/bin/python3'], 'deb in a subdirectory writes only unde
   const r = pyservice(['deb', '--force', '--maintainer', 'A B <a@example.org>'], { cwd: dir, env: GIT_ENV });
   assert.is(r.code === 0 || r.code === 1, true, r.stderr);
   assert.is(readFileSync(join(top, 'debian', 'control'), 'utf8'), 'Source: the-root-package\n');
-  const changed = git(top, 'status', '--porcelain').trim().split('\n').map((l) => l.slice(3));
+  const changed = git(top, 'status', '--porcelain').split('\n').filter(Boolean).map((l) => l.slice(3));
   assert.ok(changed.every((p) => p.startsWith('py/literal/')), changed.join(' '));
   const unmerged = git(top, 'ls-files', '-u').trim();
   for (const line of unmerged ? unmerged.split('\n') : []) assert.ok(line.split('\t')[1]!.startsWith('py/literal/debian/'), line);

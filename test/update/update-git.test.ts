@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { ExitError, UsageError } from '../../src/cli/errors.js';
+import { FailureError, UsageError } from '../../src/errors.js';
 import { planProject, type FilePlan, type ProjectRecord } from '../../src/plan/file-plan.js';
 import { BASELINE_FILE, parseBaseline, serializeBaseline } from '../../src/update/baseline.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -167,7 +167,7 @@ toolTest(t, ['git'], 'refuses a dirty tree: modified tracked files and untracked
   } catch (e) {
     err = e;
   }
-  assert.instance(err, ExitError);
+  assert.instance(err, UsageError);
   assert.match((err as Error).message, /README\.md \(modified\)/);
   assert.equal(snapshot(dir), before, 'nothing written');
   git(dir, 'checkout', 'README.md');
@@ -343,7 +343,7 @@ toolTest(t, ['git'], 'a stale .git/index.lock is reported, not deleted; removing
   writeFileSync(join(dir, '.git/index.lock'), '');
   {
     const e = await rejection(update(dir));
-    assert.ok(e instanceof ExitError && e.code === 1 && /index\.lock exists/.test((e as Error).message), e.message);
+    assert.ok(e instanceof FailureError && /index\.lock exists/.test((e as Error).message), e.message);
   }
   assert.ok(existsSync(join(dir, '.git/index.lock')), 'the lock is left for the user');
   assert.ok(existsSync(join(dir, '.git/pyservice-update/journal.json')), 'the journal waits for the rerun');

@@ -1,6 +1,7 @@
 import { EXIT, UsageError } from '../errors.js';
 import type { Output } from '../output.js';
 import { parseFlags } from '../flags.js';
+import { terminalAsker } from '../prompts.js';
 import { DISTROS } from '../../answers/distros.js';
 import { runDeb, type DebRequest } from '../../deb/run-deb.js';
 
@@ -82,6 +83,6 @@ export async function debCommand(argv: string[], out: Output): Promise<number> {
     out.raw(DEB_HELP);
     return EXIT.ok;
   }
-  await runDeb(req, out);
+  await runDeb({ ...req, asker: terminalAsker() }, out);
   return EXIT.ok;
 }
