@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { childProcess } from '../lazy.js';
 import { withoutSecrets } from '../secrets/env.js';
 import { carriesCredentials } from '../secrets/redact.js';
 
@@ -44,7 +45,7 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     const env = withoutSecrets(opts.cleanEnv ? { ...opts.env } : { ...process.env, ...opts.env });
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
     // detached: the child leads its own process group, so a kill reaches everything it forked.
-    const child = spawn(cmd, [...args], { cwd: opts.cwd, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const child = childProcess().spawn(cmd, [...args], { cwd: opts.cwd, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const entry = { child, done: new Promise<void>((r) => child.once('exit', () => r()).once('error', () => r())) };
     live.add(entry);
     watchExit();

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../lazy.js';
 import { withoutSecrets } from '../secrets/env.js';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,7 +37,7 @@ export function gitEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv 
 
 function git(args: string[], opts: { cwd?: string; input?: Buffer; maxBuffer?: number } = {}) {
   // ext:: runs an arbitrary command: never, whatever the user's config says.
-  const r = spawnSync('git', ['-c', 'protocol.ext.allow=never', ...args], { cwd: opts.cwd, env: gitEnv(), input: opts.input, maxBuffer: opts.maxBuffer ?? 256 * 1024 * 1024, timeout: 300_000 });
+  const r = childProcess().spawnSync('git', ['-c', 'protocol.ext.allow=never', ...args], { cwd: opts.cwd, env: gitEnv(), input: opts.input, maxBuffer: opts.maxBuffer ?? 256 * 1024 * 1024, timeout: 300_000 });
   if (r.error) throw new FetchError(`git could not be run: ${(r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH; install git' : r.error.message}`);
   return { code: r.status ?? 1, stdout: r.stdout as Buffer, stderr: (r.stderr as Buffer).toString('utf8') };
 }
@@ -83,7 +83,7 @@ export function exportTag(canonical: string, url: string, tag: string, commit: s
     const tmp = `${tree}.tmp-${process.pid}`;
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
-    const tar = spawnSync('tar', ['-x', '-f', '-', '-C', tmp, '--no-same-owner', '--no-same-permissions'], { input: ar.stdout });
+    const tar = childProcess().spawnSync('tar', ['-x', '-f', '-', '-C', tmp, '--no-same-owner', '--no-same-permissions'], { input: ar.stdout, env: withoutSecrets({ ...process.env }) });
     if (tar.status !== 0) throw new FetchError(`cannot unpack tag ${tag}: ${firstLine(String(tar.stderr))}`);
     const link = findSymlink(tmp, '');
     if (link) {

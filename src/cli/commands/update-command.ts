@@ -86,7 +86,10 @@ export async function updateCommand(argv: string[], out: Output): Promise<number
       yes: Boolean(v.yes),
       given,
       ask: Boolean(v.ask),
-      asker: terminalAsker(),
+      // A getter: the terminal is looked at only when the update has something to ask (a no-op never opens stdin).
+      get asker() {
+        return terminalAsker();
+      },
     },
     out,
   );
