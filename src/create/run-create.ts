@@ -1,4 +1,5 @@
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
+import { findRepo } from '../update/worktree.js';
 import type { Answers, Asker, FilePlan, Output, ProjectRecord } from '../types.js';
 import { defaultAnswers, defaultDescription } from '../answers/defaults.js';
 import { answersProblems } from '../answers/validate.js';
@@ -123,11 +124,15 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   if (req.dryRun) return { dir, shown, plan, record, written: false, loginSaved: false };
 
   // 6. Apply: render into a staging directory, commit there, then move into place
+  // Inside an existing repository (a monorepo) the project becomes part of it: no nested repository.
+  const enclosing = req.git ? findRepo(dirname(dir)) : null;
+  const initGit = req.git && !enclosing;
   await writeNewProject(plan, dir, async (staging) => {
-    if (req.git) await gitInitialCommit(staging, { name: answers.author, email: answers.email }, `Initial commit from create-pyservice (templates ${templateVersion})`);
+    if (initGit) await gitInitialCommit(staging, { name: answers.author, email: answers.email }, `Initial commit from create-pyservice (templates ${templateVersion})`);
   });
   out.phase(`Wrote ${plan.files.length} files to ${shown} (${answers.type}, templates ${templateVersion})`);
-  if (req.git) out.phase('Created a git repository with the first commit');
+  if (initGit) out.phase('Created a git repository with the first commit');
+  else if (enclosing) out.phase(`Inside the git repository at ${enclosing.root}: no nested repository created; git add and commit ${shown} there`);
   if (login) savePendingLogin(login, out);
   return { dir, shown, plan, record, written: true, loginSaved: Boolean(login) };
 }

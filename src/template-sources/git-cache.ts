@@ -1,4 +1,5 @@
 import { childProcess } from '../lazy.js';
+import { withoutSecrets } from '../secrets/env.js';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -28,7 +29,7 @@ export function sourceCacheDir(canonical: string, env: NodeJS.ProcessEnv = proce
 
 /** git's environment: the user's (so helpers and ssh agents work), minus variables that would point git elsewhere. */
 export function gitEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { ...env };
+  const out: NodeJS.ProcessEnv = withoutSecrets({ ...env }); // the index password is never git's (secrets/env.ts)
   for (const k of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_NAMESPACE', 'GIT_CEILING_DIRECTORIES']) delete out[k];
   if (env.CI || !process.stdin.isTTY) out.GIT_TERMINAL_PROMPT = '0';
   return out;
@@ -82,7 +83,7 @@ export function exportTag(canonical: string, url: string, tag: string, commit: s
     const tmp = `${tree}.tmp-${process.pid}`;
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
-    const tar = childProcess().spawnSync('tar', ['-x', '-f', '-', '-C', tmp, '--no-same-owner', '--no-same-permissions'], { input: ar.stdout });
+    const tar = childProcess().spawnSync('tar', ['-x', '-f', '-', '-C', tmp, '--no-same-owner', '--no-same-permissions'], { input: ar.stdout, env: withoutSecrets({ ...process.env }) });
     if (tar.status !== 0) throw new FetchError(`cannot unpack tag ${tag}: ${firstLine(String(tar.stderr))}`);
     const link = findSymlink(tmp, '');
     if (link) {

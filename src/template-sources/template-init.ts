@@ -1,3 +1,4 @@
+import { withoutSecrets } from '../secrets/env.js';
 import { childProcess } from '../lazy.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -97,7 +98,7 @@ function sameOutput(dir: string, from: string): void {
 }
 
 function git(cwd: string, args: string[]): void {
-  const env = { ...process.env };
+  const env = withoutSecrets({ ...process.env }); // the index password is never git's (secrets/env.ts)
   // A machine without a git identity still gets its first commit: the identity is create-pyservice's.
   if (childProcess().spawnSync('git', ['var', 'GIT_COMMITTER_IDENT'], { cwd, env }).status !== 0) Object.assign(env, { GIT_AUTHOR_NAME: 'create-pyservice', GIT_AUTHOR_EMAIL: 'create-pyservice@localhost', GIT_COMMITTER_NAME: 'create-pyservice', GIT_COMMITTER_EMAIL: 'create-pyservice@localhost' });
   const r = childProcess().spawnSync('git', args, { cwd, env, encoding: 'utf8' });

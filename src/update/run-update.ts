@@ -19,6 +19,7 @@ import { actionLines, actionsJson, counts, planDiffs, summaryLine, type PlanJson
 import { modifiedTrackedFiles, trackedAmong, gitConfigValue } from './git-ops.js';
 import { IndexLockedError, journalFor, runJournal, startJournal } from './apply-update.js';
 import { readJournal, removeJournalLeftovers } from './journal.js';
+import { acquireUpdateLock, refuseIfLocked } from './lock.js';
 import { planUpdate, type FileAction } from './plan-update.js';
 import { findProjectDir, parseRecord, RecordError } from './project.js';
 import { findRepo, readOurs, type Repo } from './worktree.js';
@@ -73,7 +74,27 @@ export interface UpdateResult {
 const debianOnly = (path: string) => path.startsWith('debian/');
 const TOOL_FILES = new Set([RECORD_FILE, BASELINE_FILE]);
 
+/**
+ * One update per repository at a time (update/lock.ts): a run that writes takes the lock; --dry-run, --diff and
+ * --json take nothing (they write nothing) but refuse while a live update holds it.
+ */
 export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHooks = {}): Promise<UpdateResult> {
+  const writesNothing = req.dryRun || req.diff || req.json;
+  const git = findRepo(req.dir ?? process.cwd());
+  if (!git) return runUpdateLocked(req, out, hooks);
+  if (writesNothing) {
+    refuseIfLocked(git.gitDir);
+    return runUpdateLocked(req, out, hooks);
+  }
+  const release = acquireUpdateLock(git.gitDir, hooks.now);
+  try {
+    return await runUpdateLocked(req, out, hooks);
+  } finally {
+    release();
+  }
+}
+
+async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHooks): Promise<UpdateResult> {
   const now = hooks.now ?? new Date();
   const writesNothing = req.dryRun || req.diff || req.json;
 
@@ -83,7 +104,7 @@ export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHo
   if (!git) throw new UsageError(`${start} is not inside a git repository; pyservice update needs one (git init && git add -A && git commit)`);
   const projectDir = findProjectDir(start) ?? git.root;
   const repo: Repo = { root: projectDir, gitDir: git.gitDir };
-  removeJournalLeftovers(repo);
+  if (!writesNothing) removeJournalLeftovers(repo); // a dry run deletes nothing, leftovers included
   const pending = readJournal(repo);
   if (pending) {
     const what = `templates ${pending.from ?? '(adopted)'} → ${pending.to}`;
@@ -94,6 +115,7 @@ export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHo
     out.phase(`Finishing the interrupted update (${what}) from its journal`);
     const report = await applyJournal(repo, pending, hooks.env);
     for (const p of report.changedSince) out.warn(`${p} changed after the update was interrupted; left as it is`);
+    if (report.heldBack) out.warn(heldBackMessage(report.changedSince));
     out.phase(`Updated to templates ${pending.to}; review with git status and git diff --cached, then commit`);
     if (pending.conflicts.length) out.warn(`${pending.conflicts.length} file(s) with conflicts are left unmerged in git's index: ${pending.conflicts.map((c) => c.path).join(', ')}; resolve each, then git add it`);
     return { status: 'resumed', from: pending.from, to: pending.to, actions: [], changedSince: report.changedSince, conflicts: pending.conflicts.map((c) => c.path) };
@@ -229,6 +251,7 @@ export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHo
   startJournal(repo, journal, blobs);
   const report = await applyJournal(repo, journal, hooks.env);
   for (const p of report.changedSince) out.warn(`${p} changed while the update ran; left as it is`);
+  if (report.heldBack) out.warn(heldBackMessage(report.changedSince));
   out.phase(adopting ? `Adopted this repository at templates ${to}` : from === to ? `Re-applied templates ${to}` : `Updated templates ${from} → ${to}`);
   for (const line of actionLines(actions, true)) out.info(line);
   out.info(`Summary: ${summaryLine(actions)}`);
@@ -241,6 +264,10 @@ export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHo
     );
   out.info('Review with git status and git diff --cached, then commit.');
   return { status: 'updated', from, to, actions, plan: planJson, changedSince: report.changedSince, conflicts: conflicted.map((a) => a.path) };
+}
+
+function heldBackMessage(skipped: readonly string[]): string {
+  return `${RECORD_FILE} and ${BASELINE_FILE} were not advanced, so the template's changes to ${skipped.join(', ')} are not lost: commit your work, then run pyservice update again to merge them`;
 }
 
 async function applyJournal(repo: Repo, journal: Parameters<typeof runJournal>[1], env?: NodeJS.ProcessEnv) {
