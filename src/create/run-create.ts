@@ -9,7 +9,7 @@ import { openSource } from '../template-sources/open.js';
 import { parseSource, SHIPPED } from '../template-sources/spec.js';
 import { versionOfTag } from '../template-sources/semver.js';
 import { requireTrust } from '../template-sources/trust.js';
-import { DefaultsError, readDefaultsFile, teamAnswerDefaults } from '../template-sources/team-defaults.js';
+import { readDefaultsFile, teamAnswerDefaults } from '../template-sources/team-defaults.js';
 import { planProject } from '../plan/file-plan.js';
 import { checkTarget, TargetError, writeNewProject } from '../apply/new-project.js';
 import { gitIdentity, gitInitialCommit } from '../apply/git.js';
@@ -79,14 +79,7 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   const id = await identity;
   const answers = defaultAnswers({ dirName: req.dir ? basename(resolve(req.dir)) : undefined, gitName: id.name, gitEmail: id.email });
   // Team defaults (the template's manifest, then the user's/CI's defaults file) sit between ours and the user's.
-  let team;
-  try {
-    team = teamAnswerDefaults([manifest.defaults ?? {}, readDefaultsFile()], answers.email);
-  } catch (err) {
-    if (err instanceof DefaultsError) throw new UsageError(err.message);
-    throw err;
-  }
-  Object.assign(answers, team);
+  Object.assign(answers, teamAnswerDefaults([manifest.defaults ?? {}, readDefaultsFile()], answers.email));
   if ((given.type ?? answers.type) === 'library') answers.description = defaultDescription('library');
   Object.assign(answers, given);
   if (asker) await askForCreate(asker, answers, given, manifest.answers ?? {});

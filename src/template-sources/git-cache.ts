@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { withLock } from './lock.js';
 import { redact } from './spec.js';
+import { FailureError } from '../errors.js';
 
 /**
  * Template repositories fetched with git itself, cached per user under $XDG_CACHE_HOME/create-pyservice/templates/.
@@ -15,7 +16,8 @@ import { redact } from './spec.js';
  * Credentials come from git's own machinery (credential helpers, ~/.netrc, ssh keys): we pass nothing but the
  * URL, which holds no credentials (see spec.ts). Without a terminal, or under CI, git may not prompt.
  */
-export class FetchError extends Error {}
+/** git could not list, fetch or read a template source: a failure, exit 1. */
+export class FetchError extends FailureError {}
 
 export function cacheHome(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(env.HOME || homedir(), '.cache');
