@@ -20,9 +20,10 @@ import { modifiedTrackedFiles, trackedAmong, gitConfigValue } from './git-ops.js
 import { IndexLockedError, journalFor, runJournal, startJournal } from './apply-update.js';
 import { readJournal, removeJournalLeftovers } from './journal.js';
 import { acquireUpdateLock, refuseIfLocked } from './lock.js';
-import { planUpdate, type FileAction } from './plan-update.js';
+import { planUpdate, type FileAction, type OursState } from './plan-update.js';
 import { findProjectDir, parseRecord, RecordError } from './project.js';
 import { findRepo, readOurs, type Repo } from './worktree.js';
+import { checkoutForm, inWorkTreeForm, oursReader, type CheckoutForm } from './line-endings.js';
 import { prefillAnswers } from './adopt.js';
 
 /**
@@ -195,15 +196,17 @@ async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHoo
   };
 
   // 5. Theirs (the new render), base (the recorded baseline), ours (the disk): the plan
+  const form = await checkoutForm(projectDir, [BASELINE_FILE, RECORD_FILE]); // core.autocrlf=true clones
+  const ours = oursReader(projectDir, form);
   const renderPlan = hooks.plan ?? planProject;
   const theirsPlan = renderPlan(newRecord, only);
   const theirs = theirsPlan.files.filter((f) => !TOOL_FILES.has(f.path));
-  const { entries: base, source: baselineSource } = record ? loadBase(projectDir, record, only, renderPlan, warnings, set) : { entries: null, source: 'none' as const };
+  const { entries: base, source: baselineSource } = record ? loadBase(projectDir, record, only, renderPlan, warnings, set, ours) : { entries: null, source: 'none' as const };
   const renames = hooks.renames ?? (from ? renamesBetween(from, to, answers, set) : new Map<string, string>());
   const restore = new Set(manifest.files.filter((e) => e.restore && entryApplies(e, answers)).map((e) => destinationPath(e.path, answers)));
-  const actions = planUpdate({ templateVersion: to, base, theirs, ours: (p) => readOurs(projectDir, p), renames, restore, conflictStyle: req.conflict });
+  const actions = inWorkTreeForm(projectDir, planUpdate({ templateVersion: to, base, theirs, ours, renames, restore, conflictStyle: req.conflict }), form);
 
-  const tail = toolFiles(projectDir, theirsPlan, record);
+  const tail = toolFiles(projectDir, theirsPlan, record, form);
   const answerChanges = diffAnswers(record?.answers, answers, newQuestions);
   const upToDate = actions.every((a) => a.action === 'unchanged') && tail.every((f) => !f.changed);
   const pendingWrites = actions.filter((a) => a.write || a.remove || a.stages || a.rej);
@@ -306,9 +309,10 @@ function loadBase(
   renderPlan: NonNullable<UpdateHooks['plan']>,
   warnings: string[],
   set: TemplateSet,
+  ours: (path: string) => OursState,
 ): { entries: Map<string, BaselineEntry> | null; source: 'recorded' | 're-rendered' | 'none' } {
   const keep = (p: string) => !TOOL_FILES.has(p) && (!only || only(p));
-  const st = readOurs(dir, BASELINE_FILE);
+  const st = ours(BASELINE_FILE);
   let problem = `${BASELINE_FILE} is missing`;
   if (st.kind === 'file') {
     try {
@@ -373,16 +377,16 @@ interface ToolFile {
 }
 
 /** The baseline and the record, rewritten by every update that changes anything (the record's toolVersion alone does not count). */
-function toolFiles(dir: string, plan: FilePlan, record: ProjectRecord | null): ToolFile[] {
+function toolFiles(dir: string, plan: FilePlan, record: ProjectRecord | null, form: CheckoutForm | null): ToolFile[] {
   return [BASELINE_FILE, RECORD_FILE].map((path) => {
     const f = plan.files.find((x) => x.path === path);
     if (!f) throw new Error(`the plan has no ${path}`);
     const st = readOurs(dir, path);
     if (st.kind !== 'file' && st.kind !== 'missing') throw new UsageError(`${path} is not a regular file; pyservice update will not write through it`);
     const before = st.kind === 'file' ? st.content : null;
-    let changed = !before || !before.equals(f.content);
+    let changed = !before || !(form ? form.toRepo(before) : before).equals(f.content);
     if (changed && before && path === RECORD_FILE && record) changed = !recordContent({ ...record, toolVersion: 'x' }).equals(recordContent({ ...(JSON.parse(f.content.toString('utf8')) as ProjectRecord), toolVersion: 'x' }));
-    return { path, content: f.content, before, changed };
+    return { path, content: form ? form.toWorkTree(f.content) : f.content, before, changed };
   });
 }
 
