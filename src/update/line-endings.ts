@@ -1,6 +1,6 @@
 import { isBinary } from '../merge/lines.js';
 import type { FileAction, OursState } from './plan-update.js';
-import { gitConfigValue } from './git-ops.js';
+import { gitConfig } from '../apply/git.js';
 import { readOurs } from './worktree.js';
 
 /**
@@ -34,7 +34,7 @@ export async function checkoutForm(projectDir: string, probe: readonly string[])
     return st.kind === 'file' && st.content.includes(CRLF);
   });
   if (!crlf) return null;
-  const v = (await gitConfigValue(projectDir, 'core.autocrlf')).toLowerCase();
+  const v = (await gitConfig('core.autocrlf', projectDir)).toLowerCase();
   return ['true', 'yes', 'on', '1'].includes(v) ? CRLF_CHECKOUT : null;
 }
 
