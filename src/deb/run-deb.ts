@@ -166,8 +166,8 @@ async function lookUpIdentity(dir: string, env: NodeJS.ProcessEnv, rest: Promise
   const { maintainer, validate } = await rest;
   const fromEnv = maintainer.debEnvIdentity(env);
   if (fromEnv.name && fromEnv.email && !validate.authorProblem(fromEnv.name) && !validate.emailProblem(fromEnv.email)) return [fromEnv];
-  const { gitConfig } = await import('../apply/git.js');
-  const [name, email] = await Promise.all([gitConfig('user.name', dir), gitConfig('user.email', dir)]);
+  const { gitIdentity } = await import('../apply/git.js');
+  const { name, email } = await gitIdentity(dir);
   return [fromEnv, { name, email, source: 'git config' }];
 }
 

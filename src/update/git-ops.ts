@@ -92,8 +92,3 @@ export async function setConflictStages(root: string, conflicts: readonly { path
   await runOk('git', ['update-index', '-z', '--index-info'], { cwd: g.top, input: lines.map((l) => l + '\0').join('') });
 }
 
-/** `git config --get key`, '' when unset. */
-export async function gitConfigValue(root: string, key: string): Promise<string> {
-  const r = await run('git', ['config', '--get', key], { cwd: root });
-  return r.exitCode === 0 ? r.stdout.trim() : '';
-}

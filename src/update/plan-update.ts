@@ -215,9 +215,3 @@ function describe(o: OursState): string {
   return 'a file';
 }
 
-/** Counts by action, for the summary. */
-export function summarize(actions: readonly FileAction[]): Record<FileActionKind, string[]> {
-  const out: Record<FileActionKind, string[]> = { unchanged: [], update: [], merge: [], conflict: [], add: [], remove: [], rename: [], skip: [] };
-  for (const a of actions) out[a.action].push(a.path);
-  return out;
-}

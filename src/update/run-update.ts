@@ -16,7 +16,8 @@ import { parseSource, SHIPPED } from '../template-sources/spec.js';
 import { requireTrust } from '../template-sources/trust.js';
 import { BaselineFormatError, parseBaseline, sha256, type BaselineEntry } from './baseline.js';
 import { actionLines, actionsJson, counts, planDiffs, summaryLine, type PlanJson } from './format.js';
-import { modifiedTrackedFiles, trackedAmong, gitConfigValue } from './git-ops.js';
+import { modifiedTrackedFiles, trackedAmong } from './git-ops.js';
+import { gitIdentity } from '../apply/git.js';
 import { IndexLockedError, journalFor, runJournal, startJournal } from './apply-update.js';
 import { readJournal, removeJournalLeftovers } from './journal.js';
 import { acquireUpdateLock, refuseIfLocked } from './lock.js';
@@ -283,7 +284,7 @@ async function applyJournal(repo: Repo, journal: Parameters<typeof runJournal>[1
 }
 
 async function adoptionPrefill(dir: string, hooks: UpdateHooks) {
-  const [name, email] = await Promise.all([gitConfigValue(dir, 'user.name'), gitConfigValue(dir, 'user.email')]);
+  const { name, email } = await gitIdentity(dir);
   let reading = null;
   try {
     const read = hooks.readMetadata ?? (await import('../python/read-metadata.js')).readMetadata;
@@ -403,7 +404,7 @@ function diffAnswers(before: Answers | undefined, after: Answers, newQuestions: 
 
 /** Modified tracked files, and untracked files at paths the update would write (other untracked files do not count). */
 async function dirtyPaths(repo: Repo, actions: readonly FileAction[], tail: readonly ToolFile[]): Promise<string[]> {
-  const [modified] = await Promise.all([modifiedTrackedFiles(repo.root)]);
+  const modified = await modifiedTrackedFiles(repo.root);
   const targets = new Set<string>();
   for (const a of actions) {
     if ((a.write || a.stages) && a.before !== null) targets.add(a.path);
