@@ -1,6 +1,16 @@
 import { readGitIdentity } from './git-identity.js';
 import { run, runOk } from '../exec/run.js';
 
+/** `git config --get key` in `cwd`, or '' when git or the key is missing: the one git config reader. */
+export async function gitConfig(key: string, cwd?: string): Promise<string> {
+  try {
+    const r = await run('git', ['config', '--get', key], { cwd });
+    return r.exitCode === 0 ? r.stdout.trim() : '';
+  } catch {
+    return '';
+  }
+}
+
 /** user.name and user.email: from git's files when they are plain, else from git itself (one spawn). */
 export async function gitIdentity(cwd?: string): Promise<{ name: string; email: string }> {
   if (cwd === undefined) {

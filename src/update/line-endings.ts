@@ -1,6 +1,6 @@
 import { isBinary } from '../merge/lines.js';
 import type { FileAction, OursState } from './plan-update.js';
-import { run } from '../exec/run.js';
+import { gitConfig } from '../apply/git.js';
 import { readOurs } from './worktree.js';
 
 /**
@@ -34,9 +34,8 @@ export async function checkoutForm(projectDir: string, probe: readonly string[])
     return st.kind === 'file' && st.content.includes(CRLF);
   });
   if (!crlf) return null;
-  const r = await run('git', ['config', '--bool', '--get', 'core.autocrlf'], { cwd: projectDir });
-  const v = r.exitCode === 0 ? r.stdout.trim() : '';
-  return v === 'true' ? CRLF_CHECKOUT : null;
+  const v = (await gitConfig('core.autocrlf', projectDir)).toLowerCase();
+  return ['true', 'yes', 'on', '1'].includes(v) ? CRLF_CHECKOUT : null;
 }
 
 /** readOurs in the repository's form. */
