@@ -55,6 +55,17 @@ const WRITERS: Writer[] = [
     },
   },
   {
+    name: 'version snapshot: debian/ is a symlink',
+    run: async (outside) => {
+      const dir = await generate({ name: 'sym-ver' }, { git: true });
+      cpSync(join(dir, 'debian'), join(outside, 'moved'), { recursive: true });
+      renameSync(join(dir, 'debian'), join(tempDir(), 'gone'));
+      symlinkSync(join(outside, 'moved'), join(dir, 'debian'));
+      commitAll(dir, 'debian elsewhere');
+      return () => pyservice(['version', 'snapshot'], { cwd: dir, env });
+    },
+  },
+  {
     name: 'update: debian/ of a service is a symlink',
     run: async (outside) => {
       const dir = await generate({ name: 'sym-svc' }, { git: true, templateVersion: '1.0.0' });
@@ -101,7 +112,7 @@ else
       // What was there before the command ran is all that is there after it, byte for byte.
       assert.equal(listing(outside), before, `${w.name}: written outside the project (exit ${r.code}: ${r.stderr})`);
       assert.ok(r.code === 2 || r.code === 0 || r.code === 1, r.stderr);
-      if (w.name.startsWith('create') || w.name.startsWith('deb')) {
+      if (w.name.startsWith('create') || w.name.startsWith('deb') || w.name.startsWith('version')) {
         assert.is(r.code, 2, `${w.name}: ${r.stderr}`);
         assert.match(r.stderr, /symlink/);
       }
