@@ -19,6 +19,8 @@ export interface PlannedFile {
   mode: 0o644 | 0o755;
   policy: UpdatePolicy;
   template: string;
+  /** See ManifestEntry.handover. */
+  handover?: string;
 }
 
 export interface FilePlan {
@@ -84,6 +86,7 @@ export function renderFiles(record: ProjectRecord, manifest: Manifest, set: Temp
       mode: entry.mode === '755' ? 0o755 : 0o644,
       policy: entry.policy ?? 'merge',
       template: entry.template,
+      ...(entry.handover !== undefined ? { handover: entry.handover } : {}),
     });
   }
   return files;

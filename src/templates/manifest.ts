@@ -23,6 +23,11 @@ export interface ManifestEntry {
   when?: Record<string, string | string[]>;
   /** `pyservice update` re-creates the file when the team deleted it (default: a deleted file stays deleted). */
   restore?: boolean;
+  /**
+   * With policy `create-once`, in a version where an older one owned the file (`merge`): the team's edits to
+   * the old file are carried into the new one, before this line of it (update/handover.ts).
+   */
+  handover?: string;
   /** Set by loadManifest: the version folder that holds `template` (an inherited entry's is its parent's). */
   from?: string;
 }

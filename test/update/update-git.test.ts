@@ -74,11 +74,12 @@ toolTest(t, ['git'], 'every consecutive pair of shipped versions, and every vers
     for (const answers of [{ type: 'service' as const, name: 'pair-svc' }, { type: 'library' as const, name: 'pair-lib' }]) {
       const dir = await oldProject(answers, from);
       const created = snapshot(dir);
+      const once = createdOnce(dir);
       const { result } = await updateLatest(dir, { to });
       assert.is(result.status, 'updated', `${from} → ${to}`);
       const fresh = snapshot(await freshLatest(answers, to));
       const updated = snapshot(dir);
-      for (const p of createdOnce(dir)) {
+      for (const p of once) {
         assert.equal(updated[p], created[p], `${from} → ${to}: ${p} is created once`);
         delete updated[p];
         delete fresh[p];
