@@ -1,6 +1,15 @@
-"""Read a Python project's metadata the way setuptools sees it, without building anything.
+"""Read a Python project's metadata the way its build backend publishes it, without building anything.
 
 Usage: python3 pyservice_metadata.py PROJECT_DIR
+
+Two paths, chosen by pyproject.toml's [build-system]:
+- setuptools (no pyproject.toml, no build-backend, or setuptools.build_meta): the setup() capture described below,
+  which gives setuptools' own metadata without running egg_info (fast, writes nothing).
+- any other backend (hatchling, flit_core, poetry-core, pdm…): the PEP 517 hook prepare_metadata_for_build_wheel
+  into a temporary directory (or build_wheel there when the backend has no such hook), then METADATA and
+  entry_points.txt are read from the result. This is pip's own way of asking (pyproject_hooks' in-process
+  script does the same), done in this process so the read stays one subprocess. Whatever the backend leaves in the
+  project (build/, *.egg-info…) is removed afterwards.
 
 Run by `pyservice deb` with the interpreter that will build the package (Debian's /usr/bin/python3 by default).
 It runs setup.py as `python3 setup.py --name --version` would (cwd = project, script directory first on sys.path,
@@ -20,6 +29,8 @@ Exit status is 0 whenever a JSON object was written.
 import json
 import os
 import sys
+
+sys.path.insert(1, os.path.dirname(os.path.abspath(__file__)))  # pep517_metadata.py, this helper's sibling
 
 # 1. Keep the real stdout for the result; everything else goes to stderr.
 RESULT_FD = os.dup(1)
@@ -132,6 +143,38 @@ def toml_parser():
     return None
 
 
+SETUPTOOLS_BACKENDS = ("setuptools.build_meta", "setuptools.build_meta:__legacy__")
+
+
+def declared_backend():
+    """pyproject.toml's [build-system] when it names a backend other than setuptools', else None (setup() capture)."""
+    if not os.path.exists("pyproject.toml"):
+        return None
+    tomllib = toml_parser()
+    if tomllib is None:
+        return None
+    try:
+        with open("pyproject.toml", "rb") as f:
+            data = tomllib.load(f)
+    except Exception as err:
+        raise Failure("bad-config", f"pyproject.toml is not valid TOML: {one_line(err)}; fix the file (python3 -c 'import tomllib' reads it the same way)")
+    system = data.get("build-system")
+    if not isinstance(system, dict):
+        return None
+    name = system.get("build-backend")
+    if name is None or (isinstance(name, str) and name.strip() in SETUPTOOLS_BACKENDS):
+        return None
+    if not isinstance(name, str) or not name.strip():
+        raise Failure("bad-config", "pyproject.toml [build-system] build-backend is not a module name; fix it (e.g. \"hatchling.build\")")
+    requires = system.get("requires", [])
+    if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
+        raise Failure("bad-config", "pyproject.toml [build-system] requires is not a list of strings; fix it")
+    paths = system.get("backend-path", [])
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        raise Failure("bad-config", "pyproject.toml [build-system] backend-path is not a list of strings; fix it")
+    return {"name": name.strip(), "requires": requires, "path": paths, "pyproject": data}
+
+
 def no_version_file_writes():
     """setuptools_scm writes `write_to` files while computing the version; a read must write nothing."""
     if not module_available("setuptools_scm"):
@@ -186,8 +229,23 @@ def requirements(dist):
         return [str(r).strip() for r in ([reqs] if isinstance(reqs, str) else reqs) if str(r).strip()]
 
 
+def extras(dist):
+    """extras_require as {extra: [requirement]}; setuptools' ":marker" keys are conditional install_requires."""
+    out = {}
+    for key, reqs in (getattr(dist, "extras_require", None) or {}).items():
+        extra, _, marker = str(key).partition(":")
+        if not extra:
+            continue
+        items = [str(r).strip() for r in ([reqs] if isinstance(reqs, str) else reqs) for r in str(r).splitlines() if str(r).strip()]
+        out.setdefault(extra, []).extend(f"{r}; {marker}" if marker else r for r in items)
+    return out
+
+
 def console_scripts(dist):
-    eps = getattr(dist, "entry_points", None) or {}
+    return console_scripts_from(getattr(dist, "entry_points", None) or {})
+
+
+def console_scripts_from(eps):
     if isinstance(eps, str):  # setup(entry_points="[console_scripts]\nname = mod:func")
         parsed, section = {}, None
         for line in eps.splitlines():
@@ -232,12 +290,17 @@ def describe(dist, sources):
             "maintainer_email": text_or_none(m.maintainer_email),
             "url": text_or_none(m.url),
             "license": text_or_none(m.license),
+            "license_expression": None,  # setuptools < 77 has no PEP 639 expressions
+            "classifiers": [str(c) for c in (getattr(m, "classifiers", None) or [])],
+            "requires_python": text_or_none(getattr(dist, "python_requires", None)),
             "install_requires": requirements(dist),
+            "extras": extras(dist),
             "console_scripts": console_scripts(dist),
         },
         # PEP 621 [project.urls] land here, not in `url`: the deb flow takes a Homepage from it.
         "project_urls": {str(k): str(v) for k, v in (getattr(m, "project_urls", None) or {}).items()},
         "sources": sources,
+        "backend": {"name": "setuptools.build_meta", "requires": [], "unmet": [], "hook": "setup() capture"},
         "python": sys.version.split()[0],
         "setuptools": getattr(setuptools, "__version__", "?"),
     }
@@ -264,6 +327,11 @@ def read(project):
     os.chdir(project)
     sources = []
     try:
+        backend = declared_backend()
+        if backend is not None:
+            import pep517_metadata
+
+            return pep517_metadata.read(project, backend, Failure, one_line, console_scripts_from, text_or_none)
         has_project_table = check_pyproject_helpers()
         if has_project_table:
             sources.append("pyproject.toml")

@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 
 rmSync('dist/bin', { recursive: true, force: true });
 await build({
-  entryPoints: ['dist/src/bin/create-pyservice.js', 'dist/src/bin/pyservice.js'],
+  entryPoints: ['dist/src/cli/bin/create-pyservice.js', 'dist/src/cli/bin/pyservice.js'],
   outdir: 'dist/bin',
   bundle: true,
   splitting: false,

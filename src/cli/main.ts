@@ -1,22 +1,24 @@
-import { EXIT, UsageError, CancelledError, ExitError } from './errors.js';
+import { EXIT, EXIT_FOR, PyserviceError } from './errors.js';
 import { terminalOutput, type Output } from './output.js';
 import { toolVersion } from '../paths.js';
-import { SourceError } from '../template-sources/spec.js';
-import { UntrustedSourceError } from '../template-sources/trust.js';
 
 /** A subcommand of `pyservice`: parses its own argv and returns an exit code. */
 export type Command = (argv: string[], out: Output) => Promise<number>;
 
-/** Registry of pyservice subcommands; each lives in its own module and is loaded only when used. */
+/** pyservice's subcommands, each in its own module, loaded only when used. Adding one is one line here. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   create: { summary: 'scaffold a new library or service (same as create-pyservice)', load: async () => (await import('./commands/create-command.js')).createCommand },
   templates: { summary: 'list the shipped template versions', load: async () => (await import('./commands/templates-command.js')).templatesCommand },
+  login: { summary: 'save your read-only index login in ~/.netrc (mode 0600, merged)', load: async () => (await import('./commands/login-command.js')).loginCommand },
+  version: {
+    summary: 'stamp debian/changelog with a snapshot or release version (runs debian/pyservice-version)',
+    load: async () => (await import('./commands/version-command.js')).versionCommand,
+  },
+  deb: { summary: 'add a debian/ directory (dh-virtualenv) to an existing Python project', load: async () => (await import('./commands/deb-command.js')).debCommand },
+  update: { summary: 'bring template improvements into this project (three-way merge, your changes kept)', load: async () => (await import('./commands/update-command.js')).updateCommand },
+  check: { summary: 'tell whether the project uses the latest templates (exit 3 when behind)', load: async () => (await import('./commands/check-command.js')).checkCommand },
+  template: { summary: "start (init) or validate (check) your team's own templates", load: async () => (await import('./commands/template-command.js')).templateCommand },
 };
-
-/** Lets later modules add subcommands without editing the dispatcher's logic. */
-export function registerCommand(name: string, summary: string, load: () => Promise<Command>): void {
-  COMMANDS[name] = { summary, load };
-}
 
 export function pyserviceHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
@@ -29,7 +31,8 @@ ${Object.entries(COMMANDS)
   .join('\n')}
 
 Run \`pyservice <command> --help\` for a command's options.
-Exit codes: 0 ok, 1 failure, 2 bad usage or bad input, 3 behind (check), 130 cancelled.
+Exit codes: 0 ok, 1 failure (update: conflicts left to resolve, like git merge), 2 bad usage or bad input,
+3 behind (check), 130 cancelled.
 `;
 }
 
@@ -38,21 +41,10 @@ export async function runCommand(cmd: Command, argv: string[], out: Output = ter
   try {
     return await cmd(argv, out);
   } catch (err) {
-    if (err instanceof UsageError) {
-      for (const line of err.message.split('\n')) out.error(line);
-      return EXIT.usage;
-    }
-    if (err instanceof CancelledError) {
-      out.error('cancelled; nothing was written');
-      return EXIT.cancelled;
-    }
-    if (err instanceof SourceError || err instanceof UntrustedSourceError) {
-      out.error(err.message);
-      return EXIT.usage;
-    }
-    if (err instanceof ExitError) {
-      out.error(err.message);
-      return err.code;
+    if (err instanceof PyserviceError) {
+      if (err.kind === 'cancelled') out.error('cancelled; nothing was written');
+      else for (const line of err.message.split('\n')) out.error(line);
+      return EXIT_FOR[err.kind];
     }
     out.error((err as Error).message ?? String(err));
     if (process.env.PYSERVICE_DEBUG) console.error(err);
@@ -63,7 +55,6 @@ export async function runCommand(cmd: Command, argv: string[], out: Output = ter
 export async function pyserviceMain(argv: string[]): Promise<number> {
   const out = terminalOutput();
   const [name, ...rest] = argv;
-  await loadExtensions();
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     out.raw(pyserviceHelp());
     return name === undefined ? EXIT.usage : EXIT.ok;
@@ -78,9 +69,4 @@ export async function pyserviceMain(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   return runCommand(await entry.load(), rest, out);
-}
-
-/** Subcommands added by feature modules register themselves here (see src/cli/commands/index.ts). */
-async function loadExtensions(): Promise<void> {
-  await import('./commands/index.js');
 }

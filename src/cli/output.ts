@@ -1,14 +1,9 @@
 import kleur from 'kleur';
+import type { Output } from '../types.js';
+
+export type { Output } from '../types.js';
 
 /** All terminal output goes through here: one line per phase, colours per kleur (honours NO_COLOR / FORCE_COLOR). */
-export interface Output {
-  phase(msg: string): void;
-  info(msg: string): void;
-  warn(msg: string): void;
-  error(msg: string): void;
-  raw(text: string): void;
-}
-
 export function terminalOutput(stream: NodeJS.WriteStream = process.stdout, errStream: NodeJS.WriteStream = process.stderr): Output {
   return {
     phase: (msg) => stream.write(`${kleur.green('✔')} ${msg}\n`),

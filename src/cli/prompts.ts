@@ -1,66 +1,47 @@
-import { CancelledError } from './errors.js';
+import { CancelledError } from '../errors.js';
+import type { Asker, Question } from '../types.js';
+import { kleur } from './output.js';
 
 /**
- * The only module that talks to enquirer. Loaded lazily so non-interactive runs never pay for it,
- * and tests can drive commands without a terminal by passing answers as flags.
+ * The only module that talks to enquirer: the Asker the CLI hands to library calls when a person can answer.
+ * enquirer is imported on the first question, so non-interactive runs never load it.
  */
-export interface InputQuestion {
-  kind: 'input';
-  name: string;
-  message: string;
-  initial?: string;
-  validate?: (value: string) => string | null;
-  /** Shown under the answer as it is typed, e.g. derived names. */
-  hint?: (value: string) => string;
-}
-export interface SelectQuestion {
-  kind: 'select';
-  name: string;
-  message: string;
-  choices: readonly string[];
-  initial?: string;
-}
-export interface SecretQuestion {
-  kind: 'password';
-  name: string;
-  message: string;
-}
-export interface ConfirmQuestion {
-  kind: 'confirm';
-  name: string;
-  message: string;
-  initial?: boolean;
-}
-export type Question = InputQuestion | SelectQuestion | SecretQuestion | ConfirmQuestion;
+export const enquirerAsker: Asker = {
+  async ask<T = string>(q: Question): Promise<T> {
+    const { default: Enquirer } = await import('enquirer');
+    const base: Record<string, unknown> = { name: q.name, message: q.message };
+    if (q.kind === 'input') {
+      Object.assign(base, {
+        type: 'input',
+        initial: q.initial,
+        validate: (v: string) => q.validate?.(v) ?? true,
+        footer() {
+          const self = this as unknown as { input?: string };
+          const hint = q.hint ? q.hint(self.input ?? '') : '';
+          return hint ? kleur.dim(hint) : '';
+        },
+      });
+    } else if (q.kind === 'select') {
+      const initial = q.initial ? Math.max(0, q.choices.indexOf(q.initial)) : 0;
+      Object.assign(base, { type: 'select', choices: [...q.choices], initial });
+    } else if (q.kind === 'password') {
+      Object.assign(base, { type: 'password' });
+    } else {
+      Object.assign(base, { type: 'confirm', initial: q.initial ?? false });
+    }
+    try {
+      const res = (await Enquirer.prompt(base as never)) as Record<string, T>;
+      return res[q.name] as T;
+    } catch {
+      // enquirer rejects with an empty value when the user presses Ctrl-C or Esc
+      throw new CancelledError('cancelled');
+    }
+  },
+};
 
-export async function ask<T = string>(q: Question): Promise<T> {
-  const { default: Enquirer } = await import('enquirer');
-  const base: Record<string, unknown> = { name: q.name, message: q.message };
-  if (q.kind === 'input') {
-    Object.assign(base, {
-      type: 'input',
-      initial: q.initial,
-      validate: (v: string) => q.validate?.(v) ?? true,
-      footer() {
-        const self = this as unknown as { input?: string };
-        return q.hint ? q.hint(self.input ?? '') : '';
-      },
-    });
-  } else if (q.kind === 'select') {
-    const initial = q.initial ? Math.max(0, q.choices.indexOf(q.initial)) : 0;
-    Object.assign(base, { type: 'select', choices: [...q.choices], initial });
-  } else if (q.kind === 'password') {
-    Object.assign(base, { type: 'password' });
-  } else {
-    Object.assign(base, { type: 'confirm', initial: q.initial ?? false });
-  }
-  try {
-    const res = (await Enquirer.prompt(base as never)) as Record<string, T>;
-    return res[q.name] as T;
-  } catch {
-    // enquirer rejects with an empty value when the user presses Ctrl-C or Esc
-    throw new CancelledError('cancelled');
-  }
+/** The asker to hand to a library call: enquirer's when a person is at a terminal (and not in CI), else none. */
+export function terminalAsker(): Asker | undefined {
+  return canPrompt() ? enquirerAsker : undefined;
 }
 
 export function canPrompt(): boolean {

@@ -1,9 +1,7 @@
 import { homedir } from 'node:os';
-import type { Answers } from '../answers/types.js';
+import type { Answers, Asker, Output } from '../types.js';
 import { indexUserProblem } from '../answers/validate.js';
-import { ExitError, UsageError } from '../cli/errors.js';
-import type { Output } from '../cli/output.js';
-import { ask } from '../cli/prompts.js';
+import { FailureError, UsageError } from '../errors.js';
 import { IndexHostError, netrcHostForUrl } from './index-host.js';
 import { NetrcConflictError, NetrcSyntaxError, NetrcValueError, netrcWord, type NetrcLogin } from './netrc.js';
 import { describeSaved, NetrcFileError, netrcPath, prepareNetrcLogin, saveNetrcLogin } from './netrc-file.js';
@@ -56,15 +54,15 @@ export function checkLogin(want: NetrcLogin, path: string): PendingLogin {
   } catch (err) {
     if (err instanceof NetrcValueError) throw new UsageError(`${err.message} (${PASSWORD_ENV} or the prompt)`);
     if (err instanceof NetrcSyntaxError || err instanceof NetrcConflictError || err instanceof NetrcUnreadableError)
-      throw new ExitError(`cannot add the login to ${shownPath(path)}: ${err.message}`, 1);
-    if (err instanceof NetrcFileError) throw new ExitError(err.message, 1);
+      throw new FailureError(`cannot add the login to ${shownPath(path)}: ${err.message}`);
+    if (err instanceof NetrcFileError) throw new FailureError(err.message);
     throw err;
   }
   return { want, path };
 }
 
-async function askPassword(host: string): Promise<string> {
-  const pw = await ask<string>({ kind: 'password', name: 'password', message: `Password or token for ${host} (hidden)` });
+async function askPassword(asker: Asker, host: string): Promise<string> {
+  const pw = await asker.ask<string>({ kind: 'password', name: 'password', message: `Password or token for ${host} (hidden)` });
   if (!pw) throw new UsageError('no password given; nothing was saved');
   return pw;
 }
@@ -75,7 +73,7 @@ export function savePendingLogin(p: PendingLogin, out: Output): void {
     out.phase(describeSaved(saveNetrcLogin(p.want, p.path), shownPath(p.path)));
   } catch (err) {
     if (err instanceof NetrcFileError || err instanceof NetrcUnreadableError || err instanceof NetrcSyntaxError || err instanceof NetrcConflictError)
-      throw new ExitError(`the index login was not saved: ${err.message}; then run \`npx -p create-pyservice pyservice login\``, 1);
+      throw new FailureError(`the index login was not saved: ${err.message}; then run \`npx -p create-pyservice pyservice login\``);
     throw err;
   }
 }
@@ -84,7 +82,8 @@ export interface CreateCredentials {
   answers: Answers;
   /** --save-credentials */
   consent: boolean;
-  interactive: boolean;
+  /** Present when a person can answer (a terminal): asks consent, user and password. */
+  asker?: Asker;
   dryRun: boolean;
   /** takeEnvPassword(), called by create before it starts any process (git config runs early). */
   envPassword: string | undefined;
@@ -97,7 +96,7 @@ export interface CreateCredentials {
  * a secret). Returns what to save once the project is written, or null.
  */
 export async function credentialsForCreate(c: CreateCredentials, out: Output): Promise<PendingLogin | null> {
-  const { envPassword } = c;
+  const { envPassword, asker } = c;
   const a = c.answers;
   if (a.indexUrl === '') {
     if (c.consent) throw new UsageError('--save-credentials needs --index-url: there is no private index to save a login for');
@@ -106,22 +105,22 @@ export async function credentialsForCreate(c: CreateCredentials, out: Output): P
   const host = hostOf(a.indexUrl);
   const path = netrcPath();
   let consent = c.consent;
-  if (!consent && c.interactive && !c.dryRun)
-    consent = await ask<boolean>({ kind: 'confirm', name: 'saveCredentials', message: `Save your read-only login for ${host} in ${shownPath(path)} (mode 0600; other entries kept)?`, initial: false });
+  if (!consent && asker && !c.dryRun)
+    consent = await asker.ask<boolean>({ kind: 'confirm', name: 'saveCredentials', message: `Save your read-only login for ${host} in ${shownPath(path)} (mode 0600; other entries kept)?`, initial: false });
   if (!consent) {
     if (envPassword && !c.dryRun) out.info(`${PASSWORD_ENV} is set but no login was saved: pass --save-credentials to save it in ${shownPath(path)}.`);
     return null;
   }
   if (a.indexUser === '') {
-    if (!c.interactive) throw new UsageError('--save-credentials needs --index-user NAME (the read-only installer login)');
+    if (!asker) throw new UsageError('--save-credentials needs --index-user NAME (the read-only installer login)');
     if (c.dryRun) return null;
-    a.indexUser = await ask<string>({ kind: 'input', name: 'indexUser', message: `Read-only username for ${host}`, validate: (v) => (v === '' ? 'give the username' : indexUserProblem(v)) });
+    a.indexUser = await asker.ask<string>({ kind: 'input', name: 'indexUser', message: `Read-only username for ${host}`, validate: (v) => (v === '' ? 'give the username' : indexUserProblem(v)) });
   }
   if (c.dryRun) return null;
   let password = envPassword;
   if (password === undefined) {
-    if (!c.interactive) throw new UsageError(`--save-credentials needs the password: set ${PASSWORD_ENV} (there is no terminal to ask on, and no flag on purpose)`);
-    password = await askPassword(host);
+    if (!asker) throw new UsageError(`--save-credentials needs the password: set ${PASSWORD_ENV} (there is no terminal to ask on, and no flag on purpose)`);
+    password = await askPassword(asker, host);
   }
   return checkLogin({ host, login: a.indexUser, password }, path);
 }
@@ -129,24 +128,25 @@ export async function credentialsForCreate(c: CreateCredentials, out: Output): P
 export interface LoginInput {
   indexUrl: string;
   indexUser: string;
-  interactive: boolean;
+  /** Present when a person can answer (a terminal). */
+  asker?: Asker;
   /** takeEnvPassword(), called first thing by the command. */
   envPassword: string | undefined;
 }
 
 /** `pyservice login`'s part: the command itself is the consent. */
 export async function loginFromInput(l: LoginInput): Promise<PendingLogin> {
-  const { envPassword } = l;
+  const { envPassword, asker } = l;
   const host = hostOf(l.indexUrl);
   let login = l.indexUser;
   if (login === '') {
-    if (!l.interactive) throw new UsageError('no username: pass --index-user NAME (or record indexUser in .pyservice.json)');
-    login = await ask<string>({ kind: 'input', name: 'indexUser', message: `Read-only username for ${host}`, validate: (v) => (v === '' ? 'give the username' : indexUserProblem(v)) });
+    if (!asker) throw new UsageError('no username: pass --index-user NAME (or record indexUser in .pyservice.json)');
+    login = await asker.ask<string>({ kind: 'input', name: 'indexUser', message: `Read-only username for ${host}`, validate: (v) => (v === '' ? 'give the username' : indexUserProblem(v)) });
   }
   let password = envPassword;
   if (password === undefined) {
-    if (!l.interactive) throw new UsageError(`no password: set ${PASSWORD_ENV} (there is no terminal to ask on, and no flag on purpose)`);
-    password = await askPassword(host);
+    if (!asker) throw new UsageError(`no password: set ${PASSWORD_ENV} (there is no terminal to ask on, and no flag on purpose)`);
+    password = await askPassword(asker, host);
   }
   return checkLogin({ host, login, password }, netrcPath());
 }

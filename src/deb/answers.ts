@@ -24,16 +24,20 @@ export function projectNameFor(meta: ProjectMetadata, packageFlag?: string): { n
   return { name };
 }
 
+/** How to give a version when the project's backend cannot: said in every "no version" message. */
+export const VERSION_FIX = 'pass --upstream-version X (also given to setuptools_scm/hatch-vcs as SETUPTOOLS_SCM_PRETEND_VERSION), or build from a git checkout with a version tag';
+
 /**
  * debian/changelog's first version. A plain release (1.2.0) is used as is; otherwise its release part
  * (1.2.0rc1 → 1.2.0, 1!2.0.post1 → 2.0): an UNRELEASED entry names the next release, and snapshots
- * (`pyservice version`) order below it.
+ * (`pyservice version`) order below it. No version, or one without a release number, is a problem: a package
+ * built as 0.0.0 would break "roll back by installing the previous .deb", so nothing is invented.
  */
-export function debianVersionFor(version: string | null): { version: string; note?: string } {
-  if (version === null) return { version: '0.0.0', note: 'the project declares no version; debian/changelog starts at 0.0.0' };
+export function debianVersionFor(version: string | null): { version: string; note?: string } | { problem: string } {
+  if (version === null) return { problem: `the project declares no version; ${VERSION_FIX}` };
   if (!versionProblem(version)) return { version };
   const release = /^[vV]?(?:\d+!)?(\d+(?:\.\d+){0,3})/.exec(version.trim());
-  if (!release) return { version: '0.0.0', note: `the version "${version}" has no release number; debian/changelog starts at 0.0.0` };
+  if (!release) return { problem: `the version "${version}" has no release number; ${VERSION_FIX}` };
   return { version: release[1]!, note: `debian/changelog starts at ${release[1]} (the release part of the Python version ${version})` };
 }
 
@@ -86,6 +90,7 @@ export interface DebAnswerInputs {
 export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: string[] } {
   const notes: string[] = [];
   const version = debianVersionFor(i.meta.version);
+  if ('problem' in version) throw new Error(`internal: debAnswers called without a version (${version.problem})`);
   if (version.note) notes.push(version.note);
   let url = homepageFor(i.meta, i.projectUrls) ?? '';
   const urlIssue = urlProblem(url, 'url');

@@ -1,10 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import type { Answers } from '../answers/types.js';
+import type { Answers, Asker, Output } from '../types.js';
 import { DEFAULT_DISTRO, DISTROS } from '../answers/distros.js';
 import { deriveNames } from '../answers/names.js';
-import { ExitError, EXIT, UsageError } from '../cli/errors.js';
-import type { Output } from '../cli/output.js';
+import { FailureError, UsageError } from '../errors.js';
 import { toolVersion } from '../paths.js';
 import { MetadataError, type MetadataReading } from '../python/metadata.js';
 import { DEFAULT_PYTHON, readMetadata } from '../python/read-metadata.js';
@@ -16,18 +15,17 @@ import type { DebAction } from './plan.js';
  * subprocess runs on the other core: the command's time is Node's start-up plus that one subprocess.
  */
 async function loadRest() {
-  const [answers, apply, plan, maintainer, validate, prompts, filePlan, manifest, defaults] = await Promise.all([
+  const [answers, apply, plan, maintainer, validate, filePlan, manifest, defaults] = await Promise.all([
     import('./answers.js'),
     import('./apply.js'),
     import('./plan.js'),
     import('./maintainer.js'),
     import('../answers/validate.js'),
-    import('../cli/prompts.js'),
     import('../plan/file-plan.js'),
     import('../templates/manifest.js'),
     import('../answers/defaults.js'),
   ]);
-  return { answers, apply, plan, maintainer, validate, prompts, filePlan, manifest, defaults };
+  return { answers, apply, plan, maintainer, validate, filePlan, manifest, defaults };
 }
 type Rest = Awaited<ReturnType<typeof loadRest>>;
 
@@ -56,6 +54,10 @@ export interface DebRequest {
   json: boolean;
   /** How long setup.py may run (default 30 s). */
   timeoutMs?: number;
+  /** Present when a person can answer (a terminal): asks the maintainer and a missing synopsis. */
+  asker?: Asker;
+  /** The upstream version to package when the project's backend gives none (or to override it). */
+  upstreamVersion?: string;
 }
 
 export interface DebResult {
@@ -91,7 +93,7 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
     throw new UsageError(`${shown(debianDir)}/ already exists; pyservice deb --force merges into it (your content kept, differences marked as conflicts, nothing deleted); preview with --force --dry-run`);
 
   // 3. Metadata (one Python subprocess) while the rest loads, the templates compile and the maintainer is looked up
-  const reading = readMetadata(dir, { python, timeoutMs: req.timeoutMs });
+  const reading = readMetadata(dir, { python, timeoutMs: req.timeoutMs, pretendVersion: req.upstreamVersion });
   reading.catch(() => undefined); // handled below; avoids an unhandled rejection while the others run
   const rest = loadRest();
   const ready = rest.then((m) => warmTemplates(m, distro));
@@ -102,15 +104,18 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
   } catch (err) {
     if (err instanceof MetadataError) {
       if (process.env.PYSERVICE_DEBUG && err.detail) out.warn(err.detail);
-      const byFlag = err.kind === 'no-project' || (err.kind === 'no-python' && req.python !== undefined);
+      // The project's input (no project, a broken pyproject.toml, no version) or a flag: exit 2; the rest exit 1.
+      const byFlag = err.kind === 'no-project' || err.kind === 'bad-config' || err.kind === 'no-version' || (err.kind === 'no-python' && req.python !== undefined);
       if (byFlag) throw new UsageError(err.message);
-      throw new ExitError(err.message, EXIT.failure);
+      throw new FailureError(err.message);
     }
     throw err;
   }
-  const m = meta.metadata;
   const mods = await rest;
-  const interactive = !req.yes && !req.json && mods.prompts.canPrompt();
+  const m = req.upstreamVersion !== undefined ? { ...meta.metadata, version: req.upstreamVersion } : meta.metadata;
+  const version = mods.answers.debianVersionFor(m.version);
+  if ('problem' in version) throw new UsageError(req.upstreamVersion !== undefined ? `${version.problem.replace(/;.*/, '')} (--upstream-version)` : version.problem);
+  const asker = req.yes || req.json ? undefined : req.asker;
   const notes: string[] = [];
 
   // 4. Names
@@ -119,14 +124,14 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
   const names = deriveNames(named.name);
 
   // 5. Maintainer: flag, DEBFULLNAME/DEBEMAIL, git config, then ask
-  const maintainer = flagMaintainer ?? (await resolveMaintainer(await identity, interactive, mods));
+  const maintainer = flagMaintainer ?? (await resolveMaintainer(await identity, asker, mods));
 
   // 6. Synopsis: the description's first line, or ask, or a fallback that is said out loud
   const synopsis = mods.answers.synopsisFor(m);
   let description = synopsis.description;
   if (synopsis.problem) {
-    if (interactive)
-      description = await mods.prompts.ask<string>({ kind: 'input', name: 'description', message: `One-line description for Debian (${synopsis.problem})`, initial: description, validate: mods.validate.descriptionProblem });
+    if (asker)
+      description = await asker.ask<string>({ kind: 'input', name: 'description', message: `One-line description for Debian (${synopsis.problem})`, initial: description, validate: mods.validate.descriptionProblem });
     else notes.push(`${synopsis.problem}; the Debian synopsis is "${description}"`);
   }
 
@@ -165,16 +170,15 @@ async function lookUpIdentity(dir: string, env: NodeJS.ProcessEnv, rest: Promise
   return [fromEnv, { name, email, source: 'git config' }];
 }
 
-async function resolveMaintainer(hints: IdentityHint[], interactive: boolean, mods: Rest): Promise<Maintainer> {
+async function resolveMaintainer(hints: IdentityHint[], asker: Asker | undefined, mods: Rest): Promise<Maintainer> {
   const picked = mods.maintainer.pickMaintainer(hints);
   if (picked.name !== undefined && picked.email !== undefined) return { name: picked.name, email: picked.email };
-  if (!interactive)
+  if (!asker)
     throw new UsageError(
       `no Debian maintainer: pass --maintainer "Full Name <email@example.com>" (or set DEBFULLNAME and DEBEMAIL, or git config user.name / user.email)`,
     );
-  const { ask } = mods.prompts;
-  const name: string = picked.name ?? (await ask<string>({ kind: 'input', name: 'name', message: 'Debian maintainer name', validate: mods.validate.authorProblem }));
-  const email: string = picked.email ?? (await ask<string>({ kind: 'input', name: 'email', message: 'Debian maintainer email', validate: mods.validate.emailProblem }));
+  const name: string = picked.name ?? (await asker.ask<string>({ kind: 'input', name: 'name', message: 'Debian maintainer name', validate: mods.validate.authorProblem }));
+  const email: string = picked.email ?? (await asker.ask<string>({ kind: 'input', name: 'email', message: 'Debian maintainer email', validate: mods.validate.emailProblem }));
   return { name, email };
 }
 
@@ -192,7 +196,9 @@ function jsonReport(r: DebResult, python: string, dryRun: boolean) {
     dryRun,
     python: { path: python, version: r.reading.python, setuptools: r.reading.setuptools },
     sources: r.reading.sources,
+    backend: r.reading.backend,
     metadata: r.reading.metadata,
+    projectUrls: r.reading.projectUrls,
     debName: r.debName,
     version: r.answers.version,
     maintainer: `${r.answers.author} <${r.answers.email}>`,
@@ -208,13 +214,15 @@ function textReport(r: DebResult, python: string, dryRun: boolean): string {
   const m = r.reading.metadata;
   const lines: string[] = [];
   const from = r.reading.sources.length ? r.reading.sources.join(', ') : 'setuptools defaults';
-  lines.push(`Read ${m.name ?? '(no name)'} ${m.version ?? '(no version)'} from ${from} with ${python} (Python ${r.reading.python}, setuptools ${r.reading.setuptools})`);
+  const b = r.reading.backend;
+  const via = b.hook === 'setup() capture' ? `setuptools ${r.reading.setuptools}` : `${b.name}${b.version ? ` ${b.version}` : ''}, ${b.hook}`;
+  lines.push(`Read ${m.name ?? '(no name)'} ${m.version ?? '(no version)'} from ${from} with ${python} (Python ${r.reading.python}, ${via})`);
   const show = (label: string, v: string | null) => lines.push(`  ${label.padEnd(16)} ${v === null ? '-' : v.split('\n')[0]}`);
   show('description', m.description);
   show('author', [m.author, m.author_email && `<${m.author_email}>`].filter(Boolean).join(' ') || null);
   show('maintainer', [m.maintainer, m.maintainer_email && `<${m.maintainer_email}>`].filter(Boolean).join(' ') || null);
   show('url', m.url);
-  show('license', m.license);
+  show('license', m.license_expression ?? m.license);
   show('install_requires', m.install_requires.join(', ') || null);
   show('console_scripts', m.console_scripts.join(', ') || null);
   lines.push(`Debian package: ${r.debName} ${r.answers.version}, maintainer ${r.answers.author} <${r.answers.email}>, ${r.answers.distro}`);

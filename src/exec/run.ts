@@ -22,39 +22,70 @@ export interface RunOptions {
   /** Replace the environment instead of extending it. */
   cleanEnv?: boolean;
   input?: string;
+  /**
+   * A hard limit: the child runs in its own process group and the whole group is killed (SIGKILL) when the time
+   * is up, or when this process exits first; a grandchild that keeps our pipes open is not waited for.
+   */
   timeoutMs?: number;
 }
+
+/** After the child exits, how long to wait for its pipes to drain before giving up on a grandchild holding them. */
+const DRAIN_MS = 200;
 
 export function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     const env = opts.cleanEnv ? { ...opts.env } : { ...process.env, ...opts.env };
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    const child = spawn(cmd, [...args], { cwd: opts.cwd, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    // With a time limit the child leads its own process group, so the limit reaches everything it forked.
+    const group = opts.timeoutMs !== undefined;
+    const child = spawn(cmd, [...args], { cwd: opts.cwd, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], detached: group });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
+    const killGroup = () => {
+      try {
+        if (child.pid !== undefined) process.kill(group ? -child.pid : child.pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    };
+    if (group) process.once('exit', killGroup); // Ctrl-C or an error in this process: no orphans left running
     const timer =
       opts.timeoutMs !== undefined
         ? setTimeout(() => {
             timedOut = true;
-            child.kill('SIGKILL');
+            killGroup();
           }, opts.timeoutMs)
         : undefined;
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e) => {
+    let settled = false;
+    const settle = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (settled) return;
+      settled = true;
       if (timer) clearTimeout(timer);
-      reject(new Error(`${cmd} could not be run: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH' : e.message}`));
-    });
-    child.on('close', (code, signal) => {
-      if (timer) clearTimeout(timer);
+      if (group) {
+        process.removeListener('exit', killGroup);
+        killGroup(); // the leader is gone; whatever it left in its group goes too
+      }
+      child.stdout.destroy();
+      child.stderr.destroy();
       resolvePromise({
         exitCode: code ?? (signal ? 128 + (signalNumber(signal) ?? 0) : 1),
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
         timedOut,
       });
+    };
+    child.on('error', (e) => {
+      if (timer) clearTimeout(timer);
+      if (group) process.removeListener('exit', killGroup);
+      settled = true;
+      reject(new Error(`${cmd} could not be run: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH' : e.message}`));
     });
+    child.on('close', settle);
+    // A grandchild in another session may hold the pipes open forever: 'exit' plus a short drain is enough.
+    child.on('exit', (code, signal) => setTimeout(() => settle(code, signal), DRAIN_MS));
     child.stdin.on('error', () => {
       /* the child may exit without reading its input */
     });

@@ -1,6 +1,6 @@
-import type { Answers } from '../answers/types.js';
+import type { Answers, FilePlan, PlannedFile, ProjectRecord } from '../types.js';
 import { deriveNames } from '../answers/names.js';
-import { loadManifest, type Manifest, type ManifestEntry, type UpdatePolicy } from '../templates/manifest.js';
+import { loadManifest, type Manifest, type ManifestEntry } from '../templates/manifest.js';
 import { buildContext, renderTemplate } from '../templates/render.js';
 import type { TemplateSet } from '../templates/template-set.js';
 import { setForSource } from '../template-sources/open.js';
@@ -11,38 +11,7 @@ import { ANSWER_KEYS } from '../answers/defaults.js';
 import { BASELINE_FILE, serializeBaseline } from '../update/baseline.js';
 
 export { BASELINE_FILE };
-
-/** One file the project should have, fully rendered. */
-export interface PlannedFile {
-  path: string;
-  content: Buffer;
-  mode: 0o644 | 0o755;
-  policy: UpdatePolicy;
-  template: string;
-  /** See ManifestEntry.handover. */
-  handover?: string;
-}
-
-export interface FilePlan {
-  templateVersion: string;
-  files: PlannedFile[];
-}
-
-/** The record written to `.pyservice.json`: enough to re-render the project later, and no secrets. */
-export interface ProjectRecord {
-  tool: 'create-pyservice';
-  toolVersion: string;
-  templateVersion: string;
-  created: string;
-  /** `create`: a whole generated project; `deb`: only the debian/ files of the make-deb flow. */
-  origin: 'create' | 'deb';
-  /**
-   * Where the templates came from, when not the shipped set: the source as given (never a credential, no
-   * `#ref`: update follows newer tags) and the commit of the tag rendered. Absent for the shipped templates.
-   */
-  template?: { source: string; commit?: string };
-  answers: Answers;
-}
+export type { FilePlan, PlannedFile, ProjectRecord };
 
 export const RECORD_FILE = '.pyservice.json';
 
@@ -108,7 +77,7 @@ export function planProject(inputRecord: ProjectRecord, only?: (path: string) =>
     if (!isTrusted(parseSource(set.source))) throw new UntrustedSourceError(set.source);
     const commit = set.commit(record.templateVersion);
     record.template = { source: set.source, ...(commit ? { commit } : {}) };
-    rendered = renderIsolated(record, manifest, set);
+    rendered = renderIsolated(record, set);
   }
   const files = rendered.filter((f) => !only || only(f.path));
   // The baseline (see update/baseline.ts) keeps these renders as the base of the next `pyservice update`.

@@ -13,10 +13,28 @@ export interface ProjectMetadata {
   maintainer_email: string | null;
   url: string | null;
   license: string | null;
+  /** PEP 639 License-Expression (SPDX), when the backend publishes one. */
+  license_expression: string | null;
+  classifiers: string[];
+  requires_python: string | null;
   /** Requirement strings as setuptools normalises them, markers included ("x>=1; python_version < \"3.11\""). */
   install_requires: string[];
-  /** "name = module:func", one per console script. */
+  /** Optional dependencies: extra name → requirement strings (the extra's own marker removed). */
+  extras: Record<string, string[]>;
+  /** "name = module:func", one per console script ("name = module:func [extra]" when it needs an extra). */
   console_scripts: string[];
+}
+
+/** The build backend that answered: setuptools through the setup() capture, or any other through PEP 517. */
+export interface BackendInfo {
+  name: string;
+  version: string | null;
+  requires: string[];
+  /** build-system.requires that the interpreter does not satisfy, with the Debian package that would. */
+  unmet: { requirement: string; why: string; package: string }[];
+  hook: string;
+  /** Paths the backend created in the project, removed after the read. */
+  removed: string[];
 }
 
 /** The configuration files setuptools took metadata from, highest authority first. */
@@ -27,6 +45,7 @@ export interface MetadataReading {
   /** setup(project_urls=...) / [project.urls], label → URL. */
   projectUrls: Record<string, string>;
   sources: MetadataSource[];
+  backend: BackendInfo;
   python: string;
   setuptools: string;
 }
@@ -44,6 +63,9 @@ export type MetadataErrorKind =
   | 'setup-exit'
   | 'no-setup-call'
   | 'timeout'
+  | 'missing-backend'
+  | 'backend-failed'
+  | 'no-version'
   | 'helper-crashed';
 
 export class MetadataError extends Error {
@@ -57,8 +79,8 @@ export class MetadataError extends Error {
   }
 }
 
-const STRING_FIELDS = ['name', 'version', 'description', 'long_description', 'author', 'author_email', 'maintainer', 'maintainer_email', 'url', 'license'] as const;
-const KINDS = new Set<string>(['no-project', 'no-setuptools', 'missing-helper', 'missing-module', 'bad-config', 'setup-invalid', 'setup-failed', 'setup-exit', 'no-setup-call']);
+const STRING_FIELDS = ['name', 'version', 'description', 'long_description', 'author', 'author_email', 'maintainer', 'maintainer_email', 'url', 'license', 'license_expression', 'requires_python'] as const;
+const KINDS = new Set<string>(['no-project', 'no-setuptools', 'missing-helper', 'missing-module', 'bad-config', 'setup-invalid', 'setup-failed', 'setup-exit', 'no-setup-call', 'missing-backend', 'backend-failed', 'no-version']);
 
 /** The last lines of a process's stderr, for error messages. */
 export function tail(text: string, lines = 8): string {
@@ -90,6 +112,21 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
   for (const k of STRING_FIELDS) metadata[k] = typeof m[k] === 'string' ? (m[k] as string) : null;
   metadata.install_requires = stringList(m.install_requires);
   metadata.console_scripts = stringList(m.console_scripts);
+  metadata.classifiers = stringList(m.classifiers);
+  metadata.extras = {};
+  if (m.extras && typeof m.extras === 'object' && !Array.isArray(m.extras))
+    for (const [k, v] of Object.entries(m.extras as Record<string, unknown>)) metadata.extras[k] = stringList(v);
+  const b = (obj.backend ?? {}) as Record<string, unknown>;
+  const backend: BackendInfo = {
+    name: typeof b.name === 'string' ? b.name : 'setuptools.build_meta',
+    version: typeof b.version === 'string' ? b.version : null,
+    requires: stringList(b.requires),
+    unmet: (Array.isArray(b.unmet) ? b.unmet : [])
+      .filter((u): u is Record<string, unknown> => typeof u === 'object' && u !== null)
+      .map((u) => ({ requirement: String(u.requirement ?? ''), why: String(u.why ?? ''), package: String(u.package ?? '') })),
+    hook: typeof b.hook === 'string' ? b.hook : '',
+    removed: stringList(b.removed),
+  };
   const projectUrls: Record<string, string> = {};
   if (obj.project_urls && typeof obj.project_urls === 'object')
     for (const [k, v] of Object.entries(obj.project_urls as Record<string, unknown>)) if (typeof v === 'string') projectUrls[k] = v;
@@ -97,6 +134,7 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
     metadata,
     projectUrls,
     sources: stringList(obj.sources).filter((s): s is MetadataSource => s === 'pyproject.toml' || s === 'setup.cfg' || s === 'setup.py'),
+    backend,
     python: typeof obj.python === 'string' ? obj.python : '?',
     setuptools: typeof obj.setuptools === 'string' ? obj.setuptools : '?',
   };

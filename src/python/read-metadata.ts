@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../exec/run.js';
 import { packageRoot } from '../paths.js';
@@ -26,27 +27,32 @@ export function helperEnv(env: NodeJS.ProcessEnv = process.env): Record<string, 
 export interface ReadOptions {
   python?: string;
   timeoutMs?: number;
+  /** The version to package when the backend derives one from VCS (--upstream-version): given to setuptools_scm. */
+  pretendVersion?: string;
 }
 
 /**
  * Reads a project's metadata with the given interpreter in one subprocess: setup.py (if any) runs as setuptools
- * would run it, and setuptools itself applies setup.cfg and pyproject.toml. See python-helpers/pyservice_metadata.py.
+ * would run it, and setuptools itself applies setup.cfg and pyproject.toml; any other build backend is asked through
+ * PEP 517. See python-helpers/pyservice_metadata.py. The time limit covers everything the backend forks.
  */
 export async function readMetadata(dir: string, opts: ReadOptions = {}): Promise<MetadataReading> {
   const python = opts.python ?? DEFAULT_PYTHON;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let r;
   try {
-    r = await run(python, ['-B', metadataHelperPath(), dir], { cwd: dir, env: helperEnv(), timeoutMs });
+    const pretend = opts.pretendVersion ? { SETUPTOOLS_SCM_PRETEND_VERSION: opts.pretendVersion } : {};
+    r = await run(python, ['-B', metadataHelperPath(), dir], { cwd: dir, env: { ...helperEnv(), ...pretend }, timeoutMs });
   } catch (err) {
     const hint = python === DEFAULT_PYTHON ? 'install Debian\'s python3 (apt-get install python3 python3-setuptools)' : 'check --python';
     throw new MetadataError('no-python', `cannot run ${python}: ${(err as Error).message.replace(/^.*could not be run: /, '')}; ${hint}`);
   }
   if (r.timedOut) {
+    const who = existsSync(join(dir, 'setup.py')) ? 'setup.py' : 'the build backend';
     const printed = tail(r.stderr, 3).replace(/\s*\n\s*/g, ' / ');
     throw new MetadataError(
       'timeout',
-      `setup.py did not finish within ${(timeoutMs / 1000).toFixed(timeoutMs < 1000 ? 1 : 0)} s and was stopped (does it wait for input or the network?)${printed ? `; its last output: ${printed}` : ''}`,
+      `${who} did not finish within ${(timeoutMs / 1000).toFixed(timeoutMs < 1000 ? 1 : 0)} s and was stopped (does it wait for input or the network?)${printed ? `; its last output: ${printed}` : ''}`,
       r.stderr,
     );
   }

@@ -2,44 +2,54 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
-import type { Manifest } from '../templates/manifest.js';
+import { loadManifest } from '../templates/manifest.js';
 import type { TemplateSet } from '../templates/template-set.js';
-import type { PlannedFile, ProjectRecord } from '../plan/file-plan.js';
+import type { PlannedFile, ProjectRecord } from '../types.js';
 
 /**
  * Renders a team's templates in a child Node process started with a scrubbed environment: PATH and a locale
  * only, so `process.env` inside template code holds no token, password or CI secret, and an ejs tag cannot
- * leak one into a generated file. The request (record, version folders) goes on stdin, never in argv; the
- * rendered files come back as JSON. The parent has already fetched every version folder the manifest needs.
+ * leak one into a generated file. The request (records, version folders) goes on stdin, never in argv; the
+ * rendered files come back as JSON. The parent has already fetched every version folder the manifests need.
  */
 export const RENDER_ENV: Readonly<Record<string, string>> = { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' };
 
 export interface RenderRequest {
-  record: ProjectRecord;
+  records: ProjectRecord[];
   source: string;
   dirs: Record<string, string>;
 }
+export type RenderOutcome = { files: PlannedFile[] } | { error: string };
+type WireOutcome = { files: (Omit<PlannedFile, 'content'> & { content: string })[] } | { error: string };
 
 export function renderChildScript(): string {
   return join(packageRoot(), 'dist', 'src', 'template-sources', 'render-child.js');
 }
 
-export function renderIsolated(record: ProjectRecord, manifest: Manifest, set: TemplateSet): PlannedFile[] {
-  const dirs: Record<string, string> = { [record.templateVersion]: set.dir(record.templateVersion) };
-  for (const e of manifest.files) if (e.from && !dirs[e.from]) dirs[e.from] = set.dir(e.from);
-  const request: RenderRequest = { record, source: set.source ?? '', dirs };
+/** Renders each record (answers completed by the caller) in one child; a failure is that record's outcome. */
+export function renderManyIsolated(records: readonly ProjectRecord[], set: TemplateSet): RenderOutcome[] {
+  const dirs: Record<string, string> = {};
+  for (const v of new Set(records.map((r) => r.templateVersion))) {
+    dirs[v] = set.dir(v);
+    for (const e of loadManifest(v, set).files) if (e.from && !dirs[e.from]) dirs[e.from] = set.dir(e.from);
+  }
+  const request: RenderRequest = { records: [...records], source: set.source ?? '', dirs };
   const r = spawnSync(process.execPath, [renderChildScript()], {
     input: JSON.stringify(request),
     env: { ...RENDER_ENV },
     cwd: tmpdir(),
-    maxBuffer: 512 * 1024 * 1024,
-    timeout: 120_000,
+    maxBuffer: 1024 * 1024 * 1024,
+    timeout: 300_000,
   });
-  if (r.error) throw new Error(`rendering templates ${record.templateVersion} of ${set.source}: ${r.error.message}`);
-  if (r.status !== 0) {
-    const why = String(r.stderr).trim().split('\n').filter(Boolean).pop() ?? `exit ${r.status ?? r.signal}`;
-    throw new Error(`templates ${record.templateVersion} of ${set.source} failed to render: ${why}`);
-  }
-  const out = JSON.parse(String(r.stdout)) as (Omit<PlannedFile, 'content'> & { content: string })[];
-  return out.map((f) => ({ ...f, content: Buffer.from(f.content, 'base64') }));
+  const what = `templates of ${set.source}`;
+  if (r.error) throw new Error(`rendering ${what}: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`rendering ${what} failed: ${String(r.stderr).trim().split('\n').pop() ?? `exit ${r.status ?? r.signal}`}`);
+  const out = JSON.parse(String(r.stdout)) as WireOutcome[];
+  return out.map((o) => ('error' in o ? o : { files: o.files.map((f) => ({ ...f, content: Buffer.from(f.content, 'base64') })) }));
+}
+
+export function renderIsolated(record: ProjectRecord, set: TemplateSet): PlannedFile[] {
+  const [outcome] = renderManyIsolated([record], set);
+  if (!outcome || 'error' in outcome) throw new Error(`templates ${record.templateVersion} of ${set.source} failed to render: ${outcome ? outcome.error : 'no answer'}`);
+  return outcome.files;
 }

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -22,7 +23,8 @@ export interface SourceSpec {
   ref: string | null;
 }
 
-export class SourceError extends Error {}
+/** A template source that cannot be used as given: bad input (exit 2). */
+export class SourceError extends UsageError {}
 
 export const SHIPPED: SourceSpec = { kind: 'shipped', canonical: '', fetchUrl: '', ref: null };
 

@@ -2,6 +2,7 @@ import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../apply/atomic.js';
+import { UsageError } from '../errors.js';
 import type { SourceSpec } from './spec.js';
 
 /**
@@ -10,7 +11,7 @@ import type { SourceSpec } from './spec.js';
  * an entry is a source exactly as recorded, or a prefix ending in "/" that trusts everything under it
  * (e.g. "https://git.example.com/platform/"). The shipped templates need no trust.
  */
-export class UntrustedSourceError extends Error {
+export class UntrustedSourceError extends UsageError {
   constructor(readonly source: string) {
     super(
       `template source ${source} is not trusted: its templates run code on this machine when rendered. Review it, then run again with --trust (remembered in ${trustFile()})`,

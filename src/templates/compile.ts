@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { packageRoot, templatesRoot } from '../paths.js';
 
 /**
@@ -14,6 +14,16 @@ export const LOCALS = ['a', 'n', 'scripts', 'd', 'esc', 'templateVersion', 'tool
 
 export function refuseHtmlEscape(): string {
   throw new Error('templates must escape explicitly with esc.*() and <%- %>; <%= (HTML escaping) is not allowed');
+}
+
+/**
+ * The escape function given to compiled templates. ejs also calls it on the template's file name when it
+ * rethrows a render error (to put the name in the message), so that call passes: without it, every render
+ * error (a missing variable, a throw) was reported as "<%= is not allowed".
+ */
+export function escapeForRender(value: unknown): string {
+  if (typeof value === 'string' && isAbsolute(value) && value.endsWith('.ejs')) return value;
+  return refuseHtmlEscape();
 }
 
 export function ejsOptions(file: string, client: boolean): Record<string, unknown> {
@@ -62,7 +72,7 @@ export function compileTemplate(file: string): Render {
   if (!fn) {
     const client = clientFunction(file);
     const include = (path: string, data?: object) => (ctx: object) => compileTemplate(resolve(dirname(file), path))({ ...ctx, ...data });
-    fn = (ctx: object) => client(ctx, refuseHtmlEscape, (path, data) => include(path, data)(ctx));
+    fn = (ctx: object) => client(ctx, escapeForRender, (path, data) => include(path, data)(ctx));
     cache.set(file, fn);
   }
   return fn;

@@ -8,7 +8,9 @@ export { compareVersions };
  * A template version's manifest: which files a project gets, under which conditions, with which mode,
  * and how `pyservice update` treats them later. Read from templates/<version>/manifest.json.
  */
-export type UpdatePolicy = 'merge' | 'create-once';
+import type { UpdatePolicy } from '../types.js';
+
+export type { UpdatePolicy };
 
 export interface ManifestEntry {
   /** Path of the template file inside the version folder (`.ejs` is rendered, anything else is copied). */
@@ -130,4 +132,11 @@ export function latestTemplateVersion(set: TemplateSet = shippedSet, pre = false
   const last = all[all.length - 1];
   if (!last) throw new Error(set.source ? `template source ${set.source} has no version tags (v1.0.0 or 1.0.0); tag a release first` : 'no template versions shipped');
   return last;
+}
+
+/** A template question's own validators (manifest `choices` / `pattern`): one line naming the fix, or null. */
+export function manifestAnswerProblem(key: string, q: ManifestAnswer, v: string): string | null {
+  if (q.choices?.length && !q.choices.includes(v)) return `${key} must be one of ${q.choices.join(', ')} (got ${JSON.stringify(v)})`;
+  if (q.pattern && !new RegExp(`^(?:${q.pattern})$`).test(v)) return `${key} ${JSON.stringify(v)} does not match ${q.pattern}; ${q.message}`;
+  return null;
 }

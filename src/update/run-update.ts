@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import type { Answers } from '../answers/types.js';
 import { answersProblems } from '../answers/validate.js';
 import { defaultAnswers } from '../answers/defaults.js';
-import { ExitError, EXIT, UsageError } from '../cli/errors.js';
-import type { Output } from '../cli/output.js';
+import { FailureError, UsageError } from '../errors.js';
+import type { Asker, Output } from '../types.js';
+import { askForUpdate, askIdentity } from '../answers/questions.js';
 import { toolVersion } from '../paths.js';
 import { BASELINE_FILE, destinationPath, entryApplies, planProject, RECORD_FILE, recordContent, type FilePlan, type ProjectRecord } from '../plan/file-plan.js';
 import { compareVersions, latestTemplateVersion, loadManifest, readOwnManifest, type ManifestAnswer } from '../templates/manifest.js';
@@ -39,25 +40,15 @@ export interface UpdateRequest {
   yes: boolean;
   /** Answers given as flags: they change the recorded ones. */
   given: Partial<Answers>;
-  /** Set by `--ask`: asks new questions and lets the user change answers. */
-  ask?: AnswerAsker;
-  /** With a terminal: asks what adoption could not prefill (without it, flags or --yes must give them). */
-  askMissing?: AnswerAsker;
+  /** `--ask`: asks the new questions and lets the user change answers (needs `asker`). */
+  ask?: boolean;
+  /** Present when a person can answer (a terminal); adopting, it asks what could not be read from the project. */
+  asker?: Asker;
   /** Consider pre-release template versions (a team source's `-rc` tags) for the latest. */
   pre?: boolean;
   /** Trust the project's template source (stored in the user's trust list) before rendering it. */
   trust?: boolean;
 }
-
-export interface AskContext {
-  answers: Answers;
-  /** Questions the target templates added that the project's record lacks. */
-  newQuestions: Record<string, ManifestAnswer>;
-  /** Adopting: answers that could not be prefilled. */
-  missing: (keyof Answers)[];
-  adopting: boolean;
-}
-export type AnswerAsker = (ctx: AskContext) => Promise<Answers>;
 
 /** For tests: replace the template side (e.g. a template change no shipped version makes). */
 export interface UpdateHooks {
@@ -75,6 +66,8 @@ export interface UpdateResult {
   actions: FileAction[];
   plan?: PlanJson;
   changedSince?: string[];
+  /** Paths this run left unmerged in git's index (conflicts to resolve); empty when it wrote nothing. */
+  conflicts: string[];
 }
 
 const debianOnly = (path: string) => path.startsWith('debian/');
@@ -96,13 +89,14 @@ export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHo
     const what = `templates ${pending.from ?? '(adopted)'} → ${pending.to}`;
     if (writesNothing) {
       out.warn(`an interrupted update (${what}) is pending; run pyservice update (without --dry-run/--diff/--json) to finish it`);
-      return { status: 'pending', from: pending.from, to: pending.to, actions: [] };
+      return { status: 'pending', from: pending.from, to: pending.to, actions: [], conflicts: [] };
     }
     out.phase(`Finishing the interrupted update (${what}) from its journal`);
     const report = await applyJournal(repo, pending, hooks.env);
     for (const p of report.changedSince) out.warn(`${p} changed after the update was interrupted; left as it is`);
     out.phase(`Updated to templates ${pending.to}; review with git status and git diff --cached, then commit`);
-    return { status: 'resumed', from: pending.from, to: pending.to, actions: [], changedSince: report.changedSince };
+    if (pending.conflicts.length) out.warn(`${pending.conflicts.length} file(s) with conflicts are left unmerged in git's index: ${pending.conflicts.map((c) => c.path).join(', ')}; resolve each, then git add it`);
+    return { status: 'resumed', from: pending.from, to: pending.to, actions: [], changedSince: report.changedSince, conflicts: pending.conflicts.map((c) => c.path) };
   }
 
   // 2. The record, or adoption of a repository the tool did not create
@@ -150,9 +144,14 @@ export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHo
     answers = base;
   }
   for (const [k, q] of Object.entries(newQuestions)) if ((answers as unknown as Record<string, unknown>)[k] === undefined) (answers as unknown as Record<string, unknown>)[k] = q.default;
-  if (req.ask) answers = await req.ask({ answers, newQuestions, missing, adopting });
-  else if (adopting && missing.length && !req.yes && req.askMissing) answers = await req.askMissing({ answers, newQuestions, missing, adopting });
-  else if (adopting && missing.length && !req.yes)
+  if (req.ask) {
+    if (!req.asker) throw new UsageError('--ask needs a terminal; pass answers as flags instead (e.g. --ci gitlab)');
+    answers = { ...answers };
+    await askForUpdate(req.asker, answers, req.given, { adopting, added: manifest.answers ?? {}, newKeys: Object.keys(newQuestions) });
+  } else if (adopting && missing.length && !req.yes && req.asker) {
+    answers = { ...answers };
+    await askIdentity(req.asker, answers, missing);
+  } else if (adopting && missing.length && !req.yes)
     throw new UsageError(`adopting this repository needs ${missing.map((k) => `--${k}`).join(' and ')} (nothing to ask on without --ask and a terminal), or --yes for defaults`);
   if (record) {
     for (const k of ['name', 'type'] as const)
@@ -213,17 +212,16 @@ export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHo
       if (dirty.length) out.warn(`the working tree is dirty; update would refuse (or use --allow-dirty):\n  ${dirty.join('\n  ')}`);
       out.raw('Nothing was written (' + (req.dryRun ? '--dry-run' : req.diff ? '--diff' : '--json') + ').\n');
     }
-    return { status: upToDate ? 'up-to-date' : 'planned', from, to, actions, plan: planJson };
+    return { status: upToDate ? 'up-to-date' : 'planned', from, to, actions, plan: planJson, conflicts: [] };
   }
   for (const w of warnings) out.warn(w);
   if (upToDate) {
     out.phase(`Already up to date (templates ${to}); nothing to do`);
-    return { status: 'up-to-date', from, to, actions, plan: planJson };
+    return { status: 'up-to-date', from, to, actions, plan: planJson, conflicts: [] };
   }
   if (dirty.length && !req.allowDirty)
-    throw new ExitError(
+    throw new UsageError(
       `the working tree has changes the update could mix with its own; commit or stash them first, or pass --allow-dirty:\n  ${dirty.slice(0, 20).join('\n  ')}${dirty.length > 20 ? `\n  … and ${dirty.length - 20} more` : ''}`,
-      EXIT.usage,
     );
 
   // 7. Apply: journal, atomic writes, git's index
@@ -242,14 +240,14 @@ export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHo
         ', then git add it; git commit refuses until all are resolved',
     );
   out.info('Review with git status and git diff --cached, then commit.');
-  return { status: 'updated', from, to, actions, plan: planJson, changedSince: report.changedSince };
+  return { status: 'updated', from, to, actions, plan: planJson, changedSince: report.changedSince, conflicts: conflicted.map((a) => a.path) };
 }
 
 async function applyJournal(repo: Repo, journal: Parameters<typeof runJournal>[1], env?: NodeJS.ProcessEnv) {
   try {
     return await runJournal(repo, journal, env);
   } catch (err) {
-    if (err instanceof IndexLockedError) throw new ExitError(err.message, EXIT.failure);
+    if (err instanceof IndexLockedError) throw new FailureError(err.message);
     throw err;
   }
 }

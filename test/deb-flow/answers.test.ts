@@ -11,7 +11,8 @@ const t = suite('deb flow: metadata → answers');
 function meta(m: Partial<ProjectMetadata>): ProjectMetadata {
   return {
     name: 'demo', version: '1.0.0', description: 'Demo', long_description: null, author: null, author_email: null, maintainer: null,
-    maintainer_email: null, url: null, license: null, install_requires: [], console_scripts: [], ...m,
+    maintainer_email: null, url: null, license: null, license_expression: null, classifiers: [], requires_python: null,
+    install_requires: [], extras: {}, console_scripts: [], ...m,
   };
 }
 
@@ -50,14 +51,22 @@ const VERSIONS: [string | null, string, boolean][] = [
   ['1!2.0.post1', '2.0', true],
   ['v3.1', '3.1', true],
   ['1.2.3.4.5', '1.2.3.4', true],
-  [null, '0.0.0', true],
-  ['banana', '0.0.0', true],
 ];
 for (const [py, deb, noted] of VERSIONS) {
   t(`version ${py} → changelog ${deb}${noted ? ' (with a note)' : ''}`, () => {
     const r = debianVersionFor(py);
+    assert.ok('version' in r, JSON.stringify(r));
     assert.is(r.version, deb);
     assert.is(Boolean(r.note), noted);
+  });
+}
+
+for (const py of [null, 'banana', '']) {
+  t(`version ${JSON.stringify(py)} is never invented: a problem naming --upstream-version`, () => {
+    const r = debianVersionFor(py);
+    assert.ok('problem' in r, JSON.stringify(r));
+    assert.match(r.problem, /--upstream-version X/);
+    assert.match(r.problem, /SETUPTOOLS_SCM_PRETEND_VERSION/);
   });
 }
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Answers } from '../../src/answers/types.js';
-import { runCreate } from '../../src/cli/commands/create.js';
+import { runCreate } from '../../src/create/run-create.js';
 import type { Output } from '../../src/cli/output.js';
 import { tempDir } from './tmp.js';
 

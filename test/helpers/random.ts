@@ -10,9 +10,22 @@ export function prng(seed: number): () => number {
   };
 }
 
-export function seedFromEnv(): number {
-  const env = process.env.FUZZ_SEED;
-  return env ? Number(env) : Math.floor(Math.random() * 2 ** 31);
+/** The seed CI uses when FUZZ_SEED is not set: CI runs are repeatable, never green or red by luck. */
+export const CI_SEED = 20261128;
+
+/**
+ * The seed of a randomized test: FUZZ_SEED when set (to replay a failure), the fixed CI_SEED under CI=true,
+ * else a fresh one so local runs explore more. Tests print it with every failure.
+ */
+export function seedFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  if (env.FUZZ_SEED) {
+    const n = Number(env.FUZZ_SEED);
+    if (!Number.isInteger(n)) throw new Error(`FUZZ_SEED=${env.FUZZ_SEED} is not an integer`);
+    return n;
+  }
+  const ci = env.CI;
+  if (ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false') return CI_SEED;
+  return Math.floor(Math.random() * 2 ** 31);
 }
 
 const PIECES = [

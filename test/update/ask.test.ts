@@ -20,12 +20,10 @@ toolTest(t, ['python3', 'git'], 'asks the new question first, lets you change an
     ['One-line description', '\r'],
     ['Author', '\r'],
     ['Email', '\r'],
-    ['Home page', '\r'],
     ['CI provider', `${DOWN}\r`],
     ['Target distribution', '\r'],
     ['Private index URL', '\r'],
-    ['Upload URL', '\r'],
-    ['index username', '\r'],
+    ['Home page', '\r'],
   ];
   const out = execFileSync('python3', [DRIVER, JSON.stringify(steps), '--', 'env', 'NO_COLOR=1', 'CI=', process.execPath, PYSERVICE_BIN, 'update', '--ask'], { cwd: dir, encoding: 'utf8' });
   const r = JSON.parse(out) as { code: number | null; screen: string; timeout?: string };

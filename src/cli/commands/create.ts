@@ -1,29 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
-import type { Answers } from '../../answers/types.js';
-import { CI_PROVIDERS, PROJECT_TYPES } from '../../answers/types.js';
+import type { Answers } from '../../types.js';
 import { DISTROS } from '../../answers/distros.js';
-import { ANSWER_KEYS, defaultAnswers, defaultDescription } from '../../answers/defaults.js';
-import { answersProblems, pythonMinimumProblem, authorProblem, descriptionProblem, emailProblem, indexUrlProblem, urlProblem } from '../../answers/validate.js';
-import { deriveNames, nameProblem } from '../../answers/names.js';
-import { latestTemplateVersion, loadManifest, type ManifestAnswer } from '../../templates/manifest.js';
-import type { TemplateSet } from '../../templates/template-set.js';
-import { openSource } from '../../template-sources/open.js';
-import { parseSource, SHIPPED } from '../../template-sources/spec.js';
-import { versionOfTag } from '../../template-sources/semver.js';
-import { requireTrust } from '../../template-sources/trust.js';
-import { DefaultsError, readDefaultsFile, teamAnswerDefaults } from '../../template-sources/team-defaults.js';
-import { planProject, type FilePlan, type ProjectRecord } from '../../plan/file-plan.js';
-import { checkTarget, TargetError, writeNewProject } from '../../apply/new-project.js';
-import { gitIdentity, gitInitialCommit } from '../../apply/git.js';
-import { toolVersion } from '../../paths.js';
+import { ANSWER_KEYS } from '../../answers/defaults.js';
+import type { CreateRequest } from '../../create/run-create.js';
 import { parseFlags } from '../flags.js';
 import { UsageError } from '../errors.js';
-import { ask, canPrompt } from '../prompts.js';
-import { kleur, type Output } from '../output.js';
-import { formatPlan } from '../plan-output.js';
-import { nextSteps } from '../next-steps.js';
-import { credentialsForCreate, savePendingLogin, takeEnvPassword } from '../../credentials/login-flow.js';
 
 export const CREATE_HELP = `Usage: create-pyservice [dir] [options]
        npm create pyservice -- [dir] [options]
@@ -96,21 +77,6 @@ const FLAG_TO_KEY: Record<string, keyof Answers> = {
   'index-url': 'indexUrl', 'upload-url': 'uploadUrl', 'index-user': 'indexUser', distro: 'distro', 'build-deps': 'buildDeps', 'python-minimum': 'pythonMinimum',
 };
 
-export interface CreateRequest {
-  dir?: string;
-  given: Partial<Answers>;
-  yes: boolean;
-  git: boolean;
-  dryRun: boolean;
-  json: boolean;
-  saveCredentials: boolean;
-  templateVersion?: string;
-  /** --template SOURCE[#tag]; absent: the shipped templates. */
-  template?: string;
-  trust?: boolean;
-  pre?: boolean;
-}
-
 function splitList(v: string): string[] {
   return v.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
 }
@@ -169,142 +135,3 @@ export function parseCreateArgs(argv: readonly string[]): CreateRequest | 'help'
   };
 }
 
-/** Questions asked interactively for answers not given, in order. */
-/** Validators of answers that template versions added, by key. */
-const ADDED_ANSWER_CHECKS: Record<string, (v: string) => string | null> = { pythonMinimum: pythonMinimumProblem };
-
-async function askMissing(a: Answers, given: Partial<Answers>, templateVersion: string, set: TemplateSet): Promise<void> {
-  const showNames = (v: string) => {
-    if (nameProblem(v)) return '';
-    const n = deriveNames(v);
-    return kleur.dim(`distribution: ${n.distName}   import: ${n.importName}   Debian package: ${n.debName}`);
-  };
-  if (given.name === undefined)
-    a.name = await ask({ kind: 'input', name: 'name', message: 'Project name', initial: a.name, validate: nameProblem, hint: showNames });
-  if (given.type === undefined) a.type = await ask({ kind: 'select', name: 'type', message: 'Project type', choices: PROJECT_TYPES, initial: a.type });
-  if (given.description === undefined)
-    a.description = await ask({ kind: 'input', name: 'description', message: 'One-line description', initial: defaultDescription(a.type), validate: descriptionProblem });
-  if (given.author === undefined) a.author = await ask({ kind: 'input', name: 'author', message: 'Author', initial: a.author, validate: authorProblem });
-  if (given.email === undefined) a.email = await ask({ kind: 'input', name: 'email', message: 'Email', initial: a.email, validate: emailProblem });
-  if (given.ci === undefined) a.ci = await ask({ kind: 'select', name: 'ci', message: 'CI provider', choices: CI_PROVIDERS, initial: a.ci });
-  if (given.distro === undefined) a.distro = await ask({ kind: 'select', name: 'distro', message: 'Target distribution', choices: Object.keys(DISTROS), initial: a.distro });
-  if (given.indexUrl === undefined)
-    a.indexUrl = await ask({ kind: 'input', name: 'indexUrl', message: 'Private index URL (PEP 503 /simple/, empty for none)', initial: '', validate: indexUrlProblem });
-  if (given.uploadUrl === undefined && a.indexUrl !== '')
-    a.uploadUrl = await ask({ kind: 'input', name: 'uploadUrl', message: 'Upload URL for twine (empty for none)', initial: '', validate: (v) => urlProblem(v, '--upload-url') });
-  if (given.url === undefined) a.url = await ask({ kind: 'input', name: 'url', message: 'Home page URL (optional)', initial: '', validate: (v) => urlProblem(v, '--url') });
-  // Questions a template version added (manifest "answers"), e.g. pythonMinimum since 1.1.0.
-  for (const [key, q] of Object.entries(loadManifest(templateVersion, set).answers ?? {})) {
-    if ((given as Record<string, unknown>)[key] !== undefined) continue;
-    const check = ADDED_ANSWER_CHECKS[key] ?? ((v: string) => manifestAnswerProblem(key, q, v));
-    (a as unknown as Record<string, string>)[key] = q.choices?.length
-      ? await ask({ kind: 'select', name: key, message: q.message, choices: q.choices, initial: q.default })
-      : await ask({ kind: 'input', name: key, message: q.message, initial: q.default, validate: check });
-  }
-}
-
-/** A template question's own validators (manifest `choices` / `pattern`): one line naming the fix, or null. */
-export function manifestAnswerProblem(key: string, q: ManifestAnswer, v: string): string | null {
-  if (q.choices?.length && !q.choices.includes(v)) return `${key} must be one of ${q.choices.join(', ')} (got ${JSON.stringify(v)})`;
-  if (q.pattern && !new RegExp(`^(?:${q.pattern})$`).test(v)) return `${key} ${JSON.stringify(v)} does not match ${q.pattern}; ${q.message}`;
-  return null;
-}
-
-export interface CreateResult {
-  dir: string;
-  plan: FilePlan;
-  record: ProjectRecord;
-  written: boolean;
-}
-
-/** The create command as a library call: flags in, project out. All terminal I/O goes through `out`. */
-export async function runCreate(req: CreateRequest, out: Output, now: Date = new Date()): Promise<CreateResult> {
-  const envPassword = takeEnvPassword(); // first: no child process (git) may inherit PYSERVICE_INDEX_PASSWORD
-  // git's identity (author default) is looked up in a child process while this one goes on.
-  const identity = req.given.author !== undefined && req.given.email !== undefined ? Promise.resolve({ name: '', email: '' }) : gitIdentity();
-  // 1. Template source (trusted before anything is fetched or rendered) and version
-  const spec = req.template !== undefined ? parseSource(req.template, process.cwd()) : SHIPPED;
-  requireTrust(spec, Boolean(req.trust));
-  const set = openSource(spec);
-  const available = set.versions(true);
-  const templateVersion = req.templateVersion ?? (spec.ref ? versionOfTag(spec.ref) : latestTemplateVersion(set, Boolean(req.pre)));
-  if (!available.includes(templateVersion))
-    throw new UsageError(`template version ${templateVersion} is not ${set.source ? `a version of ${set.source}` : 'shipped'}; choose one of ${available.join(', ')} (--template-version)`);
-  const manifest = loadManifest(templateVersion, set);
-  if (set.source) {
-    const commit = set.commit(templateVersion);
-    out.info(`Rendering templates ${templateVersion} from ${set.source}${commit ? ` at commit ${commit.slice(0, 12)}` : ''}`);
-  }
-
-  // 2. Name and directory: each defaults to the other
-  const given = { ...req.given };
-  if (given.name === undefined && req.dir !== undefined) given.name = basename(resolve(req.dir));
-  const interactive = !req.yes && canPrompt();
-  if (!interactive && !req.yes) {
-    const missing: string[] = [];
-    if (given.name === undefined) missing.push('--name NAME (or a directory)');
-    if (given.type === undefined) missing.push('--type service|library');
-    if (missing.length) throw new UsageError(`missing ${missing.join(' and ')}; no terminal to ask on, so pass them, or --yes for defaults`);
-  }
-
-  // 3. Defaults, then the user's answers, then questions for the rest
-  const id = await identity;
-  const answers = defaultAnswers({ dirName: req.dir ? basename(resolve(req.dir)) : undefined, gitName: id.name, gitEmail: id.email });
-  // Team defaults (the template's manifest, then the user's/CI's defaults file) sit between ours and the user's.
-  let team;
-  try {
-    team = teamAnswerDefaults([manifest.defaults ?? {}, readDefaultsFile()], answers.email);
-  } catch (err) {
-    if (err instanceof DefaultsError) throw new UsageError(err.message);
-    throw err;
-  }
-  Object.assign(answers, team);
-  if ((given.type ?? answers.type) === 'library') answers.description = defaultDescription('library');
-  Object.assign(answers, given);
-  if (interactive) await askMissing(answers, given, templateVersion, set);
-  for (const [key, q] of Object.entries(manifest.answers ?? {})) {
-    const v = (answers as unknown as Record<string, unknown>)[key];
-    const problem = typeof v === 'string' && !ADDED_ANSWER_CHECKS[key] ? manifestAnswerProblem(key, q, v) : null;
-    if (problem) throw new UsageError(problem);
-  }
-
-  // 4. Validate everything before touching the disk
-  const problems = answersProblems(answers);
-  if (problems.length) throw new UsageError(problems.join('\n'));
-  const dir = resolve(req.dir ?? answers.name);
-  try {
-    checkTarget(dir);
-  } catch (err) {
-    if (err instanceof TargetError) throw new UsageError(err.message);
-    throw err;
-  }
-  // Consent, user and password for ~/.netrc are settled (and ~/.netrc checked) before anything is written.
-  const login = await credentialsForCreate({ answers, consent: req.saveCredentials, interactive, dryRun: req.dryRun, envPassword }, out);
-
-  // 5. Plan
-  const record: ProjectRecord = {
-    tool: 'create-pyservice',
-    toolVersion: toolVersion(),
-    templateVersion,
-    created: new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString(),
-    origin: 'create',
-    ...(set.source ? { template: { source: set.source } } : {}),
-    answers,
-  };
-  const plan = planProject(record);
-  const shown = req.dir ?? answers.name;
-  if (req.dryRun) {
-    out.raw(req.json ? JSON.stringify({ dir, templateVersion, files: plan.files.map((f) => ({ path: f.path, size: f.content.length, mode: f.mode.toString(8), policy: f.policy })) }, null, 2) + '\n' : formatPlan(plan, shown));
-    return { dir, plan, record, written: false };
-  }
-
-  // 6. Apply: render into a staging directory, commit there, then move into place
-  await writeNewProject(plan, dir, async (staging) => {
-    if (req.git) await gitInitialCommit(staging, { name: answers.author, email: answers.email }, `Initial commit from create-pyservice (templates ${templateVersion})`);
-  });
-  out.phase(`Wrote ${plan.files.length} files to ${shown} (${answers.type}, templates ${templateVersion})`);
-  if (req.git) out.phase('Created a git repository with the first commit');
-  if (login) savePendingLogin(login, out);
-  out.raw(nextSteps(answers, shown, { loginSaved: Boolean(login) }));
-  return { dir, plan, record, written: true };
-}

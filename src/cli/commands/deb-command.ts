@@ -1,22 +1,27 @@
 import { EXIT, UsageError } from '../errors.js';
 import type { Output } from '../output.js';
 import { parseFlags } from '../flags.js';
+import { terminalAsker } from '../prompts.js';
 import { DISTROS } from '../../answers/distros.js';
 import { runDeb, type DebRequest } from '../../deb/run-deb.js';
 
 export const DEB_HELP = `Usage: pyservice deb [dir] [options]
 
 Adds a debian/ directory (dh-virtualenv, the same files a generated service gets) to an existing Python
-project. Metadata comes from pyproject.toml [project], setup.cfg and setup.py, in that order of authority, as
-setuptools itself reads them: setup.py runs under --python in a subprocess that captures setup()'s arguments
-and builds nothing (no pip, no network).
+project. Metadata comes from the project's own build backend, run by --python in one subprocess that builds
+nothing and leaves nothing behind (no pip, no network): setuptools projects (setup.py, setup.cfg, pyproject.toml
+[project]) as setuptools reads them; hatchling, flit_core, poetry-core, pdm and any other PEP 517 backend
+through its prepare_metadata_for_build_wheel hook. Backends come from Debian packages (python3-hatchling,
+flit, python3-poetry-core, python3-hatch-vcs…); a missing one is named.
 
 Options:
   --maintainer "NAME <EMAIL>"  Debian maintainer (default: DEBFULLNAME/DEBEMAIL, then git config user.name/email)
   --package NAME               Debian package name (default: the project's name, lowercase, _ → -)
   --distro NAME                ${Object.keys(DISTROS).join('|')} (default: bookworm)
   --python PATH                interpreter that reads the metadata and builds the .deb (default: /usr/bin/python3)
-  --timeout SECONDS            how long setup.py may run (default: 30)
+  --upstream-version X         the version to package when the backend has none (e.g. a VCS version outside a
+                               checkout; also given to the backend as SETUPTOOLS_SCM_PRETEND_VERSION)
+  --timeout SECONDS            how long the backend may run, everything it starts included (default: 30)
   -y, --yes                    never ask: take fallbacks (and say which) for what the project does not declare
   --dry-run                    read and plan only: show the metadata, the files and the diff; write nothing
   --force                      merge into an existing debian/: identical files stay, missing ones are added,
@@ -25,8 +30,9 @@ Options:
   -h, --help                   show this help
 
 Only debian/* and .pyservice.json are written (each file atomically); nothing is ever deleted.
-Exit codes: 0 ok, 1 failure (setup.py failed or timed out, a missing build helper), 2 bad usage or bad input
-(e.g. debian/ exists without --force, no maintainer and no terminal to ask on), 130 cancelled (Ctrl-C).
+Exit codes: 0 ok, 1 failure, 2 bad usage or bad input, 130 cancelled (Ctrl-C).
+  1: setup.py or the backend failed or timed out; the backend or a build helper is not installed
+  2: debian/ exists without --force; a broken pyproject.toml; no version; no maintainer and no terminal to ask
 `;
 
 const OPTIONS = {
@@ -35,6 +41,7 @@ const OPTIONS = {
   distro: { type: 'string' },
   python: { type: 'string' },
   timeout: { type: 'string' },
+  'upstream-version': { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
   'dry-run': { type: 'boolean' },
   force: { type: 'boolean' },
@@ -64,6 +71,7 @@ export function parseDebArgs(argv: readonly string[]): DebRequest | 'help' {
     force: Boolean(values.force),
     json: Boolean(values.json),
     timeoutMs,
+    upstreamVersion: str(values['upstream-version']),
   };
 }
 
@@ -75,6 +83,6 @@ export async function debCommand(argv: string[], out: Output): Promise<number> {
     out.raw(DEB_HELP);
     return EXIT.ok;
   }
-  await runDeb(req, out);
+  await runDeb({ ...req, asker: terminalAsker() }, out);
   return EXIT.ok;
 }

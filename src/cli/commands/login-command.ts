@@ -7,7 +7,7 @@ import { RECORD_FILE } from '../../plan/file-plan.js';
 import { EXIT, UsageError } from '../errors.js';
 import { parseFlags } from '../flags.js';
 import type { Output } from '../output.js';
-import { canPrompt } from '../prompts.js';
+import { terminalAsker } from '../prompts.js';
 
 export const LOGIN_HELP = `Usage: pyservice login [--index-url URL] [--index-user NAME] [--dir DIR]
 
@@ -78,7 +78,7 @@ export async function loginCommand(argv: string[], out: Output): Promise<number>
   if (indexUrl === '') throw new UsageError(`no index URL: pass --index-url URL, or run in a project whose pip.conf sets index-url (looked in ${dir})`);
   const problem = urlProblem(indexUrl, '--index-url', false);
   if (problem) throw new UsageError(problem);
-  const pending = await loginFromInput({ indexUrl, indexUser: flagUser ?? project.indexUser, interactive: canPrompt(), envPassword });
+  const pending = await loginFromInput({ indexUrl, indexUser: flagUser ?? project.indexUser, asker: terminalAsker(), envPassword });
   savePendingLogin(pending, out);
   return EXIT.ok;
 }

@@ -1,13 +1,8 @@
-import type { Answers } from '../../answers/types.js';
-import { CI_PROVIDERS, PROJECT_TYPES } from '../../answers/types.js';
-import { DISTROS } from '../../answers/distros.js';
-import { authorProblem, descriptionProblem, emailProblem, indexUrlProblem, indexUserProblem, pythonMinimumProblem, urlProblem } from '../../answers/validate.js';
-import { nameProblem } from '../../answers/names.js';
+import type { Answers } from '../../types.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Output } from '../output.js';
 import { parseFlags } from '../flags.js';
-import { ask, canPrompt } from '../prompts.js';
-import type { AskContext } from '../../update/run-update.js';
+import { terminalAsker } from '../prompts.js';
 
 export const UPDATE_HELP = `Usage: pyservice update [dir] [options]
 
@@ -34,8 +29,9 @@ Options:
                            change (or, adopting, give) an answer
   -h, --help               show this help
 
-Exit codes: 0 ok (conflicts, if any, are listed and left for you), 1 failure (e.g. a stale .git/index.lock),
-2 bad usage, a dirty tree, a downgrade, or not a git repository.
+Exit codes: 0 ok, 1 conflicts left unmerged in git's index (like git merge: resolve, git add, commit) or a
+failure (e.g. a stale .git/index.lock), 2 bad usage, a dirty tree, a downgrade, or not a git repository,
+130 cancelled.
 `;
 
 const ANSWER_FLAGS: Record<string, keyof Answers> = {
@@ -75,9 +71,8 @@ export async function updateCommand(argv: string[], out: Output): Promise<number
     if (key === 'buildDeps') given.buildDeps = val.split(/[\s,]+/).filter(Boolean);
     else (given as Record<string, unknown>)[key] = val;
   }
-  if (v.ask && !canPrompt()) throw new UsageError('--ask needs a terminal; pass answers as flags instead (e.g. --ci gitlab)');
   const { runUpdate } = await import('../../update/run-update.js');
-  await runUpdate(
+  const result = await runUpdate(
     {
       dir: positionals[0],
       to: typeof v.to === 'string' ? v.to : undefined,
@@ -90,50 +85,11 @@ export async function updateCommand(argv: string[], out: Output): Promise<number
       pre: Boolean(v.pre),
       yes: Boolean(v.yes),
       given,
-      ask: v.ask ? (ctx) => askAnswers(ctx, given) : undefined,
-      askMissing: canPrompt() ? (ctx) => askAdoption(ctx) : undefined,
+      ask: Boolean(v.ask),
+      asker: terminalAsker(),
     },
     out,
   );
-  return EXIT.ok;
-}
-
-/** Adopting with a terminal and no --ask: only what could not be read from the project. */
-async function askAdoption(ctx: AskContext): Promise<Answers> {
-  const a = { ...ctx.answers };
-  if (ctx.missing.includes('name')) a.name = await ask({ kind: 'input', name: 'name', message: 'Project name', initial: a.name, validate: nameProblem });
-  if (ctx.missing.includes('type')) a.type = await ask({ kind: 'select', name: 'type', message: 'Project type', choices: PROJECT_TYPES, initial: a.type });
-  return a;
-}
-
-/** --ask: new questions first (with their defaults), then every answer an update may change, current value first. */
-async function askAnswers(ctx: AskContext, given: Partial<Answers>): Promise<Answers> {
-  const a = { ...ctx.answers };
-  const rec = a as unknown as Record<string, unknown>;
-  const input = async (key: keyof Answers, message: string, validate: (x: string) => string | null) => {
-    if (given[key] !== undefined) return;
-    rec[key] = await ask({ kind: 'input', name: key, message, initial: String(rec[key] ?? ''), validate });
-  };
-  const select = async (key: keyof Answers, message: string, choices: readonly string[]) => {
-    if (given[key] !== undefined) return;
-    rec[key] = await ask({ kind: 'select', name: key, message, choices, initial: String(rec[key]) });
-  };
-  if (ctx.adopting) {
-    await input('name', 'Project name', nameProblem);
-    await select('type', 'Project type', PROJECT_TYPES);
-  }
-  for (const [key, q] of Object.entries(ctx.newQuestions)) {
-    if (key === 'pythonMinimum') await input('pythonMinimum', `${q.message} (new)`, pythonMinimumProblem);
-  }
-  await input('description', 'One-line description', descriptionProblem);
-  await input('author', 'Author', authorProblem);
-  await input('email', 'Email', emailProblem);
-  await input('url', 'Home page URL (optional)', (x) => urlProblem(x, '--url'));
-  await select('ci', 'CI provider (switching replaces the CI file; an unmodified old one is removed)', CI_PROVIDERS);
-  await select('distro', 'Target distribution', Object.keys(DISTROS));
-  await input('indexUrl', 'Private index URL (empty for none)', indexUrlProblem);
-  await input('uploadUrl', 'Upload URL for twine (empty for none)', (x) => urlProblem(x, '--upload-url'));
-  await input('indexUser', 'Read-only index username (empty for none)', indexUserProblem);
-  if (!ctx.newQuestions.pythonMinimum) await input('pythonMinimum', 'Oldest Python version the project supports', pythonMinimumProblem);
-  return a;
+  // Like git merge: conflicts left in the index are a non-zero exit, so scripts and bots can tell.
+  return result.conflicts.length ? EXIT.conflicts : EXIT.ok;
 }

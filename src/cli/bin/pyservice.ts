@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { pyserviceMain } from '../cli/main.js';
+import { pyserviceMain } from '../main.js';
 
 process.exitCode = await pyserviceMain(process.argv.slice(2));

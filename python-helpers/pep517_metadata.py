@@ -1,0 +1,332 @@
+"""PEP 517 half of pyservice_metadata.py: ask the project's own build backend for its metadata.
+
+Imported (never run) by pyservice_metadata.py, which owns stdout and the JSON protocol. The hook runs in this
+process with cwd = the project, as pip's in-process hook runner would run it:
+  prepare_metadata_for_build_wheel(tmp) → tmp/<name>.dist-info/{METADATA,entry_points.txt}
+  or, for a backend without that optional hook, build_wheel(tmp) → the same files read from the wheel.
+Every path the backend creates in the project (build/, *.egg-info, a version file…) is removed afterwards, so a
+read leaves the project as it was.
+"""
+import os
+import re
+import shutil
+import sys
+import tempfile
+
+# Distribution name (normalised) → the Debian package that ships it for Debian's python3 (bookworm, trixie,
+# jammy, noble). flit_core is in the `flit` package on all four.
+DEBIAN_PACKAGES = {
+    "hatchling": "python3-hatchling",
+    "hatch-vcs": "python3-hatch-vcs",
+    "hatch-fancy-pypi-readme": "python3-hatch-fancy-pypi-readme",
+    "hatch-requirements-txt": "python3-hatch-requirements-txt",
+    "hatch-nodejs-version": "python3-hatch-nodejs-version",
+    "flit-core": "flit",
+    "flit": "flit",
+    "poetry-core": "python3-poetry-core",
+    "poetry-dynamic-versioning": "python3-poetry-dynamic-versioning",
+    "pdm-pep517": "python3-pdm-pep517",
+    "pdm-backend": "python3-pdm-backend",
+    "setuptools": "python3-setuptools",
+    "setuptools-scm": "python3-setuptools-scm",
+    "wheel": "python3-wheel",
+    "pbr": "python3-pbr",
+    "cython": "cython3",
+    "setuptools-rust": "python3-setuptools-rust",
+    "maturin": "python3-maturin",
+    "scikit-build-core": "python3-scikit-build-core",
+    "meson-python": "python3-mesonpy",
+    "sphinx-theme-builder": "python3-sphinx-theme-builder",
+    "calver": "python3-calver",
+    "versioneer": "python3-versioneer",
+}
+# Module of a backend → its distribution, for a backend whose requirement is missing from `requires`.
+BACKEND_DISTRIBUTIONS = {
+    "hatchling": "hatchling",
+    "flit_core": "flit-core",
+    "poetry": "poetry-core",
+    "pdm": "pdm-backend",
+    "maturin": "maturin",
+    "scikit_build_core": "scikit-build-core",
+    "mesonpy": "meson-python",
+}
+VERSION_HINTS = (
+    "pass --upstream-version X (the version to package; it is also given to the backend as "
+    "SETUPTOOLS_SCM_PRETEND_VERSION), or run in a git checkout with a version tag"
+)
+
+
+def normalise(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def debian_package(dist):
+    return DEBIAN_PACKAGES.get(normalise(dist), "python3-" + normalise(dist))
+
+
+def requirement_parts(req):
+    """'hatchling>=1.8; python_version>"3"' → ('hatchling', '>=1.8', marker or None)."""
+    text, _, marker = req.partition(";")
+    m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$", text)
+    if not m:
+        return None, "", None
+    return m.group(1), m.group(3).strip().strip("()").strip(), marker.strip() or None
+
+
+def unmet_requirements(requires):
+    """build-system.requires that Debian's python3 does not satisfy: [(requirement, why, debian package)]."""
+    import importlib.metadata as md
+
+    try:
+        from packaging.markers import Marker
+        from packaging.specifiers import SpecifierSet
+    except ImportError:  # python3-packaging missing: existence is still checked
+        Marker = SpecifierSet = None
+    out = []
+    for req in requires:
+        name, spec, marker = requirement_parts(req)
+        if name is None:
+            continue
+        if marker and Marker is not None:
+            try:
+                if not Marker(marker).evaluate():
+                    continue
+            except Exception:
+                pass
+        try:
+            have = md.version(name)
+        except md.PackageNotFoundError:
+            out.append({"requirement": req, "why": "not installed", "package": debian_package(name)})
+            continue
+        if spec and SpecifierSet is not None:
+            try:
+                if not SpecifierSet(spec).contains(have, prereleases=True):
+                    out.append({"requirement": req, "why": f"{have} is installed", "package": debian_package(name)})
+            except Exception:
+                pass
+    return out
+
+
+def load_backend(name, paths, project):
+    """Imports `mod.sub:obj.attr` as PEP 517 says, with backend-path entries first on sys.path."""
+    for p in reversed(paths):
+        sys.path.insert(0, os.path.normpath(os.path.join(project, p)))
+    module_name, _, obj_path = name.partition(":")
+    import importlib
+
+    obj = importlib.import_module(module_name)
+    for attr in filter(None, obj_path.split(".")):
+        obj = getattr(obj, attr)
+    return obj
+
+
+def tree(project):
+    """Every path under the project except .git, to find what a backend leaves behind."""
+    seen = set()
+    for root, dirs, files in os.walk(project):
+        if root == project and ".git" in dirs:
+            dirs.remove(".git")
+        for d in dirs:
+            seen.add(os.path.join(root, d))
+        for f in files:
+            seen.add(os.path.join(root, f))
+    return seen
+
+
+def remove_new(project, before):
+    """Removes what the hook created (outermost new paths only); returns their project-relative names."""
+    removed = []
+    for path in sorted(tree(project) - before):
+        if os.path.dirname(path) in before or os.path.dirname(path) == project:
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+            removed.append(os.path.relpath(path, project))
+    return removed
+
+
+def static_entry_points(pyproject):
+    """PEP 621 [project.scripts] as entry_points.txt text, when they are static (PEP 621 makes the backend publish
+    them as they are); None when the backend computes them (dynamic, or no [project] table)."""
+    project = pyproject.get("project")
+    if not isinstance(project, dict) or {"scripts", "entry-points"} & set(project.get("dynamic") or []):
+        return None
+    scripts = project.get("scripts") or {}
+    if not isinstance(scripts, dict):
+        return None
+    return "[console_scripts]\n" + "".join(f"{k} = {v}\n" for k, v in scripts.items())
+
+
+def metadata_files(backend, tmp, pyproject):
+    """(METADATA text, entry_points.txt text, which hook ran)."""
+    hook = getattr(backend, "prepare_metadata_for_build_wheel", None)
+    if hook is not None:
+        info = hook(tmp, {})
+        base = os.path.join(tmp, info)
+        metadata = read_text(os.path.join(base, "METADATA"))
+        if os.path.exists(os.path.join(base, "entry_points.txt")):
+            return metadata, read_text(os.path.join(base, "entry_points.txt")), "prepare_metadata_for_build_wheel"
+        # Some backends (hatchling < 1.22) write entry_points.txt only into the wheel.
+        static = static_entry_points(pyproject)
+        if static is not None:
+            return metadata, static, "prepare_metadata_for_build_wheel + [project.scripts]"
+    import zipfile
+
+    wheel = backend.build_wheel(tmp, {})
+    with zipfile.ZipFile(os.path.join(tmp, wheel)) as z:
+        names = z.namelist()
+        dist_info = [n for n in names if re.match(r"^[^/]+\.dist-info/METADATA$", n)]
+        if not dist_info:
+            raise RuntimeError(f"the wheel {wheel} has no .dist-info/METADATA")
+        base = dist_info[0][: -len("METADATA")]
+        eps = base + "entry_points.txt"
+        return z.read(dist_info[0]).decode("utf-8"), z.read(eps).decode("utf-8") if eps in names else "", "build_wheel"
+
+
+def read_text(path):
+    if not os.path.exists(path):
+        return ""
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def parse_metadata(text, console_scripts_from, text_or_none, entry_points):
+    """Core metadata (email header format, PEP 566/643) → the fields pyservice deb reads."""
+    from email.parser import Parser
+    from email.policy import compat32
+
+    msg = Parser(policy=compat32).parsestr(text)
+
+    def one(key):
+        value = msg.get(key)
+        return text_or_none(value) if value is not None else None
+
+    def many(key):
+        return [str(v).strip() for v in (msg.get_all(key) or []) if str(v).strip()]
+
+    body = msg.get_payload()
+    long_description = body if isinstance(body, str) and body.strip() else one("Description")
+    urls = {}
+    for entry in many("Project-URL"):
+        label, _, url = entry.partition(",")
+        if url.strip():
+            urls[label.strip()] = url.strip()
+    install_requires, extras = [], {}
+    for req in many("Requires-Dist"):
+        base, extra = split_extra(req)
+        if extra is None:
+            install_requires.append(req)
+        else:
+            extras.setdefault(extra, []).append(base)
+    for extra in many("Provides-Extra"):
+        extras.setdefault(extra, [])
+    metadata = {
+        "name": one("Name"),
+        "version": one("Version"),
+        "description": one("Summary"),
+        "long_description": long_description,
+        "author": one("Author"),
+        "author_email": one("Author-email"),
+        "maintainer": one("Maintainer"),
+        "maintainer_email": one("Maintainer-email"),
+        "url": one("Home-page"),
+        "license": one("License"),
+        "license_expression": one("License-Expression"),
+        "classifiers": many("Classifier"),
+        "requires_python": one("Requires-Python"),
+        "install_requires": install_requires,
+        "extras": extras,
+        "console_scripts": console_scripts_from(entry_points),
+    }
+    return metadata, urls
+
+
+EXTRA = r"""\(?\s*extra\s*==\s*["']([^"']+)["']\s*\)?"""
+
+
+def split_extra(req):
+    """'x>=1; extra == "d"' → ('x>=1', 'd'); 'x; python_version<"3.11" and extra == "d"' → ('x; python_version<"3.11"', 'd').
+    An extra inside an `or` is kept whole under that extra."""
+    text, sep, marker = req.partition(";")
+    marker = marker.strip()
+    if not sep or "extra" not in marker:
+        return req, None
+    only = re.fullmatch(EXTRA, marker)
+    if only:
+        return text.strip(), only.group(1)
+    m = re.fullmatch(r"(.+?)\s+and\s+" + EXTRA, marker) or re.fullmatch(EXTRA + r"\s+and\s+(.+)", marker)
+    if m and " or " not in marker:
+        extra, rest = (m.group(2), m.group(1)) if m.re.pattern.startswith("(.+?)") else (m.group(1), m.group(2))
+        return f"{text.strip()}; {rest.strip()}", extra
+    found = re.search(EXTRA, marker)
+    return req, found.group(1) if found else None
+
+
+def failure_message(err, backend_name):
+    text = f"{type(err).__name__}: {' / '.join(l.strip() for l in str(err).splitlines() if l.strip())[:400] or '(no message)'}"
+    return f"the build backend {backend_name} failed to prepare the metadata: {text}"
+
+
+def is_version_failure(err):
+    """setuptools_scm (also under hatch-vcs, pdm, poetry-dynamic-versioning) without a tag or a checkout."""
+    text = str(err)
+    return isinstance(err, LookupError) and "version" in text.lower() or "unable to detect version" in text.lower()
+
+
+def read(project, backend_info, Failure, one_line, console_scripts_from, text_or_none):
+    import traceback
+
+    name = backend_info["name"]
+    requires = backend_info["requires"]
+    unmet = unmet_requirements(requires)
+    try:
+        backend = load_backend(name, backend_info["path"], project)
+    except ImportError as err:
+        missing = getattr(err, "name", None) or name.split(":")[0]
+        top = missing.split(".")[0]
+        dist = BACKEND_DISTRIBUTIONS.get(top) or top
+        packages = sorted({u["package"] for u in unmet} | {debian_package(dist)})
+        raise Failure(
+            "missing-backend",
+            f"the project's build backend {name} cannot be imported by {sys.executable} (no module {missing}): "
+            f"apt-get install {' '.join(packages)} (or pass --python for an interpreter that has it)",
+            traceback.format_exc()[-2000:],
+        )
+    except Exception as err:
+        raise Failure("backend-failed", f"the build backend {name} failed to load: {type(err).__name__}: {one_line(err)}", traceback.format_exc()[-2000:])
+
+    before = tree(project)
+    tmp = tempfile.mkdtemp(prefix="pyservice-metadata-")
+    try:
+        try:
+            text, entry_points, hook = metadata_files(backend, tmp, backend_info["pyproject"])
+        except (Failure, KeyboardInterrupt):
+            raise
+        except BaseException as err:  # a backend may sys.exit() on bad configuration
+            detail = traceback.format_exc()[-3000:]
+            if isinstance(err, SystemExit):
+                err = RuntimeError(f"exited with status {err.code!r}")
+            if is_version_failure(err):
+                raise Failure("no-version", f"{name} cannot determine the version ({one_line(err)[:200]}): {VERSION_HINTS}", detail)
+            message = failure_message(err, name)
+            if unmet:
+                message += "; unmet build requirements: " + ", ".join(f"{u['requirement']} ({u['why']}; Debian: {u['package']})" for u in unmet)
+            raise Failure("backend-failed", message, detail)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        removed = remove_new(project, before)
+    metadata, urls = parse_metadata(text, console_scripts_from, text_or_none, entry_points)
+    version = getattr(sys.modules.get(name.split(".")[0].split(":")[0]), "__version__", None)
+    return {
+        "ok": True,
+        "metadata": metadata,
+        "project_urls": urls,
+        "sources": ["pyproject.toml"],
+        "backend": {"name": name, "version": version, "requires": requires, "unmet": unmet, "hook": hook, "removed": removed},
+        "python": sys.version.split()[0],
+        "setuptools": "",
+    }

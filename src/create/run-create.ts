@@ -1,0 +1,133 @@
+import { basename, resolve } from 'node:path';
+import type { Answers, Asker, FilePlan, Output, ProjectRecord } from '../types.js';
+import { defaultAnswers, defaultDescription } from '../answers/defaults.js';
+import { answersProblems } from '../answers/validate.js';
+import { askForCreate, VALIDATORS } from '../answers/questions.js';
+import { latestTemplateVersion, loadManifest, manifestAnswerProblem } from '../templates/manifest.js';
+import { openSource } from '../template-sources/open.js';
+import { parseSource, SHIPPED } from '../template-sources/spec.js';
+import { versionOfTag } from '../template-sources/semver.js';
+import { requireTrust } from '../template-sources/trust.js';
+import { DefaultsError, readDefaultsFile, teamAnswerDefaults } from '../template-sources/team-defaults.js';
+import { planProject } from '../plan/file-plan.js';
+import { checkTarget, TargetError, writeNewProject } from '../apply/new-project.js';
+import { gitIdentity, gitInitialCommit } from '../apply/git.js';
+import { toolVersion } from '../paths.js';
+import { UsageError } from '../errors.js';
+import { credentialsForCreate, savePendingLogin, takeEnvPassword } from '../credentials/login-flow.js';
+
+export interface CreateRequest {
+  dir?: string;
+  given: Partial<Answers>;
+  yes: boolean;
+  git: boolean;
+  dryRun: boolean;
+  json: boolean;
+  saveCredentials: boolean;
+  templateVersion?: string;
+  /** --template SOURCE[#tag]; absent: the shipped templates. */
+  template?: string;
+  trust?: boolean;
+  pre?: boolean;
+  /** Asks for what the flags did not give; absent when no one can answer (no terminal, CI). */
+  asker?: Asker;
+}
+
+export interface CreateResult {
+  dir: string;
+  /** The directory as the user named it, for messages. */
+  shown: string;
+  plan: FilePlan;
+  record: ProjectRecord;
+  written: boolean;
+  loginSaved: boolean;
+}
+
+/** The create command as a library call: flags in, project out. All terminal I/O goes through `out`. */
+export async function runCreate(req: CreateRequest, out: Output, now: Date = new Date()): Promise<CreateResult> {
+  const envPassword = takeEnvPassword(); // first: no child process (git) may inherit PYSERVICE_INDEX_PASSWORD
+  // git's identity (author default) is looked up in a child process while this one goes on.
+  const identity = req.given.author !== undefined && req.given.email !== undefined ? Promise.resolve({ name: '', email: '' }) : gitIdentity();
+  // 1. Template source (trusted before anything is fetched or rendered) and version
+  const spec = req.template !== undefined ? parseSource(req.template, process.cwd()) : SHIPPED;
+  requireTrust(spec, Boolean(req.trust));
+  const set = openSource(spec);
+  const available = set.versions(true);
+  const templateVersion = req.templateVersion ?? (spec.ref ? versionOfTag(spec.ref) : latestTemplateVersion(set, Boolean(req.pre)));
+  if (!available.includes(templateVersion))
+    throw new UsageError(`template version ${templateVersion} is not ${set.source ? `a version of ${set.source}` : 'shipped'}; choose one of ${available.join(', ')} (--template-version)`);
+  const manifest = loadManifest(templateVersion, set);
+  if (set.source) {
+    const commit = set.commit(templateVersion);
+    out.info(`Rendering templates ${templateVersion} from ${set.source}${commit ? ` at commit ${commit.slice(0, 12)}` : ''}`);
+  }
+
+  // 2. Name and directory: each defaults to the other
+  const given = { ...req.given };
+  if (given.name === undefined && req.dir !== undefined) given.name = basename(resolve(req.dir));
+  const asker = req.yes ? undefined : req.asker;
+  const interactive = asker !== undefined;
+  if (!interactive && !req.yes) {
+    const missing: string[] = [];
+    if (given.name === undefined) missing.push('--name NAME (or a directory)');
+    if (given.type === undefined) missing.push('--type service|library');
+    if (missing.length) throw new UsageError(`missing ${missing.join(' and ')}; no terminal to ask on, so pass them, or --yes for defaults`);
+  }
+
+  // 3. Defaults, then the user's answers, then questions for the rest
+  const id = await identity;
+  const answers = defaultAnswers({ dirName: req.dir ? basename(resolve(req.dir)) : undefined, gitName: id.name, gitEmail: id.email });
+  // Team defaults (the template's manifest, then the user's/CI's defaults file) sit between ours and the user's.
+  let team;
+  try {
+    team = teamAnswerDefaults([manifest.defaults ?? {}, readDefaultsFile()], answers.email);
+  } catch (err) {
+    if (err instanceof DefaultsError) throw new UsageError(err.message);
+    throw err;
+  }
+  Object.assign(answers, team);
+  if ((given.type ?? answers.type) === 'library') answers.description = defaultDescription('library');
+  Object.assign(answers, given);
+  if (asker) await askForCreate(asker, answers, given, manifest.answers ?? {});
+  for (const [key, q] of Object.entries(manifest.answers ?? {})) {
+    const v = (answers as unknown as Record<string, unknown>)[key];
+    const problem = typeof v === 'string' && !VALIDATORS[key as keyof Answers] ? manifestAnswerProblem(key, q, v) : null;
+    if (problem) throw new UsageError(problem);
+  }
+
+  // 4. Validate everything before touching the disk
+  const problems = answersProblems(answers);
+  if (problems.length) throw new UsageError(problems.join('\n'));
+  const dir = resolve(req.dir ?? answers.name);
+  try {
+    checkTarget(dir);
+  } catch (err) {
+    if (err instanceof TargetError) throw new UsageError(err.message);
+    throw err;
+  }
+  // Consent, user and password for ~/.netrc are settled (and ~/.netrc checked) before anything is written.
+  const login = await credentialsForCreate({ answers, consent: req.saveCredentials, asker, dryRun: req.dryRun, envPassword }, out);
+
+  // 5. Plan
+  const record: ProjectRecord = {
+    tool: 'create-pyservice',
+    toolVersion: toolVersion(),
+    templateVersion,
+    created: new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString(),
+    origin: 'create',
+    ...(set.source ? { template: { source: set.source } } : {}),
+    answers,
+  };
+  const plan = planProject(record);
+  const shown = req.dir ?? answers.name;
+  if (req.dryRun) return { dir, shown, plan, record, written: false, loginSaved: false };
+
+  // 6. Apply: render into a staging directory, commit there, then move into place
+  await writeNewProject(plan, dir, async (staging) => {
+    if (req.git) await gitInitialCommit(staging, { name: answers.author, email: answers.email }, `Initial commit from create-pyservice (templates ${templateVersion})`);
+  });
+  out.phase(`Wrote ${plan.files.length} files to ${shown} (${answers.type}, templates ${templateVersion})`);
+  if (req.git) out.phase('Created a git repository with the first commit');
+  if (login) savePendingLogin(login, out);
+  return { dir, shown, plan, record, written: true, loginSaved: Boolean(login) };
+}

@@ -1,0 +1,132 @@
+/**
+ * The contracts between the layers, in one place: what a project's answers are, what is recorded, what a plan
+ * holds, and the two interfaces the CLI hands to library calls (an Output to report through, an Asker to ask
+ * questions through). Types only: importing this module loads nothing.
+ */
+
+export type ProjectType = 'service' | 'library';
+export type CiProvider = 'github' | 'gitlab' | 'circleci' | 'jenkins' | 'none';
+
+/**
+ * Everything a template needs, as the user gave it (or as defaults filled it in).
+ * Recorded in `.pyservice.json` so `pyservice update` can re-render; never holds a secret.
+ */
+export interface Answers {
+  type: ProjectType;
+  /** Distribution name (PyPI-style); the import and Debian names are derived from it. */
+  name: string;
+  description: string;
+  author: string;
+  email: string;
+  url: string;
+  version: string;
+  ci: CiProvider;
+  /** PEP 503 `/simple/` URL of the private index, or '' for none configured. */
+  indexUrl: string;
+  /** Upload endpoint of the private index (twine), or ''. */
+  uploadUrl: string;
+  /** Read-only installer username for the private index, or ''. The password is never an answer. */
+  indexUser: string;
+  distro: string;
+  /** Debian packages needed to build (e.g. python3-dev, libpq-dev): Build-Depends and the builder image. */
+  buildDeps: string[];
+  /**
+   * Console scripts as setuptools writes them, "name = module:func". Empty means the type's default:
+   * a service gets one named after the project (`<name> = <import>.service:main`), a library none.
+   */
+  consoleScripts: string[];
+  /** Oldest Python the project supports ("3.9"): setup.py's python_requires. Asked since templates 1.1.0. */
+  pythonMinimum?: string;
+}
+
+/** Names derived from `Answers.name`, shown to the user and used by templates. */
+export interface DerivedNames {
+  distName: string;
+  importName: string;
+  debName: string;
+  /** The service's system user: the Debian name with `.` → `-`, at most 31 characters (systemd-sysusers' limit). */
+  systemUser: string;
+}
+
+/** The record written to `.pyservice.json`: enough to re-render the project later, and no secrets. */
+export interface ProjectRecord {
+  tool: 'create-pyservice';
+  toolVersion: string;
+  templateVersion: string;
+  created: string;
+  /** `create`: a whole generated project; `deb`: only the debian/ files of the make-deb flow. */
+  origin: 'create' | 'deb';
+  /**
+   * Where the templates came from, when not the shipped set: the source as given (never a credential, no
+   * `#ref`: update follows newer tags) and the commit of the tag rendered. Absent for the shipped templates.
+   */
+  template?: { source: string; commit?: string };
+  answers: Answers;
+}
+
+export type Mode = 0o644 | 0o755;
+/** `merge` (default): update merges template changes; `create-once`: written at creation, then the team's. */
+export type UpdatePolicy = 'merge' | 'create-once';
+
+/** One file the project should have, fully rendered. */
+export interface PlannedFile {
+  path: string;
+  content: Buffer;
+  mode: Mode;
+  policy: UpdatePolicy;
+  template: string;
+  /** See ManifestEntry.handover: the line of a file handed over to the team where its old edits are carried. */
+  handover?: string;
+}
+
+/** Answers → files: what a template version renders for a project (plus the record and baseline). */
+export interface FilePlan {
+  templateVersion: string;
+  files: PlannedFile[];
+}
+
+/** How library calls report progress. The CLI's implementation prints (src/cli/output.ts); tests capture. */
+export interface Output {
+  phase(msg: string): void;
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+  raw(text: string): void;
+}
+
+export interface InputQuestion {
+  kind: 'input';
+  name: string;
+  message: string;
+  initial?: string;
+  validate?: (value: string) => string | null;
+  /** Shown under the answer as it is typed, e.g. derived names (plain text; the asker may style it). */
+  hint?: (value: string) => string;
+}
+export interface SelectQuestion {
+  kind: 'select';
+  name: string;
+  message: string;
+  choices: readonly string[];
+  initial?: string;
+}
+export interface SecretQuestion {
+  kind: 'password';
+  name: string;
+  message: string;
+}
+export interface ConfirmQuestion {
+  kind: 'confirm';
+  name: string;
+  message: string;
+  initial?: boolean;
+}
+export type Question = InputQuestion | SelectQuestion | SecretQuestion | ConfirmQuestion;
+
+/**
+ * Asks one question and returns the answer (string, or boolean for confirm); throws CancelledError on Ctrl-C.
+ * Library calls take one only when a person can answer: no asker means "no terminal, never ask".
+ */
+export interface Asker {
+  ask<T = string>(q: Question): Promise<T>;
+}

@@ -1,0 +1,122 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PYSERVICE_BIN } from '../helpers/cli.js';
+import { cleanEnv, tempDir } from '../helpers/tmp.js';
+import { toolTest } from '../helpers/tools.js';
+
+/** Bad PEP 517 input: one line on stderr, the documented exit code, nothing written, nothing left running. */
+const t = suite('pyservice deb: broken pyproject.toml, unknown, failing and hanging backends');
+const PY = '/usr/bin/python3';
+
+function project(files: Record<string, string>): string {
+  const dir = tempDir();
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+function deb(dir: string, extra: string[] = []) {
+  const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', ...extra], { env: cleanEnv(tempDir(), { NO_COLOR: '1' }), encoding: 'utf8' });
+  return { code: r.status, stderr: r.stderr, files: readdirSync(dir).sort() };
+}
+
+const oneLine = (s: string) => s.trim().split('\n').length === 1;
+const IN_TREE = (body: string) => ({
+  'pyproject.toml': '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["_build"]\n[project]\nname = "x"\nversion = "1.0"\n',
+  '_build/backend.py': body,
+});
+
+toolTest(t, [PY], 'a broken pyproject.toml is exit 2 naming the file and the TOML error', () => {
+  const dir = project({ 'pyproject.toml': '[build-system\nrequires = ["hatchling"]\n' });
+  const r = deb(dir);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^error: pyproject\.toml is not valid TOML: .*line 1/);
+  assert.ok(oneLine(r.stderr), r.stderr);
+  assert.equal(r.files, ['pyproject.toml']);
+});
+
+toolTest(t, [PY], 'an unknown backend is exit 1 naming the module and what to install', () => {
+  const dir = project({ 'pyproject.toml': '[build-system]\nrequires = ["frobnicate-build>=2"]\nbuild-backend = "frobnicate.build"\n[project]\nname = "x"\nversion = "1"\n' });
+  const r = deb(dir);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /build backend frobnicate\.build cannot be imported by \/usr\/bin\/python3 \(no module frobnicate\): apt-get install python3-frobnicate/);
+  assert.ok(oneLine(r.stderr), r.stderr);
+  assert.equal(r.files, ['pyproject.toml']);
+});
+
+toolTest(t, [PY], 'a known but missing backend names its Debian package', () => {
+  // A module name Debian's python3 cannot import, mapped like a real backend's would be (poetry's own name).
+  const dir = project({ 'pyproject.toml': '[build-system]\nrequires = ["hatch-fancy-pypi-readme"]\nbuild-backend = "hatch_fancy_pypi_readme_missing.build"\n' });
+  const r = deb(dir);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /apt-get install .*python3-hatch-fancy-pypi-readme/);
+});
+
+toolTest(t, [PY], 'a backend that raises is exit 1 with its exception in one line', () => {
+  const dir = project(IN_TREE('def prepare_metadata_for_build_wheel(d, c=None):\n    raise ValueError("no\\nway")\n'));
+  const r = deb(dir);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /the build backend backend failed to prepare the metadata: ValueError: no \/ way/);
+  assert.ok(oneLine(r.stderr), r.stderr);
+  assert.not.ok(r.files.includes('debian'));
+});
+
+toolTest(t, [PY], 'a backend without a version is exit 2 naming --upstream-version; with it the read succeeds', () => {
+  const body = [
+    'import os',
+    'def prepare_metadata_for_build_wheel(d, c=None):',
+    '    v = os.environ.get("SETUPTOOLS_SCM_PRETEND_VERSION")',
+    '    if not v: raise LookupError("setuptools-scm was unable to detect version for /x")',
+    '    os.mkdir(os.path.join(d, "x-1.dist-info"))',
+    '    open(os.path.join(d, "x-1.dist-info", "METADATA"), "w").write("Metadata-Version: 2.1\\nName: xy\\nVersion: %s\\n" % v)',
+    '    os.mkdir("build")  # a backend that litters the project',
+    '    return "x-1.dist-info"',
+    '',
+  ].join('\n');
+  const dir = project(IN_TREE(body));
+  const r = deb(dir, ['--dry-run']);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /cannot determine the version .*--upstream-version X/);
+  const ok = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--dry-run', '--json', '--upstream-version', '3.1.4'], { env: cleanEnv(tempDir()), encoding: 'utf8' });
+  assert.is(ok.status, 0, ok.stderr);
+  const report = JSON.parse(ok.stdout);
+  assert.is(report.metadata.version, '3.1.4');
+  assert.is(report.version, '3.1.4');
+  assert.equal(report.backend.removed, ['build']);
+  assert.not.ok(readdirSync(dir).includes('build'), 'the backend\'s build/ was left in the project');
+});
+
+toolTest(t, [PY], 'a backend that forks a child and hangs: the whole group is killed at --timeout, exit 1', () => {
+  const body = [
+    'import os, subprocess, time',
+    'def prepare_metadata_for_build_wheel(d, c=None):',
+    '    p = subprocess.Popen(["sleep", "300"])  # holds our pipes open',
+    '    open(os.environ["PIDFILE"], "w").write(str(p.pid))',
+    '    time.sleep(300)',
+    '',
+  ].join('\n');
+  const dir = project(IN_TREE(body));
+  const pidFile = join(tempDir(), 'pid');
+  const started = Date.now();
+  const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--timeout', '1'], { env: cleanEnv(tempDir(), { PIDFILE: pidFile }), encoding: 'utf8' });
+  assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms`);
+  assert.is(r.status, 1, r.stderr);
+  assert.match(r.stderr, /the build backend did not finish within 1 s and was stopped/);
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  // Killed, or a zombie waiting for init to reap it (its parent was killed too): not running either way.
+  let state = '';
+  try {
+    state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0]!;
+  } catch {
+    state = 'gone';
+  }
+  assert.ok(state === 'gone' || state === 'Z', `the backend's child ${pid} is still running (state ${state})`);
+  assert.not.ok(readdirSync(dir).includes('debian'));
+});
+
+t.run();

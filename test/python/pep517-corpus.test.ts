@@ -1,0 +1,197 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { PYSERVICE_BIN } from '../helpers/cli.js';
+import { cleanEnv, tempDir } from '../helpers/tmp.js';
+import { hasTool, isCI } from '../helpers/tools.js';
+
+/**
+ * Real modern projects, taken from Debian source packages (the upstream .orig tarball only, fetched with
+ * `apt-get source --download-only` into a cache), read two ways:
+ *   ours: `pyservice deb --dry-run --json`
+ *   real: `python3 -m build --wheel --no-isolation -x` (the project's own backend builds the wheel), then the
+ *         wheel's METADATA and entry_points.txt, parsed here.
+ * Every field pyservice deb uses must be what the backend publishes. Nothing here is hard-coded per project.
+ */
+const t = suite('python metadata: real PEP 517 projects from Debian source packages vs their own backends');
+
+const PY = '/usr/bin/python3';
+const CACHE = process.env.PYSERVICE_CORPUS_CACHE ?? '/var/tmp/pyservice-corpus';
+/** Debian source package → the backend it was picked for (checked in its pyproject.toml below). */
+const CORPUS: [string, RegExp][] = [
+  ['python-colorama', /^hatchling\.build$/], // hatchling, PEP 639 license expression, readme
+  ['mdurl', /^flit_core\.buildapi$/], // flit_core, static [project]
+  ['crashtest', /^poetry\.core\.masonry\.api$/], // poetry-core, [tool.poetry] metadata
+  ['rich', /^poetry\.core\.masonry\.api$/], // poetry-core with markers and an extra
+  ['yamllint', /^setuptools\.build_meta$/], // setup.cfg + setup.py, a console script
+];
+const MAINTAINER = ['--maintainer', 'Corpus Tester <corpus@example.org>'];
+
+interface Proc {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+function exec(cmd: string, args: string[], opts: { cwd?: string; env: Record<string, string> }): Promise<Proc> {
+  return new Promise((done) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b) => (stdout += b));
+    child.stderr.on('data', (b) => (stderr += b));
+    child.on('close', (code) => done({ code: code ?? 128, stdout, stderr }));
+  });
+}
+
+/** The upstream tarball of a source package, from the cache or fetched (deb-src lines needed: .ci/run adds them). */
+async function origTarball(src: string): Promise<string> {
+  const find = () => (existsSync(CACHE) ? readdirSync(CACHE).find((f) => f.startsWith(`${src}_`) && /\.orig\.tar\.(gz|xz|bz2)$/.test(f)) : undefined);
+  let found = find();
+  if (!found) {
+    mkdirSync(CACHE, { recursive: true });
+    // --download-only: the .dsc, .orig and .debian tarballs land in the cache; only the .orig is used
+    const r = await exec('apt-get', ['source', '--download-only', '-qq', src], { cwd: CACHE, env: { ...process.env } as Record<string, string> });
+    found = find();
+    if (!found) throw new Error(`apt-get source --download-only ${src} gave no upstream tarball (are there deb-src lines? .ci/run adds them): ${r.stderr.trim().split('\n').pop()}`);
+  }
+  return join(CACHE, found);
+}
+
+/** Core metadata (RFC 822 headers + body), parsed here independently of the helper. */
+function parseCoreMetadata(text: string): { headers: Map<string, string[]>; body: string } {
+  const headers = new Map<string, string[]>();
+  const cut = text.search(/\r?\n\r?\n/);
+  const head = cut < 0 ? text : text.slice(0, cut);
+  const body = cut < 0 ? '' : text.slice(cut).replace(/^\r?\n\r?\n/, '');
+  let last: [string, number] | null = null;
+  for (const line of head.split(/\r?\n/)) {
+    if (/^[ \t]/.test(line) && last) {
+      const list = headers.get(last[0])!;
+      list[last[1]] += '\n' + line;
+      continue;
+    }
+    const m = /^([A-Za-z0-9-]+):[ \t]?(.*)$/.exec(line);
+    if (!m) continue;
+    const key = m[1]!.toLowerCase();
+    const list = headers.get(key) ?? [];
+    list.push(m[2]!);
+    headers.set(key, list);
+    last = [key, list.length - 1];
+  }
+  return { headers, body };
+}
+
+function consoleScripts(entryPoints: string): string[] {
+  const out: string[] = [];
+  let section = '';
+  for (const line of entryPoints.split(/\r?\n/)) {
+    const h = /^\s*\[(.+)\]\s*$/.exec(line);
+    if (h) section = h[1]!.trim();
+    else if (section === 'console_scripts' && line.includes('=')) {
+      const [name, target] = [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)];
+      out.push(`${name.trim()} = ${target.trim().replace(/\s+/g, ' ')}`);
+    }
+  }
+  return out.sort();
+}
+
+/** A requirement in one spelling: no spaces, no parentheses around the specifier, double quotes. */
+const normalReq = (r: string) => r.replace(/\s+/g, '').replace(/\(([^()]*)\)(;|$)/, '$1$2').replace(/'/g, '"');
+
+/** Requires-Dist → "req|extra" pairs (extra '' when unconditional), the extra's marker clause removed. */
+function requirementPairs(list: string[]): string[] {
+  return list
+    .map((r) => {
+      const [req, marker = ''] = r.split(/;(.*)/s, 2) as [string, string?];
+      const m = /^(.*?)(?:\s*\band\b\s*)?\(?\s*extra\s*==\s*["']([^"']+)["']\s*\)?(?:\s*\band\b\s*)?(.*)$/.exec(marker.trim());
+      if (!m) return `${normalReq(r)}|`;
+      const rest = [m[1], m[3]].map((x) => (x ?? '').trim()).filter(Boolean).join(' and ');
+      return `${normalReq(rest ? `${req};${rest}` : req)}|${m[2]}`;
+    })
+    .sort();
+}
+
+function snapshot(dir: string, base = dir, acc: Record<string, string> = {}): Record<string, string> {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    const rel = p.slice(base.length + 1);
+    if (e.isDirectory()) {
+      acc[rel + '/'] = 'dir';
+      snapshot(p, base, acc);
+    } else acc[rel] = createHash('sha256').update(readFileSync(p)).digest('hex') + ':' + (statSync(p).mode & 0o777).toString(8);
+  }
+  return acc;
+}
+
+async function unpack(tarball: string): Promise<string> {
+  const parent = tempDir();
+  const r = await exec('tar', ['-xf', tarball, '-C', parent], { env: cleanEnv(parent) });
+  if (r.code !== 0) throw new Error(`tar: ${r.stderr}`);
+  const [top] = readdirSync(parent);
+  return join(parent, top!);
+}
+
+const READ_WHEEL = `
+import json, sys, zipfile
+w = zipfile.ZipFile(sys.argv[1])
+info = [n for n in w.namelist() if n.endswith('.dist-info/METADATA') and n.count('/') == 1][0][:-len('METADATA')]
+ep = info + 'entry_points.txt'
+print(json.dumps({'metadata': w.read(info + 'METADATA').decode(), 'entry_points': w.read(ep).decode() if ep in w.namelist() else ''}))
+`;
+
+const ready = ['tar', 'apt-get', PY].every(hasTool);
+for (const [src, backendPattern] of CORPUS) {
+  const name = `${src}: pyservice deb reads what the backend publishes in its wheel; the read wrote nothing`;
+  if (!ready) {
+    if (isCI()) t(name, () => assert.unreachable('needs tar, apt-get and /usr/bin/python3; a skip is a failure under CI=true'));
+    else console.log(`  skip: ${name}: needs tar, apt-get and ${PY}`);
+    continue;
+  }
+  t(name, async () => {
+    const tarball = await origTarball(src);
+    const home = tempDir();
+    const env = cleanEnv(home, { NO_COLOR: '1' });
+    const [oursDir, realDir] = await Promise.all([unpack(tarball), unpack(tarball)]);
+    const before = snapshot(oursDir);
+    const ours = await exec(process.execPath, [PYSERVICE_BIN, 'deb', oursDir, '--dry-run', '--json', ...MAINTAINER], { env });
+    assert.equal(snapshot(oursDir), before, 'the dry run changed files in the project');
+    assert.is(ours.code, 0, ours.stderr);
+    const out = tempDir();
+    const built = await exec(PY, ['-m', 'build', '--wheel', '--no-isolation', '--skip-dependency-check', '--outdir', out, realDir], { env });
+    assert.is(built.code, 0, built.stderr.slice(-2000));
+    const wheel = readdirSync(out).find((f) => f.endsWith('.whl'))!;
+    const realFiles = JSON.parse((await exec(PY, ['-c', READ_WHEEL, join(out, wheel)], { env })).stdout) as { metadata: string; entry_points: string };
+    const real = parseCoreMetadata(realFiles.metadata);
+    const one = (k: string) => real.headers.get(k)?.[0] ?? null;
+    const all = (k: string) => real.headers.get(k) ?? [];
+    const report = JSON.parse(ours.stdout);
+    const m = report.metadata;
+    assert.match(report.backend.name, backendPattern, 'the corpus entry was picked for another backend');
+    const missingToNull = (v: string | null) => (v === null || v === 'UNKNOWN' ? null : v);
+    assert.is(m.name, one('name'), 'name');
+    assert.is(m.version, one('version'), 'version');
+    assert.is(m.description, missingToNull(one('summary')), 'summary');
+    assert.is(m.author, missingToNull(one('author')), 'author');
+    assert.is(m.author_email, missingToNull(one('author-email')), 'author-email');
+    assert.is(m.maintainer, missingToNull(one('maintainer')), 'maintainer');
+    assert.is(m.maintainer_email, missingToNull(one('maintainer-email')), 'maintainer-email');
+    assert.is(m.url, missingToNull(one('home-page')), 'home-page');
+    assert.is(m.license, missingToNull(one('license')), 'license');
+    assert.is(m.license_expression, one('license-expression'), 'license-expression');
+    assert.is(m.requires_python, one('requires-python'), 'requires-python');
+    assert.equal([...m.classifiers].sort(), [...all('classifier')].sort(), 'classifiers');
+    const urls = Object.fromEntries(all('project-url').map((u) => [u.slice(0, u.indexOf(',')).trim(), u.slice(u.indexOf(',') + 1).trim()]));
+    assert.equal(report.projectUrls, urls, 'project urls');
+    const oursPairs = [
+      ...m.install_requires.map((r: string) => `${normalReq(r)}|`),
+      ...Object.entries(m.extras as Record<string, string[]>).flatMap(([extra, reqs]) => reqs.map((r) => `${normalReq(r)}|${extra}`)),
+    ].sort();
+    assert.equal(oursPairs, requirementPairs(all('requires-dist')), 'requirements (Requires-Dist, extras included)');
+    assert.equal([...m.console_scripts].sort(), consoleScripts(realFiles.entry_points), 'console scripts');
+  });
+}
+
+t.run();
