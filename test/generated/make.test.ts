@@ -1,11 +1,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from '../helpers/generate.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
+import { spawnText } from '../helpers/spawn-text.js';
 import { startIndexServer, type IndexServer } from '../fixtures/index-server/server.js';
 
 /** The generated Makefile and project, driven by real make, Debian's python3, pip, build and twine, offline. */
@@ -24,14 +25,18 @@ function helpTargets(dir: string, env: Record<string, string>): string[] {
 }
 
 // No Docker engine here or in CI (the brief): the builder image is checked statically (dockerfile.test.ts), and
-// these two are dry-run only. Every other target make help lists runs for real below.
+// these two are dry-run only. The targets of deploy/deploy.mk (apt repository, Ansible deploys) need hosts and
+// run for real in the fleet test. Every other target make help lists runs for real below.
 const NEEDS_DOCKER = new Set(['image', 'docker-%']);
+const fleetTargets = (dir: string) =>
+  existsSync(join(dir, 'deploy/deploy.mk')) ? [...readFileSync(join(dir, 'deploy/deploy.mk'), 'utf8').matchAll(/^([a-z][\w-]*):.*## /gm)].map((m) => m[1]!) : [];
 
 for (const type of ['service', 'library'] as const) {
   toolTest(t, ['make', 'git', '/usr/bin/python3', 'dpkg-buildpackage', 'dh_virtualenv', 'twine'], `${type}: every target make help lists runs for real (docker ones dry-run), in a clean environment`, async () => {
     const dir = await generate({ type, name: `every-${type}` }, { git: true });
     const env = cleanEnv(tempDir());
-    const targets = helpTargets(dir, env);
+    const fleet = fleetTargets(dir);
+    const targets = helpTargets(dir, env).filter((x) => !fleet.includes(x));
     assert.ok(targets.includes('help') && targets.includes('lint') && targets.includes('lock'), targets.join(' '));
     for (const target of targets.filter((x) => NEEDS_DOCKER.has(x))) {
       const r = sh('make', ['-n', target === 'docker-%' ? 'docker-test' : target], dir, env);
@@ -47,7 +52,7 @@ for (const type of ['service', 'library'] as const) {
           writeFileSync(join(dir, '.pypirc'), readFileSync(join(dir, '.pypirc'), 'utf8').replace(/^repository = .*$/m, `repository = ${index.uploadUrl}`));
           extra = { TWINE_USERNAME: 'uploader', TWINE_PASSWORD: 'up-pw' };
         }
-        const r = await runAsync('make', [target], dir, { ...env, ...extra });
+        const r = await spawnText('make', [target], dir, { ...env, ...extra });
         assert.is(r.code, 0, `make ${target}: ${r.out.slice(-4000)}`);
         if (target === 'upload') assert.equal(index!.files().map((f) => f.version), ['0.1.0', '0.1.0'], 'the tagged commit uploads its release');
         if (target === 'deb' || target === 'deb-release') assert.ok(readdirSync(join(dir, 'debs')).some((f) => f.endsWith('.deb')), `make ${target} left no .deb in debs/`);
@@ -58,24 +63,12 @@ for (const type of ['service', 'library'] as const) {
   });
 }
 
-/** Asynchronous run (the index server answers from this process). */
-function runAsync(cmd: string, args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 128, out }));
-  });
-}
-
 toolTest(t, ['make', '/usr/bin/python3'], 'without a login pip does not prompt: make venv fails with a pointer at pyservice login, no EOFError', async () => {
   const index = await startIndexServer({ users: { installer: { password: 'pw', upload: false } } });
   try {
     const dir = await generate({ type: 'service', name: 'nologin-svc', indexUrl: index.simpleUrl });
     writeFileSync(join(dir, 'requirements.txt'), 'acme-private-dep==1.0\n');
-    const r = await runAsync('make', ['venv'], dir, cleanEnv(tempDir(), { PIP_EXTRA_INDEX_URL: 'http://127.0.0.1:9/simple/' }));
+    const r = await spawnText('make', ['venv'], dir, cleanEnv(tempDir(), { PIP_EXTRA_INDEX_URL: 'http://127.0.0.1:9/simple/' }));
     assert.is.not(r.code, 0);
     assert.match(r.out, /pyservice login/);
     assert.not.match(r.out, /EOFError|User for /);

@@ -1,12 +1,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startIndexServer } from '../fixtures/index-server/server.js';
 import { writePrivateWheel } from '../helpers/private-wheel.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
 import { isCI, toolTest } from '../helpers/tools.js';
+import { spawnText } from '../helpers/spawn-text.js';
 import { commitAll, git, oldProject, read, update } from './fixtures.js';
 
 /**
@@ -20,17 +21,6 @@ import { commitAll, git, oldProject, read, update } from './fixtures.js';
 const t = suite('update 1.0.0 / 1.1.0 → 1.2.0 with team edits, then test, lock, wheelhouse, deb with the index down, install, run');
 const PASSWORD = 'e2e-inst-9d1c';
 const TOOLS = ['git', 'make', '/usr/bin/python3', 'dpkg-buildpackage', 'dh_virtualenv', 'dpkg', 'flock'];
-
-function run(cmd: string, args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number; out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 128, out }));
-  });
-}
 
 /** dpkg through the lock every test run shares, so that two runs never meet on dpkg's own lock. */
 const dpkg = (...args: string[]) => spawnSync('flock', ['/tmp/pyservice-dpkg.lock', 'dpkg', ...args], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
@@ -80,15 +70,15 @@ for (const from of ['1.0.0', '1.1.0']) {
       writeFileSync(join(home, '.netrc'), `machine 127.0.0.1 login installer password ${PASSWORD}\n`);
       chmodSync(join(home, '.netrc'), 0o600);
       writeFileSync(join(dir, 'pip.conf'), read(dir, 'pip.conf').replace(/^# index-url = .*$/m, `index-url = ${index.simpleUrl}`));
-      const help = await run('make', ['help'], dir, env);
+      const help = await spawnText('make', ['help'], dir, env);
       assert.match(help.out, /^ {2}smoke\s+Team: import the package$/m);
-      const test = await run('make', ['test'], dir, env);
+      const test = await spawnText('make', ['test'], dir, env);
       assert.is(test.code, 0, test.out);
       assert.match(test.out, /-m pytest -q/, 'the team setting applies');
-      const lock = await run('make', ['lock'], dir, env);
+      const lock = await spawnText('make', ['lock'], dir, env);
       assert.is(lock.code, 0, lock.out);
       assert.match(read(dir, 'requirements.lock'), /^acme-private-dep==1\.0 \\\n {4}--hash=sha256:[0-9a-f]{64}$/m);
-      const wh = await run('make', ['wheelhouse'], dir, env);
+      const wh = await spawnText('make', ['wheelhouse'], dir, env);
       assert.is(wh.code, 0, wh.out);
       assert.equal(readdirSync(join(dir, 'wheelhouse')), ['acme_private_dep-1.0-py3-none-any.whl']);
       assert.not.ok((lock.out + wh.out).includes(PASSWORD));
@@ -96,7 +86,7 @@ for (const from of ['1.0.0', '1.1.0']) {
       closed = true;
       const seen = index.requests.length;
 
-      const deb = await run('make', ['deb'], dir, env);
+      const deb = await spawnText('make', ['deb'], dir, env);
       assert.is(deb.code, 0, deb.out.slice(-5000));
       assert.match(deb.out, /installing from wheelhouse\/ and \/usr\/share\/python-wheels only \(no index\)/);
       assert.is(index.requests.length, seen, 'the build reached for the index');
@@ -119,7 +109,7 @@ for (const from of ['1.0.0', '1.1.0']) {
       if (from === '1.1.0') {
         // A lock whose hash does not match the wheelhouse's file: pip's hash-checking mode stops the build.
         writeFileSync(join(dir, 'requirements.lock'), read(dir, 'requirements.lock').replace(/sha256:[0-9a-f]{8}/, 'sha256:00000000'));
-        const bad = await run('make', ['deb'], dir, env);
+        const bad = await spawnText('make', ['deb'], dir, env);
         assert.is.not(bad.code, 0);
         assert.match(bad.out, /THESE PACKAGES DO NOT MATCH THE HASHES/);
         assert.not.ok(existsSync(join(dir, 'debs', file)), 'a failed build leaves no package behind');
