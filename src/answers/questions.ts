@@ -3,7 +3,7 @@ import { CI_PROVIDERS, PROJECT_TYPES } from './types.js';
 import { DISTROS } from './distros.js';
 import { defaultDescription } from './defaults.js';
 import { deriveNames, nameProblem } from './names.js';
-import { authorProblem, descriptionProblem, emailProblem, indexUrlProblem, indexUserProblem, pythonMinimumProblem, urlProblem } from './validate.js';
+import { authorProblem, descriptionProblem, emailProblem, indexUrlProblem, indexUserProblem, pythonMinimumProblem, uploadUrlProblem, urlProblem } from './validate.js';
 import { manifestAnswerProblem, type ManifestAnswer } from '../templates/manifest.js';
 
 /**
@@ -50,7 +50,7 @@ export const ANSWER_QUESTIONS: readonly AnswerQuestion[] = [
   { key: 'ci', message: 'CI provider', choices: () => CI_PROVIDERS },
   { key: 'distro', message: 'Target distribution', choices: () => Object.keys(DISTROS) },
   { key: 'indexUrl', message: 'Private index URL (PEP 503 /simple/, empty for none)', validate: indexUrlProblem },
-  { key: 'uploadUrl', message: 'Upload URL for twine (empty for none)', validate: (v) => urlProblem(v, '--upload-url'), when: (a) => a.indexUrl !== '' },
+  { key: 'uploadUrl', message: 'Upload URL for twine (empty for none)', validate: uploadUrlProblem, when: (a) => a.indexUrl !== '' },
   { key: 'url', message: 'Home page URL (optional)', validate: (v) => urlProblem(v, '--url') },
   { key: 'indexUser', message: 'Read-only index username (empty for none)', validate: indexUserProblem, when: (a) => a.indexUrl !== '', create: false },
 ];

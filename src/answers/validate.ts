@@ -1,16 +1,18 @@
 import { CI_PROVIDERS, PROJECT_TYPES, type Answers } from './types.js';
 import { DISTROS } from './distros.js';
 import { nameProblem } from './names.js';
+import { INVISIBLE, secretParams, shown } from '../secrets/redact.js';
 
 /**
  * Pure checks on answers. Each returns a one-line message that names the problem and the fix, or null.
  * The same functions validate prompts as the user types and flags/answer files before anything is written.
  */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+/** Control characters and the invisible ones that reorder or hide text (bidi overrides, zero-width): never in an answer. */
+const CONTROL = new RegExp(INVISIBLE.source);
 
 export function oneLineProblem(label: string, value: string, max: number, flag: string): string | null {
   if (/[\r\n]/.test(value)) return `${label} must be one line (${flag}); put longer text in README.md`;
-  if (CONTROL.test(value)) return `${label} contains a control character; remove it (${flag})`;
+  if (CONTROL.test(value)) return `${label} contains a control or invisible character (${shown(value)}); remove it (${flag})`;
   if (value.trim() === '') return `${label} is empty; give one with ${flag}`;
   if (value !== value.trim()) return `${label} starts or ends with blanks; remove them (${flag})`;
   if ([...value].length > max) return `${label} is ${[...value].length} characters long; keep it to ${max} or fewer (${flag})`;
@@ -22,74 +24,96 @@ export const descriptionProblem = (v: string) => oneLineProblem('the description
 export function authorProblem(v: string): string | null {
   const p = oneLineProblem('the author name', v, 100, '--author');
   if (p) return p;
-  if (/[<>,]/.test(v)) return `the author name "${v}" contains < > or a comma, which break the Debian Maintainer field; remove them (--author)`;
+  if (/[<>,]/.test(v)) return `the author name ${shown(v)} contains < > or a comma, which break the Debian Maintainer field; remove them (--author)`;
   return null;
 }
 
 const EMAIL_RE = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 export function emailProblem(v: string): string | null {
   if (v === '') return 'the email is empty; give one with --email';
-  if (!EMAIL_RE.test(v)) return `the email "${v}" is not an address like name@example.com (--email)`;
+  if (!EMAIL_RE.test(v)) return `the email ${shown(v)} is not an address like name@example.com (--email)`;
   return null;
 }
 
-/** http(s) URL without credentials, quotes or blanks; '' allowed when optional. */
+/**
+ * http(s) URL without credentials (userinfo, or a secret-looking query or fragment parameter), quotes or blanks;
+ * '' allowed when optional. Values are shown redacted and escaped: a refused credential is never printed.
+ */
 export function urlProblem(v: string, flag: string, optional = true): string | null {
   if (v === '') return optional ? null : `no URL given; give one with ${flag}`;
-  if (/[\s"'<>\\`{}|^]/.test(v) || CONTROL.test(v)) return `the URL "${v}" contains blanks, quotes or brackets; percent-encode them (${flag})`;
+  if (/[\s"'<>\\`{}|^]/.test(v) || CONTROL.test(v)) return `the URL ${shown(v)} contains blanks, quotes, brackets or control characters; percent-encode them (${flag})`;
   let u: URL;
   try {
     u = new URL(v);
   } catch {
-    return `"${v}" is not a URL; give one like https://pypi.example.com/simple/ (${flag})`;
+    return `${shown(v)} is not a URL; give one like https://pypi.example.com/simple/ (${flag})`;
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return `the URL "${v}" must start with https:// or http:// (${flag})`;
-  if (u.username || u.password)
-    return `the URL "${v}" contains credentials; remove them: the password goes to ~/.netrc, never into project files (${flag}, --index-user)`;
-  if (u.hash) return `the URL "${v}" has a #fragment; remove it (${flag})`;
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return `the URL ${shown(v)} must start with https:// or http:// (${flag})`;
+  if (u.username || u.password || /^[a-z]+:\/\/[^/?#]*@/i.test(v))
+    return `the URL ${shown(v)} contains credentials; remove them: the password goes to ~/.netrc (pyservice login), never into project files (${flag}, --index-user)`;
+  const secrets = [...secretParams(u.search), ...secretParams(u.hash)];
+  if (secrets.length)
+    return `the URL ${shown(v)} carries a credential in its ${u.search && secretParams(u.search).length ? 'query string' : 'fragment'} (${secrets.join(', ')}); remove it: credentials go to ~/.netrc (pyservice login), never into project files (${flag})`;
+  if (u.hash || v.endsWith('#')) return `the URL ${shown(v)} has a #fragment; remove it (${flag})`;
+  return null;
+}
+
+/**
+ * The index and upload URLs are written into pip.conf, .pypirc, README.md and CI files: no query string at all
+ * (pip appends project names to the path, so a query there is a token or a mistake).
+ */
+export function indexLocationProblem(v: string, flag: string, optional = true): string | null {
+  const p = urlProblem(v, flag, optional);
+  if (p || v === '') return p;
+  if (new URL(v).search !== '' || v.includes('?'))
+    return `the URL ${shown(v)} has a query string; remove it: an index URL takes none, and credentials go to ~/.netrc (pyservice login), never into project files (${flag})`;
   return null;
 }
 
 export function indexUrlProblem(v: string): string | null {
-  const p = urlProblem(v, '--index-url');
+  const p = indexLocationProblem(v, '--index-url');
   if (p || v === '') return p;
   // PEP 503 indexes end in /simple/ (devpi's in /+simple/)
   if (!/\/\+?simple\/?$/.test(new URL(v).pathname))
-    return `the index URL "${v}" is not a PEP 503 simple index; it usually ends in /simple/ (--index-url)`;
+    return `the index URL ${shown(v)} is not a PEP 503 simple index; it usually ends in /simple/ (--index-url)`;
   return null;
 }
 
+export const uploadUrlProblem = (v: string): string | null => indexLocationProblem(v, '--upload-url');
+
 export function indexUserProblem(v: string): string | null {
   if (v === '') return null;
-  if (/[\s:@"'\\]/.test(v) || CONTROL.test(v)) return `the index username "${v}" contains blanks, quotes, ':' or '@'; give the plain username (--index-user)`;
+  // Not echoed: "name:password" is the usual mistake, and the password must not be printed.
+  if (/[\s:@"'\\]/.test(v) || CONTROL.test(v))
+    return `the index username contains blanks, quotes, ':' or '@'; give the plain username (--index-user); a password goes in ${'PYSERVICE_INDEX_PASSWORD'} or the prompt, never in a flag`;
   return null;
 }
 
 export function versionProblem(v: string): string | null {
-  if (!/^[0-9]+(\.[0-9]+){0,3}$/.test(v)) return `the version "${v}" is not a plain release number like 0.1.0`;
+  if (!/^[0-9]+(\.[0-9]+){0,3}$/.test(v)) return `the version ${shown(v)} is not a plain release number like 0.1.0`;
   return null;
 }
 
 const DEB_PKG_RE = /^[a-z0-9][a-z0-9.+-]+$/;
 export function buildDepsProblem(deps: readonly string[]): string | null {
-  for (const d of deps) if (!DEB_PKG_RE.test(d)) return `"${d}" is not a Debian package name (--build-deps takes names like python3-dev,libpq-dev)`;
+  for (const d of deps) if (!DEB_PKG_RE.test(d)) return `${shown(d)} is not a Debian package name (--build-deps takes names like python3-dev,libpq-dev)`;
   return null;
 }
 
 const SCRIPT_RE = /^[A-Za-z0-9][A-Za-z0-9._-]* = [A-Za-z_][A-Za-z0-9_.]*(:[A-Za-z_][A-Za-z0-9_.]*)?$/;
 export function consoleScriptsProblem(scripts: readonly string[]): string | null {
-  for (const s of scripts) if (!SCRIPT_RE.test(s)) return `"${s}" is not a console script entry like "my-tool = my_pkg.cli:main"`;
+  for (const s of scripts) if (!SCRIPT_RE.test(s)) return `${shown(s)} is not a console script entry like "my-tool = my_pkg.cli:main"`;
   return null;
 }
 
 export function pythonMinimumProblem(v: string | undefined): string | null {
   if (v === undefined) return null;
-  if (!/^3\.[0-9]{1,2}$/.test(v)) return `the minimum Python "${v}" is not a version like 3.9 (--python-minimum)`;
+  if (!/^3\.[0-9]{1,2}$/.test(v)) return `the minimum Python ${shown(v)} is not a version like 3.9 (--python-minimum)`;
   return null;
 }
 
 function choiceProblem(label: string, v: string, choices: readonly string[], flag: string): string | null {
-  return choices.includes(v) ? null : `${label} "${v}" is not one of ${choices.join(', ')} (${flag})`;
+  return choices.includes(v) ? null : `${label} ${shown(v)} is not one of ${choices.join(', ')} (${flag})`;
 }
 
 /** All problems with a complete set of answers, in question order. */
@@ -104,7 +128,7 @@ export function answersProblems(a: Answers): string[] {
     versionProblem(a.version),
     choiceProblem('the CI provider', a.ci, CI_PROVIDERS, '--ci'),
     indexUrlProblem(a.indexUrl),
-    urlProblem(a.uploadUrl, '--upload-url'),
+    uploadUrlProblem(a.uploadUrl),
     indexUserProblem(a.indexUser),
     choiceProblem('the distro', a.distro, Object.keys(DISTROS), '--distro'),
     buildDepsProblem(a.buildDeps),

@@ -1,7 +1,7 @@
 import { readGitIdentity } from './git-identity.js';
 import { run, runOk } from '../exec/run.js';
 
-/** `git config --get key` or '' when git or the key is missing. */
+/** `git config --get key` in `cwd`, or '' when git or the key is missing: the one git config reader. */
 export async function gitConfig(key: string, cwd?: string): Promise<string> {
   try {
     const r = await run('git', ['config', '--get', key], { cwd });

@@ -1,23 +1,33 @@
-import { mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync, chmodSync, accessSync, constants } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, lstatSync, writeFileSync, chmodSync, accessSync, constants } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { FilePlan } from '../plan/file-plan.js';
-import { siblingTempPath } from './atomic.js';
+import { stopChildren } from '../exec/run.js';
+import { CancelledError } from '../errors.js';
 
 export class TargetError extends Error {}
+/** The run was interrupted (SIGINT/SIGTERM): children stopped, staging removed, nothing written. */
+export class InterruptedError extends CancelledError {}
 
-/** Checks the target before any work: it must be absent or an empty directory, and its parent writable. */
+/**
+ * Checks the target before any work: it must be absent or an empty real directory (not a symlink, not a mount
+ * point: the finished project is renamed into place, which neither survives), and its parent writable.
+ */
 export function checkTarget(target: string): void {
   const abs = resolve(target);
   let st;
   try {
-    st = statSync(abs);
+    st = lstatSync(abs);
   } catch {
     st = undefined;
   }
   if (st) {
+    if (st.isSymbolicLink()) throw new TargetError(`${target} is a symlink; give the real directory it points to (the project is never written through a symlink)`);
     if (!st.isDirectory()) throw new TargetError(`${target} exists and is not a directory; choose another directory`);
     const entries = readdirSync(abs);
     if (entries.length > 0) throw new TargetError(`${target} is not empty (${entries.length} entries); choose a new or empty directory`);
+    const parentDev = statSync(dirname(abs)).dev;
+    if (st.dev !== parentDev || abs === dirname(abs))
+      throw new TargetError(`${target} is a mount point, which cannot be replaced; create the project inside it (${join(target, 'NAME')})`);
   }
   const parent = dirname(abs);
   try {
@@ -28,28 +38,84 @@ export function checkTarget(target: string): void {
 }
 
 /**
+ * The staging directory beside the target. Its name carries this process's id (in the 8 hex digits every
+ * `.NAME.pyservice-XXXXXXXX.tmp` has), so a later run can tell a killed run's leftover from a live one.
+ */
+export function stagingPath(target: string, pid = process.pid): string {
+  return join(dirname(target), `.${basename(target)}.pyservice-${pid.toString(16).padStart(8, '0')}.tmp`);
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes staging directories of earlier runs for this target whose process is gone (killed with SIGKILL, a crash). */
+export function removeStaleStaging(target: string): string[] {
+  const abs = resolve(target);
+  const prefix = `.${basename(abs)}.pyservice-`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dirname(abs));
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = /^([0-9a-f]{8})\.tmp$/.exec(name.slice(prefix.length));
+    if (!name.startsWith(prefix) || !m) continue;
+    const pid = parseInt(m[1]!, 16);
+    if (pid === process.pid || running(pid)) continue;
+    const path = join(dirname(abs), name);
+    if (!lstatSync(path).isDirectory()) continue;
+    rmSync(path, { recursive: true, force: true });
+    removed.push(path);
+  }
+  return removed;
+}
+
+/**
  * Writes the plan into a temp directory beside the target, lets `finish` act on it (git init), and only then
- * renames it into place. A failure or interruption before the rename leaves nothing at the target.
+ * renames it into place. A failure or interruption before the rename leaves nothing at the target. On SIGINT or
+ * SIGTERM the children (git) are stopped first, then the staging directory is removed, then it rejects with
+ * InterruptedError (the CLI exits 130).
  */
 export async function writeNewProject(plan: FilePlan, target: string, finish?: (dir: string) => Promise<void>): Promise<string> {
   const abs = resolve(target);
-  const staging = siblingTempPath(abs);
+  removeStaleStaging(abs);
+  const staging = stagingPath(abs);
   const cleanup = () => rmSync(staging, { recursive: true, force: true });
-  const onSignal = () => {
-    cleanup();
-    process.exit(130);
+  let interrupted: Promise<never> | undefined;
+  let rejectInterrupted: (err: Error) => void = () => undefined;
+  const cancelled = new Promise<never>((_, reject) => (rejectInterrupted = reject));
+  cancelled.catch(() => undefined);
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return; // a second Ctrl-C while cleaning up changes nothing
+    interrupted = cancelled;
+    void stopChildren().then(() => {
+      cleanup();
+      rejectInterrupted(new InterruptedError(`interrupted (${signal}); nothing was written`));
+    });
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
-    mkdirSync(staging, { mode: 0o755 });
-    for (const f of plan.files) {
-      const dest = join(staging, f.path);
-      mkdirSync(dirname(dest), { recursive: true });
-      writeFileSync(dest, f.content, { mode: f.mode });
-      chmodSync(dest, f.mode);
-    }
-    if (finish) await finish(staging);
+    const work = async () => {
+      mkdirSync(staging, { mode: 0o755 });
+      for (const f of plan.files) {
+        const dest = join(staging, f.path);
+        mkdirSync(dirname(dest), { recursive: true });
+        writeFileSync(dest, f.content, { mode: f.mode });
+        chmodSync(dest, f.mode);
+      }
+      if (finish) await finish(staging);
+    };
+    await Promise.race([work(), cancelled]);
+    if (interrupted) await interrupted;
     try {
       rmdirSync(abs); // an empty target directory may exist; a non-empty one was refused earlier
     } catch {
@@ -58,6 +124,7 @@ export async function writeNewProject(plan: FilePlan, target: string, finish?: (
     renameSync(staging, abs);
     return abs;
   } catch (err) {
+    if (interrupted) await interrupted; // the interruption is the story, not the error of the git it stopped
     cleanup();
     throw err;
   } finally {

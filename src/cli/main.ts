@@ -18,6 +18,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   update: { summary: 'bring template improvements into this project (three-way merge, your changes kept)', load: async () => (await import('./commands/update-command.js')).updateCommand },
   check: { summary: 'tell whether the project uses the latest templates (exit 3 when behind)', load: async () => (await import('./commands/check-command.js')).checkCommand },
   template: { summary: "start (init) or validate (check) your team's own templates", load: async () => (await import('./commands/template-command.js')).templateCommand },
+  dependents: { summary: 'list the projects that depend on a library, with their pinned versions', load: async () => (await import('./commands/dependents-command.js')).dependentsCommand },
 };
 
 export function pyserviceHelp(): string {

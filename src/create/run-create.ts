@@ -1,4 +1,5 @@
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
+import { findRepo } from '../update/worktree.js';
 import type { Answers, Asker, FilePlan, Output, ProjectRecord } from '../types.js';
 import { defaultAnswers, defaultDescription } from '../answers/defaults.js';
 import { answersProblems } from '../answers/validate.js';
@@ -8,7 +9,7 @@ import { openSource } from '../template-sources/open.js';
 import { parseSource, SHIPPED } from '../template-sources/spec.js';
 import { versionOfTag } from '../template-sources/semver.js';
 import { requireTrust } from '../template-sources/trust.js';
-import { DefaultsError, readDefaultsFile, teamAnswerDefaults } from '../template-sources/team-defaults.js';
+import { readDefaultsFile, teamAnswerDefaults } from '../template-sources/team-defaults.js';
 import { planProject } from '../plan/file-plan.js';
 import { checkTarget, TargetError, writeNewProject } from '../apply/new-project.js';
 import { gitIdentity, gitInitialCommit } from '../apply/git.js';
@@ -78,14 +79,7 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   const id = await identity;
   const answers = defaultAnswers({ dirName: req.dir ? basename(resolve(req.dir)) : undefined, gitName: id.name, gitEmail: id.email });
   // Team defaults (the template's manifest, then the user's/CI's defaults file) sit between ours and the user's.
-  let team;
-  try {
-    team = teamAnswerDefaults([manifest.defaults ?? {}, readDefaultsFile()], answers.email);
-  } catch (err) {
-    if (err instanceof DefaultsError) throw new UsageError(err.message);
-    throw err;
-  }
-  Object.assign(answers, team);
+  Object.assign(answers, teamAnswerDefaults([manifest.defaults ?? {}, readDefaultsFile()], answers.email));
   if ((given.type ?? answers.type) === 'library') answers.description = defaultDescription('library');
   Object.assign(answers, given);
   if (asker) await askForCreate(asker, answers, given, manifest.answers ?? {});
@@ -123,11 +117,15 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   if (req.dryRun) return { dir, shown, plan, record, written: false, loginSaved: false };
 
   // 6. Apply: render into a staging directory, commit there, then move into place
+  // Inside an existing repository (a monorepo) the project becomes part of it: no nested repository.
+  const enclosing = req.git ? findRepo(dirname(dir)) : null;
+  const initGit = req.git && !enclosing;
   await writeNewProject(plan, dir, async (staging) => {
-    if (req.git) await gitInitialCommit(staging, { name: answers.author, email: answers.email }, `Initial commit from create-pyservice (templates ${templateVersion})`);
+    if (initGit) await gitInitialCommit(staging, { name: answers.author, email: answers.email }, `Initial commit from create-pyservice (templates ${templateVersion})`);
   });
   out.phase(`Wrote ${plan.files.length} files to ${shown} (${answers.type}, templates ${templateVersion})`);
-  if (req.git) out.phase('Created a git repository with the first commit');
+  if (initGit) out.phase('Created a git repository with the first commit');
+  else if (enclosing) out.phase(`Inside the git repository at ${enclosing.root}: no nested repository created; git add and commit ${shown} there`);
   if (login) savePendingLogin(login, out);
   return { dir, shown, plan, record, written: true, loginSaved: Boolean(login) };
 }

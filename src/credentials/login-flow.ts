@@ -12,7 +12,8 @@ import { NetrcUnreadableError } from './netrc-plan.js';
  * from (flags, answers, environment, hidden prompt), the checks before anything is written, and the one line
  * that says what was written where. The password is never a flag, never printed, never passed to a process.
  */
-export const PASSWORD_ENV = 'PYSERVICE_INDEX_PASSWORD';
+export { INDEX_PASSWORD_ENV as PASSWORD_ENV } from '../secrets/env.js';
+import { INDEX_PASSWORD_ENV as PASSWORD_ENV } from '../secrets/env.js';
 
 /**
  * Reads the password from the environment and removes it there, so no child process (git and the user's git

@@ -35,7 +35,28 @@ interface Snapshot {
   mode: number | null;
 }
 
+/** Kinds of file a netrc must not be: reading a FIFO blocks, replacing a device or a directory destroys it. */
+function notRegular(st: import('node:fs').Stats): string | null {
+  if (st.isFile()) return null;
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
 function snapshot(file: string): Snapshot {
+  // Checked before opening: open() of a FIFO blocks, and a device or directory must never be replaced.
+  let st;
+  try {
+    st = statSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { text: '', bytes: null, mode: null };
+    throw new NetrcFileError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const kind = notRegular(st);
+  if (kind) throw new NetrcFileError(`${file} is ${kind}, not a regular file; pip cannot read logins from it and it will not be replaced: point NETRC at a regular file (or unset it for ~/.netrc)`);
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);

@@ -179,12 +179,21 @@ export function parseNetrc(text: string): NetrcEntry[] {
   return entries;
 }
 
-/** A value written as a netrc token: bare when that reads back the same everywhere, else double-quoted. */
+/**
+ * A value written as a netrc token. Always bare: CPython 3.10's netrc (Ubuntu jammy's pip) splits on blanks and
+ * keeps quotes and backslashes as part of the value, while 3.11+ reads `"…"` and `\` as quoting, so no quoted
+ * form reads the same in both. A value that cannot be written bare is refused (test/credentials/netrc-pythons).
+ */
 export function netrcWord(value: string, what = 'value'): string {
   if (value === '') throw new NetrcValueError(`the ${what} is empty`);
   if (/[\u0000-\u001f\u007f]/.test(value)) throw new NetrcValueError(`the ${what} contains a line break or control character, which a netrc cannot hold`);
-  if (/^[^ "\\#][^ "\\]*$/.test(value)) return value;
-  return '"' + value.replace(/[\\"]/g, (c) => '\\' + c) + '"';
+  if (/[^\x00-\x7f]/.test(value))
+    throw new NetrcValueError(`the ${what} contains non-ASCII characters, which Python 3.10's netrc (Ubuntu jammy's pip) cannot read (it then ignores the whole file); use an ASCII token`);
+  if (/\s/.test(value) || value.includes('\\') || value.startsWith('"') || value.startsWith('#'))
+    throw new NetrcValueError(
+      `the ${what} contains a blank or a backslash, or starts with " or #: Python 3.10's netrc (Ubuntu jammy's pip) and 3.11+ would read it differently; use a token without them`,
+    );
+  return value;
 }
 
 export interface NetrcLogin {
@@ -235,8 +244,14 @@ export function mergeNetrcLogin(text: string, want: NetrcLogin): NetrcMerge {
   if (mine.length === 1) {
     const e = mine[0]!;
     const edits: Edit[] = [];
-    if (e.login && e.login.value !== want.login) edits.push({ at: e.login.start, del: e.login.end - e.login.start, ins: login });
-    if (e.password && e.password.value !== want.password) edits.push({ at: e.password.start, del: e.password.end - e.password.start, ins: password });
+    // A token is rewritten when its value differs, or when it is spelled otherwise than bare (quoted, escaped):
+    // Python 3.10 reads quotes and backslashes as part of the value, so only the bare spelling reads alike.
+    const rewrite = (tok: NetrcToken, ins: string) => {
+      if (text.slice(tok.start, tok.end) !== ins) edits.push({ at: tok.start, del: tok.end - tok.start, ins });
+    };
+    rewrite(e.nameToken!, host);
+    if (e.login) rewrite(e.login, login);
+    if (e.password) rewrite(e.password, password);
     const afterName = e.nameToken!.end;
     if (!e.login && !e.password) edits.push({ at: afterName, del: 0, ins: ` login ${login} password ${password}` });
     else if (!e.login) edits.push({ at: afterName, del: 0, ins: ` login ${login}` });

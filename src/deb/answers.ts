@@ -95,7 +95,7 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
   let url = homepageFor(i.meta, i.projectUrls) ?? '';
   const urlIssue = urlProblem(url, 'url');
   if (urlIssue) {
-    notes.push(`the project's url "${url}" is left out of debian/control: ${urlIssue.replace(/ \(url\)$/, '')}`);
+    notes.push(`the project's url is left out of debian/control: ${urlIssue.replace(/ \(url\)$/, '')}`);
     url = '';
   }
   const scripts = consoleScriptsFor(i.meta);

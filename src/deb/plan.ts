@@ -1,8 +1,8 @@
 import type { FilePlan } from '../plan/file-plan.js';
 import { mergeAddAdd, unifiedDiff } from './merge.js';
 
-/** update/baseline.ts's BASELINE_FILE, repeated so this module loads without the update code. */
-const BASELINE_FILE = '.pyservice.baseline';
+import { BASELINE_FILE } from '../update/baseline.js';
+import { isBinary } from '../merge/lines.js';
 
 /**
  * What `pyservice deb` does to each planned file, decided from the plan and what is on disk. Pure.
@@ -72,10 +72,6 @@ export function recordCreated(content: Buffer): string | null {
   } catch {
     return null;
   }
-}
-
-function isBinary(b: Buffer): boolean {
-  return b.subarray(0, 8000).includes(0);
 }
 
 export function writes(actions: readonly DebAction[]): DebAction[] {

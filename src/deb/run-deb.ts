@@ -5,6 +5,7 @@ import { DEFAULT_DISTRO, DISTROS } from '../answers/distros.js';
 import { deriveNames } from '../answers/names.js';
 import { FailureError, UsageError } from '../errors.js';
 import { toolVersion } from '../paths.js';
+import { redactDeep } from '../secrets/redact.js';
 import { MetadataError, type MetadataReading } from '../python/metadata.js';
 import { DEFAULT_PYTHON, readMetadata } from '../python/read-metadata.js';
 import { parseMaintainer, type IdentityHint, type Maintainer } from './maintainer.js';
@@ -152,7 +153,7 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
   // 8. Show, then write (unless --dry-run)
   const result: DebResult = { dir, reading: meta, debName: names.debName, answers: built.answers, actions, notes, written: [] };
   if (!req.dryRun) result.written = applyDebActions(dir, actions);
-  if (req.json) out.raw(JSON.stringify(jsonReport(result, python, req.dryRun), null, 2) + '\n');
+  if (req.json) out.raw(JSON.stringify(redactDeep(jsonReport(result, python, req.dryRun)), null, 2) + '\n');
   else out.raw(textReport(result, python, req.dryRun));
   return result;
 }
@@ -165,8 +166,8 @@ async function lookUpIdentity(dir: string, env: NodeJS.ProcessEnv, rest: Promise
   const { maintainer, validate } = await rest;
   const fromEnv = maintainer.debEnvIdentity(env);
   if (fromEnv.name && fromEnv.email && !validate.authorProblem(fromEnv.name) && !validate.emailProblem(fromEnv.email)) return [fromEnv];
-  const { gitConfig } = await import('../apply/git.js');
-  const [name, email] = await Promise.all([gitConfig('user.name', dir), gitConfig('user.email', dir)]);
+  const { gitIdentity } = await import('../apply/git.js');
+  const { name, email } = await gitIdentity(dir);
   return [fromEnv, { name, email, source: 'git config' }];
 }
 

@@ -1,8 +1,16 @@
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { childProcess } from '../lazy.js';
+import { withoutSecrets } from '../secrets/env.js';
+import { carriesCredentials } from '../secrets/redact.js';
+
+/** An argument that carries a credential (a URL with a password, a token in a query): never put on a command line. */
+export class SecretArgumentError extends Error {}
 
 /**
- * The one place that starts child processes. Arguments never carry secrets: callers pass those
- * through the environment or stdin.
+ * The one place that starts child processes. Arguments never carry secrets, and the secret variables this tool
+ * reads (secrets/env.ts) are removed from every child's environment here, whatever the caller passes.
+ * Every child leads its own process group: when it exits (or its time is up, or this process is interrupted)
+ * the whole group is killed, so nothing it started outlives it, and pipes a grandchild holds are not waited on.
  *
  * Built on node:child_process rather than execa: importing execa costs ~120 ms here, most of the
  * 150 ms budget of a whole `create-pyservice --yes` run, and we need only argv arrays, env, cwd,
@@ -22,10 +30,7 @@ export interface RunOptions {
   /** Replace the environment instead of extending it. */
   cleanEnv?: boolean;
   input?: string;
-  /**
-   * A hard limit: the child runs in its own process group and the whole group is killed (SIGKILL) when the time
-   * is up, or when this process exits first; a grandchild that keeps our pipes open is not waited for.
-   */
+  /** A hard limit: the child's whole process group is killed (SIGKILL) when the time is up. */
   timeoutMs?: number;
 }
 
@@ -33,23 +38,21 @@ export interface RunOptions {
 const DRAIN_MS = 200;
 
 export function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  // Command lines are visible to every user of the machine (ps, /proc): refuse rather than pass one on.
+  if (args.some((a) => carriesCredentials(a)))
+    return Promise.reject(new SecretArgumentError(`refusing to run ${cmd}: an argument carries a credential (a URL with a password or token); credentials go to ~/.netrc`));
   return new Promise((resolvePromise, reject) => {
-    const env = opts.cleanEnv ? { ...opts.env } : { ...process.env, ...opts.env };
+    const env = withoutSecrets(opts.cleanEnv ? { ...opts.env } : { ...process.env, ...opts.env });
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    // With a time limit the child leads its own process group, so the limit reaches everything it forked.
-    const group = opts.timeoutMs !== undefined;
-    const child = spawn(cmd, [...args], { cwd: opts.cwd, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], detached: group });
+    // detached: the child leads its own process group, so a kill reaches everything it forked.
+    const child = childProcess().spawn(cmd, [...args], { cwd: opts.cwd, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const entry = { child, done: new Promise<void>((r) => child.once('exit', () => r()).once('error', () => r())) };
+    live.add(entry);
+    watchExit();
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
-    const killGroup = () => {
-      try {
-        if (child.pid !== undefined) process.kill(group ? -child.pid : child.pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    };
-    if (group) process.once('exit', killGroup); // Ctrl-C or an error in this process: no orphans left running
+    const killGroup = () => killTree(child, 'SIGKILL');
     const timer =
       opts.timeoutMs !== undefined
         ? setTimeout(() => {
@@ -64,10 +67,8 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
       if (settled) return;
       settled = true;
       if (timer) clearTimeout(timer);
-      if (group) {
-        process.removeListener('exit', killGroup);
-        killGroup(); // the leader is gone; whatever it left in its group goes too
-      }
+      live.delete(entry);
+      killGroup(); // the leader is gone; whatever it left in its group goes too
       child.stdout.destroy();
       child.stderr.destroy();
       resolvePromise({
@@ -79,7 +80,7 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     };
     child.on('error', (e) => {
       if (timer) clearTimeout(timer);
-      if (group) process.removeListener('exit', killGroup);
+      live.delete(entry);
       settled = true;
       reject(new Error(`${cmd} could not be run: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH' : e.message}`));
     });
@@ -91,6 +92,41 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     });
     child.stdin.end(opts.input ?? '');
   });
+}
+
+function killTree(child: ChildProcess, sig: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, sig);
+  } catch {
+    /* already gone */
+  }
+}
+
+const live = new Set<{ child: ChildProcess; done: Promise<void> }>();
+let watching = false;
+
+/** When this process exits (an error, process.exit), no child group it started is left running. */
+function watchExit(): void {
+  if (watching) return;
+  watching = true;
+  process.once('exit', () => {
+    for (const { child } of live) killTree(child, 'SIGKILL');
+  });
+}
+
+/**
+ * Stops every child still running (its whole process group: SIGTERM, then SIGKILL after `graceMs`) and resolves
+ * once they have exited. An interrupted command calls this before it cleans up, so nothing still writes into what
+ * it removes.
+ */
+export async function stopChildren(graceMs = 2000): Promise<void> {
+  const running = [...live];
+  for (const { child } of running) killTree(child, 'SIGTERM');
+  const timer = setTimeout(() => {
+    for (const { child } of running) killTree(child, 'SIGKILL');
+  }, graceMs);
+  await Promise.all(running.map((e) => e.done));
+  clearTimeout(timer);
 }
 
 function signalNumber(signal: NodeJS.Signals): number | undefined {

@@ -1,10 +1,12 @@
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../lazy.js';
+import { withoutSecrets } from '../secrets/env.js';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { withLock } from './lock.js';
 import { redact } from './spec.js';
+import { FailureError } from '../errors.js';
 
 /**
  * Template repositories fetched with git itself, cached per user under $XDG_CACHE_HOME/create-pyservice/templates/.
@@ -14,7 +16,8 @@ import { redact } from './spec.js';
  * Credentials come from git's own machinery (credential helpers, ~/.netrc, ssh keys): we pass nothing but the
  * URL, which holds no credentials (see spec.ts). Without a terminal, or under CI, git may not prompt.
  */
-export class FetchError extends Error {}
+/** git could not list, fetch or read a template source: a failure, exit 1. */
+export class FetchError extends FailureError {}
 
 export function cacheHome(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(env.HOME || homedir(), '.cache');
@@ -28,7 +31,7 @@ export function sourceCacheDir(canonical: string, env: NodeJS.ProcessEnv = proce
 
 /** git's environment: the user's (so helpers and ssh agents work), minus variables that would point git elsewhere. */
 export function gitEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { ...env };
+  const out: NodeJS.ProcessEnv = withoutSecrets({ ...env }); // the index password is never git's (secrets/env.ts)
   for (const k of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_NAMESPACE', 'GIT_CEILING_DIRECTORIES']) delete out[k];
   if (env.CI || !process.stdin.isTTY) out.GIT_TERMINAL_PROMPT = '0';
   return out;
@@ -36,7 +39,7 @@ export function gitEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv 
 
 function git(args: string[], opts: { cwd?: string; input?: Buffer; maxBuffer?: number } = {}) {
   // ext:: runs an arbitrary command: never, whatever the user's config says.
-  const r = spawnSync('git', ['-c', 'protocol.ext.allow=never', ...args], { cwd: opts.cwd, env: gitEnv(), input: opts.input, maxBuffer: opts.maxBuffer ?? 256 * 1024 * 1024, timeout: 300_000 });
+  const r = childProcess().spawnSync('git', ['-c', 'protocol.ext.allow=never', ...args], { cwd: opts.cwd, env: gitEnv(), input: opts.input, maxBuffer: opts.maxBuffer ?? 256 * 1024 * 1024, timeout: 300_000 });
   if (r.error) throw new FetchError(`git could not be run: ${(r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH; install git' : r.error.message}`);
   return { code: r.status ?? 1, stdout: r.stdout as Buffer, stderr: (r.stderr as Buffer).toString('utf8') };
 }
@@ -82,7 +85,7 @@ export function exportTag(canonical: string, url: string, tag: string, commit: s
     const tmp = `${tree}.tmp-${process.pid}`;
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
-    const tar = spawnSync('tar', ['-x', '-f', '-', '-C', tmp, '--no-same-owner', '--no-same-permissions'], { input: ar.stdout });
+    const tar = childProcess().spawnSync('tar', ['-x', '-f', '-', '-C', tmp, '--no-same-owner', '--no-same-permissions'], { input: ar.stdout, env: withoutSecrets({ ...process.env }) });
     if (tar.status !== 0) throw new FetchError(`cannot unpack tag ${tag}: ${firstLine(String(tar.stderr))}`);
     const link = findSymlink(tmp, '');
     if (link) {

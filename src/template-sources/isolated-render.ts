@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../lazy.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
@@ -34,7 +34,7 @@ export function renderManyIsolated(records: readonly ProjectRecord[], set: Templ
     for (const e of loadManifest(v, set).files) if (e.from && !dirs[e.from]) dirs[e.from] = set.dir(e.from);
   }
   const request: RenderRequest = { records: [...records], source: set.source ?? '', dirs };
-  const r = spawnSync(process.execPath, [renderChildScript()], {
+  const r = childProcess().spawnSync(process.execPath, [renderChildScript()], {
     input: JSON.stringify(request),
     env: { ...RENDER_ENV },
     cwd: tmpdir(),

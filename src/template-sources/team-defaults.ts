@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Answers } from '../answers/types.js';
 import type { ManifestDefaults } from '../templates/manifest.js';
+import { UsageError } from '../errors.js';
 
 /**
  * A company's answers without flags: the template manifest's `defaults`, then the user's or CI's own file
@@ -11,7 +12,7 @@ import type { ManifestDefaults } from '../templates/manifest.js';
  */
 export const DEFAULT_KEYS = ['indexUrl', 'uploadUrl', 'indexUser', 'ci', 'distro', 'type', 'emailDomain', 'buildDeps'] as const;
 
-export class DefaultsError extends Error {}
+export class DefaultsError extends UsageError {}
 
 export function defaultsFile(env: NodeJS.ProcessEnv = process.env): string {
   if (env.PYSERVICE_DEFAULTS) return env.PYSERVICE_DEFAULTS;

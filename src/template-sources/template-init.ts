@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { withoutSecrets } from '../secrets/env.js';
+import { childProcess } from '../lazy.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { defaultAnswers } from '../answers/defaults.js';
@@ -7,6 +8,7 @@ import { latestTemplateVersion, loadManifest, type Manifest, type ManifestEntry 
 import { shippedSet, staticSet, type TemplateSet } from '../templates/template-set.js';
 import { parseSource } from './spec.js';
 import { trustSource } from './trust.js';
+import { FailureError, UsageError } from '../errors.js';
 
 /**
  * `pyservice template init DIR`: a team's template repository, started from the latest shipped version.
@@ -15,7 +17,7 @@ import { trustSource } from './trust.js';
  * committed and tagged v1.0.0 (the team's first version). The directory is built beside the target and
  * renamed into place, so a failure leaves nothing behind. The new directory is added to the trust list.
  */
-export class TemplateInitError extends Error {}
+export class TemplateInitError extends UsageError {}
 
 export interface InitResult {
   dir: string;
@@ -92,16 +94,16 @@ function sameOutput(dir: string, from: string): void {
     };
     const [a, b] = [render(ours), render(shippedSet)];
     const differs = [...new Set([...a.keys(), ...b.keys()])].find((p) => a.get(p) !== b.get(p));
-    if (differs !== undefined) throw new TemplateInitError(`the flattened templates do not render like templates ${from} (${differs}); report this as a bug`);
+    if (differs !== undefined) throw new FailureError(`the flattened templates do not render like templates ${from} (${differs}); report this as a bug`);
   }
 }
 
 function git(cwd: string, args: string[]): void {
-  const env = { ...process.env };
+  const env = withoutSecrets({ ...process.env }); // the index password is never git's (secrets/env.ts)
   // A machine without a git identity still gets its first commit: the identity is create-pyservice's.
-  if (spawnSync('git', ['var', 'GIT_COMMITTER_IDENT'], { cwd, env }).status !== 0) Object.assign(env, { GIT_AUTHOR_NAME: 'create-pyservice', GIT_AUTHOR_EMAIL: 'create-pyservice@localhost', GIT_COMMITTER_NAME: 'create-pyservice', GIT_COMMITTER_EMAIL: 'create-pyservice@localhost' });
-  const r = spawnSync('git', args, { cwd, env, encoding: 'utf8' });
-  if (r.status !== 0) throw new TemplateInitError(`git ${args[0]} failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`);
+  if (childProcess().spawnSync('git', ['var', 'GIT_COMMITTER_IDENT'], { cwd, env }).status !== 0) Object.assign(env, { GIT_AUTHOR_NAME: 'create-pyservice', GIT_AUTHOR_EMAIL: 'create-pyservice@localhost', GIT_COMMITTER_NAME: 'create-pyservice', GIT_COMMITTER_EMAIL: 'create-pyservice@localhost' });
+  const r = childProcess().spawnSync('git', args, { cwd, env, encoding: 'utf8' });
+  if (r.status !== 0) throw new FailureError(`git ${args[0]} failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`);
 }
 
 const TEAM_README = (from: string) => `# Our project templates

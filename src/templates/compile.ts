@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { packageRoot, templatesRoot } from '../paths.js';
@@ -8,7 +9,9 @@ import { packageRoot, templatesRoot } from '../paths.js';
  * the context's names as locals, and an escape function that refuses `<%=` (HTML escaping is wrong for
  * every format we write). `npm run build` also writes every template's compiled source to
  * dist/templates.compiled.cjs (scripts/precompile-templates.mjs), which saves ejs's compile step (and
- * loading ejs at all) on every run; a template whose size or mtime no longer matches is compiled afresh.
+ * loading ejs at all) on every run. Entries are keyed by the template's content hash (sha256), not its mtime:
+ * `npm pack` stamps every file 1985-10-26, so only content survives into the installed package; a template
+ * edited since the build is compiled afresh. PYSERVICE_TRACE_TEMPLATES=1 prints how many of each at exit.
  */
 export const LOCALS = ['a', 'n', 'scripts', 'd', 'esc', 'templateVersion', 'toolVersion', 'created'];
 
@@ -34,10 +37,14 @@ export function ejsOptions(file: string, client: boolean): Record<string, unknow
 export type Render = (ctx: object) => string;
 type ClientFn = (locals: object, escapeFn: unknown, include: (path: string, data?: object) => string) => string;
 interface Precompiled {
-  size: number;
-  mtimeMs: number;
+  sha256: string;
   source: string;
 }
+
+/** How this process got its render functions: from the build's precompiled sources, or compiled by ejs. */
+export const compileStats = { precompiled: 0, compiledByEjs: 0 };
+if (process.env.PYSERVICE_TRACE_TEMPLATES)
+  process.on('exit', () => process.stderr.write(`pyservice templates: ${compileStats.precompiled} precompiled, ${compileStats.compiledByEjs} compiled by ejs\n`));
 
 const require = createRequire(import.meta.url);
 const cache = new Map<string, Render>();
@@ -57,13 +64,15 @@ function loadPrecompiled(): Record<string, Precompiled> | null {
 function clientFunction(file: string): ClientFn {
   const key = relative(templatesRoot(), file);
   const pre = loadPrecompiled()?.[key];
-  if (pre) {
-    const st = statSync(file);
+  const text = readFileSync(file);
+  if (pre && pre.sha256 === createHash('sha256').update(text).digest('hex')) {
+    compileStats.precompiled++;
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- our own build output, compiled by ejs
-    if (st.size === pre.size && st.mtimeMs === pre.mtimeMs) return new Function(`return (${pre.source})`)() as ClientFn;
+    return new Function(`return (${pre.source})`)() as ClientFn;
   }
+  compileStats.compiledByEjs++;
   const ejs = require('ejs') as { compile(src: string, opts: object): ClientFn };
-  return ejs.compile(readFileSync(file, 'utf8'), ejsOptions(file, true));
+  return ejs.compile(text.toString('utf8'), ejsOptions(file, true));
 }
 
 /** The render function of a template file (absolute path), compiled once per process. */

@@ -1,7 +1,8 @@
 import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../apply/atomic.js';
-import { sha256 } from './baseline.js';
+import { BASELINE_FILE, sha256 } from './baseline.js';
+import { RECORD_FILE } from '../plan/file-plan.js';
 import { hashBlobs, setConflictStages, stagePaths } from './git-ops.js';
 import { blobFile, readBlob, removeJournal, writeJournal, type Journal, type JournalConflict, type JournalOp } from './journal.js';
 import type { FileAction } from './plan-update.js';
@@ -55,7 +56,15 @@ export class IndexLockedError extends Error {}
 export interface ApplyReport {
   /** Paths left alone because they changed after the interrupted update planned them. */
   changedSince: string[];
+  /**
+   * The record and baseline were not advanced because a planned file was left alone: the template's change to
+   * it is still to come, so the next update merges it again (and `check` still says behind).
+   */
+  heldBack: boolean;
 }
+
+/** The tool's own files, written last: they say the update happened. */
+const TOOL_FILES = new Set([BASELINE_FILE, RECORD_FILE]);
 
 /**
  * Carries out a journal (a fresh one or one an interrupted run left). Every step is idempotent.
@@ -65,7 +74,15 @@ export interface ApplyReport {
 export async function runJournal(repo: Repo, journal: Journal, env: NodeJS.ProcessEnv = process.env): Promise<ApplyReport> {
   const pauseMs = Number(env.PYSERVICE_TEST_WRITE_DELAY_MS ?? 0) || 0;
   const changedSince: string[] = [];
+  let heldBack = false;
   for (const op of journal.ops) {
+    if (TOOL_FILES.has(op.path) && changedSince.length > 0 && !heldBack) {
+      // Tail ops come last. A file whose update was skipped has not received the template's change: advancing
+      // the record and baseline would lose that change for good. Unless they were written before the stop.
+      const now = currentHash(join(repo.root, op.path));
+      heldBack = !(op.op === 'write' && now.kind === 'file' && now.sha === op.blob);
+    }
+    if (heldBack && TOOL_FILES.has(op.path)) continue;
     pause(pauseMs);
     removeStaleTemps(repo.root, op.path);
     const abs = join(repo.root, op.path);
@@ -99,7 +116,7 @@ export async function runJournal(repo: Repo, journal: Journal, env: NodeJS.Proce
       `git's index is locked (${join(repo.gitDir, 'index.lock')} exists). If no git command is running, it was left by an interrupted one: ` +
         `remove it and rerun \`pyservice update\` to finish (the files are already written; only git's index is left to update).`,
     );
-  const skip = new Set(changedSince);
+  const skip = new Set([...changedSince, ...(heldBack ? TOOL_FILES : [])]);
   await stagePaths(repo.root, journal.stage.filter((p) => !skip.has(p)));
   const conflicts = journal.conflicts.filter((c) => !skip.has(c.path));
   const blobs = [...new Set(conflicts.flatMap((c) => c.stages.map((s) => s.blob)))];
@@ -111,7 +128,7 @@ export async function runJournal(repo: Repo, journal: Journal, env: NodeJS.Proce
   );
   pause(pauseMs);
   removeJournal(repo);
-  return { changedSince };
+  return { changedSince, heldBack };
 }
 
 export function startJournal(repo: Repo, journal: Journal, blobs: ReadonlyMap<string, Buffer>): void {

@@ -1,19 +1,45 @@
+import { relative } from 'node:path';
 import { run, runOk } from '../exec/run.js';
+import { findRepo } from './worktree.js';
 
 /**
  * The git commands `pyservice update` needs, each a single spawn regardless of the repository's size:
  * unrelated files cost nothing but git's own stat of tracked files in `status`.
+ *
+ * Paths in and out are relative to the project directory, which may be a subdirectory of the repository (a
+ * monorepo). git's index speaks in paths relative to the repository's top, and not every command applies the
+ * current directory as a prefix (`update-index --index-info` does not; `status --porcelain` prints top-relative
+ * paths): so every command here runs at the top, with paths translated both ways by `at()`.
  */
+export interface GitPlace {
+  /** The repository's top directory (where .git is). */
+  top: string;
+  /** The project directory relative to the top, with a trailing slash, or '' at the top. */
+  prefix: string;
+}
 
-/** Tracked files with changes (staged or not) anywhere in the repository; untracked files are not listed. */
+export function gitPlace(projectDir: string): GitPlace {
+  const repo = findRepo(projectDir);
+  if (!repo) throw new Error(`${projectDir} is not inside a git repository`);
+  const rel = relative(repo.root, projectDir).split('\\').join('/');
+  return { top: repo.root, prefix: rel === '' ? '' : `${rel}/` };
+}
+
+/** Top-relative path of a project path, and back (null for a path outside the project). */
+const toTop = (g: GitPlace, path: string) => g.prefix + path;
+const fromTop = (g: GitPlace, path: string) => (path.startsWith(g.prefix) ? path.slice(g.prefix.length) : null);
+
+/** Tracked files with changes (staged or not) in the project; untracked files are not listed. Writes nothing (no index refresh). */
 export async function modifiedTrackedFiles(root: string): Promise<string[]> {
-  const r = await runOk('git', ['status', '--porcelain=v1', '-z', '--untracked-files=no', '--', '.'], { cwd: root });
+  const g = gitPlace(root);
+  const r = await runOk('git', ['--no-optional-locks', '--literal-pathspecs', 'status', '--porcelain=v1', '-z', '--untracked-files=no', '--', g.prefix || '.'], { cwd: g.top });
   const out: string[] = [];
   const recs = r.stdout.split('\0');
   for (let i = 0; i < recs.length; i++) {
     const rec = recs[i]!;
     if (rec.length < 4) continue;
-    out.push(rec.slice(3));
+    const path = fromTop(g, rec.slice(3));
+    if (path !== null) out.push(path);
     if (rec[0] === 'R' || rec[0] === 'C') i++; // the rename's source follows
   }
   return out;
@@ -22,8 +48,9 @@ export async function modifiedTrackedFiles(root: string): Promise<string[]> {
 /** Which of `paths` git tracks (exact paths, no globbing). */
 export async function trackedAmong(root: string, paths: readonly string[]): Promise<Set<string>> {
   if (paths.length === 0) return new Set();
-  const r = await runOk('git', ['--literal-pathspecs', 'ls-files', '-z', '--', ...paths], { cwd: root });
-  return new Set(r.stdout.split('\0').filter(Boolean));
+  const g = gitPlace(root);
+  const r = await runOk('git', ['--literal-pathspecs', 'ls-files', '-z', '--full-name', '--', ...paths.map((p) => toTop(g, p))], { cwd: g.top });
+  return new Set(r.stdout.split('\0').filter(Boolean).map((p) => fromTop(g, p)).filter((p): p is string => p !== null));
 }
 
 /** Writes files into git's object store as blobs, byte for byte (no filters); returns their object ids. */
@@ -38,7 +65,8 @@ export async function hashBlobs(root: string, files: readonly string[]): Promise
 /** Stages the working tree's version of `paths` (adds new files, drops deleted ones), as `git add -A -- paths`. */
 export async function stagePaths(root: string, paths: readonly string[]): Promise<void> {
   if (paths.length === 0) return;
-  await runOk('git', ['update-index', '--add', '--remove', '-z', '--stdin'], { cwd: root, input: paths.map((p) => p + '\0').join('') });
+  const g = gitPlace(root);
+  await runOk('git', ['update-index', '--add', '--remove', '-z', '--stdin'], { cwd: g.top, input: paths.map((p) => toTop(g, p) + '\0').join('') });
 }
 
 export interface StageEntry {
@@ -53,17 +81,14 @@ export interface StageEntry {
  */
 export async function setConflictStages(root: string, conflicts: readonly { path: string; stages: StageEntry[] }[]): Promise<void> {
   if (conflicts.length === 0) return;
+  const g = gitPlace(root);
   const lines: string[] = [];
   for (const c of conflicts) {
     const zero = '0'.repeat(c.stages[0]?.oid.length ?? 40);
-    lines.push(`0 ${zero}\t${c.path}`); // drop the stage-0 entry first
-    for (const s of c.stages) lines.push(`${s.mode} ${s.oid} ${s.stage}\t${c.path}`);
+    const path = toTop(g, c.path); // --index-info takes paths from the top, whatever the current directory
+    lines.push(`0 ${zero}\t${path}`); // drop the stage-0 entry first
+    for (const s of c.stages) lines.push(`${s.mode} ${s.oid} ${s.stage}\t${path}`);
   }
-  await runOk('git', ['update-index', '-z', '--index-info'], { cwd: root, input: lines.map((l) => l + '\0').join('') });
+  await runOk('git', ['update-index', '-z', '--index-info'], { cwd: g.top, input: lines.map((l) => l + '\0').join('') });
 }
 
-/** `git config --get key`, '' when unset. */
-export async function gitConfigValue(root: string, key: string): Promise<string> {
-  const r = await run('git', ['config', '--get', key], { cwd: root });
-  return r.exitCode === 0 ? r.stdout.trim() : '';
-}

@@ -114,7 +114,10 @@ function decide(path: string, b: BaselineEntry | undefined, o: OursState, t: Pla
     if (b.policy === 'create-once') return act('unchanged', `no longer in templates ${v}; yours (created once), kept`);
     if (o.kind === 'missing') return act('unchanged', `no longer in templates ${v}; already gone`);
     if (o.kind !== 'file') return act('skip', `no longer in templates ${v}, but it is ${describe(o)}; left alone`);
-    if (baseContent(b, o) !== undefined && sha256(o.content) === b.sha256 && o.mode === b.mode)
+    // Only the recorded render proves the file was the template's: a hash-only entry (the form the baseline keeps
+    // for files created once) proves nothing about a file the templates never shipped, so it is never deleted.
+    if (!b.content) return act('skip', `no longer in templates ${v}, but the baseline keeps only its hash, which cannot prove it was the template's; kept`);
+    if (b.content.equals(o.content) && o.mode === b.mode)
       return act('remove', `no longer in templates ${v}; you had not changed it`, { remove: [{ path, before: o.content }] });
     return act('skip', `no longer in templates ${v}, but you changed it; kept`);
   }
@@ -223,9 +226,3 @@ function describe(o: OursState): string {
   return 'a file';
 }
 
-/** Counts by action, for the summary. */
-export function summarize(actions: readonly FileAction[]): Record<FileActionKind, string[]> {
-  const out: Record<FileActionKind, string[]> = { unchanged: [], update: [], merge: [], conflict: [], add: [], remove: [], rename: [], skip: [] };
-  for (const a of actions) out[a.action].push(a.path);
-  return out;
-}

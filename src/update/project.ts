@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Answers } from '../answers/types.js';
 import { defaultAnswers } from '../answers/defaults.js';
+import { AnswersShapeError, answersFromJson } from '../answers/shape.js';
 import { RECORD_FILE, type ProjectRecord } from '../plan/file-plan.js';
 import { parseSource, SourceError } from '../template-sources/spec.js';
 
@@ -34,7 +35,14 @@ export function parseRecord(text: string, where: string): ProjectRecord {
   if (typeof rec.templateVersion !== 'string' || !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(rec.templateVersion)) throw new RecordError(`${where} has no valid templateVersion`);
   const template = recordedTemplate(rec.template, where);
   if (!rec.answers || typeof rec.answers !== 'object') throw new RecordError(`${where} has no answers`);
-  const a = rec.answers as Partial<Answers>;
+  let a: Partial<Answers>;
+  try {
+    // The same shape rules as an --answers file: types per key, no secret-looking key (it would be re-staged).
+    a = answersFromJson(rec.answers, `${where} answers`, 'keep', 'fix it or restore it from git');
+  } catch (err) {
+    if (err instanceof AnswersShapeError) throw new RecordError(err.message);
+    throw err;
+  }
   if (typeof a.name !== 'string' || (a.type !== 'service' && a.type !== 'library')) throw new RecordError(`${where}: answers need a name and a type`);
   // Records written before an answer existed lack it: the tool's defaults fill the gap.
   const answers = { ...defaultAnswers({ dirName: a.name }), ...a } as Answers;

@@ -16,12 +16,15 @@ import { parseSource, SHIPPED } from '../template-sources/spec.js';
 import { requireTrust } from '../template-sources/trust.js';
 import { BaselineFormatError, parseBaseline, sha256, type BaselineEntry } from './baseline.js';
 import { actionLines, actionsJson, counts, planDiffs, summaryLine, type PlanJson } from './format.js';
-import { modifiedTrackedFiles, trackedAmong, gitConfigValue } from './git-ops.js';
+import { modifiedTrackedFiles, trackedAmong } from './git-ops.js';
+import { gitIdentity } from '../apply/git.js';
 import { IndexLockedError, journalFor, runJournal, startJournal } from './apply-update.js';
 import { readJournal, removeJournalLeftovers } from './journal.js';
-import { planUpdate, type FileAction } from './plan-update.js';
+import { acquireUpdateLock, refuseIfLocked } from './lock.js';
+import { planUpdate, type FileAction, type OursState } from './plan-update.js';
 import { findProjectDir, parseRecord, RecordError } from './project.js';
 import { findRepo, readOurs, type Repo } from './worktree.js';
+import { checkoutForm, inWorkTreeForm, oursReader, type CheckoutForm } from './line-endings.js';
 import { prefillAnswers } from './adopt.js';
 
 /**
@@ -73,7 +76,27 @@ export interface UpdateResult {
 const debianOnly = (path: string) => path.startsWith('debian/');
 const TOOL_FILES = new Set([RECORD_FILE, BASELINE_FILE]);
 
+/**
+ * One update per repository at a time (update/lock.ts): a run that writes takes the lock; --dry-run, --diff and
+ * --json take nothing (they write nothing) but refuse while a live update holds it.
+ */
 export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHooks = {}): Promise<UpdateResult> {
+  const writesNothing = req.dryRun || req.diff || req.json;
+  const git = findRepo(req.dir ?? process.cwd());
+  if (!git) return runUpdateLocked(req, out, hooks);
+  if (writesNothing) {
+    refuseIfLocked(git.gitDir);
+    return runUpdateLocked(req, out, hooks);
+  }
+  const release = acquireUpdateLock(git.gitDir, hooks.now);
+  try {
+    return await runUpdateLocked(req, out, hooks);
+  } finally {
+    release();
+  }
+}
+
+async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHooks): Promise<UpdateResult> {
   const now = hooks.now ?? new Date();
   const writesNothing = req.dryRun || req.diff || req.json;
 
@@ -83,7 +106,7 @@ export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHo
   if (!git) throw new UsageError(`${start} is not inside a git repository; pyservice update needs one (git init && git add -A && git commit)`);
   const projectDir = findProjectDir(start) ?? git.root;
   const repo: Repo = { root: projectDir, gitDir: git.gitDir };
-  removeJournalLeftovers(repo);
+  if (!writesNothing) removeJournalLeftovers(repo); // a dry run deletes nothing, leftovers included
   const pending = readJournal(repo);
   if (pending) {
     const what = `templates ${pending.from ?? '(adopted)'} → ${pending.to}`;
@@ -94,6 +117,7 @@ export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHo
     out.phase(`Finishing the interrupted update (${what}) from its journal`);
     const report = await applyJournal(repo, pending, hooks.env);
     for (const p of report.changedSince) out.warn(`${p} changed after the update was interrupted; left as it is`);
+    if (report.heldBack) out.warn(heldBackMessage(report.changedSince));
     out.phase(`Updated to templates ${pending.to}; review with git status and git diff --cached, then commit`);
     if (pending.conflicts.length) out.warn(`${pending.conflicts.length} file(s) with conflicts are left unmerged in git's index: ${pending.conflicts.map((c) => c.path).join(', ')}; resolve each, then git add it`);
     return { status: 'resumed', from: pending.from, to: pending.to, actions: [], changedSince: report.changedSince, conflicts: pending.conflicts.map((c) => c.path) };
@@ -173,15 +197,17 @@ export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHo
   };
 
   // 5. Theirs (the new render), base (the recorded baseline), ours (the disk): the plan
+  const form = await checkoutForm(projectDir, [BASELINE_FILE, RECORD_FILE]); // core.autocrlf=true clones
+  const ours = oursReader(projectDir, form);
   const renderPlan = hooks.plan ?? planProject;
   const theirsPlan = renderPlan(newRecord, only);
   const theirs = theirsPlan.files.filter((f) => !TOOL_FILES.has(f.path));
-  const { entries: base, source: baselineSource } = record ? loadBase(projectDir, record, only, renderPlan, warnings, set) : { entries: null, source: 'none' as const };
+  const { entries: base, source: baselineSource } = record ? loadBase(projectDir, record, only, renderPlan, warnings, set, ours) : { entries: null, source: 'none' as const };
   const renames = hooks.renames ?? (from ? renamesBetween(from, to, answers, set) : new Map<string, string>());
   const restore = new Set(manifest.files.filter((e) => e.restore && entryApplies(e, answers)).map((e) => destinationPath(e.path, answers)));
-  const actions = planUpdate({ templateVersion: to, base, theirs, ours: (p) => readOurs(projectDir, p), renames, restore, conflictStyle: req.conflict });
+  const actions = inWorkTreeForm(projectDir, planUpdate({ templateVersion: to, base, theirs, ours, renames, restore, conflictStyle: req.conflict }), form);
 
-  const tail = toolFiles(projectDir, theirsPlan, record);
+  const tail = toolFiles(projectDir, theirsPlan, record, form);
   const answerChanges = diffAnswers(record?.answers, answers, newQuestions);
   const upToDate = actions.every((a) => a.action === 'unchanged') && tail.every((f) => !f.changed);
   const pendingWrites = actions.filter((a) => a.write || a.remove || a.stages || a.rej);
@@ -229,6 +255,7 @@ export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHo
   startJournal(repo, journal, blobs);
   const report = await applyJournal(repo, journal, hooks.env);
   for (const p of report.changedSince) out.warn(`${p} changed while the update ran; left as it is`);
+  if (report.heldBack) out.warn(heldBackMessage(report.changedSince));
   out.phase(adopting ? `Adopted this repository at templates ${to}` : from === to ? `Re-applied templates ${to}` : `Updated templates ${from} → ${to}`);
   for (const line of actionLines(actions, true)) out.info(line);
   out.info(`Summary: ${summaryLine(actions)}`);
@@ -243,6 +270,10 @@ export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHo
   return { status: 'updated', from, to, actions, plan: planJson, changedSince: report.changedSince, conflicts: conflicted.map((a) => a.path) };
 }
 
+function heldBackMessage(skipped: readonly string[]): string {
+  return `${RECORD_FILE} and ${BASELINE_FILE} were not advanced, so the template's changes to ${skipped.join(', ')} are not lost: commit your work, then run pyservice update again to merge them`;
+}
+
 async function applyJournal(repo: Repo, journal: Parameters<typeof runJournal>[1], env?: NodeJS.ProcessEnv) {
   try {
     return await runJournal(repo, journal, env);
@@ -253,7 +284,7 @@ async function applyJournal(repo: Repo, journal: Parameters<typeof runJournal>[1
 }
 
 async function adoptionPrefill(dir: string, hooks: UpdateHooks) {
-  const [name, email] = await Promise.all([gitConfigValue(dir, 'user.name'), gitConfigValue(dir, 'user.email')]);
+  const { name, email } = await gitIdentity(dir);
   let reading = null;
   try {
     const read = hooks.readMetadata ?? (await import('../python/read-metadata.js')).readMetadata;
@@ -279,9 +310,10 @@ function loadBase(
   renderPlan: NonNullable<UpdateHooks['plan']>,
   warnings: string[],
   set: TemplateSet,
+  ours: (path: string) => OursState,
 ): { entries: Map<string, BaselineEntry> | null; source: 'recorded' | 're-rendered' | 'none' } {
   const keep = (p: string) => !TOOL_FILES.has(p) && (!only || only(p));
-  const st = readOurs(dir, BASELINE_FILE);
+  const st = ours(BASELINE_FILE);
   let problem = `${BASELINE_FILE} is missing`;
   if (st.kind === 'file') {
     try {
@@ -346,16 +378,16 @@ interface ToolFile {
 }
 
 /** The baseline and the record, rewritten by every update that changes anything (the record's toolVersion alone does not count). */
-function toolFiles(dir: string, plan: FilePlan, record: ProjectRecord | null): ToolFile[] {
+function toolFiles(dir: string, plan: FilePlan, record: ProjectRecord | null, form: CheckoutForm | null): ToolFile[] {
   return [BASELINE_FILE, RECORD_FILE].map((path) => {
     const f = plan.files.find((x) => x.path === path);
     if (!f) throw new Error(`the plan has no ${path}`);
     const st = readOurs(dir, path);
     if (st.kind !== 'file' && st.kind !== 'missing') throw new UsageError(`${path} is not a regular file; pyservice update will not write through it`);
     const before = st.kind === 'file' ? st.content : null;
-    let changed = !before || !before.equals(f.content);
+    let changed = !before || !(form ? form.toRepo(before) : before).equals(f.content);
     if (changed && before && path === RECORD_FILE && record) changed = !recordContent({ ...record, toolVersion: 'x' }).equals(recordContent({ ...(JSON.parse(f.content.toString('utf8')) as ProjectRecord), toolVersion: 'x' }));
-    return { path, content: f.content, before, changed };
+    return { path, content: form ? form.toWorkTree(f.content) : f.content, before, changed };
   });
 }
 
@@ -372,7 +404,7 @@ function diffAnswers(before: Answers | undefined, after: Answers, newQuestions: 
 
 /** Modified tracked files, and untracked files at paths the update would write (other untracked files do not count). */
 async function dirtyPaths(repo: Repo, actions: readonly FileAction[], tail: readonly ToolFile[]): Promise<string[]> {
-  const [modified] = await Promise.all([modifiedTrackedFiles(repo.root)]);
+  const modified = await modifiedTrackedFiles(repo.root);
   const targets = new Set<string>();
   for (const a of actions) {
     if ((a.write || a.stages) && a.before !== null) targets.add(a.path);

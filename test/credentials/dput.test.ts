@@ -110,10 +110,10 @@ d('holds no secret and documents signing and promotion; the README names the sec
   assert.not.match(cf, /password|BEGIN .*PRIVATE KEY/i);
   assert.match(cf, 'DEB_REPO_SSH_KEY');
   assert.match(cf, 'DEB_REPO_KNOWN_HOSTS');
-  assert.match(cf, /SignWith/);
-  assert.match(cf, 'reprepro -b /srv/apt copy production staging acme-svc');
+  assert.match(cf, /aptly signs each distribution's Release file/);
+  assert.match(cf, 'make promote VERSION=');
   const readme = readFileSync(join(project, 'README.md'), 'utf8');
-  for (const s of ['PYPI_INSTALL_USER', 'PYPI_INSTALL_PASSWORD', 'DEB_REPO_SSH_KEY', 'DEB_REPO_KNOWN_HOSTS', 'sh ci/netrc.sh', 'copy production staging acme-svc', 'extra-index-url', 'devpi', 'Artifactory', 'Nexus', 'GitLab', 'pypiserver'])
+  for (const s of ['PYPI_INSTALL_USER', 'PYPI_INSTALL_PASSWORD', 'DEB_REPO_SSH_KEY', 'DEB_REPO_KNOWN_HOSTS', 'sh ci/netrc.sh', 'make promote VERSION=', 'deploy/README.md', 'extra-index-url', 'devpi', 'Artifactory', 'Nexus', 'GitLab', 'pypiserver'])
     assert.match(readme, s);
   assert.ok(existsSync(join(project, 'ci', 'netrc.sh')));
 });

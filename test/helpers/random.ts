@@ -32,10 +32,10 @@ const PIECES = [
   'a', 'Z', 'service', ' ', ' ', '-', '_', '.', ',', ':', ';', '!', '?', '0', '42',
   '"', "'", '`', '\\', '$', '$HOME', '$(id)', '${x}', '#', '%', '%%', '%n', '%i', '<%', '%>', '<%=', '<%-', '-%>',
   '<', '>', '&', '&amp;', '|', '*', '~', '^', '=', '+', '{', '}', '[', ']', '(', ')', '@', '/', '"""', "'''",
-  '\\n', '\\x00', ' -- ', ' .', 'é', 'ß', 'Zoë', '日本語', '🚀', 'Ω', '\u00a0', '\u200b', 'e\u0301', '\u202e', 'ﬁ',
+  '\\n', '\\x00', ' -- ', ' .', 'é', 'ß', 'Zoë', '日本語', '🚀', 'Ω', '\u00a0', 'e\u0301', 'ﬁ',
 ];
-/** Pieces no one-line field accepts: they exercise the up-front rejection path. */
-const REJECTED = ['\t', '\n', '\r\n', '\u0000', '\u0007', '\u007f', '\u2028', '\u0085'];
+/** Pieces no one-line field accepts (controls, and invisible ones: zero-width, bidi overrides): the up-front rejection path. */
+const REJECTED = ['\t', '\n', '\r\n', '\u0000', '\u0007', '\u007f', '\u2028', '\u0085', '\u200b', '\u202e', '\u2066', '\ufeff'];
 
 /** A random string built from pieces that are hostile to some target format. */
 export function hostileString(rand: () => number, maxPieces = 24): string {

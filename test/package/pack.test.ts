@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/paths.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -20,7 +20,8 @@ function npm(args: string[], cwd: string): { code: number; out: string; stdout: 
 
 toolTest(t, ['npm'], 'the tarball holds bins, templates and helpers, and npm exec of it scaffolds a project', () => {
   const work = tempDir('pack-');
-  const pack = npm(['pack', '--json', '--pack-destination', work], packageRoot());
+  // --ignore-scripts: `npm test` has just built dist/; prepack would rebuild it under the running tests.
+  const pack = npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], packageRoot());
   assert.is(pack.code, 0, pack.out);
   const info = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')))[0] as { filename: string; files: { path: string }[] };
   const files = info.files.map((f) => f.path);
@@ -36,6 +37,39 @@ toolTest(t, ['npm'], 'the tarball holds bins, templates and helpers, and npm exe
   const second = npm(['exec', '--yes', '--prefer-offline', `--package=${tarball}`, '--', 'pyservice', 'templates', '--json'], work);
   assert.is(second.code, 0, second.out);
   assert.ok(Array.isArray(JSON.parse(second.stdout)));
+});
+
+toolTest(t, ['npm', 'git'], 'installed from the tarball: no install script, and create and a no-op update use only precompiled templates', () => {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  for (const s of ['preinstall', 'install', 'postinstall', 'prepare']) assert.not.ok(pkg.scripts[s], `package.json has a "${s}" script, which npm runs on users' machines`);
+  const work = tempDir('pack-install-');
+  const pack = npm(['pack', '--json', '--ignore-scripts', '--pack-destination', work], packageRoot());
+  assert.is(pack.code, 0, pack.out);
+  const tarball = join(work, (JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')))[0] as { filename: string }).filename);
+  const prefix = join(work, 'prefix');
+  const inst = npm(['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], work);
+  assert.is(inst.code, 0, inst.out);
+  const installed = join(prefix, 'lib', 'node_modules', 'create-pyservice');
+  // What made the old mtime-keyed cache miss: the installed files do not keep the build's mtimes (npm pack
+  // stamps 1985-10-26 into the tarball; extraction stamps its own time).
+  const mtime = (root: string) => statSync(join(root, 'templates', '1.0.0', 'project', 'setup.py.ejs')).mtimeMs;
+  assert.is.not(mtime(installed), mtime(packageRoot()), 'the installed template kept its mtime; the premise of this test changed');
+  const env = { ...process.env, PYSERVICE_TRACE_TEMPLATES: '1', NO_COLOR: '1', GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.org', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@example.org' };
+  const run = (bin: string, args: string[], cwd: string) => spawnSync(join(prefix, 'bin', bin), args, { cwd, encoding: 'utf8', env });
+  const trace = (stderr: string) => {
+    const m = /pyservice templates: (\d+) precompiled, (\d+) compiled by ejs/.exec(stderr);
+    assert.ok(m, `no template trace in: ${stderr}`);
+    return { precompiled: Number(m![1]), compiled: Number(m![2]) };
+  };
+  const c = run('create-pyservice', ['svc', '--yes', '--author', 'A', '--email', 'a@example.org'], work);
+  assert.is(c.status, 0, c.stderr);
+  const ct = trace(c.stderr);
+  assert.ok(ct.precompiled > 20, `create used ${ct.precompiled} precompiled templates`);
+  assert.is(ct.compiled, 0, 'create compiled templates with ejs in the installed package');
+  const u = run('pyservice', ['update'], join(work, 'svc'));
+  assert.is(u.status, 0, u.stderr);
+  assert.match(u.stdout, /Already up to date/);
+  assert.is(trace(u.stderr).compiled, 0, 'a no-op update compiled templates with ejs in the installed package');
 });
 
 t.run();

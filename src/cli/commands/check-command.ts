@@ -1,28 +1,42 @@
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import type { Output } from '../output.js';
 import { parseFlags } from '../flags.js';
 import { checkProject } from '../../update/check.js';
 import { RecordError } from '../../update/project.js';
 
 export const CHECK_HELP = `Usage: pyservice check [dir] [--json]
+       pyservice check DIR DIR… | --from FILE [--json]
 
 Tells whether the project (found from dir, default: the current directory, up to the repository's top) uses the
 latest template version this package ships. CI runs it to show template drift:
   npx --yes -p create-pyservice pyservice check
 
+With several directories (or --from FILE, one directory a line, # comments) it checks each and prints a
+table (--json: an array of {dir, status, current, latest, source, message}); status is behind, up-to-date,
+conflicted (unresolved conflicts from an update) or failed. Exit 1 if any failed, else 3 if any is behind or
+conflicted, else 0.
+
 Options:
+  --from FILE the repositories to check, one directory a line
   --pre       count pre-release versions of a team's template source as the latest
   --json      print {"current": "<version>", "latest": "<version>", "upToDate": true|false}
   -h, --help  show this help
 
-Exit codes: 0 up to date, 3 behind (prints from → to), 2 not a pyservice project, 1 error.
+Exit codes: 0 up to date, 3 behind (prints from → to), 2 not a pyservice project or a malformed .pyservice.json, 1 error.
 `;
 
 export async function checkCommand(argv: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { json: { type: 'boolean' }, pre: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, 'pyservice check');
+  const { values, positionals } = parseFlags(argv, { json: { type: 'boolean' }, pre: { type: 'boolean' }, from: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, 'pyservice check');
   if (values.help) {
     out.raw(CHECK_HELP);
     return EXIT.ok;
+  }
+  if (positionals.length > 1 || values.from !== undefined) {
+    const { checkMany } = await import('../../fleet/fleet.js');
+    const { checkReport, checkExit } = await import('./fleet-output.js');
+    const rows = checkMany(await fleetDirs(positionals, typeof values.from === 'string' ? values.from : undefined), { pre: Boolean(values.pre) });
+    out.raw(checkReport(rows, Boolean(values.json)));
+    return checkExit(rows);
   }
   const start = positionals[0] ?? process.cwd();
   let status;
@@ -31,7 +45,7 @@ export async function checkCommand(argv: string[], out: Output): Promise<number>
   } catch (err) {
     if (err instanceof RecordError) {
       out.error(err.message);
-      return EXIT.failure;
+      return EXIT.usage;
     }
     throw err;
   }
@@ -45,4 +59,12 @@ export async function checkCommand(argv: string[], out: Output): Promise<number>
   else if (status.upToDate) out.info(`templates ${status.current}: up to date`);
   else out.info(`templates ${status.current} → ${status.latest}: behind; run npx -p create-pyservice pyservice update`);
   return status.upToDate ? EXIT.ok : EXIT.behind;
+}
+
+/** The fleet's directories; a bad list is bad usage (exit 2). */
+export async function fleetDirs(positionals: string[], from: string | undefined): Promise<string[]> {
+  const { repoList } = await import('../../fleet/repos.js');
+  const dirs = repoList(positionals, from);
+  if (!dirs.length) throw new UsageError('no repositories given: pass directories or --from FILE');
+  return dirs;
 }

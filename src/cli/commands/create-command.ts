@@ -17,7 +17,8 @@ export async function createCommand(argv: string[], out: Output): Promise<number
     return EXIT.ok;
   }
   const { runCreate } = await import('../../create/run-create.js');
-  const r = await runCreate({ ...req, asker: terminalAsker() }, out);
+  // --yes never asks: process.stdin is not even looked at (opening it costs start-up time).
+  const r = await runCreate({ ...req, asker: req.yes ? undefined : terminalAsker() }, out);
   if (!r.written) {
     const { plan, dir } = r;
     if (req.json) out.raw(JSON.stringify({ dir, templateVersion: plan.templateVersion, files: plan.files.map((f) => ({ path: f.path, size: f.content.length, mode: f.mode.toString(8), policy: f.policy })) }, null, 2) + '\n');

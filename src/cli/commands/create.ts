@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { Answers } from '../../types.js';
 import { DISTROS } from '../../answers/distros.js';
-import { ANSWER_KEYS } from '../../answers/defaults.js';
+import { readAnswersFile as readAnswersFileData } from '../../answers/answers-file.js';
+import { AnswersShapeError } from '../../answers/shape.js';
 import type { CreateRequest } from '../../create/run-create.js';
 import { parseFlags } from '../flags.js';
 import { UsageError } from '../errors.js';
@@ -81,30 +81,14 @@ function splitList(v: string): string[] {
   return v.split(/[\s,]+/).map((s) => s.trim()).filter(Boolean);
 }
 
-/** Reads an answers JSON file: an object with answer keys (or a `.pyservice.json` with an `answers` object). */
+/** --answers FILE.json: read and shape-checked by answers/answers-file.ts (regular file, bounded, no secret keys). */
 export function readAnswersFile(path: string): Partial<Answers> {
-  let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    return readAnswersFileData(path);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new UsageError(e.code ? `cannot read answers file ${path}: ${e.code}; check the path (--answers)` : `answers file ${path} is not valid JSON: ${e.message}`);
+    if (err instanceof AnswersShapeError) throw new UsageError(err.message);
+    throw err;
   }
-  if (data && typeof data === 'object' && 'answers' in data && typeof (data as { answers: unknown }).answers === 'object') data = (data as { answers: unknown }).answers;
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new UsageError(`answers file ${path} must hold a JSON object of answers`);
-  const out: Partial<Answers> = {};
-  for (const [k, v] of Object.entries(data)) {
-    if (k === 'password' || k === 'indexPassword') throw new UsageError(`answers file ${path} holds a password; remove it: use PYSERVICE_INDEX_PASSWORD or the prompt`);
-    if (!(ANSWER_KEYS as readonly string[]).includes(k)) throw new UsageError(`answers file ${path} has unknown key "${k}"; known keys: ${ANSWER_KEYS.join(', ')}`);
-    if (k === 'buildDeps' || k === 'consoleScripts') {
-      if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new UsageError(`answers file ${path}: ${k} must be a list of strings`);
-      out[k] = v as string[];
-    } else {
-      if (typeof v !== 'string') throw new UsageError(`answers file ${path}: "${k}" must be a string`);
-      (out as Record<string, unknown>)[k] = v;
-    }
-  }
-  return out;
 }
 
 export function parseCreateArgs(argv: readonly string[]): CreateRequest | 'help' | 'version' {

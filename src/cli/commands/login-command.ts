@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { urlProblem } from '../../answers/validate.js';
+import { indexLocationProblem } from '../../answers/validate.js';
 import { pipConfIndexUrl } from '../../credentials/pip-conf.js';
 import { loginFromInput, PASSWORD_ENV, savePendingLogin, takeEnvPassword } from '../../credentials/login-flow.js';
 import { RECORD_FILE } from '../../plan/file-plan.js';
@@ -76,7 +76,7 @@ export async function loginCommand(argv: string[], out: Output): Promise<number>
   const project = flagUrl !== undefined && flagUser !== undefined ? { indexUrl: '', indexUser: '' } : projectIndex(dir);
   const indexUrl = flagUrl ?? project.indexUrl;
   if (indexUrl === '') throw new UsageError(`no index URL: pass --index-url URL, or run in a project whose pip.conf sets index-url (looked in ${dir})`);
-  const problem = urlProblem(indexUrl, '--index-url', false);
+  const problem = indexLocationProblem(indexUrl, '--index-url', false);
   if (problem) throw new UsageError(problem);
   const pending = await loginFromInput({ indexUrl, indexUser: flagUser ?? project.indexUser, asker: terminalAsker(), envPassword });
   savePendingLogin(pending, out);

@@ -44,16 +44,11 @@ export async function templateCommand(argv: string[], out: Output): Promise<numb
   if (positionals.length > 1) throw new UsageError(`expected one directory, got ${positionals.length}`);
   if (sub === 'init') {
     if (!positionals[0]) throw new UsageError('pyservice template init needs a directory: pyservice template init my-templates');
-    const { initTemplate, TemplateInitError } = await import('../../template-sources/template-init.js');
-    try {
-      const r = initTemplate(positionals[0]);
-      out.phase(`Started team templates in ${positionals[0]} from create-pyservice's templates ${r.from}: ${r.files} files, git repository tagged ${r.tag}`);
-      out.info(`Next: edit, run pyservice template check ${positionals[0]}, commit and tag v1.1.0; projects use --template <its URL>`);
-      return EXIT.ok;
-    } catch (err) {
-      if (err instanceof TemplateInitError) throw new UsageError(err.message);
-      throw err;
-    }
+    const { initTemplate } = await import('../../template-sources/template-init.js');
+    const r = initTemplate(positionals[0]);
+    out.phase(`Started team templates in ${positionals[0]} from create-pyservice's templates ${r.from}: ${r.files} files, git repository tagged ${r.tag}`);
+    out.info(`Next: edit, run pyservice template check ${positionals[0]}, commit and tag v1.1.0; projects use --template <its URL>`);
+    return EXIT.ok;
   }
   if (sub !== 'check') throw new UsageError(`unknown template command "${sub}"; use init or check`);
   const dir = positionals[0] ?? '.';

@@ -5,6 +5,7 @@ import { parseFlags } from '../flags.js';
 import { terminalAsker } from '../prompts.js';
 
 export const UPDATE_HELP = `Usage: pyservice update [dir] [options]
+       pyservice update DIR DIR… | --from FILE [--branch NAME] [--json] [options]
 
 Brings template improvements into this project: each file is merged three ways (the template's last render,
 recorded in .pyservice.baseline; your file; the new render). Your changes are kept; real conflicts get
@@ -12,7 +13,17 @@ git-style markers and are left unmerged in git's index (git status lists them). 
 In a repository without .pyservice.json it adopts the project (answers from setup.py/setup.cfg/pyproject.toml
 and git config; every existing file is merged as "both added", so nothing of yours is overwritten).
 
+Many repositories: with several directories (or --from FILE, one a line) each is updated in turn and a table
+is printed (--json: an array of {dir, status, from, to, branch, commit, conflicts, message}); status is
+updated, up-to-date, conflicted or failed (e.g. a dirty tree), and one repository's failure does not stop the
+others. --branch NAME puts each repository's change on a new branch NAME and commits it
+("chore(templates): update to templates X"); nothing is pushed. A repository with nothing to do gets no
+branch; one with conflicts is left on the branch, unmerged, for you. Exit 0 when all are updated or up to
+date, else 1.
+
 Options:
+  --from FILE              the repositories to update, one directory a line (# comments)
+  --branch NAME            commit each repository's update on a new branch NAME (never pushed)
   --to VERSION             template version to update to (default: the latest; never older than the project's)
   --dry-run                print the plan (per file: action and reason); write nothing
   --diff                   print the plan with unified diffs; write nothing
@@ -49,6 +60,8 @@ const OPTIONS = {
   'allow-dirty': { type: 'boolean' },
   trust: { type: 'boolean' },
   pre: { type: 'boolean' },
+  from: { type: 'string' },
+  branch: { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
   help: { type: 'boolean', short: 'h' },
   ...Object.fromEntries(Object.keys(ANSWER_FLAGS).map((f) => [f, { type: 'string' }])),
@@ -61,9 +74,25 @@ export async function updateCommand(argv: string[], out: Output): Promise<number
     out.raw(UPDATE_HELP);
     return EXIT.ok;
   }
-  if (positionals.length > 1) throw new UsageError(`expected at most one directory, got ${positionals.length}`);
   const conflict = v.conflict ?? 'inline';
   if (conflict !== 'inline' && conflict !== 'rej') throw new UsageError(`--conflict takes inline or rej, not ${String(conflict)}`);
+  if (positionals.length > 1 || typeof v.from === 'string' || typeof v.branch === 'string') {
+    if (v['dry-run'] || v.diff || v.ask || v.to || Object.keys(ANSWER_FLAGS).some((f) => v[f] !== undefined))
+      throw new UsageError('with several repositories, --branch or --from, update takes only --json, --branch, --from, --pre, --trust, --allow-dirty and --conflict; check first with pyservice check DIR…');
+    if (typeof v.branch === 'string' && !/^(?!-)(?!.*\.\.)[A-Za-z0-9._\/-]+$/.test(v.branch)) throw new UsageError(`--branch ${v.branch} is not a usable branch name; use letters, digits, . _ / -`);
+    const { fleetDirs } = await import('./check-command.js');
+    const { updateMany } = await import('../../fleet/fleet.js');
+    const { updateReport, updateExit } = await import('./fleet-output.js');
+    const rows = await updateMany(await fleetDirs(positionals, typeof v.from === 'string' ? v.from : undefined), {
+      branch: typeof v.branch === 'string' ? v.branch : undefined,
+      pre: Boolean(v.pre),
+      trust: Boolean(v.trust),
+      allowDirty: Boolean(v['allow-dirty']),
+      conflict,
+    });
+    out.raw(updateReport(rows, Boolean(v.json)));
+    return updateExit(rows);
+  }
   const given: Partial<Answers> = {};
   for (const [flag, key] of Object.entries(ANSWER_FLAGS)) {
     const val = v[flag];
@@ -86,7 +115,10 @@ export async function updateCommand(argv: string[], out: Output): Promise<number
       yes: Boolean(v.yes),
       given,
       ask: Boolean(v.ask),
-      asker: terminalAsker(),
+      // A getter: the terminal is looked at only when the update has something to ask (a no-op never opens stdin).
+      get asker() {
+        return terminalAsker();
+      },
     },
     out,
   );

@@ -1,4 +1,5 @@
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
+import { carriesCredentials } from '../../secrets/redact.js';
 import type { Output } from '../output.js';
 import { parseFlags } from '../flags.js';
 import { projectDirOf, runVersionScript, versionScriptPath } from '../../versions/version-script.js';
@@ -16,6 +17,8 @@ const FLAGS = {
  */
 export async function versionCommand(argv: string[], out: Output): Promise<number> {
   const { values, positionals } = parseFlags(argv, FLAGS, 'pyservice version');
+  // The arguments go to the script's command line: a URL with a password there is visible to every user (ps).
+  if (argv.some((a) => carriesCredentials(a))) throw new UsageError('an argument carries a credential (a URL with a password or token); pyservice version takes a tag and a directory, never a URL with a login');
   const script = versionScriptPath(projectDirOf(positionals));
   const r = await runVersionScript(script, values.help ? ['--help'] : argv);
   if (values.help) {

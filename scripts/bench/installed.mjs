@@ -1,0 +1,60 @@
+// Start-up as users get it: the package packed with `npm pack` and installed into a temporary prefix (not this
+// checkout), timed interleaved with a bare `node -e 0` in the same run so machine load hits all alike.
+// Targets (issue #11): `create-pyservice demo --yes --no-git` ≤ 1.4× and a no-op `pyservice update` ≤ 1.3× node -e 0.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 21);
+const ENV = { ...process.env, NO_COLOR: '1', GIT_AUTHOR_NAME: 'B', GIT_AUTHOR_EMAIL: 'b@example.org', GIT_COMMITTER_NAME: 'B', GIT_COMMITTER_EMAIL: 'b@example.org' };
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function run(cmd, args, cwd) {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: ENV });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return r;
+}
+
+function time(cmd, args, cwd) {
+  const t0 = process.hrtime.bigint();
+  run(cmd, args, cwd);
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+export async function bench() {
+  const work = mkdtempSync(join(tmpdir(), 'bench-installed-'));
+  try {
+    // dist/ is fresh (`npm run bench` builds first); --ignore-scripts skips prepack's second build.
+    const packed = run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], ROOT).stdout;
+    const tarball = join(work, JSON.parse(packed.slice(packed.indexOf('[')))[0].filename);
+    const prefix = join(work, 'prefix');
+    run('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], work);
+    const create = join(prefix, 'bin', 'create-pyservice');
+    const pyservice = join(prefix, 'bin', 'pyservice');
+    run(create, ['svc', '--yes'], work);
+    const svc = join(work, 'svc');
+    if (!/Already up to date/.test(run(pyservice, ['update'], svc).stdout)) throw new Error('the update is not a no-op');
+
+    const bare = [];
+    const creates = [];
+    const updates = [];
+    for (let i = 0; i < RUNS; i++) {
+      bare.push(time(process.execPath, ['-e', '0'], work));
+      creates.push(time(create, ['demo', '--yes', '--no-git'], work));
+      rmSync(join(work, 'demo'), { recursive: true, force: true });
+      updates.push(time(pyservice, ['update'], svc));
+    }
+    const b = median(bare);
+    const c = median(creates);
+    const u = median(updates);
+    console.log(`installed package (npm pack → npm install --global --prefix), medians over ${RUNS} interleaved runs:`);
+    console.log(`  node -e 0                               ${b.toFixed(1)} ms`);
+    console.log(`  create-pyservice demo --yes --no-git    ${c.toFixed(1)} ms  ${(c / b).toFixed(2)}× node -e 0 (target ≤ 1.4×)`);
+    console.log(`  pyservice update (no-op)                ${u.toFixed(1)} ms  ${(u / b).toFixed(2)}× node -e 0 (target ≤ 1.3×)`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,126 @@
+import { childProcess } from '../lazy.js';
+import { checkProject } from '../update/check.js';
+import { runUpdate, type UpdateRequest } from '../update/run-update.js';
+
+/**
+ * `pyservice check` / `pyservice update` over many repositories: one row per repository, never stopping at
+ * the first failure. Every repository of one template source shares one tag listing and one template cache,
+ * so checking twenty costs little more than checking one.
+ */
+export type CheckState = 'behind' | 'up-to-date' | 'conflicted' | 'failed';
+export interface CheckRow {
+  dir: string;
+  status: CheckState;
+  current: string | null;
+  latest: string | null;
+  source: string | null;
+  message?: string;
+}
+
+export function checkMany(dirs: readonly string[], opts: { pre?: boolean } = {}): CheckRow[] {
+  return dirs.map((dir) => {
+    try {
+      const s = checkProject(dir, opts);
+      if (!s) return { dir, status: 'failed', current: null, latest: null, source: null, message: 'not a pyservice project (no .pyservice.json)' };
+      const unmerged = unmergedPaths(s.dir);
+      if (unmerged.length) return { dir, status: 'conflicted', current: s.current, latest: s.latest, source: s.source, message: `unresolved conflicts: ${unmerged.join(', ')}` };
+      return { dir, status: s.upToDate ? 'up-to-date' : 'behind', current: s.current, latest: s.latest, source: s.source };
+    } catch (err) {
+      return { dir, status: 'failed', current: null, latest: null, source: null, message: oneLine(err) };
+    }
+  });
+}
+
+export type UpdateState = 'updated' | 'up-to-date' | 'conflicted' | 'failed';
+export interface UpdateRow {
+  dir: string;
+  status: UpdateState;
+  from: string | null;
+  to: string | null;
+  /** The branch the change was committed on (with --branch). */
+  branch?: string;
+  commit?: string;
+  conflicts?: string[];
+  message?: string;
+}
+
+export interface FleetUpdateOptions {
+  /** Put each repository's change on this new branch and commit it (never pushed). */
+  branch?: string;
+  pre?: boolean;
+  trust?: boolean;
+  allowDirty?: boolean;
+  conflict?: 'inline' | 'rej';
+}
+
+/** runUpdate's output sink, kept quiet: the fleet report is the output. */
+const quiet = (): Parameters<typeof runUpdate>[1] & { lines: string[] } => {
+  const lines: string[] = [];
+  return { lines, phase: (m) => lines.push(m), info: (m) => lines.push(m), warn: (m) => lines.push(`warning: ${m}`), error: (m) => lines.push(`error: ${m}`), raw: (t) => lines.push(t) };
+};
+
+export async function updateMany(dirs: readonly string[], opts: FleetUpdateOptions): Promise<UpdateRow[]> {
+  const rows: UpdateRow[] = [];
+  for (const dir of dirs) rows.push(await updateOne(dir, opts));
+  return rows;
+}
+
+async function updateOne(dir: string, opts: FleetUpdateOptions): Promise<UpdateRow> {
+  const req: UpdateRequest = { dir, dryRun: false, diff: false, json: false, conflict: opts.conflict ?? 'inline', allowDirty: Boolean(opts.allowDirty), yes: false, given: {}, pre: opts.pre, trust: opts.trust };
+  let previous: string | null = null;
+  try {
+    if (!checkProject(dir)) return { dir, status: 'failed', from: null, to: null, message: 'not a pyservice project (no .pyservice.json); adopt it with pyservice update in that directory' };
+    if (opts.branch) {
+      previous = git(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']).stdout.trim() || null;
+      const sw = git(dir, ['switch', '-q', '-c', opts.branch]);
+      if (sw.code !== 0) return { dir, status: 'failed', from: null, to: null, message: `cannot create branch ${opts.branch}: ${firstLine(sw.stderr)}` };
+    }
+    const out = quiet();
+    const result = await runUpdate(req, out);
+    const conflicts = result.conflicts;
+    if (result.status === 'up-to-date') {
+      undoBranch(dir, opts.branch, previous);
+      return { dir, status: 'up-to-date', from: result.from, to: result.to };
+    }
+    if (conflicts.length) return { dir, status: 'conflicted', from: result.from, to: result.to, conflicts, ...(opts.branch ? { branch: opts.branch } : {}), message: 'resolve the conflicts, git add, then commit' };
+    if (!opts.branch) return { dir, status: 'updated', from: result.from, to: result.to };
+    const name = checkProject(dir)?.source ?? 'create-pyservice';
+    const msg = `chore(templates): update to templates ${result.to}`;
+    const body = `Applied with pyservice update: templates ${result.from ?? '(adopted)'} → ${result.to} from ${name}.\nTeam edits were merged three ways; the baseline records the new render.`;
+    const c = git(dir, ['commit', '-q', '--no-verify', '-m', msg, '-m', body]);
+    if (c.code !== 0) return { dir, status: 'failed', from: result.from, to: result.to, branch: opts.branch, message: `the update is staged on ${opts.branch} but git commit failed: ${firstLine(c.stderr || c.stdout)}` };
+    return { dir, status: 'updated', from: result.from, to: result.to, branch: opts.branch, commit: git(dir, ['rev-parse', 'HEAD']).stdout.trim() };
+  } catch (err) {
+    undoBranch(dir, opts.branch, previous);
+    return { dir, status: 'failed', from: null, to: null, message: oneLine(err) };
+  }
+}
+
+/** Back to the branch we started from, and the new (empty) branch deleted: a repository with nothing to do is left as it was. */
+function undoBranch(dir: string, branch: string | undefined, previous: string | null): void {
+  if (!branch || !previous) return;
+  const head = git(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']).stdout.trim();
+  if (head !== branch) return;
+  if (git(dir, ['switch', '-q', previous]).code === 0) git(dir, ['branch', '-q', '-D', branch]);
+}
+
+function unmergedPaths(dir: string): string[] {
+  const r = git(dir, ['ls-files', '--unmerged', '-z']);
+  if (r.code !== 0) return [];
+  return [...new Set(r.stdout.split('\0').filter(Boolean).map((l) => l.split('\t')[1]!))];
+}
+
+function git(cwd: string, args: string[]) {
+  const r = childProcess().spawnSync('git', args, { cwd, encoding: 'utf8' });
+  return { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+const firstLine = (s: string) => s.trim().split('\n')[0]?.replace(/^(fatal|error):\s*/, '') ?? '';
+const oneLine = (err: unknown) => ((err as Error).message ?? String(err)).split('\n')[0]!;
+
+/** A fixed-width table: one row per repository. */
+export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: readonly string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}

@@ -1,0 +1,156 @@
+/**
+ * The one place that decides how a value that may carry a credential is shown: URLs with userinfo
+ * (`https://alice:***@host/…`), query-string and fragment parameters whose names look like secrets
+ * (`?token=***`), and any text holding such URLs (a requirement `pkg @ git+https://tok@host/…`, a diff, a
+ * pip.conf line). Every message, report and JSON document the tool prints goes through here (see
+ * cli/output.ts), so a check that refuses a credential can never print it.
+ *
+ * It errs on the side of hiding: a user-only userinfo (`https://TOKEN@host`) is hidden whole, because tokens
+ * ride as user names (GitHub, GitLab); only `git@` (ssh's fixed user) is kept.
+ */
+
+/** Parameter names that carry secrets in query strings and fragments (OAuth, S3/Azure/GCS signatures, GitLab, API keys). */
+const SECRET_PARAM = /token|key|secret|pass|pwd|auth|sig|credential|session|code|jwt|bearer/i;
+
+export function isSecretParam(name: string): boolean {
+  let decoded = name;
+  try {
+    decoded = decodeURIComponent(name);
+  } catch {
+    /* keep the raw name */
+  }
+  return SECRET_PARAM.test(decoded);
+}
+
+/** The parameter names of a query string or fragment (`a=1&b=2`, `;` also separates) that look like secrets. */
+export function secretParams(query: string): string[] {
+  return query
+    .replace(/^[?#]/, '')
+    .split(/[&;]/)
+    .map((kv) => kv.split('=')[0]!)
+    .filter((k) => k !== '' && isSecretParam(k));
+}
+
+function redactParams(part: string): string {
+  // part starts with ? or #; values of secret-looking names become ***; a bare fragment token (#abc…) too.
+  const lead = part[0]!;
+  const body = part.slice(1);
+  if (lead === '#' && body !== '' && !body.includes('=')) return /^[A-Za-z0-9_-]{20,}$/.test(body) ? '#***' : part;
+  return lead + body.replace(/([^&;=]*)=([^&;]*)/g, (all, k: string, v: string) => (v !== '' && isSecretParam(k) ? `${k}=***` : all));
+}
+
+function redactUserinfo(userinfo: string): string {
+  const colon = userinfo.indexOf(':');
+  if (colon < 0) return userinfo === 'git' ? userinfo : '***';
+  return `${userinfo.slice(0, colon)}:***`;
+}
+
+const SCHEME = /\b[A-Za-z][A-Za-z0-9+.-]*:\/\//g;
+/** What may follow a host: a port, then the path, query or fragment, a closing quote or bracket, or the end. */
+const HOST_AT = /^(?:\[[^\]\s]+\]|[A-Za-z0-9._~%-]+)(?::[0-9]*)?(?=[/?#"'<>`),;\]]|$)/;
+
+/**
+ * Where the userinfo of the URL text `rest` (after `scheme://`, up to a blank) ends, or -1. A parser takes the
+ * last `@` before the first / ? #; a password typed with an unencoded / ? # or @ in it moves that `@` further
+ * on. So: the last `@` followed by something host-like, when what precedes it is a plain authority or starts
+ * `user:` with something other than a port number after the colon.
+ */
+function userinfoEnd(rest: string): number {
+  // With an @ in the authority, a later @ after a / counts only when a host and a path follow it: pip's
+  // `repo.git@v1.0` names a revision (a `repo.git@feature/x` revision is hidden with the password: more, not less).
+  const authorityHasAt = /^[^/?#]*@/.test(rest);
+  for (let at = rest.lastIndexOf('@'); at >= 0; at = rest.lastIndexOf('@', at - 1)) {
+    const before = rest.slice(0, at);
+    if (!HOST_AT.test(rest.slice(at + 1))) continue;
+    if (!/[/?#]/.test(before)) return at;
+    if (authorityHasAt && before.includes('/') && !/^(?:\[[^\]\s]+\]|[A-Za-z0-9._~%-]+)(?::[0-9]+)?\//.test(rest.slice(at + 1))) continue;
+    if (!before.startsWith('[') && /^[^/?#]*:(?![0-9]*(?:[/?#]|$))/.test(before)) return at;
+  }
+  return -1;
+}
+
+function redactQueryAndFragment(afterHost: string): string {
+  return afterHost.replace(/([?#])([^?#]*)/g, (_all, lead: string, body: string) => redactParams(lead + body));
+}
+
+/** Redacts one URL's text (scheme included, up to the next blank). */
+function redactUrl(url: string, schemeLength: number): string {
+  const scheme = url.slice(0, schemeLength);
+  const rest = url.slice(schemeLength);
+  const end = userinfoEnd(rest);
+  if (end >= 0) return `${scheme}${redactUserinfo(rest.slice(0, end))}@${redactQueryAndFragment(rest.slice(end + 1))}`;
+  // "host:port" with a port that is no number and no @ anywhere: a password cut short; hide what follows the colon.
+  const authority = /^[^/?#]*/.exec(rest)![0];
+  if (!authority.startsWith('[') && /:(?![0-9]*$)/.test(authority)) return `${scheme}${authority.slice(0, authority.indexOf(':'))}:***`;
+  return scheme + authority + redactQueryAndFragment(rest.slice(authority.length));
+}
+
+/** scp-like git addresses with a password: `alice:tok@github.com:org/repo.git`. */
+const SCP_WITH_PASSWORD = /(^|[\s"'=(,])([A-Za-z0-9._~-]+):([^\s@/"']+)@([A-Za-z0-9.-]+:)/g;
+
+/**
+ * Free text with URLs in it. A URL runs from its scheme to the next blank: a password with a blank in it is
+ * only recognised by `shown()`, which knows where the value ends.
+ */
+export function redactText(text: string): string {
+  if (!text.includes('://') && !text.includes('@')) return text; // the common case, fast
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(SCHEME)) {
+    if (m.index! < last) continue; // inside the previous URL
+    const stop = text.slice(m.index!).search(/\s/);
+    const end = stop < 0 ? text.length : m.index! + stop;
+    out += text.slice(last, m.index!) + redactUrl(text.slice(m.index!, end), m[0].length);
+    last = end;
+  }
+  out += text.slice(last);
+  return out.replace(SCP_WITH_PASSWORD, (_all, lead: string, user: string, _pw: string, host: string) => `${lead}${user}:***@${host}`);
+}
+
+/** Every string inside a JSON-able value, redacted (keys too); for --json reports built from a project's metadata. */
+export function redactDeep<T>(value: T): T {
+  if (typeof value === 'string') return redactText(value) as T;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[redactText(k)] = redactDeep(v);
+    return out as T;
+  }
+  return value;
+}
+
+/** Does a URL (or any text) carry something redactText would hide? */
+export function carriesCredentials(text: string): boolean {
+  return redactText(text) !== text;
+}
+
+/**
+ * A value shown inside a one-line message: redacted, quoted, control characters, line breaks and invisible
+ * format characters (bidi overrides, zero-width) escaped, so it can neither leak a secret, split the message
+ * over two lines, nor drive the terminal (an ESC that retitles the window).
+ */
+export function shown(value: string): string {
+  // A URL with a blank in its password would be cut at the blank: percent-encode blanks first (display only).
+  const whole = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value) ? value.replace(/[ \u00a0]/g, (c) => encodeURIComponent(c)) : value;
+  return `"${escapeControls(redactText(whole)).replace(/"/g, '\\"')}"`;
+}
+
+/** C0/C1 controls, DEL, line/paragraph separators and Unicode format characters that hide or reorder text. */
+export const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]|\udb40[\udc01-\udc7f]/g;
+
+export function escapeControls(text: string): string {
+  return text.replace(INVISIBLE, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return [...c].map((u) => `\\u${u.codePointAt(0)!.toString(16).padStart(4, '0')}`).join('');
+  });
+}
+
+/**
+ * What may reach a terminal from the tool's own output: everything but raw control bytes. Line breaks and
+ * tabs stay (reports are multi-line); an ESC only as the start of an SGR colour sequence (kleur's).
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/\u001b(?!\[[0-9;]*m)|[\u0000-\u0008\u000b-\u001a\u001c-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -1,0 +1,110 @@
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { FailureError } from '../errors.js';
+
+/**
+ * One `pyservice update` per repository at a time. Without it a second run takes the first one's live journal
+ * for an interrupted update, "finishes" it and deletes its temp files. The lock is a file in the git directory
+ * (never tracked) naming its holder; a lock whose process is gone (same host, pid not running) is stale and
+ * taken over, so a killed run never blocks the next one.
+ */
+export const LOCK_FILE = 'pyservice-update.lock';
+
+interface Holder {
+  pid: number;
+  host: string;
+  started: string;
+}
+
+export class UpdateLockedError extends FailureError {}
+
+const lockPath = (gitDir: string) => join(gitDir, LOCK_FILE);
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readHolder(path: string): { holder: Holder | null; text: string } | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return null; // gone meanwhile
+  }
+  try {
+    const h = JSON.parse(text) as Holder;
+    return { holder: typeof h.pid === 'number' && typeof h.host === 'string' ? h : null, text };
+  } catch {
+    return { holder: null, text };
+  }
+}
+
+/** Why the lock is held by someone alive, or null when it is free or stale. */
+function liveHolder(path: string): string | null {
+  const read = readHolder(path);
+  if (!read) return null;
+  const { holder } = read;
+  if (!holder) {
+    // Killed between creating and writing it: stale once it is a few seconds old.
+    try {
+      if (Date.now() - statSync(path).mtimeMs > 5000) return null;
+    } catch {
+      return null;
+    }
+    return 'another pyservice update is starting in this repository';
+  }
+  if (holder.host !== hostname()) return `another pyservice update holds this repository's lock (pid ${holder.pid} on ${holder.host}, since ${holder.started})`;
+  if (holder.pid === process.pid || !running(holder.pid)) return null;
+  return `another pyservice update is running in this repository (pid ${holder.pid}, since ${holder.started})`;
+}
+
+function lockedMessage(why: string, path: string): string {
+  return `${why}; wait for it to finish, then run pyservice update again (if no update is running, remove ${path})`;
+}
+
+/** For runs that write nothing (--dry-run, --diff, --json): refuse while a live update holds the lock, take nothing. */
+export function refuseIfLocked(gitDir: string): void {
+  const why = liveHolder(lockPath(gitDir));
+  if (why) throw new UpdateLockedError(lockedMessage(why, lockPath(gitDir)));
+}
+
+/** Takes the lock (a stale one is taken over) or throws UpdateLockedError. Returns the release function. */
+export function acquireUpdateLock(gitDir: string, now = new Date()): () => void {
+  const path = lockPath(gitDir);
+  const me: Holder = { pid: process.pid, host: hostname(), started: now.toISOString() };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(path, 'wx', 0o644);
+      try {
+        writeSync(fd, JSON.stringify(me) + '\n');
+      } finally {
+        closeSync(fd);
+      }
+      return () => {
+        const still = readHolder(path);
+        if (still?.holder?.pid === me.pid && still.holder.host === me.host) unlinkSync(path);
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const why = liveHolder(path);
+    if (why) throw new UpdateLockedError(lockedMessage(why, path));
+    // Stale: remove it only if it is still the one we judged (another run may have just taken it over).
+    const seen = readHolder(path);
+    const again = readHolder(path);
+    if (seen && again && seen.text === again.text) {
+      try {
+        unlinkSync(path);
+      } catch {
+        /* removed by the other run */
+      }
+    }
+  }
+  throw new UpdateLockedError(lockedMessage('another pyservice update took the lock at the same moment', path));
+}

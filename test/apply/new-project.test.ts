@@ -1,0 +1,112 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { stagingPath } from '../../src/apply/new-project.js';
+import { CREATE_BIN, create, startCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+/** create's staged write: interruption during git, leftovers of killed runs, targets that cannot be renamed onto. */
+const t = suite('create: interrupted, stale staging, unusable targets');
+const ID = ['--author', 'Test Author', '--email', 'test@example.org'];
+
+function fakeGitPath(script: string): string {
+  const bin = tempDir('fake-git-');
+  writeFileSync(join(bin, 'git'), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+  return `${bin}:/usr/bin:/bin`;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  t(`${signal} while git still writes into the staging directory: git is stopped first, then cleaned up, exit 130, no stack trace`, async () => {
+    const parent = tempDir();
+    const state = tempDir();
+    // A git that keeps writing into the project (as a slow `git add` on a big tree does) and forks a helper.
+    const git = fakeGitPath(
+      `case "$1" in config) exit 1;; init) mkdir -p .git; exit 0;; add) ;; *) exit 0;; esac
+( while :; do echo x >> written-by-git; sleep 0.02; done ) &
+echo $! > '${state}/writer'
+touch '${state}/started'
+sleep 30`,
+    );
+    const child = startCli(CREATE_BIN, [join(parent, 'svc'), '--yes', ...ID], { env: { PATH: git } });
+    let stderr = '';
+    child.stderr.on('data', (b) => (stderr += b));
+    const closed = new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+    const deadline = Date.now() + 15_000;
+    while (!existsSync(join(state, 'started')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(existsSync(join(state, 'started')), 'the fake git never started');
+    await new Promise((r) => setTimeout(r, 100));
+    child.kill(signal);
+    assert.is(await closed, 130, stderr);
+    assert.match(stderr, /cancelled|interrupted/);
+    assert.not.match(stderr, /\n\s+at /, 'no stack trace');
+    assert.is(stderr.trim().split('\n').length, 1, stderr);
+    const writer = Number(readFileSync(join(state, 'writer'), 'utf8'));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.not.ok(alive(writer), 'the git child was stopped');
+    assert.equal(readdirSync(parent), [], 'nothing left behind, and nothing re-created by a writer still running');
+  });
+}
+
+t("a killed run's staging directory is removed by the next run; a live run's is left alone", () => {
+  const parent = tempDir();
+  const target = join(parent, 'svc');
+  // A pid that is not running: a finished child's.
+  const dead = spawnSync('sh', ['-c', 'echo $$'], { encoding: 'utf8' });
+  const deadPid = Number(dead.stdout.trim());
+  const stale = stagingPath(target, deadPid);
+  mkdirSync(join(stale, 'src'), { recursive: true });
+  writeFileSync(join(stale, 'setup.py'), 'half written');
+  const live = stagingPath(target, process.pid); // this test runner is alive
+  mkdirSync(live);
+  const r = create([target, '--yes', '--no-git', ...ID]);
+  assert.is(r.code, 0, r.stderr);
+  assert.not.ok(existsSync(stale), 'the stale staging directory is gone');
+  assert.ok(existsSync(live), "a live process's staging directory stays");
+  assert.ok(existsSync(join(target, 'setup.py')));
+});
+
+t('a symlinked target is refused before anything is rendered (exit 2 naming the fix); nothing is written through it', () => {
+  const parent = tempDir();
+  const real = join(parent, 'real');
+  mkdirSync(real);
+  symlinkSync(real, join(parent, 'svc'));
+  const r = create([join(parent, 'svc'), '--yes', '--no-git', ...ID]);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /is a symlink; give the real directory/);
+  assert.equal(readdirSync(real), []);
+  assert.equal(readdirSync(parent).sort(), ['real', 'svc']);
+});
+
+t('a mount point as the target is refused before rendering (exit 2), not with EBUSY after it', () => {
+  // /proc is a mount point everywhere; it is not empty, so use an empty tmpfs when we may mount one.
+  const parent = tempDir();
+  const target = join(parent, 'mnt');
+  mkdirSync(target);
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', target]);
+  if (mounted.status !== 0) {
+    console.log('  skip: mount point case: cannot mount a tmpfs here (not root)');
+    return;
+  }
+  try {
+    const r = create([target, '--yes', '--no-git', ...ID]);
+    assert.is(r.code, 2, r.stderr);
+    assert.match(r.stderr, /is a mount point/);
+    assert.equal(readdirSync(target), []);
+    assert.equal(readdirSync(parent), ['mnt']);
+  } finally {
+    spawnSync('umount', [target]);
+  }
+});
+
+t.run();

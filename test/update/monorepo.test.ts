@@ -1,0 +1,141 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { packageRoot } from '../../src/paths.js';
+import { gitPlace, modifiedTrackedFiles, setConflictStages, stagePaths, trackedAmong, hashBlobs } from '../../src/update/git-ops.js';
+import { create, pyservice } from '../helpers/cli.js';
+import { generate } from '../helpers/generate.js';
+import { tempDir } from '../helpers/tmp.js';
+import { toolTest } from '../helpers/tools.js';
+import { GIT_ENV } from './fixtures.js';
+
+/**
+ * A project in a subdirectory of its git repository (a monorepo). git's index speaks in top-relative paths;
+ * every index or pathspec operation must translate, or the repository root's own file of the same name gets
+ * the conflict stages. Tested op by op (a table over every git index operation, at the top and in nested
+ * subdirectories, one with a blank in its name), then through the commands: create, update, deb, check.
+ */
+const t = suite('monorepo: a project in a subdirectory of its repository');
+
+const env = { ...process.env, ...GIT_ENV, NO_COLOR: '1' };
+/** `git ls-files -u` line → "path stage". */
+const stageLine = (l: string) => `${l.split('\t')[1]} ${l.split('\t')[0]!.split(' ')[2]}`;
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env, encoding: 'utf8' });
+
+function repoWith(prefix: string): { top: string; dir: string } {
+  const top = tempDir('mono-');
+  git(top, 'init', '-q', '-b', 'main');
+  writeFileSync(join(top, 'Makefile'), 'root:\n\techo the root makefile\n');
+  const dir = prefix ? join(top, prefix) : top;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'Makefile'), 'all:\n\techo project\n');
+  writeFileSync(join(dir, 'keep.txt'), 'keep\n');
+  git(top, 'add', '-A');
+  git(top, 'commit', '-qm', 'init');
+  return { top, dir };
+}
+
+for (const prefix of ['', 'svc', 'services/a b']) {
+  toolTest(t, ['git'], `every git index operation speaks project paths, at ${JSON.stringify(prefix || '(top)')}`, async () => {
+    const { top, dir } = repoWith(prefix);
+    const p = prefix ? `${prefix}/` : '';
+    assert.equal(gitPlace(dir), { top, prefix: p });
+    // status: the project's modified files, as project paths; the root's own changes are not the project's
+    writeFileSync(join(dir, 'Makefile'), 'changed\n');
+    if (prefix) writeFileSync(join(top, 'Makefile'), 'root changed too\n');
+    assert.equal(await modifiedTrackedFiles(dir), ['Makefile']);
+    // ls-files
+    assert.equal([...(await trackedAmong(dir, ['Makefile', 'keep.txt', 'absent.txt']))].sort(), ['Makefile', 'keep.txt']);
+    // update-index --stdin (add, remove)
+    writeFileSync(join(dir, 'new.txt'), 'new\n');
+    execFileSync('rm', [join(dir, 'keep.txt')]);
+    await stagePaths(dir, ['new.txt', 'keep.txt', 'Makefile']);
+    const cached = git(top, 'diff', '--cached', '--name-status').trim().split('\n').sort();
+    assert.equal(cached, [`A\t${p}new.txt`, `D\t${p}keep.txt`, `M\t${p}Makefile`].sort());
+    // update-index --index-info: conflict stages on the project's file, never the root's
+    const blobs = [join(tempDir(), 'b1'), join(tempDir(), 'b2'), join(tempDir(), 'b3')];
+    blobs.forEach((b, i) => writeFileSync(b, `stage ${i + 1}\n`));
+    const ids = await hashBlobs(dir, blobs);
+    await setConflictStages(dir, [{ path: 'Makefile', stages: ids.map((oid, i) => ({ stage: (i + 1) as 1 | 2 | 3, mode: '100644', oid })) }]);
+    const unmerged = git(top, 'ls-files', '-u').trim().split('\n').map(stageLine);
+    assert.equal(unmerged, [`${p}Makefile 1`, `${p}Makefile 2`, `${p}Makefile 3`]);
+    if (prefix) assert.is(git(top, 'ls-files', '-s', 'Makefile').split(' ')[2]?.split('\t')[0], '0', 'the root Makefile keeps its single stage-0 entry');
+  });
+}
+
+toolTest(t, ['git'], 'update in a subdirectory: the conflict is staged on the project file, the root file of the same name is untouched', async () => {
+  const top = tempDir('mono-');
+  git(top, 'init', '-q', '-b', 'main');
+  writeFileSync(join(top, 'Makefile'), 'root:\n\techo the root makefile\n');
+  mkdirSync(join(top, 'services'));
+  const dir = await generate({ name: 'demo-svc' }, { dir: join(top, 'services', 'demo-svc'), templateVersion: '1.0.0' });
+  appendFileSync(join(dir, 'Makefile'), '\nlint:\n\tflake8 src\n');
+  git(top, 'add', '-A');
+  git(top, 'commit', '-qm', 'monorepo');
+  const rootMakefile = readFileSync(join(top, 'Makefile'), 'utf8');
+  const r = pyservice(['update', '--to', '1.1.0'], { cwd: join(dir, 'src'), env: GIT_ENV });
+  assert.ok(r.code === 0 || r.code === 1, r.stderr);
+  const unmerged = git(top, 'ls-files', '-u').trim().split('\n').map(stageLine);
+  assert.equal(unmerged, ['services/demo-svc/Makefile 1', 'services/demo-svc/Makefile 2', 'services/demo-svc/Makefile 3']);
+  assert.is(readFileSync(join(top, 'Makefile'), 'utf8'), rootMakefile);
+  assert.is(git(top, 'diff', 'HEAD', '--', 'Makefile'), '', 'the root Makefile is neither changed nor staged');
+  const staged = git(top, 'diff', '--cached', '--name-only').trim().split('\n');
+  assert.ok(staged.length > 3 && staged.every((p) => p.startsWith('services/demo-svc/')), staged.join(' '));
+  assert.match(readFileSync(join(dir, 'Makefile'), 'utf8'), /<<<<<<< yours/);
+  // resolving is plain git, from anywhere in the repository
+  git(dir, 'checkout', '--theirs', 'Makefile');
+  assert.not.match(readFileSync(join(dir, 'Makefile'), 'utf8'), /<<<<<<</);
+  assert.is(readFileSync(join(top, 'Makefile'), 'utf8'), rootMakefile);
+  // the dirty check sees the project's own changes only
+  writeFileSync(join(top, 'Makefile'), 'root edited\n');
+  git(dir, 'add', 'Makefile');
+  git(top, 'commit', '-qm', 'templates 1.1.0', '--', 'services');
+  const check = pyservice(['check'], { cwd: dir, env: GIT_ENV });
+  assert.ok(check.code === 0 || check.code === 3, check.stderr);
+  assert.match(check.stdout, /templates 1\.1\.0/);
+});
+
+toolTest(t, ['git'], 'create in a subdirectory of a repository adds no nested repository; update and check work there', () => {
+  const top = tempDir('mono-');
+  git(top, 'init', '-q', '-b', 'main');
+  writeFileSync(join(top, 'README.md'), '# monorepo\n');
+  git(top, 'add', '-A');
+  git(top, 'commit', '-qm', 'init');
+  mkdirSync(join(top, 'libs'));
+  const r = create(['lib-one', '--type', 'library', '--yes', '--author', 'A B', '--email', 'a@example.org'], { cwd: join(top, 'libs'), env: GIT_ENV });
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /no nested repository/);
+  assert.not.ok(existsSync(join(top, 'libs', 'lib-one', '.git')));
+  git(top, 'add', '-A');
+  git(top, 'commit', '-qm', 'lib-one');
+  const dry = pyservice(['update', '--dry-run'], { cwd: join(top, 'libs', 'lib-one'), env: GIT_ENV });
+  assert.is(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /up to date/);
+  const check = pyservice(['check'], { cwd: join(top, 'libs', 'lib-one', 'src'), env: GIT_ENV });
+  assert.is(check.code, 0, check.stderr);
+});
+
+toolTest(t, ['git', '/usr/bin/python3'], 'deb in a subdirectory writes only under the project; its conflicts, if staged, are staged there', () => {
+  const top = tempDir('mono-');
+  git(top, 'init', '-q', '-b', 'main');
+  mkdirSync(join(top, 'debian'));
+  writeFileSync(join(top, 'debian', 'control'), 'Source: the-root-package\n');
+  const dir = join(top, 'py', 'literal');
+  mkdirSync(join(top, 'py'));
+  cpSync(join(packageRoot(), 'test', 'fixtures', 'projects', 'literal'), dir, { recursive: true });
+  mkdirSync(join(dir, 'debian'));
+  writeFileSync(join(dir, 'debian', 'control'), 'Source: literal-svc\nMaintainer: Someone <s@example.org>\n');
+  git(top, 'add', '-A');
+  git(top, 'commit', '-qm', 'init');
+  const r = pyservice(['deb', '--force', '--maintainer', 'A B <a@example.org>'], { cwd: dir, env: GIT_ENV });
+  assert.is(r.code === 0 || r.code === 1, true, r.stderr);
+  assert.is(readFileSync(join(top, 'debian', 'control'), 'utf8'), 'Source: the-root-package\n');
+  const changed = git(top, 'status', '--porcelain').split('\n').filter(Boolean).map((l) => l.slice(3));
+  assert.ok(changed.every((p) => p.startsWith('py/literal/')), changed.join(' '));
+  const unmerged = git(top, 'ls-files', '-u').trim();
+  for (const line of unmerged ? unmerged.split('\n') : []) assert.ok(line.split('\t')[1]!.startsWith('py/literal/debian/'), line);
+});
+
+t.run();
