@@ -1,7 +1,7 @@
 import { CI_PROVIDERS, PROJECT_TYPES, type Answers } from './types.js';
 import { DISTROS } from './distros.js';
 import { nameProblem } from './names.js';
-import { INVISIBLE, secretParams, shown } from '../secrets/redact.js';
+import { carriesCredentials, INVISIBLE, secretParams, shown } from '../secrets/redact.js';
 
 /**
  * Pure checks on answers. Each returns a one-line message that names the problem and the fix, or null.
@@ -13,6 +13,7 @@ const CONTROL = new RegExp(INVISIBLE.source);
 export function oneLineProblem(label: string, value: string, max: number, flag: string): string | null {
   if (/[\r\n]/.test(value)) return `${label} must be one line (${flag}); put longer text in README.md`;
   if (CONTROL.test(value)) return `${label} contains a control or invisible character (${shown(value)}); remove it (${flag})`;
+  if (carriesCredentials(value)) return `${label} holds a credential (${shown(value)}); remove it: answers are written into project files and committed (${flag})`;
   if (value.trim() === '') return `${label} is empty; give one with ${flag}`;
   if (value !== value.trim()) return `${label} starts or ends with blanks; remove them (${flag})`;
   if ([...value].length > max) return `${label} is ${[...value].length} characters long; keep it to ${max} or fewer (${flag})`;
@@ -116,6 +117,15 @@ function choiceProblem(label: string, v: string, choices: readonly string[], fla
   return choices.includes(v) ? null : `${label} ${shown(v)} is not one of ${choices.join(', ')} (${flag})`;
 }
 
+/** The deb flow's upstream facts go into deb822 fields and debian/rules: one line each, no control characters. */
+function upstreamProblem(a: Answers): string | null {
+  const texts = [a.license ?? '', a.buildBackend ?? '', ...(a.upstreamAuthors ?? []), ...(a.scriptExtras ?? [])];
+  if (texts.some((t) => /[\u0000-\u001f\u007f]/.test(t))) return 'the upstream license, authors, backend and extras must be single lines without control characters';
+  if (a.buildBackend && !/^[A-Za-z_][\w.]*(:[\w.]+)?$/.test(a.buildBackend)) return `the build backend "${a.buildBackend}" is not a module path`;
+  if ((a.scriptExtras ?? []).some((e) => !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(e))) return 'an extra name has characters PEP 685 does not allow';
+  return null;
+}
+
 /** All problems with a complete set of answers, in question order. */
 export function answersProblems(a: Answers): string[] {
   const checks = [
@@ -134,6 +144,7 @@ export function answersProblems(a: Answers): string[] {
     buildDepsProblem(a.buildDeps),
     consoleScriptsProblem(a.consoleScripts),
     pythonMinimumProblem(a.pythonMinimum),
+    upstreamProblem(a),
   ];
   return checks.filter((p): p is string => p !== null);
 }
