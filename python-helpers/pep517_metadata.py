@@ -107,6 +107,17 @@ def unmet_requirements(requires):
     return out
 
 
+def build_packages(requires):
+    """The Debian packages that give Debian's python3 the project's build-system.requires (debian/control's
+    Build-Depends when the wheel is built with --no-build-isolation)."""
+    out = []
+    for req in requires:
+        name, _, marker = requirement_parts(req)
+        if name and debian_package(name) not in out:
+            out.append(debian_package(name))
+    return out
+
+
 def load_backend(name, paths, project):
     """Imports `mod.sub:obj.attr` as PEP 517 says, with backend-path entries first on sys.path."""
     for p in reversed(paths):
@@ -266,6 +277,16 @@ def split_extra(req):
     return req, found.group(1) if found else None
 
 
+def backend_version(name):
+    import importlib.metadata as md
+
+    top = name.split(":")[0].split(".")[0]
+    try:
+        return md.version(BACKEND_DISTRIBUTIONS.get(top, top))
+    except Exception:
+        return None
+
+
 def failure_message(err, backend_name):
     text = f"{type(err).__name__}: {' / '.join(l.strip() for l in str(err).splitlines() if l.strip())[:400] or '(no message)'}"
     return f"the build backend {backend_name} failed to prepare the metadata: {text}"
@@ -320,13 +341,13 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
         shutil.rmtree(tmp, ignore_errors=True)
         removed = remove_new(project, before)
     metadata, urls = parse_metadata(text, console_scripts_from, text_or_none, entry_points)
-    version = getattr(sys.modules.get(name.split(".")[0].split(":")[0]), "__version__", None)
+    version = backend_version(name)
     return {
         "ok": True,
         "metadata": metadata,
         "project_urls": urls,
         "sources": ["pyproject.toml"],
-        "backend": {"name": name, "version": version, "requires": requires, "unmet": unmet, "hook": hook, "removed": removed},
+        "backend": {"name": name, "version": version, "requires": requires, "packages": build_packages(requires), "unmet": unmet, "hook": hook, "removed": removed},
         "python": sys.version.split()[0],
         "setuptools": "",
     }

@@ -4,7 +4,8 @@
  * questions through). Types only: importing this module loads nothing.
  */
 
-export type ProjectType = 'service' | 'library';
+/** A tool (a command-line program packaged as a .deb, no daemon) exists from templates 1.2.0 on. */
+export type ProjectType = 'service' | 'library' | 'tool';
 export type CiProvider = 'github' | 'gitlab' | 'circleci' | 'jenkins' | 'none';
 
 /**
@@ -37,6 +38,16 @@ export interface Answers {
   consoleScripts: string[];
   /** Oldest Python the project supports ("3.9"): setup.py's python_requires. Asked since templates 1.1.0. */
   pythonMinimum?: string;
+  /**
+   * `pyservice deb` only (templates 1.2.0): what the upstream project declares. `license` is a DEP-5 License value
+   * (absent: the proprietary stanza), `upstreamAuthors` "Name <email>" entries for debian/copyright,
+   * `buildBackend` its PEP 517 backend when not setuptools (debian/rules then builds the wheel with Debian's
+   * python3 and that backend, from Build-Depends), `scriptExtras` the extras its console scripts need.
+   */
+  license?: string;
+  upstreamAuthors?: string[];
+  buildBackend?: string;
+  scriptExtras?: string[];
 }
 
 /** Names derived from `Answers.name`, shown to the user and used by templates. */

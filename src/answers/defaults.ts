@@ -23,7 +23,7 @@ export function defaultAnswers(ctx: { dirName?: string; gitName?: string; gitEma
 
 /** Library projects get a library-ish default description. */
 export function defaultDescription(type: Answers['type']): string {
-  return type === 'library' ? 'Reusable Python library' : 'Long-running Python service';
+  return type === 'library' ? 'Reusable Python library' : type === 'tool' ? 'Command-line tool written in Python' : 'Long-running Python service';
 }
 
 /** Keys of Answers that are recorded and may come from flags or an answers file. */

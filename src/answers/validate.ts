@@ -116,6 +116,15 @@ function choiceProblem(label: string, v: string, choices: readonly string[], fla
   return choices.includes(v) ? null : `${label} ${shown(v)} is not one of ${choices.join(', ')} (${flag})`;
 }
 
+/** The deb flow's upstream facts go into deb822 fields and debian/rules: one line each, no control characters. */
+function upstreamProblem(a: Answers): string | null {
+  const texts = [a.license ?? '', a.buildBackend ?? '', ...(a.upstreamAuthors ?? []), ...(a.scriptExtras ?? [])];
+  if (texts.some((t) => /[\u0000-\u001f\u007f]/.test(t))) return 'the upstream license, authors, backend and extras must be single lines without control characters';
+  if (a.buildBackend && !/^[A-Za-z_][\w.]*(:[\w.]+)?$/.test(a.buildBackend)) return `the build backend "${a.buildBackend}" is not a module path`;
+  if ((a.scriptExtras ?? []).some((e) => !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(e))) return 'an extra name has characters PEP 685 does not allow';
+  return null;
+}
+
 /** All problems with a complete set of answers, in question order. */
 export function answersProblems(a: Answers): string[] {
   const checks = [
@@ -134,6 +143,7 @@ export function answersProblems(a: Answers): string[] {
     buildDepsProblem(a.buildDeps),
     consoleScriptsProblem(a.consoleScripts),
     pythonMinimumProblem(a.pythonMinimum),
+    upstreamProblem(a),
   ];
   return checks.filter((p): p is string => p !== null);
 }

@@ -4,6 +4,7 @@ import { consoleScriptsProblem, descriptionProblem, urlProblem, versionProblem }
 import { defaultDescription } from '../answers/defaults.js';
 import type { ProjectMetadata } from '../python/metadata.js';
 import type { Maintainer } from './maintainer.js';
+import { upstreamAuthors, upstreamLicense } from './copyright.js';
 
 /**
  * Metadata → the answers a generated service would have. Pure. Everything the project declares that the
@@ -41,12 +42,34 @@ export function debianVersionFor(version: string | null): { version: string; not
   return { version: release[1]!, note: `debian/changelog starts at ${release[1]} (the release part of the Python version ${version})` };
 }
 
-/** The synopsis: the description's first line if the validators accept it, else a fallback and why. */
-export function synopsisFor(meta: ProjectMetadata): { description: string; problem?: string } {
-  const fallback = defaultDescription('service');
+/**
+ * The synopsis lintian expects from the description's first line: no leading package name
+ * (description-starts-with-package-name: "yamllint: a linter", "Rich is a library"), no leading article
+ * (description-synopsis-starts-with-article), no final full stop, at most 80 characters; a fallback and why
+ * when nothing usable is left.
+ */
+export function synopsisFor(meta: ProjectMetadata, kind: 'service' | 'tool' = 'service', names: string[] = [], lintian = true): { description: string; problem?: string } {
+  const fallback = defaultDescription(kind);
   const raw = meta.description;
   if (raw === null) return { description: fallback, problem: 'the project declares no description' };
-  const first = (raw.split(/\r\n|\r|\n/).find((l) => l.trim() !== '') ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim();
+  let first = (raw.split(/\r\n|\r|\n/).find((l) => l.trim() !== '') ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim();
+  // Adoption (pyservice update) keeps the project's own words; the Debian synopsis is cleaned
+  const own = lintian ? [...new Set([meta.name ?? '', ...names].filter(Boolean).map((n) => n.toLowerCase()))] : [];
+  for (const n of own) {
+    const quoted = n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[-_.]/g, '[-_. ]');
+    const lead = new RegExp(`^${quoted}(?:\\s*[:,\u2013\u2014-]\\s+|\\s+(?:is|provides)\\s+)`, 'i');
+    if (lead.test(first)) {
+      first = first.replace(lead, '');
+      first = first.replace(/^(?:an?|the)\s+/i, '');
+      if (first) first = first[0]!.toUpperCase() + first.slice(1);
+      break;
+    }
+  }
+  const before = first;
+  if (lintian) first = first.replace(/^(?:an?|the)\s+/i, '');
+  // What was the second word now starts the synopsis: capitalised, as the sentence was
+  if (first !== before && first) first = first[0]!.toUpperCase() + first.slice(1);
+  if (lintian) first = first.replace(/(?<!\.)\.$/, '').trim();
   if (!descriptionProblem(first)) return { description: first };
   if (first === '') return { description: fallback, problem: 'the project\'s description is blank' };
   const chars = [...first];
@@ -58,17 +81,33 @@ export function synopsisFor(meta: ProjectMetadata): { description: string; probl
   return { description: fallback, problem: `the project's description is unusable: ${descriptionProblem(first)}` };
 }
 
-/** setuptools entry points may carry extras ("x = m:f [extra]"), which the templates do not need. */
-export function consoleScriptsFor(meta: ProjectMetadata): { scripts: string[]; notes: string[] } {
+/**
+ * Console scripts as the templates write them ("name = module:func"). An entry point that needs an extra
+ * ("blackd = blackd:main [d]") keeps it in `extras` so the .deb installs that extra; one whose extra the project
+ * does not declare is left out with a note (it would crash on a missing module).
+ */
+export function consoleScriptsFor(meta: ProjectMetadata): { scripts: string[]; extras: string[]; notes: string[] } {
   const scripts: string[] = [];
+  const extras: string[] = [];
   const notes: string[] = [];
+  const declared = new Set(Object.keys(meta.extras ?? {}).map(normalExtra));
   for (const entry of meta.console_scripts) {
+    const wanted = /\[([^\]]*)\]\s*$/.exec(entry)?.[1]?.split(',').map((e) => e.trim()).filter(Boolean) ?? [];
     const normal = entry.replace(/\s*\[[^\]]*\]\s*$/, '').replace(/\s*=\s*/, ' = ').trim();
+    const missing = wanted.filter((e) => !declared.has(normalExtra(e)));
     if (consoleScriptsProblem([normal])) notes.push(`console script "${entry}" is left out: it is not "name = module:function"`);
-    else if (!scripts.includes(normal)) scripts.push(normal);
+    else if (missing.length) notes.push(`console script "${entry}" is left out: it needs the extra ${missing.join(', ')}, which the project does not declare`);
+    else if (!scripts.includes(normal)) {
+      scripts.push(normal);
+      for (const e of wanted) if (!extras.includes(normalExtra(e))) extras.push(normalExtra(e));
+    }
   }
-  return { scripts, notes };
+  if (extras.length) notes.push(`the console scripts need the extra${extras.length > 1 ? 's' : ''} ${extras.join(', ')}: the .deb installs the project with ${extras.length > 1 ? 'them' : 'it'}`);
+  return { scripts, extras, notes };
 }
+
+/** PEP 685: extras compare lowercased with runs of -_. as '-'. */
+const normalExtra = (e: string) => e.toLowerCase().replace(/[-_.]+/g, '-');
 
 /** The home page: setuptools' `url`, else a Homepage-like entry of project_urls (PEP 621 has no `url`). */
 export function homepageFor(meta: ProjectMetadata, projectUrls: Record<string, string> = {}): string | null {
@@ -85,10 +124,17 @@ export interface DebAnswerInputs {
   distro: string;
   /** The synopsis, once chosen (asked or fallback). */
   description: string;
+  kind?: 'service' | 'tool';
+  /** A service's daemon: the console script systemd runs (first otherwise). */
+  serviceCommand?: string;
+  /** The PEP 517 backend when it is not setuptools, and the Debian packages its build-system.requires map to. */
+  backend?: { name: string; packages: string[] };
+  indexUrl?: string;
 }
 
 export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: string[] } {
   const notes: string[] = [];
+  const kind = i.kind ?? 'service';
   const version = debianVersionFor(i.meta.version);
   if ('problem' in version) throw new Error(`internal: debAnswers called without a version (${version.problem})`);
   if (version.note) notes.push(version.note);
@@ -100,17 +146,30 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
   }
   const scripts = consoleScriptsFor(i.meta);
   notes.push(...scripts.notes);
-  if (scripts.scripts.length === 0)
+  let consoleScripts = scripts.scripts;
+  if (kind === 'service' && i.serviceCommand !== undefined) {
+    const chosen = consoleScripts.find((s) => s.split('=')[0]!.trim() === i.serviceCommand);
+    if (!chosen) throw new DebInputError(`the project has no console script "${i.serviceCommand}" (--service-command); it has: ${consoleScripts.map((s) => s.split('=')[0]!.trim()).join(', ') || 'none'}`);
+    consoleScripts = [chosen, ...consoleScripts.filter((s) => s !== chosen)];
+  }
+  if (kind === 'tool' && consoleScripts.length === 0)
+    throw new DebInputError('the project declares no console scripts, and a tool package is its commands in /usr/bin; add [project.scripts] (or entry_points console_scripts), or package it as a service (--kind service)');
+  if (kind === 'service' && consoleScripts.length === 0)
     // Answers.consoleScripts = [] means "the service default" to the templates, a script this project does not have.
     notes.push(`the project declares no console_scripts: debian/ names a ${i.name} script (the generated-service default); add a console script or edit debian/ before building`);
+  if (kind === 'service' && consoleScripts.length > 1 && i.serviceCommand === undefined)
+    notes.push(`the service runs the console script ${consoleScripts[0]!.split('=')[0]!.trim()} (the first); choose another with --service-command NAME`);
   const requires = i.meta.install_requires ?? [];
-  if (requires.length > 0)
+  if (requires.length > 0 && !i.indexUrl)
     notes.push(
-      `the project needs ${requires.length} package${requires.length === 1 ? '' : 's'} from an index (install_requires): debian/rules installs from the index-url in ./pip.conf ` +
-        '(credentials in ~/.netrc); without one it builds offline from Debian\'s pip/setuptools/wheel only',
+      `the project needs ${requires.length} package${requires.length === 1 ? '' : 's'} from an index (${requires.join(', ')}), which cannot be met offline from Debian's wheels: ` +
+        'debian/rules installs from the index-url in ./pip.conf (pass --index-url URL to write it; credentials in ~/.netrc)',
     );
+  const license = upstreamLicense(i.meta);
+  if (!license) notes.push('the project declares no license: debian/copyright says "proprietary, all rights reserved"; declare one upstream (license / License-Expression) if that is wrong');
+  const authors = upstreamAuthors(i.meta);
   const answers: Answers = {
-    type: 'service',
+    type: kind,
     name: i.name,
     description: i.description,
     author: i.maintainer.name,
@@ -118,13 +177,19 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
     url,
     version: version.version,
     ci: 'none',
-    indexUrl: '',
+    indexUrl: i.indexUrl ?? '',
     uploadUrl: '',
     indexUser: '',
     distro: i.distro,
-    buildDeps: [],
-    consoleScripts: scripts.scripts,
+    buildDeps: i.backend ? [...new Set(i.backend.packages)] : [],
+    consoleScripts,
+    ...(license ? { license: license.dep5 } : {}),
+    ...(license && authors.length ? { upstreamAuthors: authors } : {}),
+    ...(i.backend ? { buildBackend: i.backend.name } : {}),
+    ...(scripts.extras.length ? { scriptExtras: scripts.extras } : {}),
   };
   return { answers, notes };
 }
 
+/** Input the user must change (a flag, the project): the CLI maps it to exit 2. */
+export class DebInputError extends Error {}

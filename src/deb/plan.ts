@@ -64,6 +64,16 @@ export function recordOrigin(content: Buffer): string | null {
   }
 }
 
+/** The project type an existing `.pyservice.json` records (service, library, tool), or null. */
+export function recordType(content: Buffer): string | null {
+  try {
+    const r = JSON.parse(content.toString('utf8')) as { tool?: unknown; answers?: { type?: unknown } };
+    return r.tool === 'create-pyservice' && typeof r.answers?.type === 'string' ? r.answers.type : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The `created` time of an earlier deb run, reused so a re-run renders the same changelog date. */
 export function recordCreated(content: Buffer): string | null {
   try {

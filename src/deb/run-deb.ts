@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Answers, Asker, Output } from '../types.js';
 import { DEFAULT_DISTRO, DISTROS } from '../answers/distros.js';
-import { deriveNames } from '../answers/names.js';
+import { deriveNames, nameProblem } from '../answers/names.js';
 import { FailureError, UsageError } from '../errors.js';
 import { toolVersion } from '../paths.js';
 import { redactDeep } from '../secrets/redact.js';
@@ -59,6 +59,14 @@ export interface DebRequest {
   asker?: Asker;
   /** The upstream version to package when the project's backend gives none (or to override it). */
   upstreamVersion?: string;
+  /** A command-line tool (venv + /usr/bin links) or a service (systemd unit, system user, /etc settings). */
+  kind?: 'tool' | 'service';
+  /** The console script a service's unit runs. */
+  serviceCommand?: string;
+  /** The team's package-name prefix: the Debian package is PREFIX-NAME (default: $PYSERVICE_DEB_PREFIX). */
+  prefix?: string;
+  /** The private index: written to ./pip.conf (index-url only), as create does. */
+  indexUrl?: string;
 }
 
 export interface DebResult {
@@ -68,6 +76,9 @@ export interface DebResult {
   answers: Answers;
   actions: DebAction[];
   notes: string[];
+  kind: 'tool' | 'service';
+  /** Why a real run would stop with exit 2 (a dry run lists them and writes nothing either way). */
+  refusals: string[];
   written: string[];
 }
 
@@ -84,6 +95,9 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
   }
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${req.dir} is not a directory; give the project's directory (pyservice deb [dir])`);
   const python = req.python ?? DEFAULT_PYTHON;
+  if (req.kind !== undefined && req.kind !== 'tool' && req.kind !== 'service') throw new UsageError(`--kind takes tool or service, got "${req.kind}"`);
+  if (req.serviceCommand !== undefined && req.kind === 'tool') throw new UsageError('--service-command names the daemon of a service; a tool has none (drop it, or use --kind service)');
+  const prefix = req.prefix ?? (env.PYSERVICE_DEB_PREFIX || undefined);
   if (req.python !== undefined && req.python.includes('/') && !existsSync(req.python)) throw new UsageError(`${req.python} does not exist (--python)`);
 
   // 2. An existing debian/ is the team's: only --force merges into it
@@ -96,6 +110,8 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
   // 3. Metadata (one Python subprocess) while the rest loads, the templates compile and the maintainer is looked up
   const reading = readMetadata(dir, { python, timeoutMs: req.timeoutMs, pretendVersion: req.upstreamVersion });
   reading.catch(() => undefined); // handled below; avoids an unhandled rejection while the others run
+  // The distribution's package names, read from the apt lists on the other core meanwhile (see collisions.ts)
+  const debianNames = import('./collisions.js').then(async (c) => ({ c, lines: await c.packageIndexLines() }));
   const rest = loadRest();
   const ready = rest.then((m) => warmTemplates(m, distro));
   const identity = flagMaintainer ? Promise.resolve([]) : lookUpIdentity(dir, env, rest);
@@ -118,17 +134,44 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
   if ('problem' in version) throw new UsageError(req.upstreamVersion !== undefined ? `${version.problem.replace(/;.*/, '')} (--upstream-version)` : version.problem);
   const asker = req.yes || req.json ? undefined : req.asker;
   const notes: string[] = [];
+  if (meta.backend.unmet.length)
+    notes.push(`build requirements Debian's python3 does not meet: ${meta.backend.unmet.map((u) => `${u.requirement} (${u.why}; Debian: ${u.package})`).join(', ')}`);
+  if (req.indexUrl !== undefined) {
+    const p = mods.validate.indexUrlProblem(req.indexUrl);
+    if (p) throw new UsageError(p);
+  }
 
-  // 4. Names
-  const named = mods.answers.projectNameFor(m, req.packageName);
+  // 4. Names, refused when the distribution already uses them (unless --package says so explicitly)
+  const prefixed = prefix !== undefined && req.packageName === undefined && m.name ? `${prefix}-${m.name.toLowerCase()}` : undefined;
+  if (prefixed !== undefined && nameProblem(prefixed)) throw new UsageError(`the prefixed name "${prefixed}" is not a valid package name (--prefix / PYSERVICE_DEB_PREFIX): ${nameProblem(prefixed)}`);
+  const named = mods.answers.projectNameFor(m, req.packageName ?? prefixed);
   if ('problem' in named) throw new UsageError(named.problem);
   const names = deriveNames(named.name);
+  const { c: collisions, lines } = await debianNames;
+  const use = collisions.nameUse(lines, names.debName);
+  // What the real run refuses (exit 2). A dry run still reads and reports everything, lists these and exits 0.
+  const refusals: string[] = [];
+  if (use.used && req.packageName === undefined)
+    refusals.push(
+      `the Debian package name "${names.debName}" is taken: ${use.where}; installing ours would replace or break it. ` +
+        `Choose another: --prefix TEAM (or PYSERVICE_DEB_PREFIX=TEAM once) gives ${prefix ?? 'TEAM'}-${names.debName}, or --package NAME names it explicitly`,
+    );
+  if (use.used && req.packageName !== undefined) notes.push(`the Debian package name "${names.debName}" is also used by Debian (${use.where}); kept because --package names it explicitly`);
+  if (!use.checked) notes.push(`could not check whether Debian already uses the name "${names.debName}": ${use.why}`);
+
+  // Kind: a flag, an earlier run's record, a terminal's answer; otherwise a tool unless it is a generated service
+  const earlierRecord = mods.apply.readExisting(dir, mods.filePlan.RECORD_FILE);
+  const recorded = earlierRecord ? mods.plan.recordType(earlierRecord.content) : null;
+  let kind: 'tool' | 'service' = req.kind ?? (recorded === 'service' || recorded === 'tool' ? recorded : 'tool');
+  if (req.kind === undefined && recorded === null && asker)
+    kind = await asker.ask<'tool' | 'service'>({ kind: 'select', name: 'kind', message: 'Package it as a command-line tool (venv + /usr/bin links) or a service (systemd unit, system user)', choices: ['tool', 'service'], initial: 'tool' });
+  if (req.serviceCommand !== undefined && kind === 'tool') throw new UsageError('--service-command names the daemon of a service; this project is packaged as a tool (add --kind service)');
 
   // 5. Maintainer: flag, DEBFULLNAME/DEBEMAIL, git config, then ask
   const maintainer = flagMaintainer ?? (await resolveMaintainer(await identity, asker, mods));
 
   // 6. Synopsis: the description's first line, or ask, or a fallback that is said out loud
-  const synopsis = mods.answers.synopsisFor(m);
+  const synopsis = mods.answers.synopsisFor(m, kind, [names.distName, names.debName, names.importName]);
   let description = synopsis.description;
   if (synopsis.problem) {
     if (asker)
@@ -137,7 +180,20 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
   }
 
   // 7. Answers → the same debian/ plan a generated service gets, plus the record
-  const built = mods.answers.debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro, description });
+  const backend = meta.backend.hook === 'setup() capture' ? undefined : { name: meta.backend.name, packages: meta.backend.packages };
+  const answersFor = (k: 'tool' | 'service') =>
+    mods.answers.debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro, description, kind: k, serviceCommand: req.serviceCommand, backend, indexUrl: req.indexUrl });
+  let built;
+  try {
+    built = answersFor(kind);
+  } catch (err) {
+    if (!(err instanceof mods.answers.DebInputError)) throw err;
+    refusals.push(err.message);
+    // A dry run still shows the rest; the service form of the answers stands in for the plan it cannot make.
+    if (!req.dryRun || kind === 'service') throw new UsageError(err.message);
+    built = answersFor('service');
+  }
+  if (refusals.length && !req.dryRun) throw new UsageError(refusals[0]!);
   notes.push(...built.notes);
   const problems = mods.validate.answersProblems(built.answers);
   if (problems.length) throw new Error(`internal: deb answers failed validation: ${problems.join('; ')}`);
@@ -147,11 +203,12 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
   const earlier = readExisting(dir, RECORD_FILE);
   const created = (earlier && mods.plan.recordCreated(earlier.content)) ?? new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
   const record = { tool: 'create-pyservice' as const, toolVersion: toolVersion(), templateVersion: mods.manifest.latestTemplateVersion(), created, origin: 'deb' as const, answers: built.answers };
-  const plan = planProject(record, debianOnly);
-  const actions = mods.plan.planDebActions(plan, (path) => readExisting(dir, path), RECORD_FILE);
+  // --index-url: pip.conf as create writes it (index-url only), merged like debian/ files when one exists
+  const plan = planProject(record, req.indexUrl ? (path) => debianOnly(path) || path === 'pip.conf' : debianOnly);
+  const actions = refusals.length ? [] : mods.plan.planDebActions(plan, (path) => readExisting(dir, path), RECORD_FILE);
 
   // 8. Show, then write (unless --dry-run)
-  const result: DebResult = { dir, reading: meta, debName: names.debName, answers: built.answers, actions, notes, written: [] };
+  const result: DebResult = { dir, reading: meta, debName: names.debName, answers: built.answers, kind, actions, notes, refusals, written: [] };
   if (!req.dryRun) result.written = applyDebActions(dir, actions);
   if (req.json) out.raw(JSON.stringify(redactDeep(jsonReport(result, python, req.dryRun)), null, 2) + '\n');
   else out.raw(textReport(result, python, req.dryRun));
@@ -204,7 +261,9 @@ function jsonReport(r: DebResult, python: string, dryRun: boolean) {
     version: r.answers.version,
     maintainer: `${r.answers.author} <${r.answers.email}>`,
     answers: r.answers,
+    kind: r.kind,
     notes: r.notes,
+    refusals: r.refusals,
     files: r.actions.map((a) => ({ path: a.path, action: a.kind, mode: a.mode.toString(8), ...(a.conflicts ? { conflicts: a.conflicts } : {}), ...(a.note ? { note: a.note } : {}) })),
     diff: r.actions.map((a) => a.diff ?? '').join(''),
     written: r.written,
@@ -226,8 +285,9 @@ function textReport(r: DebResult, python: string, dryRun: boolean): string {
   show('license', m.license_expression ?? m.license);
   show('install_requires', m.install_requires.join(', ') || null);
   show('console_scripts', m.console_scripts.join(', ') || null);
-  lines.push(`Debian package: ${r.debName} ${r.answers.version}, maintainer ${r.answers.author} <${r.answers.email}>, ${r.answers.distro}`);
+  lines.push(`Debian package: ${r.debName} ${r.answers.version} (${r.kind}), maintainer ${r.answers.author} <${r.answers.email}>, ${r.answers.distro}`);
   for (const n of r.notes) lines.push(`note: ${n}`);
+  for (const n of r.refusals) lines.push(`would refuse (exit 2): ${n}`);
   const diffs = r.actions.map((a) => a.diff ?? '').join('');
   if (dryRun && diffs) lines.push('', diffs.trimEnd());
   lines.push('');

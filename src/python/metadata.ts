@@ -30,6 +30,8 @@ export interface BackendInfo {
   name: string;
   version: string | null;
   requires: string[];
+  /** The Debian packages that provide build-system.requires for Debian's python3 (Build-Depends). */
+  packages: string[];
   /** build-system.requires that the interpreter does not satisfy, with the Debian package that would. */
   unmet: { requirement: string; why: string; package: string }[];
   hook: string;
@@ -121,6 +123,7 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
     name: typeof b.name === 'string' ? b.name : 'setuptools.build_meta',
     version: typeof b.version === 'string' ? b.version : null,
     requires: stringList(b.requires),
+    packages: stringList(b.packages),
     unmet: (Array.isArray(b.unmet) ? b.unmet : [])
       .filter((u): u is Record<string, unknown> => typeof u === 'object' && u !== null)
       .map((u) => ({ requirement: String(u.requirement ?? ''), why: String(u.why ?? ''), package: String(u.package ?? '') })),

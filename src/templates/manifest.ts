@@ -25,7 +25,10 @@ export interface ManifestEntry {
   when?: Record<string, string | string[]>;
   /** `pyservice update` re-creates the file when the team deleted it (default: a deleted file stays deleted). */
   restore?: boolean;
-  /** Set by loadManifest: the version folder that holds `template` (an inherited entry's is its parent's). */
+  /**
+   * The version folder that holds `template`. Set by loadManifest (an inherited entry's is its parent's); a manifest
+   * may name an older version it extends to reuse that version's file under a new `when` (no copy to drift).
+   */
   from?: string;
 }
 
@@ -101,7 +104,10 @@ export function readOwnManifest(version: string, set: TemplateSet = shippedSet):
 export function loadManifest(version: string, set: TemplateSet = shippedSet, seen: readonly string[] = []): Manifest {
   if (seen.includes(version)) throw new Error(`templates ${[...seen, version].join(' → ')}: "extends" loops`);
   const own = readOwnManifest(version, set);
-  const ownFiles = own.files.map((e) => ({ ...e, from: version }));
+  const ownFiles = own.files.map((e) => ({ ...e, from: e.from ?? version }));
+  for (const e of ownFiles)
+    if (e.from !== version && (!own.extends || compareVersions(e.from, own.extends) > 0))
+      throw new Error(`templates ${version}: ${e.path} takes its template from ${e.from}, which is not a version it extends`);
   if (!own.extends) return { ...own, files: ownFiles };
   if (compareVersions(own.extends, version) >= 0) throw new Error(`templates ${version} extends ${own.extends}, which is not older`);
   const parent = loadManifest(own.extends, set, [...seen, version]);

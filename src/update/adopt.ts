@@ -27,7 +27,7 @@ export function prefillAnswers(reading: MetadataReading | null, git: { name: str
   const name = projectNameFor(meta);
   if ('name' in name) out.name = name.name;
   else notes.push(name.problem);
-  const synopsis = synopsisFor(meta);
+  const synopsis = synopsisFor(meta, 'service', [], false);
   if (!synopsis.problem) out.description = synopsis.description;
   if (meta.author && !authorProblem(meta.author)) out.author = meta.author;
   else if (git.name) out.author = git.name;

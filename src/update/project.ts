@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { Answers } from '../answers/types.js';
+import { PROJECT_TYPES, type Answers } from '../answers/types.js';
 import { defaultAnswers } from '../answers/defaults.js';
 import { AnswersShapeError, answersFromJson } from '../answers/shape.js';
 import { RECORD_FILE, type ProjectRecord } from '../plan/file-plan.js';
@@ -43,7 +43,7 @@ export function parseRecord(text: string, where: string): ProjectRecord {
     if (err instanceof AnswersShapeError) throw new RecordError(err.message);
     throw err;
   }
-  if (typeof a.name !== 'string' || (a.type !== 'service' && a.type !== 'library')) throw new RecordError(`${where}: answers need a name and a type`);
+  if (typeof a.name !== 'string' || !(PROJECT_TYPES as readonly string[]).includes(a.type as string)) throw new RecordError(`${where}: answers need a name and a type`);
   // Records written before an answer existed lack it: the tool's defaults fill the gap.
   const answers = { ...defaultAnswers({ dirName: a.name }), ...a } as Answers;
   return {

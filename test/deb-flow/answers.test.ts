@@ -80,17 +80,40 @@ t('synopsis: the first line when valid; otherwise a fallback that passes the val
     assert.is(descriptionProblem(r.description), null, r.description);
   }
   const long = synopsisFor(meta({ description: 'A really quite long description that goes on and on about what the service does in detail' }));
-  assert.ok(long.description.startsWith('A really quite long description'), long.description);
+  assert.ok(long.description.startsWith('Really quite long description'), long.description);
   assert.ok(long.description.endsWith('…'));
   assert.match(synopsisFor(meta({ description: 'tab\there' })).description, /^tab here$/);
 });
 
-t('console scripts: spacing normalised, extras dropped, invalid entries left out with a note', () => {
-  const r = consoleScriptsFor(meta({ console_scripts: ['a = m.cli:main', 'b = m:f [extra]', 'c = not a target', 'a = m.cli:main'] }));
+t('console scripts: spacing normalised, a declared extra kept for install, invalid entries left out with a note', () => {
+  const r = consoleScriptsFor(meta({ console_scripts: ['a = m.cli:main', 'b = m:f [Extra_One]', 'c = not a target', 'a = m.cli:main'], extras: { 'extra-one': ['aiohttp'] } }));
   assert.equal(r.scripts, ['a = m.cli:main', 'b = m:f']);
-  assert.is(r.notes.length, 1);
-  assert.match(r.notes[0]!, /"c = not a target"/);
+  assert.equal(r.extras, ['extra-one']);
+  assert.ok(r.notes.some((n) => /"c = not a target"/.test(n)), r.notes.join('\n'));
+  assert.ok(r.notes.some((n) => /installs the project with it/.test(n)), r.notes.join('\n'));
 });
+
+t('a console script whose extra the project does not declare is left out, with the reason', () => {
+  const r = consoleScriptsFor(meta({ console_scripts: ['blackd = blackd:patched_main [d]', 'black = black:main'] }));
+  assert.equal(r.scripts, ['black = black:main']);
+  assert.equal(r.extras, []);
+  assert.match(r.notes.join('\n'), /"blackd = blackd:patched_main \[d\]" is left out: it needs the extra d/);
+});
+
+const SYNOPSES: [string, string[], string][] = [
+  ['A linter for YAML files.', ['yamllint'], 'Linter for YAML files'],
+  ['yamllint: a linter for YAML files', ['yamllint'], 'Linter for YAML files'],
+  ['Rich is a Python library for rich text', ['rich'], 'Python library for rich text'],
+  ['The uncompromising code formatter.', ['black'], 'Uncompromising code formatter'],
+  ['my_tool - does things...', ['my-tool'], 'Does things...'],
+  ['Richer output', ['rich'], 'Richer output'],
+  ['An', ['x1'], 'An'],
+];
+for (const [raw, names, want] of SYNOPSES) {
+  t(`synopsis ${JSON.stringify(raw)} → ${JSON.stringify(want)} (lintian: no article, no package name, no full stop)`, () => {
+    assert.is(synopsisFor(meta({ name: names[0]!, description: raw }), 'tool', names).description, want);
+  });
+}
 
 t('a project without console scripts gets a note saying debian/ names a script it lacks', () => {
   const r = debAnswers({ meta: meta({}), name: 'demo', maintainer: { name: 'P', email: 'p@example.org' }, distro: 'bookworm', description: 'Demo' });

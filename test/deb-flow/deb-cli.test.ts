@@ -15,10 +15,14 @@ const PY = '/usr/bin/python3';
 const FIXTURES = join(packageRoot(), 'test', 'fixtures', 'projects');
 const ME = 'Pat Doe <pat@example.org>';
 
-/** The CLI in a clean environment: no DEB* variables, no git identity unless the test's HOME has one. */
+/**
+ * The CLI in a clean environment: no DEB* variables, no git identity unless the test's HOME has one. These tests
+ * cover the service path (unchanged since before kinds existed), so `--kind service` unless a test picks a kind.
+ */
 function deb(args: string[], opts: { home?: string; env?: Record<string, string> } = {}) {
   const env = { ...cleanEnv(opts.home ?? tempDir()), NO_COLOR: '1', GIT_CONFIG_NOSYSTEM: '1', ...opts.env };
-  const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', ...args], { env, encoding: 'utf8', input: '' });
+  const kind = args.includes('--help') || args.includes('--kind') ? [] : ['--kind', 'service'];
+  const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', ...args, ...kind], { env, encoding: 'utf8', input: '' });
   return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -54,7 +58,7 @@ toolTest(t, [PY], 'writes only debian/*, .pyservice.json and .pyservice.baseline
   const r = deb([dir, '--maintainer', ME]);
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /Read cs-svc 1\.0\.0 from setup\.py with \/usr\/bin\/python3/);
-  assert.match(r.stdout, /Debian package: cs-svc 1\.0\.0, maintainer Pat Doe <pat@example\.org>/);
+  assert.match(r.stdout, /Debian package: cs-svc 1\.0\.0 \(service\), maintainer Pat Doe <pat@example\.org>/);
   const after = tree(dir);
   for (const [p, f] of Object.entries(before)) assert.equal(after[p], f, `${p} changed`);
   const added = Object.keys(after).filter((p) => !(p in before));
@@ -174,7 +178,7 @@ toolTest(t, [PY, 'python3'], 'in a terminal: asks for the maintainer and for a u
     ['One-line description for Debian', 'Answers questions\r'],
   ];
   const env = Object.entries({ ...cleanEnv(tempDir()), NO_COLOR: '1', CI: '', GIT_CONFIG_NOSYSTEM: '1' }).map(([k, v]) => `${k}=${v}`);
-  const out = spawnSync('python3', [driver, JSON.stringify(steps), '--', 'env', '-i', ...env, process.execPath, PYSERVICE_BIN, 'deb', dir], { encoding: 'utf8' });
+  const out = spawnSync('python3', [driver, JSON.stringify(steps), '--', 'env', '-i', ...env, process.execPath, PYSERVICE_BIN, 'deb', dir, '--kind', 'service'], { encoding: 'utf8' });
   const r = JSON.parse(out.stdout) as { code: number | null; screen: string; timeout?: string };
   assert.is(r.timeout, undefined, r.screen);
   assert.is(r.code, 0, r.screen);

@@ -9,10 +9,10 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isCI, toolTest } from '../helpers/tools.js';
-import { indexedDeb, repoList, repoMake } from './repo.js';
+import { indexedDeb, mustSh, repoList, repoMake } from './repo.js';
 import { buildRelease, FAILING, hostStates, makeFleet, PKG, setUp, sha256, type HostState, type Scenario } from './scenario.js';
 
 const t = suite('fleet: apt repository, deploy and rollback with Ansible on test hosts');
@@ -135,6 +135,32 @@ step('rollback to 0.1.0 by version: every host back on 0.1.0 and healthy, h2 inc
   const md5 = await s.fleet.ssh(s.fleet.hosts[0]!, `dpkg-query --showformat='\${Conffiles}' --show ${PKG}`);
   assert.match(md5.stdout, new RegExp(`/etc/${PKG}/${PKG}.env [0-9a-f]{32}`));
   assert.ok(readFileSync(join(s.project, 'deploy', 'README.md'), 'utf8').includes('make rollback VERSION='));
+});
+
+step('a package without a service (a tool): deploy and rollback by version, no health wait, the version checked', async (s) => {
+  // What a tool package's deploy/ sets (deploy_service empty): here a small .deb made with dpkg-deb.
+  const tool = 'acme-fleet-tool';
+  const dir = join(s.fleet.workDir, 'tool');
+  const debs: string[] = [];
+  for (const version of ['1.0.0', '1.1.0']) {
+    mkdirSync(join(dir, version, 'DEBIAN'), { recursive: true });
+    mkdirSync(join(dir, version, 'usr', 'bin'), { recursive: true });
+    writeFileSync(join(dir, version, 'DEBIAN', 'control'), `Package: ${tool}\nVersion: ${version}\nArchitecture: all\nMaintainer: T <t@example.org>\nDescription: fleet test tool\n`);
+    writeFileSync(join(dir, version, 'usr', 'bin', tool), `#!/bin/sh\necho ${version}\n`, { mode: 0o755 });
+    debs.push(mustSh('sh', ['-c', 'dpkg-deb --root-owner-group -b "$1" "$2" >/dev/null && echo "$2"', 'sh', join(dir, version), join(dir, `${tool}_${version}_all.deb`)]).trim());
+  }
+  assert.is(repoMake(s.repo, 'repo-add', { DIST: 'development', DEBS: debs.join(' ') }).code, 0);
+  for (const version of ['1.0.0', '1.1.0']) assert.is(repoMake(s.repo, 'promote', { VERSION: version, FROM: 'development', PACKAGE: tool }).code, 0);
+  const args = `--limit h1,h2 -e deploy_package=${tool} -e deploy_service=`;
+  const up = await makeFleet(s, 'deploy', '1.1.0', args);
+  assert.is(up.exitCode, 0, up.stdout + up.stderr);
+  const wait = up.stdout.split('TASK [deploy : Wait for the health check]')[1]?.split('TASK [')[0] ?? '';
+  assert.match(wait, /skipping: \[h1\]/, 'no health wait for a tool');
+  assert.not.match(wait, /ok: \[/);
+  const down = await makeFleet(s, 'rollback', '1.0.0', args);
+  assert.is(down.exitCode, 0, down.stdout + down.stderr);
+  for (const h of s.fleet.hosts.slice(0, 2)) assert.is((await s.fleet.ssh(h, tool)).stdout.trim(), '1.0.0', h.name);
+  assert.is.not((await s.fleet.ssh(s.fleet.hosts[2]!, `command -v ${tool} || echo none`)).stdout.trim(), `/usr/bin/${tool}`, 'h3 was not in --limit');
 });
 
 step('the generated service .debs were built once each, and their checksums are what production served', async (s) => {

@@ -66,8 +66,9 @@ export function debianMirror(distro: string): string {
     const text = readFileSync(file, 'utf8');
     for (const stanza of text.split(/\n\s*\n/)) {
       const uri = /^URIs:\s*(\S+)/m.exec(stanza)?.[1];
+      const types = /^Types:\s*(.+)$/m.exec(stanza)?.[1]?.split(/\s+/) ?? [];
       const suites = /^Suites:\s*(.+)$/m.exec(stanza)?.[1]?.split(/\s+/) ?? [];
-      if (uri && suites.includes(distro)) return uri;
+      if (uri && types.includes('deb') && suites.includes(distro)) return uri;
     }
     for (const line of text.split('\n')) {
       const m = /^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)/.exec(line.trim());

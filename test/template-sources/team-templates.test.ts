@@ -1,6 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, appendFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { create, CREATE_BIN } from '../helpers/cli.js';
 import { join } from 'node:path';
 import { toolTest } from '../helpers/tools.js';
 import { git, release, sandbox, teamCreate, teamPyservice, templateRepo } from './team-fixture.js';
@@ -120,6 +122,60 @@ toolTest(t, ['git'], 'credentials in a --template URL are refused, not stored, n
   assert.is(r.code, 2);
   assert.not.match(r.stderr + r.stdout, /s3cr3t-tok/);
   assert.not.ok(existsSync(join(sb.config, 'create-pyservice', 'trust.json')), 'not trusted either');
+});
+
+toolTest(t, ['git'], 'three runs at once on an empty cache: the lock serialises the fetch, all succeed, one tree per commit', async () => {
+  const sb = sandbox();
+  const repo = templateRepo(sb.root);
+  assert.is(teamPyservice(sb, sb.root, ['templates', '--template', repo.url, '--json']).code, 0);
+  // trust once (no render yet: a dry run renders, so trust via a no-git create into a throwaway dir)
+  assert.is(teamCreate(sb, sb.root, ['warm', '--yes', '--no-git', '--template', repo.url, '--trust', '--dry-run']).code, 0);
+  rmSync(sb.cache, { recursive: true, force: true });
+  const runs = [0, 1, 2].map(
+    (i) =>
+      new Promise<number>((done) => {
+        const child = spawn(process.execPath, [CREATE_BIN, `svc-${i}`, '--yes', '--no-git', '--template', repo.url], { cwd: sb.root, env: { ...process.env, ...sb.env }, stdio: 'ignore' });
+        child.on('close', (code) => done(code ?? 128));
+      }),
+  );
+  assert.equal(await Promise.all(runs), [0, 0, 0]);
+  const [source] = readdirSync(sb.cache + '/create-pyservice/templates');
+  assert.is(readdirSync(join(sb.cache, 'create-pyservice', 'templates', source!, 'trees')).length, 1);
+  assert.not.ok(existsSync(join(sb.cache, 'create-pyservice', 'templates', source!, 'lock')), 'lock released');
+});
+
+toolTest(t, ['git'], 'defaults layered: the manifest, then the user/CI defaults file, then flags', () => {
+  const sb = sandbox();
+  const repo = templateRepo(sb.root);
+  const m = JSON.parse(readFileSync(join(repo.dir, 'manifest.json'), 'utf8'));
+  m.defaults = { ci: 'gitlab', distro: 'trixie', indexUrl: 'https://pypi.acme.test/simple/' };
+  writeFileSync(join(repo.dir, 'manifest.json'), JSON.stringify(m));
+  release(repo.dir, 'v1.0.1', {});
+  const file = join(sb.root, 'ci-defaults.json');
+  writeFileSync(file, JSON.stringify({ ci: 'jenkins', emailDomain: 'acme.test' }));
+  const r = create(['svc', '--yes', '--no-git', '--template', repo.url, '--trust', '--distro', 'noble'], { cwd: sb.root, env: { ...sb.env, PYSERVICE_DEFAULTS: file } });
+  assert.is(r.code, 0, r.stderr);
+  const a = JSON.parse(readFileSync(join(sb.root, 'svc', '.pyservice.json'), 'utf8')).answers;
+  assert.equal([a.ci, a.distro, a.indexUrl], ['jenkins', 'noble', 'https://pypi.acme.test/simple/']);
+  assert.match(a.email, /@acme\.test$/);
+  writeFileSync(file, JSON.stringify({ indexUrl: 'https://deploy:hunter2@pypi.acme.test/simple/' }));
+  const bad = create(['svc2', '--yes', '--no-git', '--template', repo.url], { cwd: sb.root, env: { ...sb.env, PYSERVICE_DEFAULTS: file } });
+  assert.is(bad.code, 2);
+  assert.not.match(bad.stderr, /hunter2/);
+});
+
+toolTest(t, ['git'], 'a manifest path that leaves the project (or the template folder) is refused; nothing is written', () => {
+  const sb = sandbox();
+  const repo = templateRepo(sb.root);
+  const m = JSON.parse(readFileSync(join(repo.dir, 'manifest.json'), 'utf8'));
+  m.files.push({ template: 'project/flake8', path: '../escaped.txt' });
+  writeFileSync(join(repo.dir, 'manifest.json'), JSON.stringify(m));
+  release(repo.dir, 'v1.0.1', {});
+  const r = teamCreate(sb, sb.root, ['svc', '--yes', '--template', repo.url, '--trust']);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /must be relative and stay inside/);
+  assert.not.ok(existsSync(join(sb.root, 'escaped.txt')));
+  assert.not.ok(existsSync(join(sb.root, 'svc')));
 });
 
 t.run();

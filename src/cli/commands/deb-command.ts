@@ -16,7 +16,14 @@ flit, python3-poetry-core, python3-hatch-vcs…); a missing one is named.
 
 Options:
   --maintainer "NAME <EMAIL>"  Debian maintainer (default: DEBFULLNAME/DEBEMAIL, then git config user.name/email)
-  --package NAME               Debian package name (default: the project's name, lowercase, _ → -)
+  --kind tool|service          a command-line tool (venv + /usr/bin links; no unit, no user, no /etc) or a
+                               service (systemd unit, system user, /etc settings). Default: asked on a
+                               terminal; otherwise an earlier run's kind, else tool
+  --service-command NAME       the console script a service's unit runs (default: the first)
+  --package NAME               Debian package name (default: the project's name, lowercase, _ → -); a name
+                               Debian already uses (apt lists, dpkg status) is refused unless given here
+  --prefix TEAM                package as TEAM-NAME (default: $PYSERVICE_DEB_PREFIX), to stay clear of Debian's names
+  --index-url URL              the team's index (PEP 503 /simple/): written to ./pip.conf (index-url only)
   --distro NAME                ${Object.keys(DISTROS).join('|')} (default: bookworm)
   --python PATH                interpreter that reads the metadata and builds the .deb (default: /usr/bin/python3)
   --upstream-version X         the version to package when the backend has none (e.g. a VCS version outside a
@@ -32,7 +39,8 @@ Options:
 Only debian/* and .pyservice.json are written (each file atomically); nothing is ever deleted.
 Exit codes: 0 ok, 1 failure, 2 bad usage or bad input, 130 cancelled (Ctrl-C).
   1: setup.py or the backend failed or timed out; the backend or a build helper is not installed
-  2: debian/ exists without --force; a broken pyproject.toml; no version; no maintainer and no terminal to ask
+  2: debian/ exists without --force; a broken pyproject.toml; no version; a name Debian uses; no maintainer and
+     no terminal to ask
 `;
 
 const OPTIONS = {
@@ -42,6 +50,10 @@ const OPTIONS = {
   python: { type: 'string' },
   timeout: { type: 'string' },
   'upstream-version': { type: 'string' },
+  kind: { type: 'string' },
+  'service-command': { type: 'string' },
+  prefix: { type: 'string' },
+  'index-url': { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
   'dry-run': { type: 'boolean' },
   force: { type: 'boolean' },
@@ -72,6 +84,10 @@ export function parseDebArgs(argv: readonly string[]): DebRequest | 'help' {
     json: Boolean(values.json),
     timeoutMs,
     upstreamVersion: str(values['upstream-version']),
+    kind: str(values.kind) as DebRequest['kind'],
+    serviceCommand: str(values['service-command']),
+    prefix: str(values.prefix),
+    indexUrl: str(values['index-url']),
   };
 }
 

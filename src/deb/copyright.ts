@@ -1,0 +1,195 @@
+import type { ProjectMetadata } from '../python/metadata.js';
+
+/**
+ * What debian/copyright (DEP-5) says about the upstream project, from the metadata its backend publishes. Pure.
+ * The license comes from, in order: PEP 639 License-Expression (SPDX), the License field when it is a known
+ * name, the trove classifiers when they name exactly one license. SPDX identifiers become DEP-5 short names
+ * (MIT → Expat, GPL-3.0-or-later → GPL-3+); a project that declares nothing gets no license (the template's
+ * proprietary stanza), never a guess.
+ */
+
+/** SPDX identifier (lowercase) → DEP-5 short name. */
+const SPDX: Record<string, string> = {
+  mit: 'Expat',
+  'mit-0': 'MIT-0',
+  'apache-2.0': 'Apache-2.0',
+  'apache-1.1': 'Apache-1.1',
+  'bsd-2-clause': 'BSD-2-clause',
+  'bsd-3-clause': 'BSD-3-clause',
+  'bsd-4-clause': 'BSD-4-clause',
+  '0bsd': '0BSD',
+  isc: 'ISC',
+  zlib: 'Zlib',
+  'mpl-1.1': 'MPL-1.1',
+  'mpl-2.0': 'MPL-2.0',
+  'psf-2.0': 'PSF-2',
+  'python-2.0': 'Python',
+  unlicense: 'Unlicense',
+  'cc0-1.0': 'CC0-1.0',
+  'artistic-2.0': 'Artistic-2.0',
+  'epl-2.0': 'EPL-2.0',
+  wtfpl: 'WTFPL',
+};
+const GNU = /^(a|l)?gpl-(\d(?:\.\d)?)(?:\.0)?(-only|-or-later|\+)?$/;
+
+/** One SPDX license id → DEP-5 short name, or null when it is not an SPDX id we know. */
+export function dep5Name(spdx: string): string | null {
+  const id = spdx.trim().toLowerCase();
+  if (SPDX[id]) return SPDX[id]!;
+  const gnu = GNU.exec(id);
+  if (gnu) {
+    const family = `${(gnu[1] ?? '').toUpperCase()}GPL`;
+    const version = gnu[2]!.replace(/\.0$/, '');
+    return `${family}-${version}${gnu[3] === '-or-later' || gnu[3] === '+' ? '+' : ''}`;
+  }
+  return null;
+}
+
+/** An SPDX expression → DEP-5 (`MIT OR Apache-2.0` → `Expat or Apache-2.0`); null if any id is unknown. */
+export function dep5Expression(expression: string): string | null {
+  const tokens = expression.trim().split(/(\s+|\(|\))/).filter((x) => x.trim() !== '');
+  if (tokens.length === 0) return null;
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i]!;
+    const upper = tok.toUpperCase();
+    if (upper === 'OR' || upper === 'AND') out.push(upper.toLowerCase());
+    else if (upper === 'WITH') {
+      const exception = tokens[++i];
+      if (!exception) return null;
+      out.push(`with ${exception.replace(/-exception.*$/i, '')} exception`);
+    } else if (tok === '(' || tok === ')') out.push(tok);
+    else {
+      const name = dep5Name(tok);
+      if (!name) return null;
+      out.push(name);
+    }
+  }
+  return out.join(' ').replace(/\( /g, '(').replace(/ \)/g, ')');
+}
+
+/** Free-text License fields people write, lowercased with spaces/underscores as '-' → SPDX id. */
+const ALIASES: Record<string, string> = {
+  'mit-license': 'MIT',
+  expat: 'MIT',
+  'apache-2': 'Apache-2.0',
+  'apache-license-2.0': 'Apache-2.0',
+  'apache-software-license': 'Apache-2.0',
+  'apache-license,-version-2.0': 'Apache-2.0',
+  'apache-2.0-license': 'Apache-2.0',
+  'bsd-3': 'BSD-3-Clause',
+  'new-bsd': 'BSD-3-Clause',
+  'new-bsd-license': 'BSD-3-Clause',
+  'modified-bsd': 'BSD-3-Clause',
+  'bsd-2': 'BSD-2-Clause',
+  'simplified-bsd': 'BSD-2-Clause',
+  gplv2: 'GPL-2.0-only',
+  'gplv2+': 'GPL-2.0-or-later',
+  gplv3: 'GPL-3.0-only',
+  'gplv3+': 'GPL-3.0-or-later',
+  'gpl-v3': 'GPL-3.0-only',
+  lgplv3: 'LGPL-3.0-only',
+  'lgplv3+': 'LGPL-3.0-or-later',
+  'lgplv2.1': 'LGPL-2.1-only',
+  'lgplv2.1+': 'LGPL-2.1-or-later',
+  'mpl-2': 'MPL-2.0',
+  'mozilla-public-license-2.0': 'MPL-2.0',
+  'mozilla-public-license-2.0-(mpl-2.0)': 'MPL-2.0',
+  'isc-license': 'ISC',
+  'public-domain': 'Unlicense',
+  'python-software-foundation-license': 'PSF-2.0',
+  psf: 'PSF-2.0',
+};
+
+/** Trove classifier (after "License :: ") → SPDX id; the ambiguous ones ("BSD License") are left out. */
+const CLASSIFIERS: Record<string, string> = {
+  'OSI Approved :: MIT License': 'MIT',
+  'OSI Approved :: MIT No Attribution License (MIT-0)': 'MIT-0',
+  'OSI Approved :: Apache Software License': 'Apache-2.0',
+  'OSI Approved :: ISC License (ISCL)': 'ISC',
+  'OSI Approved :: GNU General Public License v2 (GPLv2)': 'GPL-2.0-only',
+  'OSI Approved :: GNU General Public License v2 or later (GPLv2+)': 'GPL-2.0-or-later',
+  'OSI Approved :: GNU General Public License v3 (GPLv3)': 'GPL-3.0-only',
+  'OSI Approved :: GNU General Public License v3 or later (GPLv3+)': 'GPL-3.0-or-later',
+  'OSI Approved :: GNU Lesser General Public License v2 (LGPLv2)': 'LGPL-2.0-only',
+  'OSI Approved :: GNU Lesser General Public License v2 or later (LGPLv2+)': 'LGPL-2.0-or-later',
+  'OSI Approved :: GNU Lesser General Public License v3 (LGPLv3)': 'LGPL-3.0-only',
+  'OSI Approved :: GNU Lesser General Public License v3 or later (LGPLv3+)': 'LGPL-3.0-or-later',
+  'OSI Approved :: GNU Affero General Public License v3': 'AGPL-3.0-only',
+  'OSI Approved :: GNU Affero General Public License v3 or later (AGPLv3+)': 'AGPL-3.0-or-later',
+  'OSI Approved :: Mozilla Public License 2.0 (MPL 2.0)': 'MPL-2.0',
+  'OSI Approved :: Python Software Foundation License': 'PSF-2.0',
+  'OSI Approved :: The Unlicense (Unlicense)': 'Unlicense',
+  'OSI Approved :: zlib/libpng License': 'Zlib',
+  'CC0 1.0 Universal (CC0 1.0) Public Domain Dedication': 'CC0-1.0',
+};
+
+export interface UpstreamLicense {
+  /** DEP-5 License: value (an expression of short names). */
+  dep5: string;
+  /** Where it was read: "License-Expression", "License", "classifier". */
+  from: string;
+}
+
+/** The upstream license as DEP-5, or null when the project declares none we can name honestly. */
+export function upstreamLicense(meta: Pick<ProjectMetadata, 'license' | 'license_expression' | 'classifiers'>): UpstreamLicense | null {
+  if (meta.license_expression) {
+    const d = dep5Expression(meta.license_expression);
+    if (d) return { dep5: d, from: 'License-Expression' };
+  }
+  const field = (meta.license ?? '').trim();
+  if (field && !field.includes('\n') && field.length <= 80) {
+    const direct = dep5Expression(field);
+    if (direct) return { dep5: direct, from: 'License' };
+    const alias = ALIASES[field.toLowerCase().replace(/[\s_]+/g, '-')];
+    if (alias) return { dep5: dep5Name(alias)!, from: 'License' };
+  }
+  const named = [...new Set((meta.classifiers ?? []).filter((c) => c.startsWith('License :: ')).map((c) => CLASSIFIERS[c.slice('License :: '.length)] ?? '?'))];
+  if (named.length === 1 && named[0] !== '?') return { dep5: dep5Name(named[0]!)!, from: 'classifier' };
+  return null;
+}
+
+/** The DEP-5 short names an expression uses, each needing a stand-alone License paragraph. */
+export function licenseNames(dep5: string): string[] {
+  return [...new Set(dep5.replace(/[()]/g, ' ').split(/\s+(?:or|and)\s+/).map((s) => s.replace(/\s+with\s+.*$/, '').trim()).filter(Boolean))];
+}
+
+/**
+ * The upstream authors, "Name <email>" each: Author/Author-email (PEP 621 puts "Name <email>, …" lists in
+ * Author-email), then Maintainer/Maintainer-email. Duplicates dropped, order kept.
+ */
+export function upstreamAuthors(meta: Pick<ProjectMetadata, 'author' | 'author_email' | 'maintainer' | 'maintainer_email'>): string[] {
+  const out: string[] = [];
+  const add = (name: string | null, email: string | null) => {
+    const people = splitPeople(email ?? '');
+    if (people.length === 0 && name) out.push(...name.split(/\s*,\s*/).filter(Boolean));
+    else if (people.length === 1 && name && !/<.*>/.test(people[0]!)) out.push(`${name.trim()} <${people[0]}>`);
+    else {
+      if (name && !people.some((p) => p.startsWith(name.trim()))) out.push(...name.split(/\s*,\s*/).filter(Boolean));
+      out.push(...people);
+    }
+  };
+  add(meta.author, meta.author_email);
+  add(meta.maintainer, meta.maintainer_email);
+  const clean = out.map((p) => p.replace(/\s+/g, ' ').trim()).filter((p) => p && !/[\r\n]/.test(p));
+  return [...new Set(clean)];
+}
+
+/** "A <a@x>, b@y, \"C, D\" <c@z>" → ["A <a@x>", "b@y", "C, D <c@z>"] (commas inside quotes or <> kept). */
+function splitPeople(list: string): string[] {
+  const parts: string[] = [];
+  let cur = '';
+  let depth = 0;
+  let quoted = false;
+  for (const ch of list) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === '<') depth++;
+    else if (ch === '>') depth = Math.max(0, depth - 1);
+    if (ch === ',' && depth === 0 && !quoted) {
+      parts.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  parts.push(cur);
+  return parts.map((p) => p.replace(/"/g, '').trim()).filter(Boolean);
+}

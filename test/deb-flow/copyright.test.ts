@@ -1,0 +1,69 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { dep5Expression, licenseNames, upstreamAuthors, upstreamLicense } from '../../src/deb/copyright.js';
+import { nameUse } from '../../src/deb/collisions.js';
+
+const t = suite('deb flow: DEP-5 license and authors from metadata; Debian name collisions');
+
+const SPDX: [string, string | null][] = [
+  ['MIT', 'Expat'],
+  ['BSD-3-Clause', 'BSD-3-clause'],
+  ['Apache-2.0', 'Apache-2.0'],
+  ['GPL-3.0-or-later', 'GPL-3+'],
+  ['GPL-2.0-only', 'GPL-2'],
+  ['LGPL-2.1-or-later', 'LGPL-2.1+'],
+  ['AGPL-3.0-only', 'AGPL-3'],
+  ['MIT OR Apache-2.0', 'Expat or Apache-2.0'],
+  ['(MIT AND BSD-2-Clause)', '(Expat and BSD-2-clause)'],
+  ['GPL-2.0-or-later WITH Classpath-exception-2.0', 'GPL-2+ with Classpath exception'],
+  ['LicenseRef-Proprietary', null],
+  ['', null],
+];
+for (const [spdx, dep5] of SPDX) t(`SPDX ${JSON.stringify(spdx)} → DEP-5 ${JSON.stringify(dep5)}`, () => assert.is(dep5Expression(spdx), dep5));
+
+const meta = (m: Partial<{ license: string | null; license_expression: string | null; classifiers: string[] }>) => ({ license: null, license_expression: null, classifiers: [], ...m });
+
+t('License-Expression wins; then a known License field; then one unambiguous classifier; else nothing', () => {
+  assert.equal(upstreamLicense(meta({ license_expression: 'BSD-3-Clause', license: 'MIT' })), { dep5: 'BSD-3-clause', from: 'License-Expression' });
+  assert.equal(upstreamLicense(meta({ license: 'GPLv3' })), { dep5: 'GPL-3', from: 'License' });
+  assert.equal(upstreamLicense(meta({ license: 'MIT License' })), { dep5: 'Expat', from: 'License' });
+  assert.equal(upstreamLicense(meta({ classifiers: ['License :: OSI Approved :: MIT License', 'Topic :: X'] })), { dep5: 'Expat', from: 'classifier' });
+  assert.is(upstreamLicense(meta({ classifiers: ['License :: OSI Approved :: BSD License'] })), null, 'BSD License is ambiguous');
+  assert.is(upstreamLicense(meta({ classifiers: ['License :: OSI Approved :: MIT License', 'License :: OSI Approved :: Apache Software License'] })), null);
+  assert.is(upstreamLicense(meta({ license: 'Copyright (c) 2020 ACME\nAll rights reserved' })), null, 'a license text is no name');
+  assert.is(upstreamLicense(meta({})), null);
+});
+
+t('license names: one stand-alone paragraph per short name', () => {
+  assert.equal(licenseNames('Expat or Apache-2.0'), ['Expat', 'Apache-2.0']);
+  assert.equal(licenseNames('GPL-2+ with Classpath exception'), ['GPL-2+']);
+});
+
+t('authors: PEP 621 "Name <email>" lists, name + email pairs, maintainers; no duplicates', () => {
+  const base = { author: null, author_email: null, maintainer: null, maintainer_email: null };
+  assert.equal(upstreamAuthors({ ...base, author_email: 'Jonathan Hartley <tartley@tartley.com>, "Doe, Jane" <jd@example.org>' }), ['Jonathan Hartley <tartley@tartley.com>', 'Doe, Jane <jd@example.org>']);
+  assert.equal(upstreamAuthors({ ...base, author: 'Will McGugan', author_email: 'willmcgugan@gmail.com' }), ['Will McGugan <willmcgugan@gmail.com>']);
+  assert.equal(upstreamAuthors({ ...base, author: 'Adrien Vergé', maintainer: 'Adrien Vergé' }), ['Adrien Vergé']);
+  assert.equal(upstreamAuthors(base), []);
+});
+
+const LINES = '@list /var/lib/apt/lists/x_Packages\nPackage: yamllint\nPackage: exim4-daemon-light\nProvides: mail-transport-agent, default-mta (= 4.96)\nPackage: g++\n\n@dpkg\nPackage: local-thing\nStatus: install ok installed\nPackage: our-venv-tool\nStatus: install ok installed\n';
+t('a name is used when the archive has it, provides it, or dpkg has it installed (not our own venv package)', () => {
+  const ours = (n: string) => n === 'our-venv-tool';
+  assert.ok(nameUse(LINES, 'yamllint', ours).used);
+  assert.ok(nameUse(LINES, 'default-mta', ours).used);
+  assert.ok(nameUse(LINES, 'g++', ours).used);
+  assert.not.ok(nameUse(LINES, 'g', ours).used, 'g is not g++');
+  assert.not.ok(nameUse(LINES, 'yaml', ours).used, 'a prefix is not the name');
+  assert.ok(nameUse(LINES, 'local-thing', ours).used);
+  assert.equal(nameUse(LINES, 'our-venv-tool', ours), { used: false, checked: true });
+  assert.equal(nameUse(LINES, 'fresh-name', ours), { used: false, checked: true });
+});
+
+t('without apt lists the check says it could not check', () => {
+  const r = nameUse('@dpkg\n', 'fresh-name', () => false);
+  assert.is(r.checked, false);
+  assert.match((r as { why: string }).why, /no apt package lists.*apt-get update/);
+});
+
+t.run();

@@ -1,0 +1,87 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../src/paths.js';
+import { PYSERVICE_BIN } from '../helpers/cli.js';
+import { cleanEnv, tempDir } from '../helpers/tmp.js';
+import { toolTest } from '../helpers/tools.js';
+
+/** pyservice deb --kind, name collisions with Debian, --index-url and the upstream copyright, end to end. */
+const t = suite('pyservice deb: tool or service, collisions, index-url, copyright');
+const PY = '/usr/bin/python3';
+const ME = 'Pat Doe <pat@example.org>';
+
+function project(): string {
+  const dir = join(tempDir(), 'p');
+  cpSync(join(packageRoot(), 'test', 'fixtures', 'projects', 'console-scripts'), dir, { recursive: true });
+  return dir;
+}
+function deb(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', ...args], { env: { ...cleanEnv(tempDir()), NO_COLOR: '1', ...env }, encoding: 'utf8', input: '' });
+  return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
+}
+
+toolTest(t, [PY], 'with --yes a project that is not a generated service is a tool: links, no unit, no user, no /etc, no man page', () => {
+  const dir = project();
+  const r = deb([dir, '--maintainer', ME, '--yes']);
+  assert.is(r.code, 0, r.stderr);
+  const files = readdirSync(join(dir, 'debian')).sort();
+  assert.ok(files.includes('cs-svc.links') && files.includes('control') && files.includes('rules'), files.join(' '));
+  for (const f of files) assert.not.match(f, /\.service$|\.sysusers$|\.1$|\.manpages$|\.postrm$|^conf$|\.install$/, `a tool ships ${f}`);
+  const links = readFileSync(join(dir, 'debian', 'cs-svc.links'), 'utf8');
+  assert.is(links, 'opt/venvs/cs-svc/bin/cs-svc usr/bin/cs-svc\nopt/venvs/cs-svc/bin/cs-admin usr/bin/cs-admin\n');
+  const control = readFileSync(join(dir, 'debian', 'control'), 'utf8');
+  assert.not.match(control, /installsysusers/);
+  assert.match(control, /^Depends: .*\bpython3, python3\.\d+$/m);
+  assert.match(control, /^Description: Ships several console scripts$/m);
+  assert.is(JSON.parse(readFileSync(join(dir, '.pyservice.json'), 'utf8')).answers.type, 'tool');
+  const copyright = readFileSync(join(dir, 'debian', 'copyright'), 'utf8');
+  assert.match(copyright, /^Files: \*\nCopyright: Dennis Example <dennis@example\.org>\nLicense: Expat$/m);
+  assert.match(copyright, /^License: Expat\n Permission is hereby granted/m);
+  assert.not.match(copyright, /proprietary/);
+  // A re-run keeps the kind it recorded (no flag needed)
+  const again = deb([dir, '--maintainer', ME, '--yes', '--force', '--dry-run', '--json']);
+  assert.is(JSON.parse(again.stdout).kind, 'tool');
+});
+
+toolTest(t, [PY], '--kind service --service-command picks the daemon; an unknown one is exit 2', () => {
+  const dir = project();
+  const bad = deb([dir, '--maintainer', ME, '--kind', 'service', '--service-command', 'nope']);
+  assert.is(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /no console script "nope" \(--service-command\); it has: cs-svc, cs-admin/);
+  assert.not.ok(existsSync(join(dir, 'debian')));
+  const r = deb([dir, '--maintainer', ME, '--kind', 'service', '--service-command', 'cs-admin']);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(readFileSync(join(dir, 'debian', 'cs-svc.service'), 'utf8'), /^ExecStart=\/opt\/venvs\/cs-svc\/bin\/cs-admin$/m);
+});
+
+toolTest(t, [PY, '/usr/lib/apt/apt-helper'], 'a name Debian uses is refused (exit 2, nothing written) unless --package names it; --prefix avoids it', () => {
+  const dir = project();
+  const setup = join(dir, 'setup.py');
+  writeFileSync(setup, readFileSync(setup, 'utf8').replace('name="cs-svc"', 'name="dpkg"'));
+  const r = deb([dir, '--maintainer', ME, '--yes']);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /the Debian package name "dpkg" is taken: .*(apt lists|dpkg status).*--prefix TEAM/);
+  assert.equal(readdirSync(dir).sort(), ['cs_svc', 'setup.py']);
+  const dry = deb([dir, '--maintainer', ME, '--yes', '--dry-run', '--json']);
+  assert.is(dry.code, 0, dry.stderr);
+  assert.match(JSON.parse(dry.stdout).refusals.join('\n'), /"dpkg" is taken/);
+  const prefixed = deb([dir, '--maintainer', ME, '--yes', '--dry-run', '--json'], { PYSERVICE_DEB_PREFIX: 'acme' });
+  assert.is(JSON.parse(prefixed.stdout).debName, 'acme-dpkg');
+  const explicit = deb([dir, '--maintainer', ME, '--yes', '--package', 'dpkg', '--dry-run', '--json']);
+  assert.equal(JSON.parse(explicit.stdout).refusals, []);
+});
+
+toolTest(t, [PY], '--index-url writes pip.conf with the index-url only; a bad URL is exit 2', () => {
+  const dir = project();
+  const bad = deb([dir, '--maintainer', ME, '--yes', '--index-url', 'ftp://x']);
+  assert.is(bad.code, 2, bad.stderr);
+  const r = deb([dir, '--maintainer', ME, '--yes', '--index-url', 'https://pypi.example.org/simple/']);
+  assert.is(r.code, 0, r.stderr);
+  const conf = readFileSync(join(dir, 'pip.conf'), 'utf8');
+  assert.equal(conf.split('\n').filter((l) => /^[^#\s]/.test(l)), ['[global]', 'index-url = https://pypi.example.org/simple/']);
+});
+
+t.run();
