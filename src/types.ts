@@ -86,6 +86,8 @@ export interface PlannedFile {
   mode: Mode;
   policy: UpdatePolicy;
   template: string;
+  /** See ManifestEntry.handover: the line of a file handed over to the team where its old edits are carried. */
+  handover?: string;
 }
 
 /** Answers → files: what a template version renders for a project (plus the record and baseline). */

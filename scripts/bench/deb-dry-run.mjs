@@ -1,4 +1,4 @@
-// `pyservice deb --dry-run` on a setup.py project against one bare `/usr/bin/python3 setup.py --name` on the same
+// `pyservice deb --dry-run` (a tool by default, so no question) on a setup.py project against one bare `/usr/bin/python3 setup.py --name` on the same
 // project (target: at most 1.3×). Also prints the floors the ratio is made of: Node's start-up (`node -e 0`) and
 // the metadata helper run on its own, so a regression can be placed.
 import { spawnSync } from 'node:child_process';

@@ -1,7 +1,7 @@
 import { CI_PROVIDERS, PROJECT_TYPES, type Answers } from './types.js';
 import { DISTROS } from './distros.js';
 import { nameProblem } from './names.js';
-import { INVISIBLE, secretParams, shown } from '../secrets/redact.js';
+import { carriesCredentials, INVISIBLE, secretParams, shown } from '../secrets/redact.js';
 
 /**
  * Pure checks on answers. Each returns a one-line message that names the problem and the fix, or null.
@@ -13,6 +13,7 @@ const CONTROL = new RegExp(INVISIBLE.source);
 export function oneLineProblem(label: string, value: string, max: number, flag: string): string | null {
   if (/[\r\n]/.test(value)) return `${label} must be one line (${flag}); put longer text in README.md`;
   if (CONTROL.test(value)) return `${label} contains a control or invisible character (${shown(value)}); remove it (${flag})`;
+  if (carriesCredentials(value)) return `${label} holds a credential (${shown(value)}); remove it: answers are written into project files and committed (${flag})`;
   if (value.trim() === '') return `${label} is empty; give one with ${flag}`;
   if (value !== value.trim()) return `${label} starts or ends with blanks; remove them (${flag})`;
   if ([...value].length > max) return `${label} is ${[...value].length} characters long; keep it to ${max} or fewer (${flag})`;

@@ -1,6 +1,7 @@
 import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../apply/atomic.js';
+import { unsafePathReason } from '../update/worktree.js';
 import { writes, type DebAction, type ExistingFile } from './plan.js';
 
 /** Reads a planned path from the project, or null when it is absent. Symlinks and directories are refused. */
@@ -23,6 +24,9 @@ export function readExisting(dir: string, path: string): ExistingFile | null {
 export function applyDebActions(dir: string, actions: readonly DebAction[]): string[] {
   const written: string[] = [];
   for (const a of writes(actions)) {
+    // Checked again at write time: a parent swapped for a symlink since planning is not written through either.
+    const unsafe = unsafePathReason(dir, a.path);
+    if (unsafe) throw new Error(`${a.path} was not written: ${unsafe}`);
     const target = join(dir, a.path);
     mkdirSync(dirname(target), { recursive: true, mode: 0o755 });
     writeFileAtomic(target, a.content!, a.mode);

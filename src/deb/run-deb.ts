@@ -5,6 +5,7 @@ import { DEFAULT_DISTRO, DISTROS } from '../answers/distros.js';
 import { deriveNames, nameProblem } from '../answers/names.js';
 import { FailureError, UsageError } from '../errors.js';
 import { toolVersion } from '../paths.js';
+import { unsafePathReason } from '../update/worktree.js';
 import { redactDeep } from '../secrets/redact.js';
 import { MetadataError, type MetadataReading } from '../python/metadata.js';
 import { DEFAULT_PYTHON, readMetadata } from '../python/read-metadata.js';
@@ -102,6 +103,9 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
 
   // 2. An existing debian/ is the team's: only --force merges into it
   const debianDir = resolve(dir, 'debian');
+  // Update's rule for every writer: never write through a symlink (a symlinked debian/ put 17 files outside the project).
+  const unsafe = unsafePathReason(dir, 'debian/control');
+  if (unsafe) throw new UsageError(`debian/control cannot be written: ${unsafe}; make debian/ a real directory in the project first`);
   const hasDebian = existsSync(debianDir);
   if (hasDebian && !statSync(debianDir).isDirectory()) throw new UsageError(`${relative(process.cwd(), debianDir) || 'debian'} exists and is not a directory; move it away first`);
   if (hasDebian && !req.force)

@@ -55,6 +55,7 @@ export function renderFiles(record: ProjectRecord, manifest: Manifest, set: Temp
       mode: entry.mode === '755' ? 0o755 : 0o644,
       policy: entry.policy ?? 'merge',
       template: entry.template,
+      ...(entry.handover !== undefined ? { handover: entry.handover } : {}),
     });
   }
   return files;

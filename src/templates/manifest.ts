@@ -26,6 +26,11 @@ export interface ManifestEntry {
   /** `pyservice update` re-creates the file when the team deleted it (default: a deleted file stays deleted). */
   restore?: boolean;
   /**
+   * With policy `create-once`, in a version where an older one owned the file (`merge`): the team's edits to
+   * the old file are carried into the new one, at this line of it (update/handover.ts).
+   */
+  handover?: string;
+  /**
    * The version folder that holds `template`. Set by loadManifest (an inherited entry's is its parent's); a manifest
    * may name an older version it extends to reuse that version's file under a new `when` (no copy to drift).
    */

@@ -3,6 +3,7 @@ import { isBinary } from '../merge/lines.js';
 import { merge3, renderSide, renderWithMarkers } from '../merge/merge3.js';
 import { unifiedDiff } from '../merge/unified.js';
 import { sha256, type BaselineEntry } from './baseline.js';
+import { handOver } from './handover.js';
 
 /**
  * The update plan: for every file the old or the new template knows, what `pyservice update` does and why.
@@ -124,6 +125,16 @@ function decide(path: string, b: BaselineEntry | undefined, o: OursState, t: Pla
   const tMode = t.mode;
   const templateChanged = !b || b.sha256 !== sha256(t.content) || b.mode !== tMode;
 
+  if (b && b.policy === 'merge' && t.policy === 'create-once' && t.handover !== undefined && o.kind === 'file') {
+    // The template hands the file over to the team: the new short file, with the team's edits carried into it.
+    const base = baseContent(b, o);
+    if (base !== undefined) {
+      const h = handOver(base, o.content, t.content, t.handover);
+      const kept = h.carried ? `; your ${h.carried} added or changed line(s) carried over` : '';
+      const lost = h.dropped ? `; ${h.dropped} template line(s) you had deleted are back in the tool-owned file` : '';
+      return act('update', `yours from templates ${v} on (the template's part moved out)${kept}${lost}`, { write: { content: h.content, mode: o.mode } });
+    }
+  }
   if (b && (b.policy === 'create-once' || t.policy === 'create-once')) return act('unchanged', 'yours (created once)');
 
   if (o.kind === 'missing') {

@@ -606,11 +606,16 @@ toolTest(t, ['groovy', 'java'], 'no CI snippet prints or traces a secret, or put
   }
 });
 
-toolTest(t, ['groovy', 'java'], 'every script a CI file calls exists in the generated project', () => {
+toolTest(t, ['groovy', 'java', 'make'], 'every script a CI file calls exists in the generated project, every make target is one make help lists', () => {
+  const targets = new Map<string, string>();
+  const helpOf = (dir: string) => {
+    if (!targets.has(dir)) targets.set(dir, execFileSync('make', ['-s', 'help'], { cwd: dir, encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: dir } }));
+    return targets.get(dir)!;
+  };
   for (const s of snippets()) {
     const p = projects.find((x) => s.where.startsWith(`${x.provider}/${x.type} ${x.label}`))!;
-    for (const m of s.script.matchAll(/\bsh (ci\/[\w.-]+\.sh|debian\/[\w.-]+)/g)) assert.ok(existsSync(join(p.dir, m[1]!)), `${s.where}: ${m[1]}`);
-    for (const m of s.script.matchAll(/\bmake ([a-z][\w-]*)/g)) assert.match(readFileSync(join(p.dir, 'Makefile'), 'utf8'), new RegExp(`^${m[1]}:`, 'm'), `${s.where}: make ${m[1]}`);
+    for (const m of s.script.matchAll(/\bsh ((?:ci|build-aux)\/[\w.-]+\.sh|debian\/[\w.-]+)/g)) assert.ok(existsSync(join(p.dir, m[1]!)), `${s.where}: ${m[1]}`);
+    for (const m of s.script.matchAll(/\bmake ([a-z][\w-]*)/g)) assert.match(helpOf(p.dir), new RegExp(`^  ${m[1]}\\s`, 'm'), `${s.where}: make ${m[1]}`);
     if (/dput -c dput\.cf/.test(s.script)) assert.ok(existsSync(join(p.dir, 'dput.cf')), `${s.where}: dput.cf`);
   }
 });

@@ -4,6 +4,8 @@
  * Each reader follows its provider's documented semantics; where a provider's tool exists offline (gitlab-ci-local
  * expands `extends`, Groovy evaluates a Jenkinsfile) the reader works from that tool's output.
  */
+import type { CiProvider } from '../../src/types.js';
+import { CI_PROVIDER_IDS, CI_REGISTRY } from '../../src/ci/providers.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -16,14 +18,10 @@ export const UPLOAD_SECRETS = ['PYPI_UPLOAD_USER', 'PYPI_UPLOAD_PASSWORD'] as co
 export const DEB_SECRETS = ['DEB_REPO_SSH_KEY', 'DEB_REPO_KNOWN_HOSTS'] as const;
 export const ALL_SECRETS: readonly string[] = [...INSTALL_SECRETS, ...UPLOAD_SECRETS, ...DEB_SECRETS];
 
-export type Provider = 'github' | 'gitlab' | 'circleci' | 'jenkins';
-export const PROVIDERS: readonly Provider[] = ['github', 'gitlab', 'circleci', 'jenkins'];
-export const CI_FILE: Record<Provider, string> = {
-  github: '.github/workflows/ci.yml',
-  gitlab: '.gitlab-ci.yml',
-  circleci: '.circleci/config.yml',
-  jenkins: 'Jenkinsfile',
-};
+/** Every provider with a pipeline, from the registry: a provider added there without a model here fails to compile. */
+export type Provider = Exclude<CiProvider, 'none'>;
+export const PROVIDERS: readonly Provider[] = CI_PROVIDER_IDS.filter((p): p is Provider => CI_REGISTRY[p].file !== null);
+export const CI_FILE = Object.fromEntries(PROVIDERS.map((p) => [p, CI_REGISTRY[p].file!])) as Record<Provider, string>;
 
 /** What triggered the pipeline: a branch push or a tag push. */
 export interface Ref {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,7 +51,9 @@ s.before(async () => {
     users: { installer: { password: INSTALL_PW, upload: false }, uploader: { password: UPLOAD_PW, upload: true } },
     wheelDirs: ['/usr/share/python-wheels'],
   });
-  project = await generate({ type: 'library', name: 'acme-tools', indexUrl: server.simpleUrl, uploadUrl: server.uploadUrl, indexUser: 'installer' });
+  project = await generate({ type: 'library', name: 'acme-tools', indexUrl: server.simpleUrl, uploadUrl: server.uploadUrl, indexUser: 'installer' }, { git: true });
+  // a release: make upload on a tagged commit uploads the tag's version (templates 1.2.0 upload releases from tags only)
+  execFileSync('git', ['tag', 'v0.1.0'], { cwd: project });
 });
 s.after(() => server.close());
 
@@ -74,7 +76,7 @@ toolTest(s, TOOLS, 'make dist builds the sdist and wheel in a clean environment'
 });
 
 toolTest(s, TOOLS, 'make upload with a wrong password: twine fails with 401 and the index is unchanged', async () => {
-  const r = await sh('make', ['-o', 'dist', 'upload'], cleanEnv(home, { TWINE_USERNAME: 'uploader', TWINE_PASSWORD: 'wrong' }));
+  const r = await sh('make', ['upload'], cleanEnv(home, { TWINE_USERNAME: 'uploader', TWINE_PASSWORD: 'wrong' }));
   assert.is.not(r.code, 0);
   assert.match(r.out, /401/);
   assert.is(uploaded().length, 0);
@@ -82,14 +84,14 @@ toolTest(s, TOOLS, 'make upload with a wrong password: twine fails with 401 and 
 });
 
 toolTest(s, TOOLS, 'make upload with the read-only installer login: twine fails with 403 and the index is unchanged', async () => {
-  const r = await sh('make', ['-o', 'dist', 'upload'], cleanEnv(home, { TWINE_USERNAME: 'installer', TWINE_PASSWORD: INSTALL_PW }));
+  const r = await sh('make', ['upload'], cleanEnv(home, { TWINE_USERNAME: 'installer', TWINE_PASSWORD: INSTALL_PW }));
   assert.is.not(r.code, 0);
   assert.match(r.out, /403/);
   assert.is(uploaded().length, 0);
 });
 
 toolTest(s, TOOLS, 'make upload with the upload login (.pypirc + TWINE_USERNAME/TWINE_PASSWORD): both dists land, byte for byte', async () => {
-  const r = await sh('make', ['-o', 'dist', 'upload'], cleanEnv(home, { TWINE_USERNAME: 'uploader', TWINE_PASSWORD: UPLOAD_PW }));
+  const r = await sh('make', ['upload'], cleanEnv(home, { TWINE_USERNAME: 'uploader', TWINE_PASSWORD: UPLOAD_PW }));
   assert.is(r.code, 0, r.out);
   assert.not.ok(r.out.includes(UPLOAD_PW), 'twine output holds no password');
   const got = uploaded();

@@ -1,14 +1,15 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { distroFor } from '../../src/answers/distros.js';
 import { run } from '../../src/exec/run.js';
 import { startIndexServer, type LoggedRequest } from '../fixtures/index-server/server.js';
 import { generate } from '../helpers/generate.js';
+import { writePrivateWheel } from '../helpers/private-wheel.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
 import { isCI, toolTest } from '../helpers/tools.js';
 
@@ -61,30 +62,11 @@ async function makeDeb(dir: string, env: Record<string, string>, version: string
   const start = Date.now();
   const r = await run('make', ['deb'], { cwd: dir, env, cleanEnv: true, timeoutMs: 600_000 });
   const arch = sh('dpkg', ['--print-architecture']).stdout.trim();
-  return { code: r.exitCode, log: r.stdout + r.stderr, seconds: (Date.now() - start) / 1000, deb: join(dirname(dir), `${PKG}_${version}_${arch}.deb`) };
-}
-
-/** A pure-Python wheel that only the private index has. */
-function writePrivateWheel(dir: string): void {
-  const py = `
-import base64, hashlib, sys, zipfile
-files = {
-    "acme_private_dep/__init__.py": "VALUE = 'private'\\n",
-    "acme_private_dep-1.0.dist-info/METADATA": "Metadata-Version: 2.1\\nName: acme-private-dep\\nVersion: 1.0\\n",
-    "acme_private_dep-1.0.dist-info/WHEEL": "Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n",
-}
-record = []
-for name, text in files.items():
-    digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
-    record.append(f"{name},sha256={digest},{len(text.encode())}")
-record.append("acme_private_dep-1.0.dist-info/RECORD,,")
-files["acme_private_dep-1.0.dist-info/RECORD"] = "\\n".join(record) + "\\n"
-with zipfile.ZipFile(sys.argv[1] + "/acme_private_dep-1.0-py3-none-any.whl", "w") as z:
-    for name, text in files.items():
-        z.writestr(name, text)
-`;
-  const r = sh('/usr/bin/python3', ['-c', py, dir]);
-  if (r.code !== 0) throw new Error(r.out);
+  // make deb empties debs/ first: keep each build's package
+  const built = join(dir, 'debs', `${PKG}_${version}_${arch}.deb`);
+  const deb = join(tempDir('debs-'), basename(built));
+  if (r.exitCode === 0) copyFileSync(built, deb);
+  return { code: r.exitCode, log: r.stdout + r.stderr, seconds: (Date.now() - start) / 1000, deb };
 }
 
 /**

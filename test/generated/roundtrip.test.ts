@@ -43,7 +43,7 @@ for (const [codename, d] of Object.entries(DISTROS)) {
     const file = (p: string) => plan.files.find((f) => f.path === p)!.content.toString();
     assert.match(file('Dockerfile'), new RegExp(`^FROM ${d.image.replace('.', '\\.')}$`, 'm'));
     assert.match(file('debian/control'), new RegExp(`python${d.python.replace('.', '\\.')}\\b`));
-    assert.match(file('Makefile'), new RegExp(`^DISTRO := ${codename}$`, 'm'));
+    assert.match(file('pyservice.mk'), new RegExp(`^DISTRO := ${codename}$`, 'm'));
   });
 }
 

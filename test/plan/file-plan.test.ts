@@ -44,9 +44,10 @@ t('exactly one CI configuration, the chosen one (none for "none")', () => {
   }
 });
 
-t('debian/rules is executable; other files are 0644', () => {
+t('programs (a #! first line: debian/rules, scripts) are executable; other files are 0644', () => {
   for (const f of planProject(record({ type: 'service' })).files) {
-    const want = f.path === 'debian/rules' || f.path === 'debian/pyservice-version' || f.path.endsWith('.sh') ? 0o755 : 0o644;
+    // maintainer scripts are installed with their modes by debhelper, whatever the source's
+    const want = f.content.subarray(0, 2).toString() === '#!' && !/\.(postrm|postinst|preinst|prerm)$/.test(f.path) ? 0o755 : 0o644;
     assert.is(f.mode, want, f.path);
   }
 });

@@ -111,6 +111,13 @@ function rows(): Row[] {
     out.push({ command: `update --index-url (${shape})`, run: async (s) => pyservice(['update', '--dry-run', '--index-url', url(s)], { cwd: await project(), env }), code: 2 });
     out.push({ command: `update --url (${shape})`, run: async (s) => pyservice(['update', '--dry-run', '--url', url(s)], { cwd: await project(), env }), code: 2 });
   }
+  for (const flag of ['--description', '--author'])
+    out.push({
+      command: `create ${flag} holding a URL with a password`,
+      run: (s) => create(['x-lib', ...createArgs, flag, `see https://alice:${s}@git.example.org/x`], { cwd: tempDir(), env }),
+      code: 2,
+      shows: /holds a credential \("see https:\/\/alice:\*\*\*@git\.example\.org\/x"\)/,
+    });
   out.push({
     command: 'create --index-user name:password',
     run: (s) => create(['x-lib', '--index-user', `alice:${s}`, ...createArgs], { cwd: tempDir(), env }),

@@ -61,6 +61,7 @@ t('shown: one line, quoted, controls and invisible characters escaped, redacted'
   assert.is(shown('say "hi"'), '"say \\"hi\\""');
   assert.is(escapeControls('é日本🚀'), 'é日本🚀');
   assert.is(terminalSafe(`ok \u001b[32mgreen\u001b[39m \u001b]0;t\u0007`), 'ok \u001b[32mgreen\u001b[39m \\u001b]0;t\\u0007');
+  assert.is(terminalSafe('crlf\r\nline\rover'), 'crlf\r\nline\\u000dover');
 });
 
 t('the URL checks refuse credentials in every place, and their messages never hold the secret', () => {

@@ -1,5 +1,6 @@
 import type { Answers } from '../../types.js';
 import { DISTROS } from '../../answers/distros.js';
+import { CI_PROVIDER_IDS } from '../../ci/providers.js';
 import { readAnswersFile as readAnswersFileData } from '../../answers/answers-file.js';
 import { AnswersShapeError } from '../../answers/shape.js';
 import type { CreateRequest } from '../../create/run-create.js';
@@ -18,7 +19,7 @@ Options:
   --author NAME             author / Debian maintainer name (default: git config user.name)
   --email EMAIL             author email (default: git config user.email)
   --url URL                 project home page (optional)
-  --ci PROVIDER             github|gitlab|circleci|jenkins|none (default: github)
+  --ci PROVIDER             ${CI_PROVIDER_IDS.join('|')} (default: github)
   --index-url URL           private package index, PEP 503 /simple/ URL (default: none configured)
   --upload-url URL          upload endpoint of the private index (twine)
   --index-user NAME         read-only installer username for the index

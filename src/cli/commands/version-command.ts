@@ -2,6 +2,8 @@ import { EXIT, UsageError } from '../errors.js';
 import { carriesCredentials } from '../../secrets/redact.js';
 import type { Output } from '../output.js';
 import { parseFlags } from '../flags.js';
+import { resolve } from 'node:path';
+import { unsafePathReason } from '../../update/worktree.js';
 import { projectDirOf, runVersionScript, versionScriptPath } from '../../versions/version-script.js';
 
 const FLAGS = {
@@ -19,6 +21,10 @@ export async function versionCommand(argv: string[], out: Output): Promise<numbe
   const { values, positionals } = parseFlags(argv, FLAGS, 'pyservice version');
   // The arguments go to the script's command line: a URL with a password there is visible to every user (ps).
   if (argv.some((a) => carriesCredentials(a))) throw new UsageError('an argument carries a credential (a URL with a password or token); pyservice version takes a tag and a directory, never a URL with a login');
+  const writes = (positionals[0] === 'snapshot' || positionals[0] === 'release') && !values['dry-run'] && !values['print-version'] && !values.help;
+  // The script rewrites debian/changelog: never through a symlinked debian/ (update's rule, for every writer).
+  const unsafe = writes ? unsafePathReason(resolve(projectDirOf(positionals)), 'debian/changelog') : null;
+  if (unsafe) throw new UsageError(`debian/changelog cannot be written: ${unsafe}; make debian/ a real directory in the project first`);
   const script = versionScriptPath(projectDirOf(positionals));
   const r = await runVersionScript(script, values.help ? ['--help'] : argv);
   if (values.help) {

@@ -1,0 +1,64 @@
+// `pyservice deb --dry-run` on PEP 517 projects (hatchling, flit_core, poetry-core) against one bare backend
+// metadata call on the same project: `/usr/bin/python3 -c` importing the backend and calling its
+// prepare_metadata_for_build_wheel into a temp dir (target: at most 1.5×). Runs interleaved, medians printed.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = join(ROOT, 'dist', 'bin', 'pyservice.js');
+const PY = '/usr/bin/python3';
+const RUNS = Number(process.env.BENCH_RUNS ?? 11);
+
+const PROJECTS = {
+  hatchling: { backend: 'hatchling.build', requires: 'hatchling' },
+  flit_core: { backend: 'flit_core.buildapi', requires: 'flit_core>=3.2,<4' },
+  'poetry-core': { backend: 'poetry.core.masonry.api', requires: 'poetry-core>=1.0', poetry: true },
+};
+
+function write(dir, name, p) {
+  mkdirSync(join(dir, 'bench_tool'), { recursive: true });
+  writeFileSync(join(dir, 'bench_tool', '__init__.py'), '"""Bench tool."""\n__version__ = "1.2.3"\n');
+  writeFileSync(join(dir, 'README.md'), '# bench-tool\n');
+  const meta = p.poetry
+    ? `[tool.poetry]\nname = "bench-tool"\nversion = "1.2.3"\ndescription = "Benchmarks the reader"\nauthors = ["Bench <bench@example.org>"]\nlicense = "MIT"\n[tool.poetry.dependencies]\npython = "^3.9"\n[tool.poetry.scripts]\nbench-tool = "bench_tool:main"\n`
+    : `[project]\nname = "bench-tool"\nversion = "1.2.3"\ndescription = "Benchmarks the reader"\nlicense = {text = "MIT"}\nauthors = [{name = "Bench", email = "bench@example.org"}]\n[project.scripts]\nbench-tool = "bench_tool:main"\n`;
+  writeFileSync(join(dir, 'pyproject.toml'), `[build-system]\nrequires = ["${p.requires}"]\nbuild-backend = "${p.backend}"\n\n${meta}`);
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function time(cmd, args, cwd) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1', PYTHONDONTWRITEBYTECODE: '1' } });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+export async function bench() {
+  const work = mkdtempSync(join(tmpdir(), 'bench-pep517-'));
+  try {
+    for (const [name, p] of Object.entries(PROJECTS)) {
+      const dir = join(work, name);
+      write(dir, name, p);
+      const bareCall = `import tempfile, ${p.backend} as b; b.prepare_metadata_for_build_wheel(tempfile.mkdtemp())`;
+      const runs = { deb: [], bare: [] };
+      for (let i = 0; i < RUNS + 1; i++) {
+        const deb = time(process.execPath, [BIN, 'deb', '--dry-run', '--yes', '--kind', 'tool', '--maintainer', 'Bench <bench@example.org>'], dir);
+        const bare = time(PY, ['-B', '-c', bareCall], dir);
+        if (i === 0) continue; // warm-up: page cache
+        runs.deb.push(deb);
+        runs.bare.push(bare);
+      }
+      const [deb, bare] = [median(runs.deb), median(runs.bare)];
+      console.log(`pyservice deb --dry-run (${name} project): median ${deb.toFixed(1)} ms over ${RUNS} runs; bare prepare_metadata_for_build_wheel ${bare.toFixed(1)} ms; ratio ${(deb / bare).toFixed(2)}× (target ≤ 1.5×)`);
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
