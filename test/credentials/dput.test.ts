@@ -113,9 +113,9 @@ d('holds no secret and documents signing and promotion; the README names the sec
   assert.match(cf, /aptly signs each distribution's Release file/);
   assert.match(cf, 'make promote VERSION=');
   const readme = readFileSync(join(project, 'README.md'), 'utf8');
-  for (const s of ['PYPI_INSTALL_USER', 'PYPI_INSTALL_PASSWORD', 'DEB_REPO_SSH_KEY', 'DEB_REPO_KNOWN_HOSTS', 'sh ci/netrc.sh', 'make promote VERSION=', 'deploy/README.md', 'extra-index-url', 'devpi', 'Artifactory', 'Nexus', 'GitLab', 'pypiserver'])
+  for (const s of ['PYPI_INSTALL_USER', 'PYPI_INSTALL_PASSWORD', 'DEB_REPO_SSH_KEY', 'DEB_REPO_KNOWN_HOSTS', 'sh ci/index-login.sh', 'make promote VERSION=', 'deploy/README.md', 'extra-index-url', 'devpi', 'Artifactory', 'Nexus', 'GitLab', 'pypiserver'])
     assert.match(readme, s);
-  assert.ok(existsSync(join(project, 'ci', 'netrc.sh')));
+  assert.ok(existsSync(join(project, 'ci', 'index-login.sh')));
 });
 
 d('a library gets no dput.cf, and its README names the upload secrets instead', async () => {

@@ -91,7 +91,7 @@ toolTest(sh, ['dash'], 'does nothing when the secrets are not set (no file creat
 });
 
 toolTest(sh, ['dash'], "in a generated project: reads the host from pip.conf's index-url (port dropped), merges ~/.netrc in place", async () => {
-  const project = await generate({ type: 'library', name: 'acme-lib', indexUrl: 'http://pypi.internal.example:3141/team/simple/' });
+  const project = await generate({ type: 'library', name: 'acme-lib', indexUrl: 'http://pypi.internal.example:3141/team/simple/' }, { templateVersion: '1.1.0' });
   const home = tempDir('netrc-home-');
   const existing = '# mine\nmachine git.example.org login me password x\n';
   writeFileSync(join(home, '.netrc'), existing, { mode: 0o600 });
@@ -100,7 +100,7 @@ toolTest(sh, ['dash'], "in a generated project: reads the host from pip.conf's i
   assert.is(readFileSync(join(home, '.netrc'), 'utf8'), `${existing}machine pypi.internal.example login ci-installer password ci-secret\n`);
   assert.is(statSync(join(project, 'ci', 'netrc.sh')).mode & 0o777, 0o755);
   // A project without an index configured: nothing to do.
-  const bare = await generate({ type: 'library', name: 'bare-lib' });
+  const bare = await generate({ type: 'library', name: 'bare-lib' }, { templateVersion: '1.1.0' });
   const home2 = tempDir('netrc-home-');
   const r2 = runScript(VARIANTS[0]!, { HOME: home2, PYPI_INSTALL_USER: 'u', PYPI_INSTALL_PASSWORD: 'p' }, { cwd: bare, script: 'ci/netrc.sh' });
   assert.is(r2.code, 0, r2.stderr);
@@ -109,7 +109,7 @@ toolTest(sh, ['dash'], "in a generated project: reads the host from pip.conf's i
 });
 
 toolTest(sh, ['dash'], 'PIP_INDEX_URL wins over pip.conf (pip does the same); credentials inside it are refused', async () => {
-  const project = await generate({ type: 'library', name: 'acme-lib2', indexUrl: 'https://one.example/simple/' });
+  const project = await generate({ type: 'library', name: 'acme-lib2', indexUrl: 'https://one.example/simple/' }, { templateVersion: '1.1.0' });
   const home = tempDir('netrc-home-');
   const env = { HOME: home, PYPI_INSTALL_USER: 'u', PYPI_INSTALL_PASSWORD: 'p' };
   assert.is(runScript(VARIANTS[0]!, { ...env, PIP_INDEX_URL: 'https://two.example/simple/' }, { cwd: project, script: 'ci/netrc.sh' }).code, 0);

@@ -23,7 +23,9 @@ const YAMLLINT_CONFIG = '{extends: default, rules: {line-length: {max: 120}}}';
 const NAMES = ['acme-pinger', 'ops.relay_v2'];
 
 let projects: Promise<string[]> | undefined;
-const generated = () => (projects ??= Promise.all(NAMES.map((name) => generate({ type: 'service', name }, { git: true }))));
+// A tool package gets the same deploy/ without a service to wait for.
+const generated = () =>
+  (projects ??= Promise.all([...NAMES.map((name) => generate({ type: 'service', name }, { git: true })), generate({ type: 'tool', name: 'acme-cli' }, { git: true })]));
 
 function yamlFiles(dir: string): string[] {
   const out: string[] = [];
