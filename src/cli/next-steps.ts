@@ -5,8 +5,8 @@ import { kleur } from './output.js';
 /** The closing "next steps" for the chosen type. */
 export function nextSteps(a: Answers, dir: string, opts: { loginSaved?: boolean } = {}): string {
   const steps = [`cd ${shellWord(dir)}`, 'make test            # venv + pytest'];
-  if (a.type === 'service') {
-    steps.push('make deb             # build the .deb (dh-virtualenv) into ..');
+  if (a.type !== 'library') {
+    steps.push('make deb             # build the .deb (dh-virtualenv) into debs/');
     steps.push('make docker-deb      # the same inside the builder image CI uses');
   } else {
     steps.push('make dist            # sdist + wheel into dist/');

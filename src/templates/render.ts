@@ -36,10 +36,14 @@ export function buildContext(a: Answers, opts: { templateVersion: string; toolVe
   };
 }
 
-/** The answers' console scripts, or the type's default (a service's script is named after the project). */
+/** The type's default console script, named after the project (a library has none). */
+const DEFAULT_SCRIPT_MODULE: Record<Answers['type'], string | undefined> = { service: 'service', tool: 'cli', library: undefined };
+
+/** The answers' console scripts, or the type's default (a service's or a tool's script is named after the project). */
 export function consoleScripts(a: Answers): { name: string; target: string; entry: string }[] {
   const n = deriveNames(a.name);
-  const entries = a.consoleScripts.length ? a.consoleScripts : a.type === 'service' ? [`${n.distName} = ${n.importName}.service:main`] : [];
+  const module = DEFAULT_SCRIPT_MODULE[a.type];
+  const entries = a.consoleScripts.length ? a.consoleScripts : module ? [`${n.distName} = ${n.importName}.${module}:main`] : [];
   return entries.map((entry) => {
     const [name, target] = entry.split('=').map((s) => s.trim());
     return { name: name ?? '', target: target ?? '', entry: `${name} = ${target}` };
