@@ -34,7 +34,7 @@ import { declarativeProblems } from './jenkins-grammar.js';
 
 const t = suite('generated CI configurations');
 
-const TYPES = ['service', 'library'] as const;
+const TYPES = ['service', 'library', 'tool'] as const;
 type Type = (typeof TYPES)[number];
 const DISTROS = ['bookworm', 'trixie', 'jammy', 'noble'] as const;
 const INDEX = { indexUrl: 'https://pypi.example.org/simple/', uploadUrl: 'https://pypi.example.org/' };
@@ -82,7 +82,7 @@ t.before(async () => {
 t('each provider writes its CI file, and only that one', () => {
   for (const p of projects) {
     for (const other of PROVIDERS) assert.is(existsSync(join(p.dir, CI_FILE[other])), other === p.provider, `${p.provider}/${p.type}: ${CI_FILE[other]}`);
-    assert.is(existsSync(join(p.dir, 'ci/deb-repo-ssh.sh')), p.type === 'service', `${p.provider}/${p.type}: ci/deb-repo-ssh.sh`);
+    assert.is(existsSync(join(p.dir, 'ci/deb-repo-ssh.sh')), p.type !== 'library', `${p.provider}/${p.type}: ci/deb-repo-ssh.sh`);
   }
 });
 
@@ -210,7 +210,7 @@ t('GitHub: tests on every push; publish jobs need the tests; snapshot/upload onl
     assert.is(doc.jobs.test.if, undefined, 'test runs for every push');
     const runs = (job: string) => (doc.jobs[job].steps as Yaml[]).filter((s) => s.run).map((s) => String(s.run).trim());
     assert.equal(runs('test'), ['sh ci/index-login.sh', 'make test']);
-    const onMain = type === 'service' ? 'snapshot' : 'upload';
+    const onMain = type !== 'library' ? 'snapshot' : 'upload';
     assert.is(doc.jobs[onMain].if, DEFAULT_BRANCH_IF);
     assert.is(doc.jobs.release.if, "startsWith(github.ref, 'refs/tags/v')");
     for (const job of [onMain, 'release']) {
@@ -225,15 +225,15 @@ t('GitHub: tests on every push; publish jobs need the tests; snapshot/upload onl
 t('GitHub: the .deb is kept as an artifact before dput, the dists after make upload (always)', () => {
   for (const type of TYPES) {
     const doc = readYaml(main('github', type).file);
-    for (const job of type === 'service' ? ['snapshot', 'release'] : ['upload', 'release']) {
+    for (const job of type !== 'library' ? ['snapshot', 'release'] : ['upload', 'release']) {
       const steps = doc.jobs[job].steps as Yaml[];
       const art = steps.findIndex((s) => String(s.uses).startsWith('actions/upload-artifact@'));
       const up = steps.findIndex((s) => /\b(dput|make upload)\b/.test(String(s.run ?? '')));
       // a .deb is kept before dput; dists are built by make upload itself (their version is the upload's), so they
       // are kept after it, whatever its result
-      if (type === 'service') assert.ok(art >= 0 && up > art, `${type} ${job}: artifact (${art}) before upload (${up})`);
+      if (type !== 'library') assert.ok(art >= 0 && up > art, `${type} ${job}: artifact (${art}) before upload (${up})`);
       else assert.ok(art > up && up >= 0 && steps[art]!.if === 'always()', `${type} ${job}: artifact (${art}) after upload (${up}), always`);
-      assert.is(steps[art]!.with.path, type === 'service' ? 'debs/' : 'dist/');
+      assert.is(steps[art]!.with.path, type !== 'library' ? 'debs/' : 'dist/');
     }
   }
 });
@@ -254,12 +254,12 @@ t('GitHub: secrets have the documented names and reach steps only through env (n
       else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, `${path}.${k}`);
     };
     walk(doc, '');
-    const expected = [...INSTALL_SECRETS, ...(type === 'service' ? DEB_SECRETS : UPLOAD_SECRETS), 'GITHUB_TOKEN'];
+    const expected = [...INSTALL_SECRETS, ...(type !== 'library' ? DEB_SECRETS : UPLOAD_SECRETS), 'GITHUB_TOKEN'];
     assert.equal([...used].sort(), expected.sort(), `${type}: exactly the secrets it needs (least privilege)`);
     for (const [name, job] of Object.entries(doc.jobs as Yaml)) {
       for (const s of job.steps as Yaml[]) if (s.run) assert.not.match(String(s.run), /\$\{\{/, `${name}: no expression inside run:`);
     }
-    const twine = (doc.jobs[type === 'service' ? 'release' : 'upload'].steps as Yaml[]).find((s) => s.env?.TWINE_PASSWORD);
+    const twine = (doc.jobs[type !== 'library' ? 'release' : 'upload'].steps as Yaml[]).find((s) => s.env?.TWINE_PASSWORD);
     if (type === 'library') {
       assert.is(twine?.env.TWINE_USERNAME, '${{ secrets.PYPI_UPLOAD_USER }}');
       assert.is(twine?.env.TWINE_PASSWORD, '${{ secrets.PYPI_UPLOAD_PASSWORD }}');
@@ -338,7 +338,7 @@ toolTest(t, ['git'], "GitLab: GitLab's rules pick the jobs: tests everywhere, sn
   for (const type of TYPES) {
     const g = await gitlabRepo(type);
     const always = ['builder', 'template-check', 'test'];
-    const onMain = type === 'service' ? 'snapshot' : 'upload';
+    const onMain = type !== 'library' ? 'snapshot' : 'upload';
     assert.equal(await gitlabJobs(g, { branch: 'feature/x' }), always, `${type}: feature branch`);
     assert.equal(await gitlabJobs(g, { branch: 'main' }), [...always, onMain].sort(), `${type}: default branch`);
     assert.equal(await gitlabJobs(g, { tag: 'v1.2.0' }), [...always, 'release'].sort(), `${type}: tag`);
@@ -354,7 +354,7 @@ toolTest(t, ['git'], 'GitLab: the builder image is pushed to the project registr
     assert.match(build, /--cache-from "\$BUILDER_IMAGE"/);
     assert.match(build, /docker push "\$BUILDER_IMAGE"/);
     assert.match(build, /--password-stdin/);
-    for (const job of ['test', type === 'service' ? 'snapshot' : 'upload', 'release']) {
+    for (const job of ['test', type !== 'library' ? 'snapshot' : 'upload', 'release']) {
       assert.is(pv[job].image.name, '$BUILDER_IMAGE', job);
       assert.equal(pv[job].before_script, ['sh ci/index-login.sh'], `${job}: installer login first`);
       if (job !== 'test') assert.ok((pv[job].needs as Yaml[]).some((n) => n.job === 'test'), `${job} needs test`);
@@ -363,8 +363,8 @@ toolTest(t, ['git'], 'GitLab: the builder image is pushed to the project registr
     assert.is(pv['template-check'].allow_failure, true);
     assert.is(pv['template-check'].script.length, 1);
     assert.match(pv['template-check'].script[0], PINNED_CHECK);
-    const art = type === 'service' ? 'debs/' : 'dist/';
-    for (const job of [type === 'service' ? 'snapshot' : 'upload', 'release']) assert.equal(pv[job].artifacts.paths, [art], job);
+    const art = type !== 'library' ? 'debs/' : 'dist/';
+    for (const job of [type !== 'library' ? 'snapshot' : 'upload', 'release']) assert.equal(pv[job].artifacts.paths, [art], job);
     if (type === 'library') {
       for (const job of ['upload', 'release']) {
         assert.is(pv[job].variables.TWINE_USERNAME, '$PYPI_UPLOAD_USER');
@@ -416,7 +416,7 @@ t('CircleCI: requires name jobs of the same workflow; commands get only declared
 t('CircleCI: tests on every branch and v* tag; snapshot/upload on main after tests; release on v* tags only', () => {
   for (const type of TYPES) {
     const doc = readYaml(main('circleci', type).file);
-    const onMain = type === 'service' ? 'snapshot' : 'upload-main';
+    const onMain = type !== 'library' ? 'snapshot' : 'upload-main';
     assert.equal(circleciJobsFor(doc, 'ci', { branch: 'feature/x' }), ['test']);
     assert.equal(circleciJobsFor(doc, 'ci', { branch: 'main' }), ['test', onMain]);
     assert.equal(circleciJobsFor(doc, 'ci', { tag: 'v1.2.0' }), ['test', 'release']);
@@ -440,7 +440,7 @@ t('CircleCI: jobs run in the builder image, cached by a key of its inputs; secre
     assert.match(key, /\{\{ checksum "\/tmp\/builder-image.key" \}\}/);
     const keyScript = String(image[0]!.run.command);
     assert.match(keyScript, /cat Dockerfile/);
-    assert.is(keyScript.includes('debian/control'), type === 'service', 'Build-Depends go into the service image');
+    assert.is(keyScript.includes('debian/control'), type !== 'library', 'Build-Depends go into the service image');
     const run = circleciExpandSteps(doc, doc.jobs.test.steps).find((s) => s.run?.environment?.IN_BUILDER_SCRIPT)!;
     assert.match(String(run.run.command), /--env "\$name"/);
     for (const [job, conf] of Object.entries(doc.jobs as Yaml)) {
@@ -494,10 +494,10 @@ toolTest(t, ['groovy', 'java'], 'Jenkins: build stages run in the Dockerfile age
     const build = stage(tree, 'Build');
     assert.ok(child(child(build.stage, 'agent')!, 'dockerfile'), 'Build runs in agent { dockerfile }');
     const inner = childrenNamed(child(build.stage, 'stages')!, 'stage').map(stageName);
-    assert.equal(inner, type === 'service' ? ['Test', 'Snapshot', 'Release'] : ['Test', 'Upload'], 'sequential: a failed Test stops the rest');
+    assert.equal(inner, type !== 'library' ? ['Test', 'Snapshot', 'Release'] : ['Test', 'Upload'], 'sequential: a failed Test stops the rest');
     const when = (s: string) => child(stage(tree, s).stage, 'when')!;
     assert.is(child(stage(tree, 'Test').stage, 'when'), undefined, 'tests run for every build');
-    if (type === 'service') {
+    if (type !== 'library') {
       assert.equal(child(when('Snapshot'), 'branch')!.args, ['main']);
       assert.equal(child(when('Release'), 'tag')!.args, ['v*']);
     } else {
@@ -531,7 +531,7 @@ toolTest(t, ['groovy', 'java'], 'Jenkins: credentials have the documented IDs, s
       const ids = (s: string) => bindings(stage(tree, s).stage).map((b) => String(b.named.credentialsId)).sort();
       const install = label === 'no index' ? [] : [...INSTALL_SECRETS];
       assert.equal(ids('Test'), [...install].sort(), `${type} ${label} Test`);
-      if (type === 'service') for (const s of ['Snapshot', 'Release']) assert.equal(ids(s), [...install, ...DEB_SECRETS].sort(), `${type} ${label} ${s}`);
+      if (type !== 'library') for (const s of ['Snapshot', 'Release']) assert.equal(ids(s), [...install, ...DEB_SECRETS].sort(), `${type} ${label} ${s}`);
       else assert.equal(ids('Upload'), [...install, ...UPLOAD_SECRETS].sort());
       for (const b of bindings(tree)) {
         const variable = b.named.variable ?? b.named.keyFileVariable;
@@ -645,7 +645,7 @@ t('the builder image installs the Debian packages whose commands the CI jobs run
     const p = main('gitlab', type);
     const dockerfile = readFileSync(join(p.dir, 'Dockerfile'), 'utf8');
     const installed = new Set([...dockerfile.matchAll(/apt-get install(?:[^\n\\]|\\\n)*/g)].flatMap((m) => m[0].replace(/\\\n/g, ' ').split(/\s+/)));
-    const used = new Set(['make', 'git', ...(type === 'service' ? ['dput', 'scp'] : [])]); // dput uploads with scp (dput.cf: method = scp)
+    const used = new Set(['make', 'git', ...(type !== 'library' ? ['dput', 'scp'] : [])]); // dput uploads with scp (dput.cf: method = scp)
     for (const cmd of used) assert.ok(installed.has(PROVIDES[cmd]!), `${type}: the Dockerfile does not install ${PROVIDES[cmd]} (for ${cmd})`);
   }
 });

@@ -16,14 +16,14 @@ import { DISTROS } from '../../src/answers/distros.js';
  */
 const t = suite('generated Dockerfile');
 
-async function parsed(type: 'service' | 'library', distro: string, buildDeps: string[] = []) {
+async function parsed(type: 'service' | 'library' | 'tool', distro: string, buildDeps: string[] = []) {
   const dir = await generate({ type, distro, name: `img-${type}-${distro}`, buildDeps });
   const df = DockerfileParser.parse(readFileSync(join(dir, 'Dockerfile'), 'utf8'));
   return { dir, df };
 }
 
 for (const [codename, d] of Object.entries(DISTROS))
-  for (const type of ['service', 'library'] as const) {
+  for (const type of ['service', 'library', 'tool'] as const) {
     toolTest(t, ['shellcheck'], `${type} on ${codename}: FROM ${d.image}, every RUN passes shellcheck, COPY sources exist`, async () => {
       const { dir, df } = await parsed(type, codename, ['libpq-dev']);
       assert.equal(df.getFROMs().map((f) => `${f.getImageName()}:${f.getImageTag()}`), [d.image]);

@@ -23,7 +23,7 @@ const HOSTILE = [
 ];
 
 let i = 0;
-for (const type of ['service', 'library'] as const)
+for (const type of ['service', 'library', 'tool'] as const)
   for (const ci of ['github', 'gitlab', 'circleci', 'jenkins', 'none'] as const) {
     const h = HOSTILE[i++ % HOSTILE.length]!;
     toolTest(t, ['/usr/bin/python3'], `${type} with ${ci} CI: setup.py prints exactly ${JSON.stringify(h.description).slice(0, 40)}…`, async () => {
