@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { FilePlan } from '../plan/file-plan.js';
 import { stopChildren } from '../exec/run.js';
 import { CancelledError } from '../errors.js';
+import { processAlive } from '../exec/process-alive.js';
 
 export class TargetError extends Error {}
 /** The run was interrupted (SIGINT/SIGTERM): children stopped, staging removed, nothing written. */
@@ -45,14 +46,6 @@ export function stagingPath(target: string, pid = process.pid): string {
   return join(dirname(target), `.${basename(target)}.pyservice-${pid.toString(16).padStart(8, '0')}.tmp`);
 }
 
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Removes staging directories of earlier runs for this target whose process is gone (killed with SIGKILL, a crash). */
 export function removeStaleStaging(target: string): string[] {
@@ -69,7 +62,7 @@ export function removeStaleStaging(target: string): string[] {
     const m = /^([0-9a-f]{8})\.tmp$/.exec(name.slice(prefix.length));
     if (!name.startsWith(prefix) || !m) continue;
     const pid = parseInt(m[1]!, 16);
-    if (pid === process.pid || running(pid)) continue;
+    if (pid === process.pid || processAlive(pid)) continue;
     const path = join(dirname(abs), name);
     if (!lstatSync(path).isDirectory()) continue;
     rmSync(path, { recursive: true, force: true });

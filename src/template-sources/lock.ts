@@ -1,4 +1,5 @@
 import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { processAlive } from '../exec/process-alive.js';
 
 /**
  * A per-directory lock file (O_EXCL create) so two runs filling the same template cache do not interleave.
@@ -35,12 +36,7 @@ function isStale(file: string, staleMs: number): boolean {
     const pid = Number(readFileSync(file, 'utf8').trim());
     if (Date.now() - statSync(file).mtimeMs > staleMs) return true;
     if (!Number.isInteger(pid) || pid <= 0) return false;
-    try {
-      process.kill(pid, 0);
-      return false;
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'ESRCH';
-    }
+    return !processAlive(pid);
   } catch {
     return false; // the owner just released it (or is writing its pid): try again
   }

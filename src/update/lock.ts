@@ -2,6 +2,7 @@ import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } fr
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { FailureError } from '../errors.js';
+import { processAlive } from '../exec/process-alive.js';
 
 /**
  * One `pyservice update` per repository at a time. Without it a second run takes the first one's live journal
@@ -21,14 +22,6 @@ export class UpdateLockedError extends FailureError {}
 
 const lockPath = (gitDir: string) => join(gitDir, LOCK_FILE);
 
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function readHolder(path: string): { holder: Holder | null; text: string } | null {
   let text: string;
@@ -60,7 +53,7 @@ function liveHolder(path: string): string | null {
     return 'another pyservice update is starting in this repository';
   }
   if (holder.host !== hostname()) return `another pyservice update holds this repository's lock (pid ${holder.pid} on ${holder.host}, since ${holder.started})`;
-  if (holder.pid === process.pid || !running(holder.pid)) return null;
+  if (holder.pid === process.pid || !processAlive(holder.pid)) return null;
   return `another pyservice update is running in this repository (pid ${holder.pid}, since ${holder.started})`;
 }
 
