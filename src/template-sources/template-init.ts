@@ -77,7 +77,9 @@ export function inlineIncludes(file: string, seen: readonly string[] = []): stri
   const out = text.replace(/<%-\s*include\(\s*(['"])([^'"]+)\1\s*\)\s*(-?)%>(\n?)/g, (_m, _q, path: string, dash: string, nl: string) =>
     inlineIncludes(resolve(dirname(file), path), [...seen, file]) + (dash ? '' : nl),
   );
-  if (/\binclude\s*\(/.test(out.replace(/<%#[\s\S]*?%>/g, ''))) throw new TemplateInitError(`${file} includes a template with data; start from it by hand`);
+  // Only ejs code tags can include (not comments, not the file's own text: a Makefile comment may say "include (…").
+  const codeTags = out.match(/<%(?!#)[\s\S]*?%>/g) ?? [];
+  if (codeTags.some((tag) => /\binclude\s*\(/.test(tag))) throw new TemplateInitError(`${file} includes a template with data; start from it by hand`);
   return out;
 }
 
