@@ -91,7 +91,8 @@ toolTest(t, ['git', 'cp'], `${RUNS} kills: no torn file, and the rerun equals an
     if (r.killed) interrupted++;
 
     // No torn file: every path holds its old or its new bytes (temp files of an interrupted write aside).
-    if (existsSync(join(dir, '.git/pyservice-update/journal.json'))) resumed++;
+    const journalLeft = existsSync(join(dir, '.git/pyservice-update/journal.json'));
+    if (journalLeft) resumed++;
     for (const [p, e] of Object.entries(snapshot(dir))) {
       if (TEMP.test(p)) {
         leftTemps++;
@@ -103,8 +104,10 @@ toolTest(t, ['git', 'cp'], `${RUNS} kills: no torn file, and the rerun equals an
 
     // The rerun finishes the job; a stale index.lock is reported (not deleted), and after the user removes it,
     // the next run finishes.
-    // A kill after the run had finished its work leaves nothing to do: the rerun is up to date (exit 0).
-    const finished = JSON.stringify(state(dir)) === JSON.stringify(want);
+    // A kill after the run had finished its work and removed its journal leaves nothing to do: the rerun is up to
+    // date (exit 0). With the journal still there (killed between the last write and its removal) the rerun resumes
+    // and, like the uninterrupted run, reports the conflict it leaves (exit 1).
+    const finished = JSON.stringify(state(dir)) === JSON.stringify(want) && !journalLeft;
     let again = pyservice(['update'], { cwd: dir });
     if (again.code === 1 && /index\.lock exists/.test(again.stderr)) {
       lockReports++;
