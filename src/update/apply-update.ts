@@ -6,15 +6,32 @@ import { RECORD_FILE } from '../plan/file-plan.js';
 import { hashBlobs, setConflictStages, stagePaths } from './git-ops.js';
 import { blobFile, readBlob, removeJournal, writeJournal, type Journal, type JournalConflict, type JournalOp } from './journal.js';
 import type { FileAction } from './plan-update.js';
-import { removeStaleTemps, unsafePathReason, type Repo } from './worktree.js';
+import { FailureError } from '../errors.js';
+import { pendingActions, type RunPlan } from './plan-run.js';
+import { removeStaleTemps, unsafePathReason, type WriteTarget as Repo } from './worktree.js';
 
 /**
- * Applying an update plan: journal first, then one atomic write (or delete) per file, then git's index.
- * A kill at any moment leaves every file old or new, never torn; the rerun replays the journal.
+ * The one writer of `pyservice update` and `pyservice deb`: journal first, then one atomic write (or delete) per
+ * file, then git's index. A kill at any moment leaves every file old or new, never torn; the rerun replays the
+ * journal.
  */
 
+/** Writes a plan (see plan-run.ts): its journal, then the files, then git's index. */
+export async function applyRunPlan(repo: Repo, plan: RunPlan, now: Date, env: NodeJS.ProcessEnv = process.env): Promise<ApplyReport> {
+  const { journal, blobs } = journalFor(pendingActions(plan), plan.toolFiles.filter((f) => f.changed), plan.from, plan.to, now, plan.command);
+  startJournal(repo, journal, blobs);
+  return runJournal(repo, journal, env);
+}
+
 /** The journal for a plan, plus the bytes it refers to. `tail` are the tool's own files (baseline, record), written last. */
-export function journalFor(actions: readonly FileAction[], tail: readonly { path: string; content: Buffer; before: Buffer | null }[], from: string | null, to: string, now: Date): { journal: Journal; blobs: Map<string, Buffer> } {
+export function journalFor(
+  actions: readonly FileAction[],
+  tail: readonly { path: string; content: Buffer; before: Buffer | null }[],
+  from: string | null,
+  to: string,
+  now: Date,
+  command: 'update' | 'deb' = 'update',
+): { journal: Journal; blobs: Map<string, Buffer> } {
   const blobs = new Map<string, Buffer>();
   const keep = (b: Buffer) => {
     const sha = sha256(b);
@@ -48,10 +65,10 @@ export function journalFor(actions: readonly FileAction[], tail: readonly { path
     ops.push({ op: 'write', path: f.path, blob: keep(f.content), mode: 0o644, before: hashOf(f.before) });
     stage.push(f.path);
   }
-  return { journal: { version: 1, from, to, startedAt: now.toISOString(), ops, stage, conflicts }, blobs };
+  return { journal: { version: 1, ...(command === 'update' ? {} : { command }), from, to, startedAt: now.toISOString(), ops, stage, conflicts }, blobs };
 }
 
-export class IndexLockedError extends Error {}
+export class IndexLockedError extends FailureError {}
 
 export interface ApplyReport {
   /** Paths left alone because they changed after the interrupted update planned them. */
@@ -111,6 +128,10 @@ export async function runJournal(repo: Repo, journal: Journal, env: NodeJS.Proce
     }
   }
   pause(pauseMs);
+  if (repo.gitDir === null) {
+    removeJournal(repo); // outside git: the files are the whole result
+    return { changedSince, heldBack };
+  }
   if (existsSync(join(repo.gitDir, 'index.lock')))
     throw new IndexLockedError(
       `git's index is locked (${join(repo.gitDir, 'index.lock')} exists). If no git command is running, it was left by an interrupted one: ` +

@@ -2,10 +2,11 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../apply/atomic.js';
 import { sha256 } from './baseline.js';
-import type { Repo } from './worktree.js';
+import type { WriteTarget as Repo } from './worktree.js';
 
 /**
- * The journal of an update in progress, kept in the git directory (never tracked, never "dirty"):
+ * The journal of an update in progress, kept in the git directory (never tracked, never "dirty"; outside git,
+ * in the project's hidden .pyservice-update/, gone when the run ends):
  *   .git/pyservice-update/blobs/<sha256>   every byte string the update writes or stages
  *   .git/pyservice-update/journal.json     the steps, written last: its existence is the commit point
  * Each step records what the path held before, so a rerun after a kill can tell "not done yet" (still the old
@@ -33,6 +34,8 @@ export interface JournalConflict {
 
 export interface Journal {
   version: 1;
+  /** The command that planned it (absent: update); the rerun of either command finishes it. */
+  command?: 'update' | 'deb';
   from: string | null;
   to: string;
   startedAt: string;
@@ -43,7 +46,7 @@ export interface Journal {
 }
 
 export function journalDir(repo: Repo): string {
-  return join(repo.gitDir, 'pyservice-update');
+  return repo.gitDir ? join(repo.gitDir, 'pyservice-update') : join(repo.root, '.pyservice-update');
 }
 const journalFile = (repo: Repo) => join(journalDir(repo), 'journal.json');
 export const blobFile = (repo: Repo, sha: string) => join(journalDir(repo), 'blobs', sha);

@@ -1,5 +1,4 @@
 import { isBinary } from '../merge/lines.js';
-import type { FileAction, OursState } from './plan-update.js';
 import { gitConfig } from '../apply/git.js';
 import { readOurs } from './worktree.js';
 
@@ -36,32 +35,4 @@ export async function checkoutForm(projectDir: string, probe: readonly string[])
   if (!crlf) return null;
   const v = (await gitConfig('core.autocrlf', projectDir)).toLowerCase();
   return ['true', 'yes', 'on', '1'].includes(v) ? CRLF_CHECKOUT : null;
-}
-
-/** readOurs in the repository's form. */
-export function oursReader(projectDir: string, form: CheckoutForm | null): (path: string) => OursState {
-  if (!form) return (p) => readOurs(projectDir, p);
-  return (p) => {
-    const st = readOurs(projectDir, p);
-    return st.kind === 'file' ? { ...st, content: form.toRepo(st.content) } : st;
-  };
-}
-
-/**
- * The plan, made on repository-form content, turned into working-tree terms: what is written gets the working
- * tree's line endings, and every "before" is the bytes on disk (the journal checks them). Stages stay as they are.
- */
-export function inWorkTreeForm(projectDir: string, actions: FileAction[], form: CheckoutForm | null): FileAction[] {
-  if (!form) return actions;
-  const raw = (p: string): Buffer | null => {
-    const st = readOurs(projectDir, p);
-    return st.kind === 'file' ? st.content : null;
-  };
-  return actions.map((a) => ({
-    ...a,
-    before: a.before === null ? null : raw(a.path),
-    ...(a.write ? { write: { ...a.write, content: form.toWorkTree(a.write.content) } } : {}),
-    ...(a.remove ? { remove: a.remove.map((r) => ({ ...r, before: raw(r.path) ?? r.before })) } : {}),
-    ...(a.rej ? { rej: { ...a.rej, content: form.toWorkTree(a.rej.content) } } : {}),
-  }));
 }

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { FailureError } from '../errors.js';
 import { processAlive } from '../exec/process-alive.js';
+import type { WriteTarget } from './worktree.js';
 
 /**
  * One `pyservice update` per repository at a time. Without it a second run takes the first one's live journal
@@ -20,7 +21,8 @@ interface Holder {
 
 export class UpdateLockedError extends FailureError {}
 
-const lockPath = (gitDir: string) => join(gitDir, LOCK_FILE);
+/** In the git directory; outside git, hidden in the project for the length of the run. */
+const lockPath = (at: WriteTarget) => (at.gitDir ? join(at.gitDir, LOCK_FILE) : join(at.root, `.${LOCK_FILE}`));
 
 
 function readHolder(path: string): { holder: Holder | null; text: string } | null {
@@ -62,14 +64,14 @@ function lockedMessage(why: string, path: string): string {
 }
 
 /** For runs that write nothing (--dry-run, --diff, --json): refuse while a live update holds the lock, take nothing. */
-export function refuseIfLocked(gitDir: string): void {
-  const why = liveHolder(lockPath(gitDir));
-  if (why) throw new UpdateLockedError(lockedMessage(why, lockPath(gitDir)));
+export function refuseIfLocked(at: WriteTarget): void {
+  const why = liveHolder(lockPath(at));
+  if (why) throw new UpdateLockedError(lockedMessage(why, lockPath(at)));
 }
 
 /** Takes the lock (a stale one is taken over) or throws UpdateLockedError. Returns the release function. */
-export function acquireUpdateLock(gitDir: string, now = new Date()): () => void {
-  const path = lockPath(gitDir);
+export function acquireUpdateLock(at: WriteTarget, now = new Date()): () => void {
+  const path = lockPath(at);
   const me: Holder = { pid: process.pid, host: hostname(), started: now.toISOString() };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {

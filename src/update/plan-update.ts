@@ -63,6 +63,8 @@ export interface UpdateInputs {
   /** Paths whose manifest entry says a deleted file is re-created. */
   restore?: ReadonlySet<string>;
   conflictStyle: 'inline' | 'rej';
+  /** The conflict markers' labels (default: "yours" and "templates <version>"). */
+  markerLabels?: (path: string) => { ours: string; theirs: string };
 }
 
 export function planUpdate(inp: UpdateInputs): FileAction[] {
@@ -193,7 +195,7 @@ function mergeText(
   const r = merge3(base, o.content, t.content);
   const prefix = why ? `${why}; ` : '';
   if (r.conflicts === 0) return act('merge', `${prefix}your changes and templates ${v}'s merged cleanly`, { write: { content: renderSide(r, 'ours'), mode } });
-  const theirsLabel = `templates ${v}`;
+  const labels = inp.markerLabels?.(path) ?? { ours: labelOurs, theirs: `templates ${v}` };
   if (inp.conflictStyle === 'rej') {
     const kept = renderSide(r, 'ours');
     return act('conflict', `${prefix}${r.conflicts} conflict(s): yours kept in the file, the template's hunks in ${path}.rej`, {
@@ -203,7 +205,7 @@ function mergeText(
       rej: { path: `${path}.rej`, content: unifiedDiff(kept, renderSide(r, 'theirs'), `a/${path}`, `b/${path}`) },
     });
   }
-  return act('conflict', `${prefix}${r.conflicts} conflict(s) marked in the file`, { write: { content: renderWithMarkers(r, { ours: labelOurs, theirs: theirsLabel }), mode }, stages, conflicts: r.conflicts });
+  return act('conflict', `${prefix}${r.conflicts} conflict(s) marked in the file`, { write: { content: renderWithMarkers(r, labels), mode }, stages, conflicts: r.conflicts });
 }
 
 /** The base content, recovering it from the working tree when only its hash was kept and the file is unchanged. */

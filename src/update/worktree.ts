@@ -2,10 +2,20 @@ import { existsSync, lstatSync, readFileSync, readdirSync, rmSync, statSync } fr
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Mode, OursState } from './plan-update.js';
 
-/** The repository an update works in: its top directory and its git directory (worktrees have a `.git` file). */
+/** A git repository: its top directory and its git directory (worktrees have a `.git` file). */
 export interface Repo {
   root: string;
   gitDir: string;
+}
+
+/**
+ * Where the writer (update, deb) writes: the project directory, and the git directory of its repository, which
+ * holds the journal and the lock and whose index records the result. Null for a project outside git (`pyservice
+ * deb` on a plain directory): the journal and the lock are then hidden in the project, and nothing is staged.
+ */
+export interface WriteTarget {
+  root: string;
+  gitDir: string | null;
 }
 
 /** Walks up from `start` to the first directory with `.git`; null when there is none. Reads the disk, spawns nothing. */
