@@ -63,10 +63,13 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     let settled = false;
+    let drain: ReturnType<typeof setTimeout> | undefined;
     const settle = (code: number | null, signal: NodeJS.Signals | null) => {
       if (settled) return;
       settled = true;
       if (timer) clearTimeout(timer);
+      // A pending drain timer would keep this process alive 200 ms after its last child closed its pipes.
+      if (drain) clearTimeout(drain);
       live.delete(entry);
       killGroup(); // the leader is gone; whatever it left in its group goes too
       child.stdout.destroy();
@@ -86,7 +89,9 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     });
     child.on('close', settle);
     // A grandchild in another session may hold the pipes open forever: 'exit' plus a short drain is enough.
-    child.on('exit', (code, signal) => setTimeout(() => settle(code, signal), DRAIN_MS));
+    child.on('exit', (code, signal) => {
+      if (!settled) drain = setTimeout(() => settle(code, signal), DRAIN_MS);
+    });
     child.stdin.on('error', () => {
       /* the child may exit without reading its input */
     });

@@ -119,4 +119,13 @@ toolTest(t, ['/usr/bin/python3'], 'pyservice deb: a setup.py that leaves `sleep 
   assert.ok(await gone(pid), `sleep ${pid} outlived the run`);
 });
 
+t('a finished run leaves no timer behind: the process can exit as soon as its last child is done', async () => {
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  const before = timers();
+  const r = await run('true', [], { timeoutMs: 10_000 });
+  assert.is(r.exitCode, 0);
+  // Neither the deadline nor the pipe-drain timer may stay pending (the drain timer used to hold every command 200 ms).
+  assert.is(timers(), before);
+});
+
 t.run();
