@@ -126,6 +126,6 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   out.phase(`Wrote ${plan.files.length} files to ${shown} (${answers.type}, templates ${templateVersion})`);
   if (initGit) out.phase('Created a git repository with the first commit');
   else if (enclosing) out.phase(`Inside the git repository at ${enclosing.root}: no nested repository created; git add and commit ${shown} there`);
-  if (login) savePendingLogin(login, out);
+  if (login) await savePendingLogin(login, out);
   return { dir, shown, plan, record, written: true, loginSaved: Boolean(login) };
 }

@@ -4,8 +4,7 @@ import { indexUserProblem } from '../answers/validate.js';
 import { FailureError, UsageError } from '../errors.js';
 import { IndexHostError, netrcHostForUrl } from './index-host.js';
 import { NetrcConflictError, NetrcSyntaxError, NetrcValueError, netrcWord, type NetrcLogin } from './netrc.js';
-import { describeSaved, NetrcFileError, netrcPath, prepareNetrcLogin, saveNetrcLogin } from './netrc-file.js';
-import { NetrcUnreadableError } from './netrc-plan.js';
+import { describeSaved, NetrcFileError, netrcPath, NetrcUnreadableError, prepareNetrcLogin, saveNetrcLogin, type NetrcWrite } from './netrc-file.js';
 
 /**
  * The login flow shared by `create-pyservice --save-credentials` and `pyservice login`: where the values come
@@ -34,6 +33,8 @@ export function shownPath(path: string, env: NodeJS.ProcessEnv = process.env): s
 export interface PendingLogin {
   want: NetrcLogin;
   path: string;
+  /** The checked plan: saving uses it again when the file has not changed since. */
+  planned: NetrcWrite;
 }
 
 function hostOf(indexUrl: string): string {
@@ -46,12 +47,13 @@ function hostOf(indexUrl: string): string {
 }
 
 /** Checks the values and the current netrc file; throws (before anything is written) what would make saving fail. */
-export function checkLogin(want: NetrcLogin, path: string): PendingLogin {
+export async function checkLogin(want: NetrcLogin, path: string): Promise<PendingLogin> {
   const userProblem = indexUserProblem(want.login);
   if (userProblem) throw new UsageError(userProblem);
+  let planned: NetrcWrite;
   try {
     netrcWord(want.password, 'password');
-    prepareNetrcLogin(want, path);
+    planned = await prepareNetrcLogin(want, path);
   } catch (err) {
     if (err instanceof NetrcValueError) throw new UsageError(`${err.message} (${PASSWORD_ENV} or the prompt)`);
     if (err instanceof NetrcSyntaxError || err instanceof NetrcConflictError || err instanceof NetrcUnreadableError)
@@ -59,7 +61,7 @@ export function checkLogin(want: NetrcLogin, path: string): PendingLogin {
     if (err instanceof NetrcFileError) throw new FailureError(err.message);
     throw err;
   }
-  return { want, path };
+  return { want, path, planned };
 }
 
 async function askPassword(asker: Asker, host: string): Promise<string> {
@@ -69,9 +71,9 @@ async function askPassword(asker: Asker, host: string): Promise<string> {
 }
 
 /** Writes the login and says what was written where (host, user, file, mode), never the secret. */
-export function savePendingLogin(p: PendingLogin, out: Output): void {
+export async function savePendingLogin(p: PendingLogin, out: Output): Promise<void> {
   try {
-    out.phase(describeSaved(saveNetrcLogin(p.want, p.path), shownPath(p.path)));
+    out.phase(describeSaved(await saveNetrcLogin(p.want, p.path, p.planned), shownPath(p.path)));
   } catch (err) {
     if (err instanceof NetrcFileError || err instanceof NetrcUnreadableError || err instanceof NetrcSyntaxError || err instanceof NetrcConflictError)
       throw new FailureError(`the index login was not saved: ${err.message}; then run \`npx -p create-pyservice pyservice login\``);

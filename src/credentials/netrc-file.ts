@@ -2,8 +2,9 @@ import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../apply/atomic.js';
-import type { NetrcAction, NetrcLogin } from './netrc.js';
-import { planNetrcLogin } from './netrc-plan.js';
+import { run } from '../exec/run.js';
+import { packageRoot } from '../paths.js';
+import { mergeNetrcLogin, readersMayDiffer, type NetrcAction, type NetrcLogin, type NetrcMerge } from './netrc.js';
 
 /** The file pip reads: requests honours $NETRC, else ~/.netrc. */
 export function netrcPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -12,6 +13,61 @@ export function netrcPath(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export class NetrcFileError extends Error {}
+
+/** The merge is well-formed netrc, but pip (Python's netrc module) would not read it as intended. */
+export class NetrcUnreadableError extends Error {}
+
+/** The interpreter asked how pip reads the file: Debian's, as everywhere else in this tool. */
+export const NETRC_PYTHON = '/usr/bin/python3';
+
+type PythonVerdict =
+  | { ok: true }
+  | { ok: false; problem: 'before' | 'after'; reason: string; line: number }
+  | { ok: false; problem: 'host' }
+  | { ok: false; problem: 'other-host' | 'macro'; name: string };
+
+/** Python's own netrc module reads the text before and after the merge (python-helpers/netrc_check.py). */
+async function askPython(before: string, merged: NetrcMerge, want: NetrcLogin, python: string): Promise<PythonVerdict> {
+  const helper = join(packageRoot(), 'python-helpers', 'netrc_check.py');
+  const input = JSON.stringify({ before, after: merged.text, host: want.host, login: want.login, password: want.password });
+  let r;
+  try {
+    // The texts hold passwords: they go on stdin, never in argv.
+    r = await run(python, ['-I', '-B', helper], { input, cleanEnv: true, env: { PATH: '/usr/bin:/bin', LC_ALL: 'C.UTF-8' }, timeoutMs: 20_000 });
+  } catch (err) {
+    throw new NetrcUnreadableError(`the file uses comments, quotes, backslashes or macdef, which netrc readers treat differently, and ${python} cannot be run to check how pip reads it (${(err as Error).message}); install python3 and rerun`);
+  }
+  if (r.exitCode !== 0 || r.timedOut) throw new NetrcUnreadableError(`${python} could not check how pip reads the file: ${r.stderr.trim().split('\n').at(-1) ?? `exit ${r.exitCode}`}`);
+  return JSON.parse(r.stdout) as PythonVerdict;
+}
+
+/**
+ * The merge, checked against the reader that matters: after it, pip must find exactly `want` for the host, and
+ * every other host and macro must read as before; throws instead of writing a file pip would misread. Where the
+ * file uses none of the constructs netrc readers disagree on (comments, quotes, backslashes, macros), every
+ * reader splits it into the same words, so Python's netrc module is asked only when it does.
+ */
+export async function planNetrcLogin(text: string, want: NetrcLogin, python = NETRC_PYTHON): Promise<NetrcMerge> {
+  const merged = mergeNetrcLogin(text, want);
+  if (!readersMayDiffer(text)) return merged;
+  const v = await askPython(text, merged, want, python);
+  if (v.ok) return merged;
+  switch (v.problem) {
+    case 'before':
+    case 'after':
+      throw new NetrcUnreadableError(
+        `${v.problem === 'before' ? 'the file as it is cannot be read by pip' : 'the merged file would not be readable by pip'}: Python's netrc module, which pip uses, stops at line ${v.line} (${v.reason}), and pip then ignores the whole file; fix that line and rerun`,
+      );
+    case 'host':
+      throw new NetrcUnreadableError(
+        `pip would not use the entry for ${want.host}: Python's netrc module reads another one (for example a "# machine ${want.host}" line after an empty line, which it counts as an entry; the last entry wins); remove the other entry and rerun`,
+      );
+    case 'other-host':
+      throw new NetrcUnreadableError(`the merge would change how pip reads the entry for ${v.name}; please report this`);
+    case 'macro':
+      throw new NetrcUnreadableError(`the merge would change the macro ${v.name}; please report this`);
+  }
+}
 
 export interface NetrcSaved {
   /** The file named to the user (~/.netrc or $NETRC). */
@@ -92,12 +148,20 @@ function resolveTarget(file: string): string {
 export interface NetrcWrite {
   result: NetrcSaved;
   text: string;
+  /** The file's text the merge was planned on. */
+  before: string;
+  want: NetrcLogin;
 }
 
-export function prepareNetrcLogin(want: NetrcLogin, path: string = netrcPath()): NetrcWrite {
+/**
+ * Plans the write. `earlier` is a plan made before (create checks before it writes the project, then saves):
+ * when the file still holds the same text, that plan (and Python's verdict on it) is used again.
+ */
+export async function prepareNetrcLogin(want: NetrcLogin, path: string = netrcPath(), earlier?: NetrcWrite): Promise<NetrcWrite> {
   const target = resolveTarget(path);
   const before = snapshot(target);
-  const merged = planNetrcLogin(before.text, want);
+  const same = earlier && earlier.result.target === target && earlier.before === before.text && earlier.result.created === (before.bytes === null) && sameLogin(earlier.want, want);
+  const merged = same ? { action: earlier.result.action, line: earlier.result.line, text: earlier.text } : await planNetrcLogin(before.text, want);
   const result: NetrcSaved = {
     path,
     target,
@@ -109,15 +173,17 @@ export function prepareNetrcLogin(want: NetrcLogin, path: string = netrcPath()):
     modeBefore: before.mode,
     mode: 0o600,
   };
-  return { result, text: merged.text };
+  return { result, text: merged.text, before: before.text, want };
 }
+
+const sameLogin = (a: NetrcLogin, b: NetrcLogin) => a.host === b.host && a.login === b.login && a.password === b.password;
 
 /**
  * Merges one login into the netrc file: other entries and formatting kept byte for byte, mode 0600, written
  * atomically (temp file beside it, fsync, then rename), so a crash leaves the old file or the new one.
  */
-export function saveNetrcLogin(want: NetrcLogin, path: string = netrcPath()): NetrcSaved {
-  const { result, text } = prepareNetrcLogin(want, path);
+export async function saveNetrcLogin(want: NetrcLogin, path: string = netrcPath(), earlier?: NetrcWrite): Promise<NetrcSaved> {
+  const { result, text } = await prepareNetrcLogin(want, path, earlier);
   if (result.action === 'unchanged' && result.modeBefore === 0o600) return result;
   try {
     writeFileAtomic(result.target, text, 0o600);

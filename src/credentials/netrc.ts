@@ -5,9 +5,11 @@
  * The grammar is the one curl, ftp and Python's netrc module share: whitespace-separated tokens, `"quoted"`
  * tokens with backslash escapes, `#` comments to the end of the line, `machine NAME` / `default` entries with
  * `login`/`user`, `password` and `account` followers, and `macdef NAME` macros whose body runs to the next
- * empty line. Python's own (quirkier) reading is checked separately in python-netrc.ts.
+ * empty line. Python's own (quirkier) reading is not ported: netrc-file.ts asks Python's netrc module itself
+ * whenever `readersMayDiffer`.
  *
- * ci/netrc.sh in the templates ports this merge to awk; test/credentials compares the two on the same table.
+ * ci/netrc.sh in the frozen templates 1.0.0 and 1.1.0 ports this merge to awk; test/credentials compares the two
+ * on the same table.
  */
 
 export interface NetrcToken {
@@ -47,6 +49,16 @@ export class NetrcValueError extends Error {}
 
 const WS = new Set([' ', '\t', '\r', '\n']);
 const KEYWORDS = new Set(['machine', 'default', 'macdef']);
+
+/**
+ * Whether netrc readers may split the text into different entries: Python's module (3.10 with shlex, 3.11+ with
+ * its own lexer), curl and this parser agree on whitespace-separated words, and differ only on comments (Python
+ * skips a `#` comment only where it follows a token on the same line), quotes and backslashes (3.10 keeps them
+ * in the value) and macro bodies. test/credentials/netrc.test.ts checks the agreement against Python.
+ */
+export function readersMayDiffer(text: string): boolean {
+  return /[#"\\]|macdef/.test(text);
+}
 
 /** 1-based line number of an offset. */
 export function lineOf(text: string, offset: number): number {

@@ -122,7 +122,7 @@ login('a ~/.netrc that pip cannot read, or that is not UTF-8: exit 1 with the li
   for (const [content, want] of [
     [Buffer.from('machine a.example login a password a\nmacdef init\ncd /pub\n'), /line \d+/],
     [Buffer.from('machine a.example login a password caf\xe9\n', 'latin1'), /not UTF-8/],
-    [Buffer.from('machine a.example login a port 22\n'), /line 1 .*'port'/],
+    [Buffer.from('machine a.example login a port 22\n'), /line 1: unexpected "port" in the entry for a\.example/],
   ] as const) {
     const home = tempDir('login-home-');
     writeFileSync(join(home, '.netrc'), content, { mode: 0o600 });

@@ -79,6 +79,6 @@ export async function loginCommand(argv: string[], out: Output): Promise<number>
   const problem = indexLocationProblem(indexUrl, '--index-url', false);
   if (problem) throw new UsageError(problem);
   const pending = await loginFromInput({ indexUrl, indexUser: flagUser ?? project.indexUser, asker: terminalAsker(), envPassword });
-  savePendingLogin(pending, out);
+  await savePendingLogin(pending, out);
   return EXIT.ok;
 }
