@@ -80,9 +80,10 @@ export async function bench() {
 }
 
 /**
- * Builds one generated demo twice in the same directory (debs/ and the build products removed in between) and
- * compares the .debs byte for byte. The build path matters: pip records the hash of a console script before
- * dh-virtualenv rewrites its #! line, so the dist-info RECORD of a build in another directory differs.
+ * Builds one generated demo three times: twice in the same directory (debs/ and the build products removed in
+ * between), once from a copy in another directory with a longer path, as two CI runners would check the same
+ * commit out, and compares the .debs byte for byte. (Before build-aux/pyservice-record.py the copy's differed:
+ * pip had recorded the hash of each console script before dh_virtualenv rewrote its #! line.)
  */
 export function identity() {
   const work = mkdtempSync(join(tmpdir(), 'bench-deb-same-'));
@@ -90,17 +91,21 @@ export function identity() {
     const gen = spawnSync(process.execPath, [BIN, 'demo', '--yes', '--no-git'], { cwd: work, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
     if (gen.status !== 0) throw new Error('create-pyservice demo failed');
     const env = { HOME: join(work, 'home'), PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8', PIP_CONFIG_FILE: '/dev/null' };
-    spawnSync('mkdir', ['-p', env.HOME]);
+    spawnSync('mkdir', ['-p', env.HOME, join(work, 'another', 'checkout')]);
     const project = join(work, 'demo');
+    const copy = join(work, 'another', 'checkout', 'demo');
+    spawnSync('cp', ['-a', project, copy]);
     const sums = [];
-    for (let i = 0; i < 2; i++) {
-      rmSync(join(project, 'debs'), { recursive: true, force: true });
-      const built = spawnSync('make', ['deb'], { cwd: project, env, encoding: 'utf8', maxBuffer: 64 << 20 });
+    for (const dir of [project, project, copy]) {
+      rmSync(join(dir, 'debs'), { recursive: true, force: true });
+      const built = spawnSync('make', ['deb'], { cwd: dir, env, encoding: 'utf8', maxBuffer: 64 << 20 });
       if (built.status !== 0) throw new Error(`make deb exited ${built.status}:\n${(built.stdout + built.stderr).slice(-2000)}`);
-      const deb = readdirSync(join(project, 'debs')).find((f) => f.endsWith('.deb'));
-      sums.push(createHash('sha256').update(readFileSync(join(project, 'debs', deb))).digest('hex'));
+      const deb = readdirSync(join(dir, 'debs')).find((f) => f.endsWith('.deb'));
+      sums.push(createHash('sha256').update(readFileSync(join(dir, 'debs', deb))).digest('hex'));
     }
-    console.log(`  two builds of the same tree in the same directory: ${sums[0] === sums[1] ? 'byte-identical .debs' : 'the .debs DIFFER'} (sha256 ${sums[0].slice(0, 12)}…${sums[0] === sums[1] ? '' : ` vs ${sums[1].slice(0, 12)}…`})`);
+    const say = (what, x, y) => console.log(`  ${what}: ${x === y ? 'byte-identical .debs' : 'the .debs DIFFER'} (sha256 ${x.slice(0, 12)}…${x === y ? '' : ` vs ${y.slice(0, 12)}…`})`);
+    say('two builds of the same tree in the same directory', sums[0], sums[1]);
+    say('the same tree copied to another directory', sums[0], sums[2]);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { basename, join } from 'node:path';
@@ -303,6 +303,31 @@ debTest('the .deb holds the venv under /opt/venvs, /usr/bin links, the unit, the
   assert.match(unit, new RegExp(`^EnvironmentFile=-${SECRETS}$`, 'm'));
   const leak = sh('grep', ['-rlF', b.dir, root]);
   assert.is(leak.code, 1, `the build directory's path is in: ${leak.stdout}`);
+  // Every RECORD row names a packaged file with that file's hash and size (the console scripts' too, whose #! line
+  // dh_virtualenv rewrote after pip recorded them): what pip would verify, and what makes the .deb independent of
+  // the build directory.
+  const verify = `import base64, csv, glob, hashlib, os, sys
+bad = []
+for record in glob.glob(os.path.join(sys.argv[1], "lib", "python3*", "site-packages", "*.dist-info", "RECORD")):
+    site = os.path.dirname(os.path.dirname(record))
+    for row in csv.reader(open(record, newline="")):
+        path = os.path.normpath(os.path.join(site, row[0]))
+        if not os.path.lexists(path):
+            bad.append("missing " + row[0])
+        elif row[1]:
+            data = open(path, "rb").read()
+            h = "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            if [h, str(len(data))] != row[1:3]:
+                bad.append("differs " + row[0])
+print("\\n".join(bad))`;
+  const rec = sh('/usr/bin/python3', ['-I', '-c', verify, join(root, VENV)]);
+  assert.is(rec.code, 0, rec.out);
+  assert.is(rec.stdout.trim(), '', rec.stdout);
+  const packagedSite = join(root, VENV, 'lib', PYTHON, 'site-packages');
+  const distInfo = readdirSync(packagedSite).find((d) => d.endsWith('-0.1.0.dist-info') && d.replace(/_/g, '-').startsWith(`${NAME}-`));
+  assert.ok(distInfo, readdirSync(packagedSite).join(' '));
+  const record = readFileSync(join(packagedSite, distInfo, 'RECORD'), 'utf8');
+  assert.match(record, new RegExp(`^\\.\\./\\.\\./\\.\\./bin/${NAME},sha256=`, 'm'));
 });
 
 debTest('lintian --profile debian: no errors, no warnings, no info tags (so no unused or mismatched overrides)', async () => {
