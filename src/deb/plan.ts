@@ -1,56 +1,53 @@
-import type { FilePlan } from '../plan/file-plan.js';
-import { mergeAddAdd, unifiedDiff } from './merge.js';
-
-import { BASELINE_FILE } from '../update/baseline.js';
-import { isBinary } from '../merge/lines.js';
+import type { Answers, FilePlan, ProjectRecord } from '../types.js';
+import type { BaselineEntry } from '../update/baseline.js';
+import { planRun, type RunPlan } from '../update/plan-run.js';
+import type { OursState } from '../update/plan-update.js';
 
 /**
- * What `pyservice deb` does to each planned file, decided from the plan and what is on disk. Pure.
- *   create     the file is missing: written from the template
- *   unchanged  identical to the plan: left alone
- *   conflict   differs: rewritten with the team's content kept and each difference marked (git style)
- *   update     the record of an earlier `pyservice deb` run: replaced by the new one
- *   keep       left alone on purpose (e.g. a record from `create-pyservice`, which `pyservice update` owns)
+ * `pyservice deb` is an adoption limited to debian/: its plan is update's (update/plan-run.ts), made from the
+ * render of the deb answers, with one action vocabulary and one writer. Pure.
+ *   - no earlier deb run (no record, or another command's): no base, so an existing file is merged as "both
+ *     added" (the team's lines kept, each difference a conflict); another command's record and baseline are left alone;
+ *   - after an earlier deb run: its baseline is the base of a three-way merge, as in `pyservice update`, so the
+ *     team's own edits stay without conflicts and only lines both sides changed conflict;
+ *   - nothing is ever deleted, and conflict markers name the file: `<<<<<<< debian/control (yours)`.
  */
-export type DebActionKind = 'create' | 'unchanged' | 'conflict' | 'update' | 'keep';
-
-export interface DebAction {
-  path: string;
-  kind: DebActionKind;
-  /** Bytes to write (create, conflict, update). */
-  content?: Buffer;
-  mode: number;
-  conflicts?: number;
-  /** Unified diff from the file on disk to the template's version (conflict, update). */
-  diff?: string;
-  note?: string;
+export interface DebPlanInput {
+  /** The render of the deb answers: debian/ (and pip.conf with --index-url), the baseline and the record. */
+  theirs: FilePlan;
+  answers: Answers;
+  /** `.pyservice.json` as found (null: none). */
+  recordBytes: Buffer | null;
+  /** That record, parsed, when an earlier `pyservice deb` wrote it. */
+  earlier: ProjectRecord | null;
+  base: ReadonlyMap<string, BaselineEntry> | null;
+  baselineSource: 'recorded' | 're-rendered' | 'none';
+  warnings: readonly string[];
+  disk: (path: string) => OursState;
 }
 
-export interface ExistingFile {
-  content: Buffer;
-  mode: number;
-}
-
-/** `recordFile` is file-plan's RECORD_FILE, passed in so this module loads without the template engine. */
-export function planDebActions(plan: FilePlan, existing: (path: string) => ExistingFile | null, recordFile: string): DebAction[] {
-  return plan.files.map((f): DebAction => {
-    const have = existing(f.path);
-    if (!have) return { path: f.path, kind: 'create', content: f.content, mode: f.mode };
-    if (have.content.equals(f.content)) return { path: f.path, kind: 'unchanged', mode: have.mode };
-    const diff = unifiedDiff(have.content.toString('utf8'), f.content.toString('utf8'), `${f.path} (yours)`, `${f.path} (templates ${plan.templateVersion})`);
-    if (f.path === BASELINE_FILE) {
-      // pyservice update's merge base: replaced after an earlier deb run, kept in a project update maintains
-      const record = existing(recordFile);
-      if (!record || recordOrigin(record.content) === 'deb') return { path: f.path, kind: 'update', content: f.content, mode: have.mode, diff };
-      return { path: f.path, kind: 'keep', mode: have.mode, note: `${BASELINE_FILE} belongs to pyservice update; left as it is` };
-    }
-    if (f.path === recordFile) {
-      if (recordOrigin(have.content) === 'deb') return { path: f.path, kind: 'update', content: f.content, mode: have.mode, diff };
-      return { path: f.path, kind: 'keep', mode: have.mode, note: `${recordFile} is not from pyservice deb; left as it is (pyservice update maintains it)` };
-    }
-    if (isBinary(have.content)) return { path: f.path, kind: 'keep', mode: have.mode, note: `${f.path} is not text; left as it is` };
-    const merged = mergeAddAdd(have.content.toString('utf8'), f.content.toString('utf8'), `${f.path} (yours)`, `${f.path} (pyservice deb, templates ${plan.templateVersion})`);
-    return { path: f.path, kind: 'conflict', content: Buffer.from(merged.text, 'utf8'), mode: have.mode, conflicts: merged.conflicts, diff };
+export function planDeb(inp: DebPlanInput): RunPlan {
+  const to = inp.theirs.templateVersion;
+  return planRun({
+    command: 'deb',
+    from: inp.earlier?.templateVersion ?? null,
+    to,
+    origin: 'deb',
+    record: inp.earlier,
+    answers: inp.answers,
+    newQuestions: {},
+    theirs: inp.theirs,
+    base: inp.earlier ? inp.base : null,
+    baselineSource: inp.earlier ? inp.baselineSource : 'none',
+    warnings: inp.warnings,
+    disk: inp.disk,
+    form: null,
+    renames: new Map(),
+    restore: new Set(),
+    conflictStyle: 'inline',
+    markerLabels: (path) => ({ ours: `${path} (yours)`, theirs: `${path} (pyservice deb, templates ${to})` }),
+    ownsToolFiles: inp.recordBytes === null || recordOrigin(inp.recordBytes) === 'deb',
+    neverDelete: true,
   });
 }
 
@@ -82,8 +79,4 @@ export function recordCreated(content: Buffer): string | null {
   } catch {
     return null;
   }
-}
-
-export function writes(actions: readonly DebAction[]): DebAction[] {
-  return actions.filter((a) => a.content !== undefined && (a.kind === 'create' || a.kind === 'conflict' || a.kind === 'update'));
 }

@@ -1,16 +1,22 @@
 import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import type { Answers, Asker, Output } from '../types.js';
+import type { Answers, Asker, FilePlan, Output, ProjectRecord } from '../types.js';
+import { BASELINE_FILE, RECORD_FILE } from '../plan/file-plan.js';
+import { shippedSet } from '../templates/template-set.js';
+import { parseRecord, RecordError } from '../update/project.js';
 import { DEFAULT_DISTRO, DISTROS } from '../answers/distros.js';
 import { deriveNames, nameProblem } from '../answers/names.js';
 import { FailureError, UsageError } from '../errors.js';
 import { toolVersion } from '../paths.js';
-import { unsafePathReason } from '../update/worktree.js';
+import { findRepo, readOurs, unsafePathReason, type WriteTarget } from '../update/worktree.js';
+import { acquireUpdateLock, refuseIfLocked } from '../update/lock.js';
+import { readJournal } from '../update/journal.js';
+import type { FileActionKind } from '../update/plan-update.js';
+import type { RunPlan } from '../update/plan-run.js';
 import { redactDeep } from '../secrets/redact.js';
 import { MetadataError, type MetadataReading } from '../python/metadata.js';
 import { DEFAULT_PYTHON, readMetadata } from '../python/read-metadata.js';
 import { parseMaintainer, type IdentityHint, type Maintainer } from './maintainer.js';
-import type { DebAction } from './plan.js';
 
 /**
  * Modules needed only once the metadata is in. They load (and the templates compile) while the Python
@@ -19,7 +25,7 @@ import type { DebAction } from './plan.js';
 async function loadRest() {
   const [answers, apply, plan, maintainer, validate, filePlan, manifest, defaults] = await Promise.all([
     import('./answers.js'),
-    import('./apply.js'),
+    import('../update/apply-update.js'),
     import('./plan.js'),
     import('./maintainer.js'),
     import('../answers/validate.js'),
@@ -27,7 +33,8 @@ async function loadRest() {
     import('../templates/manifest.js'),
     import('../answers/defaults.js'),
   ]);
-  return { answers, apply, plan, maintainer, validate, filePlan, manifest, defaults };
+  const [gather, merge] = await Promise.all([import('../update/gather.js'), import('./merge.js')]);
+  return { answers, apply, plan, maintainer, validate, filePlan, manifest, defaults, gather, merge };
 }
 type Rest = Awaited<ReturnType<typeof loadRest>>;
 
@@ -70,19 +77,39 @@ export interface DebRequest {
   indexUrl?: string;
 }
 
+/** One planned file as deb reports it (update's action vocabulary; the baseline and record included). */
+export interface DebFileReport {
+  path: string;
+  action: FileActionKind;
+  mode: number;
+  conflicts?: number;
+  note?: string;
+  /** From the file on disk to the template's version (a file that exists and would change). */
+  diff?: string;
+}
+
 export interface DebResult {
+  /** 'resumed': a run a kill interrupted was finished from its journal (nothing else was done). */
+  status: 'written' | 'planned' | 'resumed';
   dir: string;
-  reading: MetadataReading;
+  /** Absent when resumed. */
+  reading?: MetadataReading;
   debName: string;
-  answers: Answers;
-  actions: DebAction[];
+  answers?: Answers;
+  files: DebFileReport[];
   notes: string[];
   kind: 'tool' | 'service';
   /** Why a real run would stop with exit 2 (a dry run lists them and writes nothing either way). */
   refusals: string[];
   written: string[];
+  /** Paths left unmerged in git's index (or with markers, outside git): the command exits 1 like git merge. */
+  conflicts: string[];
 }
 
+/**
+ * One writer per project at a time: a run that writes takes update's lock (update/lock.ts) and first finishes a
+ * run a kill interrupted (update's or deb's: one journal); --dry-run takes nothing and writes nothing.
+ */
 export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(), env: NodeJS.ProcessEnv = process.env): Promise<DebResult> {
   // 1. Flags that need no project: checked before anything runs
   const dir = resolve(req.dir);
@@ -100,6 +127,36 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
   if (req.serviceCommand !== undefined && req.kind === 'tool') throw new UsageError('--service-command names the daemon of a service; a tool has none (drop it, or use --kind service)');
   const prefix = req.prefix ?? (env.PYSERVICE_DEB_PREFIX || undefined);
   if (req.python !== undefined && req.python.includes('/') && !existsSync(req.python)) throw new UsageError(`${req.python} does not exist (--python)`);
+
+  const flags: CheckedFlags = { dir, distro, flagMaintainer, python, prefix };
+
+  const target: WriteTarget = { root: dir, gitDir: findRepo(dir)?.gitDir ?? null };
+  if (req.dryRun) {
+    refuseIfLocked(target);
+    if (readJournal(target)) out.warn('an interrupted pyservice deb or update is pending here; the next run without --dry-run finishes it first');
+    return runDebLocked(req, out, now, env, target, flags);
+  }
+  const release = acquireUpdateLock(target, now);
+  try {
+    const { finishInterrupted } = await import('../update/run-update.js');
+    const resumed = await finishInterrupted(target, out, false, env);
+    if (resumed) return { status: 'resumed', dir, debName: '', files: [], notes: [], kind: 'tool', refusals: [], written: [], conflicts: resumed.conflicts };
+    return await runDebLocked(req, out, now, env, target, flags);
+  } finally {
+    release();
+  }
+}
+
+interface CheckedFlags {
+  dir: string;
+  distro: string;
+  flagMaintainer: Maintainer | undefined;
+  python: string;
+  prefix: string | undefined;
+}
+
+async function runDebLocked(req: DebRequest, out: Output, now: Date, env: NodeJS.ProcessEnv, target: WriteTarget, flags: CheckedFlags): Promise<DebResult> {
+  const { dir, distro, flagMaintainer, python, prefix } = flags;
 
   // 2. An existing debian/ is the team's: only --force merges into it
   const debianDir = resolve(dir, 'debian');
@@ -164,8 +221,8 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
   if (!use.checked) notes.push(`could not check whether Debian already uses the name "${names.debName}": ${use.why}`);
 
   // Kind: a flag, an earlier run's record, a terminal's answer; otherwise a tool unless it is a generated service
-  const earlierRecord = mods.apply.readExisting(dir, mods.filePlan.RECORD_FILE);
-  const recorded = earlierRecord ? mods.plan.recordType(earlierRecord.content) : null;
+  const earlierRecord = readOurs(dir, RECORD_FILE);
+  const recorded = earlierRecord.kind === 'file' ? mods.plan.recordType(earlierRecord.content) : null;
   let kind: 'tool' | 'service' = req.kind ?? (recorded === 'service' || recorded === 'tool' ? recorded : 'tool');
   if (req.kind === undefined && recorded === null && asker)
     kind = await asker.ask<'tool' | 'service'>({ kind: 'select', name: 'kind', message: 'Package it as a command-line tool (venv + /usr/bin links) or a service (systemd unit, system user)', choices: ['tool', 'service'], initial: 'tool' });
@@ -202,21 +259,77 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
   const problems = mods.validate.answersProblems(built.answers);
   if (problems.length) throw new Error(`internal: deb answers failed validation: ${problems.join('; ')}`);
   await ready;
-  const { planProject, RECORD_FILE } = mods.filePlan;
-  const { readExisting, applyDebActions } = mods.apply;
-  const earlier = readExisting(dir, RECORD_FILE);
-  const created = (earlier && mods.plan.recordCreated(earlier.content)) ?? new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
+  const { planProject } = mods.filePlan;
+  const disk = (path: string) => readOurs(dir, path);
+  const found = disk(RECORD_FILE);
+  const recordBytes = found.kind === 'file' ? found.content : null;
+  const earlier = recordBytes && mods.plan.recordOrigin(recordBytes) === 'deb' ? parsedOrNull(recordBytes) : null;
+  const created = (recordBytes && mods.plan.recordCreated(recordBytes)) ?? new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
   const record = { tool: 'create-pyservice' as const, toolVersion: toolVersion(), templateVersion: mods.manifest.latestTemplateVersion(), created, origin: 'deb' as const, answers: built.answers };
   // --index-url: pip.conf as create writes it (index-url only), merged like debian/ files when one exists
-  const plan = planProject(record, req.indexUrl ? (path) => debianOnly(path) || path === 'pip.conf' : debianOnly);
-  const actions = refusals.length ? [] : mods.plan.planDebActions(plan, (path) => readExisting(dir, path), RECORD_FILE);
+  const only = req.indexUrl ? (path: string) => debianOnly(path) || path === 'pip.conf' : debianOnly;
+  const theirs = planProject(record, only);
+  const warnings: string[] = [];
+  const base = earlier ? mods.gather.loadBase(earlier, only, planProject, warnings, shippedSet, disk, null) : { entries: null, source: 'none' as const };
+  const plan = mods.plan.planDeb({ theirs, answers: built.answers, recordBytes, earlier, base: base.entries, baselineSource: base.source, warnings, disk });
+  notes.push(...plan.warnings);
+  // Never through a symlink, nor over a directory: a planned path that is not a regular file is refused.
+  for (const a of plan.actions) {
+    const st = disk(a.path);
+    if (a.action === 'skip' && st.kind !== 'file' && st.kind !== 'missing')
+      throw new UsageError(`${a.path} is ${st.kind === 'symlink' ? 'a symlink' : st.kind === 'blocked' ? `not writable (${st.reason})` : st.what}; pyservice deb never writes through it: replace it with a regular file or move it away, then rerun`);
+  }
+  const files = refusals.length ? [] : fileReports(plan, theirs, mods.merge.unifiedDiff);
 
   // 8. Show, then write (unless --dry-run)
-  const result: DebResult = { dir, reading: meta, debName: names.debName, answers: built.answers, kind, actions, notes, refusals, written: [] };
-  if (!req.dryRun) result.written = applyDebActions(dir, actions);
-  if (req.json) out.raw(JSON.stringify(redactDeep(jsonReport(result, python, req.dryRun)), null, 2) + '\n');
-  else out.raw(textReport(result, python, req.dryRun));
+  const result: DebResult = { status: req.dryRun ? 'planned' : 'written', dir, reading: meta, debName: names.debName, answers: built.answers, kind, files, notes, refusals, written: [], conflicts: [] };
+  if (!req.dryRun && !refusals.length) {
+    const report = await mods.apply.applyRunPlan(target, plan, now, env);
+    for (const p of report.changedSince) notes.push(`${p} changed while pyservice deb ran; left as it is`);
+    const skipped = new Set(report.changedSince);
+    result.written = [...plan.actions.filter((a) => a.write).map((a) => a.path), ...plan.toolFiles.filter((f) => f.changed && !report.heldBack).map((f) => f.path)].filter((p) => !skipped.has(p)).sort();
+    result.conflicts = plan.actions.filter((a) => a.action === 'conflict' && !skipped.has(a.path)).map((a) => a.path);
+  }
+  if (req.json) out.raw(JSON.stringify(redactDeep(jsonReport(result, meta, python, req.dryRun)), null, 2) + '\n');
+  else out.raw(textReport(result, meta, python, req.dryRun, target.gitDir !== null));
   return result;
+}
+
+/** An earlier deb run's record, or null when it cannot be read (then there is no base: merged as both added). */
+function parsedOrNull(bytes: Buffer): ProjectRecord | null {
+  try {
+    return parseRecord(bytes.toString('utf8'), '.pyservice.json');
+  } catch (err) {
+    if (err instanceof RecordError) return null;
+    throw err;
+  }
+}
+
+/** The report's rows: every planned file, the baseline and the record included, with the diff a preview shows. */
+function fileReports(plan: RunPlan, theirs: FilePlan, diff: (a: string, b: string, la: string, lb: string) => string): DebFileReport[] {
+  const rendered = new Map(theirs.files.map((f) => [f.path, f]));
+  const diffFor = (path: string, before: Buffer | null) => {
+    const t = rendered.get(path);
+    return before && t && !before.equals(t.content) ? diff(before.toString('utf8'), t.content.toString('utf8'), `${path} (yours)`, `${path} (templates ${plan.to})`) : undefined;
+  };
+  const rows: DebFileReport[] = plan.actions.map((a) => {
+    const changes = a.action !== 'unchanged' && a.action !== 'skip';
+    return {
+      path: a.path,
+      action: a.action,
+      mode: a.write?.mode ?? a.stages?.ours.mode ?? rendered.get(a.path)?.mode ?? 0o644,
+      ...(a.conflicts ? { conflicts: a.conflicts } : {}),
+      ...(a.action === 'skip' || a.binary ? { note: a.reason } : {}),
+      ...(changes ? { diff: diffFor(a.path, a.before) } : {}),
+    };
+  });
+  const tools = new Map(plan.toolFiles.map((f) => [f.path, f]));
+  for (const path of [BASELINE_FILE, RECORD_FILE]) {
+    const f = tools.get(path);
+    if (!f) rows.push({ path, action: 'skip', mode: 0o644, note: path === RECORD_FILE ? `${RECORD_FILE} is not from pyservice deb; left as it is (pyservice update maintains it)` : `${BASELINE_FILE} belongs to pyservice update; left as it is` });
+    else rows.push({ path, action: !f.changed ? 'unchanged' : f.before ? 'update' : 'add', mode: 0o644, ...(f.changed ? { diff: diffFor(path, f.before) } : {}) });
+  }
+  return rows.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 }
 
 function shown(path: string): string {
@@ -244,43 +357,49 @@ async function resolveMaintainer(hints: IdentityHint[], asker: Asker | undefined
   return { name, email };
 }
 
-const VERB: Record<DebAction['kind'], [string, string]> = {
-  create: ['would create', 'created'],
+const VERB: Record<FileActionKind, [string, string]> = {
+  add: ['would create', 'created'],
   unchanged: ['unchanged', 'unchanged'],
   conflict: ['would merge', 'merged'],
+  merge: ['would merge', 'merged'],
   update: ['would update', 'updated'],
-  keep: ['left alone', 'left alone'],
+  skip: ['left alone', 'left alone'],
+  remove: ['would remove', 'removed'],
+  rename: ['would rename', 'renamed'],
 };
 
-function jsonReport(r: DebResult, python: string, dryRun: boolean) {
+function jsonReport(r: DebResult, reading: MetadataReading, python: string, dryRun: boolean) {
+  const answers = r.answers!;
   return {
     dir: r.dir,
     dryRun,
-    python: { path: python, version: r.reading.python, setuptools: r.reading.setuptools },
-    sources: r.reading.sources,
-    backend: r.reading.backend,
-    metadata: r.reading.metadata,
-    projectUrls: r.reading.projectUrls,
+    python: { path: python, version: reading.python, setuptools: reading.setuptools },
+    sources: reading.sources,
+    backend: reading.backend,
+    metadata: reading.metadata,
+    projectUrls: reading.projectUrls,
     debName: r.debName,
-    version: r.answers.version,
-    maintainer: `${r.answers.author} <${r.answers.email}>`,
-    answers: r.answers,
+    version: answers.version,
+    maintainer: `${answers.author} <${answers.email}>`,
+    answers,
     kind: r.kind,
     notes: r.notes,
     refusals: r.refusals,
-    files: r.actions.map((a) => ({ path: a.path, action: a.kind, mode: a.mode.toString(8), ...(a.conflicts ? { conflicts: a.conflicts } : {}), ...(a.note ? { note: a.note } : {}) })),
-    diff: r.actions.map((a) => a.diff ?? '').join(''),
+    files: r.files.map((a) => ({ path: a.path, action: a.action, mode: a.mode.toString(8), ...(a.conflicts ? { conflicts: a.conflicts } : {}), ...(a.note ? { note: a.note } : {}) })),
+    diff: r.files.map((a) => a.diff ?? '').join(''),
     written: r.written,
+    conflicts: r.conflicts,
   };
 }
 
-function textReport(r: DebResult, python: string, dryRun: boolean): string {
-  const m = r.reading.metadata;
+function textReport(r: DebResult, reading: MetadataReading, python: string, dryRun: boolean, inGit: boolean): string {
+  const m = reading.metadata;
+  const answers = r.answers!;
   const lines: string[] = [];
-  const from = r.reading.sources.length ? r.reading.sources.join(', ') : 'setuptools defaults';
-  const b = r.reading.backend;
-  const via = b.hook === 'setup() capture' ? `setuptools ${r.reading.setuptools}` : `${b.name}${b.version ? ` ${b.version}` : ''}, ${b.hook}`;
-  lines.push(`Read ${m.name ?? '(no name)'} ${m.version ?? '(no version)'} from ${from} with ${python} (Python ${r.reading.python}, ${via})`);
+  const from = reading.sources.length ? reading.sources.join(', ') : 'setuptools defaults';
+  const b = reading.backend;
+  const via = b.hook === 'setup() capture' ? `setuptools ${reading.setuptools}` : `${b.name}${b.version ? ` ${b.version}` : ''}, ${b.hook}`;
+  lines.push(`Read ${m.name ?? '(no name)'} ${m.version ?? '(no version)'} from ${from} with ${python} (Python ${reading.python}, ${via})`);
   const show = (label: string, v: string | null) => lines.push(`  ${label.padEnd(16)} ${v === null ? '-' : v.split('\n')[0]}`);
   show('description', m.description);
   show('author', [m.author, m.author_email && `<${m.author_email}>`].filter(Boolean).join(' ') || null);
@@ -289,22 +408,23 @@ function textReport(r: DebResult, python: string, dryRun: boolean): string {
   show('license', m.license_expression ?? m.license);
   show('install_requires', m.install_requires.join(', ') || null);
   show('console_scripts', m.console_scripts.join(', ') || null);
-  lines.push(`Debian package: ${r.debName} ${r.answers.version} (${r.kind}), maintainer ${r.answers.author} <${r.answers.email}>, ${r.answers.distro}`);
+  lines.push(`Debian package: ${r.debName} ${answers.version} (${r.kind}), maintainer ${answers.author} <${answers.email}>, ${answers.distro}`);
   for (const n of r.notes) lines.push(`note: ${n}`);
   for (const n of r.refusals) lines.push(`would refuse (exit 2): ${n}`);
-  const diffs = r.actions.map((a) => a.diff ?? '').join('');
+  const diffs = r.files.map((a) => a.diff ?? '').join('');
   if (dryRun && diffs) lines.push('', diffs.trimEnd());
   lines.push('');
-  for (const a of r.actions) {
+  for (const a of r.files) {
     const extra = a.conflicts ? ` (${a.conflicts} conflict${a.conflicts > 1 ? 's' : ''} marked)` : a.note ? ` (${a.note})` : '';
-    lines.push(`  ${VERB[a.kind][dryRun ? 0 : 1].padEnd(13)} ${a.path}${extra}`);
+    lines.push(`  ${VERB[a.action][dryRun ? 0 : 1].padEnd(13)} ${a.path}${extra}`);
   }
-  const conflicted = r.actions.filter((a) => a.kind === 'conflict').map((a) => a.path);
+  const conflicted = r.conflicts;
   if (dryRun) lines.push('Nothing was written (--dry-run).');
   else {
     const where = shown(r.dir);
     lines.push(`Wrote ${r.written.length} file${r.written.length === 1 ? '' : 's'} in ${where === '.' ? 'this directory' : where}.`);
-    if (conflicted.length) lines.push(`Resolve the conflict markers (<<<<<<< ======= >>>>>>>) in ${conflicted.join(', ')} before building.`);
+    if (conflicted.length)
+      lines.push(`Resolve the conflict markers (<<<<<<< ======= >>>>>>>) in ${conflicted.join(', ')} before building${inGit ? '; they are left unmerged in git\'s index (git status lists them): git add each once resolved' : ''}.`);
     else lines.push(`Build with: ${where === '.' ? '' : `cd ${where} && `}dpkg-buildpackage -us -uc -b`);
   }
   return lines.join('\n') + '\n';

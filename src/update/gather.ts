@@ -15,7 +15,7 @@ import { BaselineFormatError, parseBaseline, sha256, type BaselineEntry } from '
 import { modifiedTrackedFiles, trackedAmong } from './git-ops.js';
 import { gitIdentity } from '../apply/git.js';
 import type { OursState } from './plan-update.js';
-import { dirtyCandidates, type GitState, type RunPlanInput } from './plan-run.js';
+import type { GitState, RunPlanInput } from './plan-run.js';
 import { parseRecord, RecordError } from './project.js';
 import { readOurs, type WriteTarget } from './worktree.js';
 import { checkoutForm } from './line-endings.js';
@@ -151,7 +151,6 @@ export async function gatherUpdate(req: UpdateRequest, out: Output, hooks: Updat
     renames,
     restore,
     conflictStyle: req.conflict,
-    git: await gitState(projectDir, dirtyCandidates(theirs, base)),
     ownsToolFiles: true,
     neverDelete: false,
   };

@@ -36,8 +36,6 @@ export interface RunPlanInput {
   restore: ReadonlySet<string>;
   conflictStyle: 'inline' | 'rej';
   markerLabels?: (path: string) => { ours: string; theirs: string };
-  /** git's view: tracked files with changes, and which of `dirtyCandidates()` git tracks. Null outside git. */
-  git: GitState | null;
   /** The baseline and record are this command's to write (deb leaves another command's record alone). */
   ownsToolFiles: boolean;
   /** deb never deletes: a file the templates no longer ship is left alone. */
@@ -67,7 +65,7 @@ export interface RunPlan {
   /** The baseline and the record, written after every other file (empty when they are not this run's). */
   toolFiles: ToolFile[];
   answers: PlanJson['answers'];
-  /** What makes the tree dirty for this plan (empty when up to date or outside git). */
+  /** What makes the tree dirty for this plan: empty until `withDirty` adds git's view (a plan that writes nothing needs none). */
   dirty: string[];
   upToDate: boolean;
   baseline: PlanJson['baseline'];
@@ -97,7 +95,7 @@ export function planRun(inp: RunPlanInput): RunPlan {
     actions,
     toolFiles,
     answers: diffAnswers(inp.record?.answers, inp.answers, inp.newQuestions),
-    dirty: upToDate || !inp.git ? [] : dirtyPaths(inp.git, actions, toolFiles, inp.disk),
+    dirty: [],
     upToDate,
     baseline: inp.record === null ? 'none' : inp.baselineSource,
     warnings: [...inp.warnings],
@@ -183,7 +181,14 @@ function diffAnswers(before: Answers | undefined, after: Answers, newQuestions: 
   return { added, changed };
 }
 
-/** Modified tracked files, and untracked files at paths the run would write (other untracked files do not count). */
+/**
+ * The plan with its dirty paths: modified tracked files, and untracked files at paths the run would write (other
+ * untracked files do not count). `git` is git's view of `dirtyCandidates()`.
+ */
+export function withDirty(plan: RunPlan, git: GitState, disk: (path: string) => OursState): RunPlan {
+  return plan.upToDate ? plan : { ...plan, dirty: dirtyPaths(git, plan.actions, plan.toolFiles, disk) };
+}
+
 function dirtyPaths(git: GitState, actions: readonly FileAction[], tools: readonly ToolFile[], disk: (path: string) => OursState): string[] {
   const exists = (p: string) => disk(p).kind !== 'missing';
   const targets = new Set<string>();

@@ -3,10 +3,10 @@ import { UsageError } from '../errors.js';
 import { BASELINE_FILE, RECORD_FILE } from '../plan/file-plan.js';
 import { actionLines, planDiffs, summaryLine, type PlanJson } from './format.js';
 import { applyRunPlan, runJournal } from './apply-update.js';
-import { gatherUpdate, type UpdateHooks, type UpdateRequest } from './gather.js';
+import { gatherUpdate, gitState, type UpdateHooks, type UpdateRequest } from './gather.js';
 import { readJournal, removeJournalLeftovers } from './journal.js';
 import { acquireUpdateLock, refuseIfLocked } from './lock.js';
-import { planJson, planRun } from './plan-run.js';
+import { dirtyCandidates, planJson, planRun, withDirty } from './plan-run.js';
 import type { FileAction } from './plan-update.js';
 import { findProjectDir } from './project.js';
 import { findRepo, type WriteTarget } from './worktree.js';
@@ -64,7 +64,10 @@ async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHoo
   if (resumed) return resumed;
 
   // 2. Gather (record, versions, answers, the new render, the baseline, the working tree, git) → 3. plan (pure)
-  const plan = planRun(await gatherUpdate(req, out, hooks, repo, now));
+  const input = await gatherUpdate(req, out, hooks, repo, now);
+  let plan = planRun(input);
+  // git's view of the paths it would write, asked only when there is something to write
+  if (!plan.upToDate) plan = withDirty(plan, await gitState(repo.root, dirtyCandidates(input.theirs, input.base)), input.disk);
   const { from, to, actions } = plan;
   const json = planJson(plan);
   if (writesNothing) {

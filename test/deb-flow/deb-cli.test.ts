@@ -74,7 +74,7 @@ toolTest(t, [PY], 'writes only debian/*, .pyservice.json and .pyservice.baseline
 toolTest(t, [PY], 'one code path: the debian/ files are byte for byte those of a generated service with the same answers', async () => {
   const dir = project();
   const res = await runDeb({ dir, maintainer: ME, yes: true, dryRun: false, force: false, json: false }, captureOutput(), TEST_NOW);
-  const generated = await generate(res.answers);
+  const generated = await generate(res.answers!);
   const ours = tree(join(dir, 'debian'));
   const theirs = tree(join(generated, 'debian'));
   assert.equal(Object.keys(ours).sort(), Object.keys(theirs).sort());
@@ -92,9 +92,12 @@ toolTest(t, [PY], 'an existing debian/ without --force is exit 2 naming --force;
   assert.equal(tree(dir), before);
 });
 
-toolTest(t, [PY], '--force: identical files untouched, missing added, differing ones keep the team\'s lines with conflicts marked', () => {
+toolTest(t, [PY], '--force on a debian/ no deb run wrote: identical files untouched, missing added, differing ones keep the team\'s lines with conflicts marked (exit 1, like git merge)', () => {
   const dir = project();
   assert.is(deb([dir, '--maintainer', ME]).code, 0);
+  // a debian/ of the team's own: no record or baseline of an earlier deb run, so nothing to merge three ways
+  rmSync(join(dir, '.pyservice.json'));
+  rmSync(join(dir, '.pyservice.baseline'));
   // the team edits control, deletes rules, adds a file of its own
   const control = join(dir, 'debian', 'control');
   const original = readFileSync(control, 'utf8');
@@ -112,7 +115,7 @@ toolTest(t, [PY], '--force: identical files untouched, missing added, differing 
   assert.equal(tree(dir), before, '--dry-run wrote something');
 
   const r = deb([dir, '--maintainer', ME, '--force']);
-  assert.is(r.code, 0, r.stderr);
+  assert.is(r.code, 1, r.stderr);
   assert.match(r.stdout, /Resolve the conflict markers .* in debian\/control/);
   const after = tree(dir);
   const merged = after['debian/control']!.content;
@@ -121,7 +124,7 @@ toolTest(t, [PY], '--force: identical files untouched, missing added, differing 
   assert.ok(existsSync(join(dir, 'debian', 'rules')));
   assert.is(after['debian/rules']!.mode, 0o755);
   assert.equal(after['debian/team-notes'], before['debian/team-notes']);
-  for (const p of ['debian/changelog', 'debian/copyright', 'debian/source/format', '.pyservice.json', 'setup.py', 'cs_svc/cli.py'])
+  for (const p of ['debian/changelog', 'debian/copyright', 'debian/source/format', 'setup.py', 'cs_svc/cli.py'])
     assert.equal(after[p], before[p], `${p} was rewritten`);
 });
 

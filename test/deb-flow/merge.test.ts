@@ -3,13 +3,38 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mergeAddAdd, unifiedDiff } from '../../src/deb/merge.js';
-import { planDebActions } from '../../src/deb/plan.js';
-import type { FilePlan } from '../../src/plan/file-plan.js';
+import { unifiedDiff } from '../../src/deb/merge.js';
+import { planDeb } from '../../src/deb/plan.js';
+import { defaultAnswers } from '../../src/answers/defaults.js';
+import { sha256, type BaselineEntry } from '../../src/update/baseline.js';
+import type { OursState } from '../../src/update/plan-update.js';
+import type { FilePlan, ProjectRecord } from '../../src/plan/file-plan.js';
 import { tempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
 
-const t = suite('deb flow: diff and add/add merge');
+const t = suite('deb flow: diff, and the deb plan (pure; update\'s planner and vocabulary)');
+const B = (s: string) => Buffer.from(s, 'utf8');
+const ANSWERS = defaultAnswers({ dirName: 'x' });
+
+/** The deb plan of one debian/ file against the team's file, without an earlier deb run (no base: both added). */
+function addAdd(ours: string, theirs: string) {
+  const plan = planDeb({
+    theirs: { templateVersion: '9.9.9', files: [{ path: 'debian/f', content: B(theirs), mode: 0o644, policy: 'merge', template: 't' }, ...TOOL] },
+    answers: ANSWERS,
+    recordBytes: null,
+    earlier: null,
+    base: null,
+    baselineSource: 'none',
+    warnings: [],
+    disk: (p) => (p === 'debian/f' ? { kind: 'file', content: B(ours), mode: 0o644 } : { kind: 'missing' }),
+  });
+  const a = plan.actions.find((x) => x.path === 'debian/f')!;
+  return { text: a.write?.content.toString('utf8') ?? ours, conflicts: a.conflicts ?? 0, action: a.action };
+}
+const TOOL: FilePlan['files'] = [
+  { path: '.pyservice.baseline', content: B('baseline\n'), mode: 0o644, policy: 'merge', template: '(baseline)' },
+  { path: '.pyservice.json', content: B('{"tool":"create-pyservice","origin":"deb"}\n'), mode: 0o644, policy: 'merge', template: '(record)' },
+];
 
 /** Resolves every conflict block to one side. */
 function resolve(text: string, side: 'ours' | 'theirs'): string {
@@ -27,26 +52,28 @@ const PAIRS: [string, string, string][] = [
 
 for (const [name, ours, theirs] of PAIRS) {
   t(`merge (${name}): taking "yours" everywhere gives the team's file, "template" gives the template's`, () => {
-    const m = mergeAddAdd(ours, theirs, 'f (yours)', 'f (template)');
+    const m = addAdd(ours, theirs);
     assert.ok(m.conflicts > 0);
+    assert.is(m.action, 'conflict');
     const back = resolve(m.text, 'ours');
     // a last line without newline gets one inside a conflict block, as git does
     assert.is(back, ours.endsWith('\n') || ours === '' ? ours : ours + '\n');
     assert.is(resolve(m.text, 'theirs'), theirs);
-    assert.match(m.text, /^<<<<<<< f \(yours\)$/m);
-    assert.match(m.text, /^>>>>>>> f \(template\)$/m);
+    assert.match(m.text, /^<<<<<<< debian\/f \(yours\)$/m);
+    assert.match(m.text, /^>>>>>>> debian\/f \(pyservice deb, templates 9\.9\.9\)$/m);
   });
 }
 
 t('merge of an empty team file takes the template (nothing of the team\'s to keep, as git merge-file does)', () => {
-  assert.equal(mergeAddAdd('', 'a\n', 'y', 't'), { text: 'a\n', conflicts: 0 });
+  const m = addAdd('', 'a\n');
+  assert.equal([m.text, m.conflicts, m.action], ['a\n', 0, 'merge']);
 });
 
 t('merge keeps the common lines once and marks only the differing regions', () => {
-  const m = mergeAddAdd('keep\nmine\nkeep2\n', 'keep\ntheirs\nkeep2\n', 'y', 't');
-  assert.is(m.text, 'keep\n<<<<<<< y\nmine\n=======\ntheirs\n>>>>>>> t\nkeep2\n');
+  const m = addAdd('keep\nmine\nkeep2\n', 'keep\ntheirs\nkeep2\n');
+  assert.is(m.text, 'keep\n<<<<<<< debian/f (yours)\nmine\n=======\ntheirs\n>>>>>>> debian/f (pyservice deb, templates 9.9.9)\nkeep2\n');
   assert.is(m.conflicts, 1);
-  assert.is(mergeAddAdd('same\n', 'same\n', 'y', 't').conflicts, 0);
+  assert.equal([addAdd('same\n', 'same\n').conflicts, addAdd('same\n', 'same\n').action], [0, 'unchanged']);
 });
 
 for (const [name, a, b] of PAIRS) {
@@ -60,31 +87,100 @@ for (const [name, a, b] of PAIRS) {
   });
 }
 
-t('plan: missing → create, identical → unchanged, different → conflict with the team\'s mode, foreign record → keep', () => {
-  const plan: FilePlan = {
-    templateVersion: '1.0.0',
-    files: [
-      { path: '.pyservice.json', content: Buffer.from('{"new":1}\n'), mode: 0o644, policy: 'merge', template: '(record)' },
-      { path: 'debian/control', content: Buffer.from('Source: x\n'), mode: 0o644, policy: 'merge', template: 't' },
-      { path: 'debian/rules', content: Buffer.from('#!/usr/bin/make -f\nnew\n'), mode: 0o755, policy: 'merge', template: 't' },
-      { path: 'debian/source/format', content: Buffer.from('3.0 (native)\n'), mode: 0o644, policy: 'merge', template: 't' },
-    ],
-  };
-  const disk: Record<string, { content: Buffer; mode: number }> = {
-    '.pyservice.json': { content: Buffer.from('{"tool":"create-pyservice","origin":"create"}\n'), mode: 0o644 },
-    'debian/control': { content: Buffer.from('Source: x\n'), mode: 0o644 },
-    'debian/rules': { content: Buffer.from('#!/usr/bin/make -f\nold\n'), mode: 0o700 },
-  };
-  const actions = planDebActions(plan, (p) => disk[p] ?? null, '.pyservice.json');
-  const kinds = Object.fromEntries(actions.map((a) => [a.path, a.kind]));
-  assert.equal(kinds, { '.pyservice.json': 'keep', 'debian/control': 'unchanged', 'debian/rules': 'conflict', 'debian/source/format': 'create' });
-  const rules = actions.find((a) => a.path === 'debian/rules')!;
-  assert.is(rules.mode, 0o700);
-  assert.is(rules.conflicts, 1);
-  assert.match(rules.diff!, /^-old$/m);
-  assert.match(rules.diff!, /^\+new$/m);
-  const again = planDebActions(plan, (p) => (p === '.pyservice.json' ? { content: Buffer.from('{"tool":"create-pyservice","origin":"deb"}'), mode: 0o644 } : null), '.pyservice.json');
-  assert.is(again.find((a) => a.path === '.pyservice.json')!.kind, 'update');
-});
+/** A table of deb plans: the record found, the base, the disk → each path's action (update's vocabulary). */
+interface Case {
+  name: string;
+  record: 'none' | 'create' | 'deb';
+  base?: Record<string, string>;
+  disk: Record<string, { content: string; mode?: 0o644 | 0o755 } | 'symlink'>;
+  want: Record<string, string>;
+  tool: 'written' | 'left';
+}
+const THEIRS: FilePlan = {
+  templateVersion: '2.0.0',
+  files: [
+    { path: 'debian/control', content: B('Source: x\nSection: misc\n'), mode: 0o644, policy: 'merge', template: 't' },
+    { path: 'debian/rules', content: B('#!/usr/bin/make -f\nnew\n'), mode: 0o755, policy: 'merge', template: 't' },
+    { path: 'debian/source/format', content: B('3.0 (native)\n'), mode: 0o644, policy: 'merge', template: 't' },
+    ...TOOL,
+  ],
+};
+const RECORD = (origin: string): ProjectRecord => ({ tool: 'create-pyservice', toolVersion: '0', templateVersion: '1.0.0', created: '2026-01-01T00:00:00.000Z', origin: origin as 'deb', answers: ANSWERS });
+const CASES: Case[] = [
+  {
+    name: 'first run on a bare project: every file added, record and baseline written',
+    record: 'none',
+    disk: {},
+    want: { 'debian/control': 'add', 'debian/rules': 'add', 'debian/source/format': 'add' },
+    tool: 'written',
+  },
+  {
+    name: 'hand-written debian/ (no earlier deb run): identical unchanged, different both-added conflict, missing added',
+    record: 'none',
+    disk: { 'debian/control': { content: 'Source: x\nSection: misc\n' }, 'debian/rules': { content: '#!/usr/bin/make -f\nold\n', mode: 0o755 } },
+    want: { 'debian/control': 'unchanged', 'debian/rules': 'conflict', 'debian/source/format': 'add' },
+    tool: 'written',
+  },
+  {
+    name: 'a project create-pyservice made: its record and baseline are left alone',
+    record: 'create',
+    disk: { 'debian/control': { content: 'Source: x\nSection: misc\n' } },
+    want: { 'debian/control': 'unchanged', 'debian/rules': 'add', 'debian/source/format': 'add' },
+    tool: 'left',
+  },
+  {
+    name: 'after an earlier deb run: the team\'s own edit stays, the template\'s change comes in, both on one line conflict',
+    record: 'deb',
+    base: { 'debian/control': 'Source: x\nSection: old\n', 'debian/rules': '#!/usr/bin/make -f\nold\n', 'debian/source/format': '3.0 (native)\n' },
+    disk: {
+      'debian/control': { content: 'Source: x\nSection: team\n' },
+      'debian/rules': { content: '#!/usr/bin/make -f\nold\n', mode: 0o755 },
+      'debian/source/format': { content: '3.0 (native)\n# team note\n' },
+    },
+    want: { 'debian/control': 'conflict', 'debian/rules': 'update', 'debian/source/format': 'unchanged' },
+    tool: 'written',
+  },
+  {
+    name: 'a file the templates no longer ship is never deleted, even unchanged',
+    record: 'deb',
+    base: { 'debian/control': 'Source: x\nSection: misc\n', 'debian/old.service': '[Unit]\n' },
+    disk: { 'debian/control': { content: 'Source: x\nSection: misc\n' }, 'debian/old.service': { content: '[Unit]\n' } },
+    want: { 'debian/control': 'unchanged', 'debian/old.service': 'skip', 'debian/rules': 'add', 'debian/source/format': 'add' },
+    tool: 'written',
+  },
+  {
+    name: 'a symlink at a planned path is skipped, never written through (the command refuses it)',
+    record: 'none',
+    disk: { 'debian/control': 'symlink' },
+    want: { 'debian/control': 'skip', 'debian/rules': 'add', 'debian/source/format': 'add' },
+    tool: 'written',
+  },
+];
+
+for (const c of CASES) {
+  t(`deb plan: ${c.name}`, () => {
+    const recordBytes = c.record === 'none' ? null : B(JSON.stringify(RECORD(c.record)));
+    const base = c.base ? new Map(Object.entries(c.base).map(([path, content]): [string, BaselineEntry] => [path, { path, mode: path === 'debian/rules' ? 0o755 : 0o644, policy: 'merge', sha256: sha256(B(content)), content: B(content) }])) : null;
+    const disk = (p: string): OursState => {
+      const d = c.disk[p];
+      if (d === undefined) return { kind: 'missing' };
+      if (d === 'symlink') return { kind: 'symlink' };
+      return { kind: 'file', content: B(d.content), mode: d.mode ?? 0o644 };
+    };
+    const plan = planDeb({ theirs: THEIRS, answers: ANSWERS, recordBytes, earlier: c.record === 'deb' ? RECORD('deb') : null, base, baselineSource: base ? 'recorded' : 'none', warnings: [], disk });
+    assert.equal(Object.fromEntries(plan.actions.map((a) => [a.path, a.action])), c.want);
+    assert.ok(plan.actions.every((a) => !a.remove?.length), 'deb removes nothing');
+    assert.is(plan.toolFiles.length > 0, c.tool === 'written');
+    const conflict = plan.actions.find((a) => a.action === 'conflict');
+    if (conflict) {
+      // stages as git merge leaves them: 1 (base) only when there was a base
+      assert.is(Boolean(conflict.stages?.base), c.record === 'deb');
+      assert.ok(conflict.stages?.ours && conflict.stages.theirs);
+      assert.match(conflict.write!.content.toString(), new RegExp(`^<<<<<<< ${conflict.path.replace('/', '\\/')} \\(yours\\)$`, 'm'));
+      // the team's mode is kept
+      assert.is(conflict.write!.mode, (disk(conflict.path) as { mode: number }).mode);
+    }
+  });
+}
 
 t.run();

@@ -33,14 +33,20 @@ Options:
   --dry-run                    read and plan only: show the metadata, the files and the diff; write nothing
   --force                      merge into an existing debian/: identical files stay, missing ones are added,
                                differing ones keep your content with the differences marked as git conflicts
+                               (after an earlier pyservice deb, a three-way merge against what it wrote:
+                               your own edits stay, only lines both sides changed conflict)
   --json                       print the result as one JSON object (with --dry-run: writes nothing)
   -h, --help                   show this help
 
-Only debian/* and .pyservice.json are written (each file atomically); nothing is ever deleted.
-Exit codes: 0 ok, 1 failure, 2 bad usage or bad input, 130 cancelled (Ctrl-C).
-  1: setup.py or the backend failed or timed out; the backend or a build helper is not installed
+Only debian/*, .pyservice.json and .pyservice.baseline are written, through pyservice update's writer: a
+journal first (a run a kill interrupted is finished by the next one), each file atomically, never through a
+symlink; in a git repository the result is staged and conflicts are left unmerged in git's index (stages
+1/2/3, as git merge does). Nothing is ever deleted.
+Exit codes: 0 ok, 1 failure or conflicts left to resolve, 2 bad usage or bad input, 130 cancelled (Ctrl-C).
+  1: conflicts were marked (like git merge: resolve, git add); setup.py or the backend failed or timed out;
+     the backend or a build helper is not installed
   2: debian/ exists without --force; a broken pyproject.toml; no version; a name Debian uses; no maintainer and
-     no terminal to ask
+     no terminal to ask; a planned file is a symlink or a directory
 `;
 
 const OPTIONS = {
@@ -99,6 +105,7 @@ export async function debCommand(argv: string[], out: Output): Promise<number> {
     out.raw(DEB_HELP);
     return EXIT.ok;
   }
-  await runDeb({ ...req, asker: terminalAsker() }, out);
-  return EXIT.ok;
+  const result = await runDeb({ ...req, asker: terminalAsker() }, out);
+  // Like git merge (and pyservice update): conflicts left to resolve are a non-zero exit, so scripts can tell.
+  return result.conflicts.length ? EXIT.conflicts : EXIT.ok;
 }
