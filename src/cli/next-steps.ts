@@ -1,6 +1,6 @@
 import type { Answers } from '../answers/types.js';
 import { shellWord } from '../escape/escapers.js';
-import { kleur } from './output.js';
+import { colours } from './colours.js';
 
 /** The closing "next steps" for the chosen type. */
 export function nextSteps(a: Answers, dir: string, opts: { loginSaved?: boolean } = {}): string {
@@ -20,5 +20,5 @@ export function nextSteps(a: Answers, dir: string, opts: { loginSaved?: boolean 
           ? `Your read-only login for ${host} is in ~/.netrc; pip uses it for every install.`
           : `Index credentials: put your read-only installer login for ${host} in ~/.netrc (mode 0600), or run \`npx -p create-pyservice pyservice login\`.`) +
         '\nCI reads its credentials from the secrets listed in README.md.';
-  return `\n${kleur.bold('Next steps:')}\n${steps.map((s) => `  ${s}`).join('\n')}\n\n${creds}\n`;
+  return `\n${colours.bold('Next steps:')}\n${steps.map((s) => `  ${s}`).join('\n')}\n\n${creds}\n`;
 }

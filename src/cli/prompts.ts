@@ -1,6 +1,6 @@
 import { CancelledError } from '../errors.js';
 import type { Asker, Question } from '../types.js';
-import { kleur } from './output.js';
+import { colours } from './colours.js';
 
 /**
  * The only module that talks to enquirer: the Asker the CLI hands to library calls when a person can answer.
@@ -18,7 +18,7 @@ export const enquirerAsker: Asker = {
         footer() {
           const self = this as unknown as { input?: string };
           const hint = q.hint ? q.hint(self.input ?? '') : '';
-          return hint ? kleur.dim(hint) : '';
+          return hint ? colours.dim(hint) : '';
         },
       });
     } else if (q.kind === 'select') {

@@ -7,9 +7,10 @@ import { packageRoot, templatesRoot } from '../paths.js';
 /**
  * Turns template files into render functions. ejs compiles each template with these options: no `with`,
  * the context's names as locals, and an escape function that refuses `<%=` (HTML escaping is wrong for
- * every format we write). `npm run build` also writes every template's compiled source to
+ * every format we write). `npm run build` also compiles every template into a function in
  * dist/templates.compiled.cjs (scripts/precompile-templates.mjs), which saves ejs's compile step (and
- * loading ejs at all) on every run. Entries are keyed by the template's content hash (sha256), not its mtime:
+ * loading ejs at all) on every run; those functions skip ejs's line tracking, so a render error recompiles the
+ * template with it to say where. Entries are keyed by the template's content hash (sha256), not its mtime:
  * `npm pack` stamps every file 1985-10-26, so only content survives into the installed package; a template
  * edited since the build is compiled afresh. PYSERVICE_TRACE_TEMPLATES=1 prints how many of each at exit.
  */
@@ -38,7 +39,7 @@ export type Render = (ctx: object) => string;
 type ClientFn = (locals: object, escapeFn: unknown, include: (path: string, data?: object) => string) => string;
 interface Precompiled {
   sha256: string;
-  source: string;
+  render: ClientFn;
 }
 
 /** How this process got its render functions: from the build's precompiled sources, or compiled by ejs. */
@@ -61,27 +62,41 @@ function loadPrecompiled(): Record<string, Precompiled> | null {
   return precompiled;
 }
 
-function clientFunction(file: string): ClientFn {
+function compileWithEjs(file: string, text: Buffer): ClientFn {
+  compileStats.compiledByEjs++;
+  const ejs = require('ejs') as { compile(src: string, opts: object): ClientFn };
+  return ejs.compile(text.toString('utf8'), ejsOptions(file, true));
+}
+
+/** The template's render function, and whether it came from the build (which compiles without line tracking). */
+function clientFunction(file: string): { client: ClientFn; fromBuild: boolean } {
   const key = relative(templatesRoot(), file);
   const pre = loadPrecompiled()?.[key];
   const text = readFileSync(file);
   if (pre && pre.sha256 === createHash('sha256').update(text).digest('hex')) {
     compileStats.precompiled++;
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- our own build output, compiled by ejs
-    return new Function(`return (${pre.source})`)() as ClientFn;
+    return { client: pre.render, fromBuild: true };
   }
-  compileStats.compiledByEjs++;
-  const ejs = require('ejs') as { compile(src: string, opts: object): ClientFn };
-  return ejs.compile(text.toString('utf8'), ejsOptions(file, true));
+  return { client: compileWithEjs(file, text), fromBuild: false };
 }
 
 /** The render function of a template file (absolute path), compiled once per process. */
 export function compileTemplate(file: string): Render {
   let fn = cache.get(file);
   if (!fn) {
-    const client = clientFunction(file);
+    const { client, fromBuild } = clientFunction(file);
     const include = (path: string, data?: object) => (ctx: object) => compileTemplate(resolve(dirname(file), path))({ ...ctx, ...data });
-    fn = (ctx: object) => client(ctx, escapeForRender, (path, data) => include(path, data)(ctx));
+    const render = (c: ClientFn, ctx: object) => c(ctx, escapeForRender, (path, data) => include(path, data)(ctx));
+    fn = (ctx: object) => {
+      try {
+        return render(client, ctx);
+      } catch (err) {
+        // The build's functions do not track lines (half the code to load); rendering is pure, so the same
+        // context fails again under ejs's own compile, whose error names the template's file and line.
+        if (!fromBuild) throw err;
+        return render(compileWithEjs(file, readFileSync(file)), ctx);
+      }
+    };
     cache.set(file, fn);
   }
   return fn;

@@ -2,4 +2,7 @@
 import { runCommand } from '../main.js';
 import { createCommand } from '../commands/create-command.js';
 
-process.exitCode = await runCommand(createCommand, process.argv.slice(2));
+// No top-level await: the bundle of this bin is CommonJS (scripts/bundle.mjs). Until the command settles the
+// exit code says failure, so a run that ends with the command still pending never reports success.
+process.exitCode = 1;
+void runCommand(createCommand, process.argv.slice(2)).then((code) => (process.exitCode = code));

@@ -1,0 +1,27 @@
+import { fstatSync } from 'node:fs';
+
+/**
+ * The CLI's few colours (✔, warning:, error:, hints, "Next steps:"), on when kleur turned them on: neither
+ * NO_COLOR nor NODE_DISABLE_COLORS set, TERM not "dumb", and FORCE_COLOR (not "0") or a terminal on stdout.
+ * Whether stdout is a terminal is asked of process.stdout, which builds a stream (tty, net, the stream stack)
+ * just to answer, only when file descriptor 1 is a character device: a pipe, a socket or a file never is one.
+ */
+let enabled: boolean | undefined;
+
+function stdoutIsTerminal(): boolean {
+  try {
+    if (!fstatSync(1).isCharacterDevice()) return false;
+  } catch {
+    return false; // fd 1 closed
+  }
+  return Boolean(process.stdout.isTTY);
+}
+
+export function coloursOn(env: NodeJS.ProcessEnv = process.env): boolean {
+  const { FORCE_COLOR, NODE_DISABLE_COLORS, NO_COLOR, TERM } = env;
+  return !NODE_DISABLE_COLORS && NO_COLOR === undefined && TERM !== 'dumb' && ((FORCE_COLOR !== undefined && FORCE_COLOR !== '0') || stdoutIsTerminal());
+}
+
+const paint = (open: number, close: number) => (text: string) => ((enabled ??= coloursOn()) ? `\u001b[${open}m${text}\u001b[${close}m` : text);
+
+export const colours = { bold: paint(1, 22), dim: paint(2, 22), red: paint(31, 39), green: paint(32, 39), yellow: paint(33, 39) };
