@@ -82,7 +82,7 @@ export async function bench() {
 /**
  * Builds one generated demo three times: twice in the same directory (debs/ and the build products removed in
  * between), once from a copy in another directory with a longer path, as two CI runners would check the same
- * commit out, and compares the .debs byte for byte. (Before build-aux/pyservice-record.py the copy's differed:
+ * commit out, and compares the .debs byte for byte. (Before debian/pyservice-record.py the copy's differed:
  * pip had recorded the hash of each console script before dh_virtualenv rewrote its #! line.)
  */
 export function identity() {

@@ -162,6 +162,10 @@ toolTest(s, TOOLS, 'a tag release uploads exactly the tagged code, not what main
   assert.is(wheel['acme_lib/__init__.py']!.trim(), tagged);
   assert.is(sdist[MODULE]!.trim(), tagged);
   assert.not.match(wheel['acme_lib/__init__.py']!, /after_the_tag/);
+  // only what MANIFEST.in names, though setuptools-scm is importable here and would add every file git tracks
+  assert.is(execFileSync(PY, ['-c', 'import setuptools_scm; print("ok")'], { encoding: 'utf8' }).trim(), 'ok', 'python3-setuptools-scm (.ci/packages.txt)');
+  const top = [...new Set(Object.keys(sdist).map((f) => f.split('/')[0]!))].sort();
+  assert.equal(top, ['MANIFEST.in', 'PKG-INFO', 'README.md', 'pyproject.toml', 'setup.cfg', 'setup.py', 'src', 'tests'], top.join(' '));
   // every file the sdist carries from the repository is the tag's version of it
   const tracked = new Set(git('ls-tree', '-r', '--name-only', 'v0.2.0').split('\n'));
   const fromRepo = Object.keys(sdist).filter((f) => tracked.has(f));

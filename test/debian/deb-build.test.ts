@@ -32,7 +32,7 @@ const VENV = `/opt/venvs/${PKG}`;
 const CONFFILE = `/etc/${PKG}/${PKG}.env`;
 const SECRETS = `/etc/${PKG}/secrets.env`;
 const PASSWORD = 'netrc-only-S3cr3t-9f2c';
-const TOOLS = ['make', 'dpkg-buildpackage', 'dh_virtualenv', 'dpkg', 'dpkg-deb', 'dpkg-query', 'lintian', 'systemd-analyze', 'unshare', 'git', 'getent', '/usr/bin/python3'];
+const TOOLS = ['make', 'dpkg-buildpackage', 'dh_virtualenv', 'dpkg', 'dpkg-deb', 'dpkg-query', 'lintian', 'systemd-analyze', 'unshare', 'flock', 'git', 'getent', '/usr/bin/python3'];
 
 interface Build {
   code: number;
@@ -83,7 +83,7 @@ function hostileEnv(home: string): Record<string, string> {
 }
 
 async function buildBoth(): Promise<Built> {
-  sh('dpkg', ['--purge', PKG]); // a previous run that died half-way
+  sh('flock', ['/tmp/pyservice-dpkg.lock', 'dpkg', '--purge', PKG]); // a previous run that died half-way
   const dir = await generate({ type: 'service', name: NAME, description: DESCRIPTION }, { git: true });
   const home = tempDir();
   const env = hostileEnv(home);
@@ -166,7 +166,8 @@ function dpkg(args: string[]): { code: number; out: string; systemd: string[] } 
   writeFileSync(fakeSystemd.log, '');
   const script = 'mount -t tmpfs tmpfs /run && mkdir -p /run/systemd/system && exec dpkg "$@"';
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive', PATH: `${fakeSystemd.bin}:/usr/sbin:/usr/bin:/sbin:/bin` };
-  const r = sh('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', ...args], { env });
+  // under the lock every dpkg call of the suite takes, so that another test's dpkg never meets this one's
+  const r = sh('flock', ['/tmp/pyservice-dpkg.lock', 'unshare', '--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', ...args], { env });
   return { ...r, systemd: readFileSync(fakeSystemd.log, 'utf8').split('\n').filter(Boolean) };
 }
 
@@ -259,7 +260,7 @@ function debTest(name: string, fn: () => Promise<void>): void {
 }
 
 t.after(() => {
-  if (building && process.getuid?.() === 0) sh('dpkg', ['--purge', PKG]);
+  if (building && process.getuid?.() === 0) sh('flock', ['/tmp/pyservice-dpkg.lock', 'dpkg', '--purge', PKG]);
 });
 
 debTest('make deb builds offline in a clean environment, ignores the caller\'s pip settings, leaves the tree clean', async () => {
