@@ -8,6 +8,7 @@ import { readJournal, removeJournalLeftovers } from './journal.js';
 import { acquireUpdateLock, refuseIfLocked } from './lock.js';
 import { dirtyCandidates, planJson, planRun, withDirty } from './plan-run.js';
 import type { FileAction } from './plan-update.js';
+import { knownUpToDate, noOpKey, rememberUpToDate } from './fast-path.js';
 import { findProjectDir } from './project.js';
 import { findRepo, type WriteTarget } from './worktree.js';
 
@@ -63,7 +64,16 @@ async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHoo
   const resumed = await finishInterrupted(repo, out, writesNothing, hooks.env);
   if (resumed) return resumed;
 
-  // 2. Gather (record, versions, answers, the new render, the baseline, the working tree, git) → 3. plan (pure)
+  // 2. Nothing to do, known without rendering (fast-path.ts): only a plain run, whose answers are the record's
+  const plain = !writesNothing && !req.ask && !req.to && !req.pre && Object.keys(req.given).length === 0 && !hooks.plan && !hooks.renames;
+  const noOp = plain ? noOpKey(repo.root) : null;
+  if (noOp && knownUpToDate(git.gitDir, repo.root, noOp.key)) {
+    const version = noOp.templateVersion;
+    out.phase(`Already up to date (templates ${version}); nothing to do`);
+    return { status: 'up-to-date', from: version, to: version, actions: [], conflicts: [] };
+  }
+
+  // 3. Gather (record, versions, answers, the new render, the baseline, the working tree, git) → 4. plan (pure)
   const input = await gatherUpdate(req, out, hooks, repo, now);
   let plan = planRun(input);
   // git's view of the paths it would write, asked only when there is something to write
@@ -83,6 +93,7 @@ async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHoo
   }
   for (const w of plan.warnings) out.warn(w);
   if (plan.upToDate) {
+    if (noOp && plan.warnings.length === 0) rememberUpToDate(git.gitDir, noOp.key, input.restore);
     out.phase(`Already up to date (templates ${to}); nothing to do`);
     return { status: 'up-to-date', from, to, actions, plan: json, conflicts: [] };
   }
@@ -91,7 +102,7 @@ async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHoo
       `the working tree has changes the update could mix with its own; commit or stash them first, or pass --allow-dirty:\n  ${plan.dirty.slice(0, 20).join('\n  ')}${plan.dirty.length > 20 ? `\n  … and ${plan.dirty.length - 20} more` : ''}`,
     );
 
-  // 4. Apply: journal, atomic writes, git's index
+  // 5. Apply: journal, atomic writes, git's index
   const report = await applyRunPlan(repo, plan, now, hooks.env);
   for (const p of report.changedSince) out.warn(`${p} changed while the update ran; left as it is`);
   if (report.heldBack) out.warn(heldBackMessage(report.changedSince));
