@@ -1,7 +1,7 @@
 import type { Answers, FilePlan, PlannedFile, ProjectRecord } from '../types.js';
 import { deriveNames } from '../answers/names.js';
 import { loadManifest, type Manifest, type ManifestEntry } from '../templates/manifest.js';
-import { buildContext, renderTemplate } from '../templates/render.js';
+import { buildContext, renderEntry } from '../templates/render.js';
 import type { TemplateSet } from '../templates/template-set.js';
 import { setForSource } from '../template-sources/open.js';
 import { parseSource } from '../template-sources/spec.js';
@@ -51,7 +51,7 @@ export function renderFiles(record: ProjectRecord, manifest: Manifest, set: Temp
     if (!entryApplies(entry, record.answers)) continue;
     files.push({
       path: destinationPath(entry.path, record.answers),
-      content: renderTemplate(entry.from ?? record.templateVersion, entry.template, ctx, set),
+      content: renderEntry(entry, record.templateVersion, ctx, set),
       mode: entry.mode === '755' ? 0o755 : 0o644,
       policy: entry.policy ?? 'merge',
       template: entry.template,

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { dirname, join, resolve } from 'node:path';
 import { defaultAnswers } from '../answers/defaults.js';
 import { completeAnswers, renderFiles, type ProjectRecord } from '../plan/file-plan.js';
-import { latestTemplateVersion, loadManifest, type Manifest, type ManifestEntry } from '../templates/manifest.js';
+import { entrySourceFile, latestTemplateVersion, loadManifest, type Manifest, type ManifestEntry } from '../templates/manifest.js';
 import { shippedSet, staticSet, type TemplateSet } from '../templates/template-set.js';
 import { parseSource } from './spec.js';
 import { trustSource } from './trust.js';
@@ -40,7 +40,7 @@ export function initTemplate(target: string): InitResult {
     const written = new Map<string, string>();
     files = [];
     for (const entry of shipped.files) {
-      const src = join(shippedSet.dir(entry.from ?? from), entry.template);
+      const src = entrySourceFile(entry, from, shippedSet);
       const content = entry.template.endsWith('.ejs') ? inlineIncludes(src) : readFileSync(src, 'latin1');
       let name = entry.template;
       if (written.has(name) && written.get(name) !== content) name = name.replace(/(\.ejs)?$/, `.${entry.from}$1`);
@@ -49,7 +49,7 @@ export function initTemplate(target: string): InitResult {
         writeFileSync(join(staging, name), content, 'latin1');
         written.set(name, content);
       }
-      const { from: _from, ...rest } = entry;
+      const { from: _from, program: _program, ...rest } = entry;
       files.push({ ...rest, template: name });
     }
     const manifest: Manifest = { version: '1.0.0', files, ...(shipped.answers ? { answers: shipped.answers } : {}), defaults: {} };

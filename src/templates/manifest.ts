@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { packageRoot } from '../paths.js';
 import { compareVersions, shippedSet, type TemplateSet } from './template-set.js';
 
 export { compareVersions };
@@ -13,8 +14,16 @@ import type { UpdatePolicy } from '../types.js';
 export type { UpdatePolicy };
 
 export interface ManifestEntry {
-  /** Path of the template file inside the version folder (`.ejs` is rendered, anything else is copied). */
+  /**
+   * Path of the template file inside the version folder (`.ejs` is rendered, anything else is copied). For a
+   * `program` entry, `programs/<program>` (set by readOwnManifest; shown in plans).
+   */
   template: string;
+  /**
+   * Instead of a template: a program of the tool's own `programs/` folder (real Python with unit tests in
+   * programs/tests), copied verbatim. Shipped templates only; a team template gets its own copy (template init).
+   */
+  program?: string;
   /** Destination path in the project; `{{importName}}` and `{{debName}}` are substituted. */
   path: string;
   /** Octal mode string, "644" (default) or "755". */
@@ -83,6 +92,17 @@ export function templateVersionDir(version: string, set: TemplateSet = shippedSe
   return set.dir(version);
 }
 
+/** The tool's programs that projects get (`program` entries): programs/ at the package root. */
+export function programsDir(): string {
+  return join(packageRoot(), 'programs');
+}
+
+/** The file an entry of `version`'s (resolved) manifest is made from. */
+export function entrySourceFile(entry: ManifestEntry, version: string, set: TemplateSet = shippedSet): string {
+  if (entry.program !== undefined) return join(programsDir(), entry.program);
+  return join(set.dir(entry.from ?? version), entry.template);
+}
+
 /** The manifest as written in <version>/manifest.json, without resolving `extends`. */
 export function readOwnManifest(version: string, set: TemplateSet = shippedSet): Manifest {
   const file = join(set.dir(version), 'manifest.json');
@@ -95,6 +115,12 @@ export function readOwnManifest(version: string, set: TemplateSet = shippedSet):
   // In a team's repository the tag names the version; the shipped folders must say their own name.
   if (set.source === null && m.version !== version) throw new Error(`templates/${version}/manifest.json says version ${m.version}`);
   if (!Array.isArray(m.files)) throw new Error(`template ${version}${set.source ? ` of ${set.source}` : ''}: manifest.json has no "files" list`);
+  m.files = m.files.map((e) => {
+    if (e.program === undefined) return e;
+    if (set.source !== null) throw new Error(`template ${version} of ${set.source}: "program" entries are for create-pyservice's own templates; ship the file as a template`);
+    if (typeof e.program !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(e.program)) throw new Error(`templates/${version}/manifest.json: program ${JSON.stringify(e.program)} must name a file in programs/`);
+    return { ...e, template: `programs/${e.program}` };
+  });
   for (const e of m.files) {
     for (const p of [e.template, e.path]) if (typeof p !== 'string' || !p || p.startsWith('/') || p.split(/[\\/]/).includes('..'))
       throw new Error(`template ${version}${set.source ? ` of ${set.source}` : ''}: manifest path ${JSON.stringify(p)} must be relative and stay inside its folder`);

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { esc } from '../escape/escapers.js';
 import type { Answers, DerivedNames } from '../answers/types.js';
 import { distroFor, type Distro } from '../answers/distros.js';
 import { deriveNames } from '../answers/names.js';
 import { shippedSet, type TemplateSet } from './template-set.js';
 import { compileTemplate } from './compile.js';
+import { entrySourceFile, type ManifestEntry } from './manifest.js';
 
 /** What every template sees. Values are raw; templates escape them explicitly for their own format. */
 export interface RenderContext {
@@ -58,9 +58,9 @@ export function rfc5322(d: Date): string {
   return `${DAYS[d.getUTCDay()]}, ${p2(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} +0000`;
 }
 
-/** Render one template file of a version with the context. `.ejs` files are rendered; others are returned as-is. */
-export function renderTemplate(version: string, template: string, ctx: RenderContext, set: TemplateSet = shippedSet): Buffer {
-  const file = join(set.dir(version), template);
-  if (!template.endsWith('.ejs')) return readFileSync(file);
+/** Render one manifest entry of a version with the context. `.ejs` files are rendered; others (programs too) are returned as-is. */
+export function renderEntry(entry: ManifestEntry, version: string, ctx: RenderContext, set: TemplateSet = shippedSet): Buffer {
+  const file = entrySourceFile(entry, version, set);
+  if (!file.endsWith('.ejs')) return readFileSync(file);
   return Buffer.from(compileTemplate(file)(ctx), 'utf8');
 }

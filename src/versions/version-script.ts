@@ -1,11 +1,13 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { run, type RunResult } from '../exec/run.js';
-import { latestTemplateVersion, loadManifest, templateVersionDir } from '../templates/manifest.js';
+import { entrySourceFile, latestTemplateVersion, loadManifest } from '../templates/manifest.js';
 
 /**
- * The version logic lives in one POSIX sh script that ships inside generated projects (their CI has no Node);
- * `pyservice version` only finds that script and runs it. See templates/<version>/debian/pyservice-version.
+ * The version logic lives in one program that ships inside generated projects (their CI has no Node);
+ * `pyservice version` only finds that program and runs it. Templates 1.2.0 on ship programs/pyservice_version.py
+ * (Python, unit-tested in programs/tests); projects made with 1.0.0 or 1.1.0 have the POSIX sh script of
+ * templates/1.0.0/debian/pyservice-version.
  */
 export const VERSION_SCRIPT = 'debian/pyservice-version';
 
@@ -31,10 +33,27 @@ export function versionScriptPath(projectDir: string, cwd = process.cwd()): stri
   const latest = latestTemplateVersion();
   const entry = loadManifest(latest).files.find((e) => e.path === VERSION_SCRIPT);
   if (!entry) throw new Error(`templates ${latest} ship no ${VERSION_SCRIPT}`);
-  return join(templateVersionDir(entry.from ?? latest), entry.template);
+  return entrySourceFile(entry, latest);
 }
 
-/** Runs the script with `sh` (a checkout may have lost the executable bit) and the arguments unchanged. */
+/** The interpreter its first line names: Debian's python3 for a Python program, else sh. */
+export function scriptInterpreter(script: string): string {
+  const head = Buffer.alloc(64);
+  const fd = openSync(script, 'r');
+  let n: number;
+  try {
+    n = readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const first = head.subarray(0, n).toString('latin1').split('\n')[0]!;
+  return first.startsWith('#!') && /python/.test(first) ? '/usr/bin/python3' : 'sh';
+}
+
+/**
+ * Runs the script with its interpreter named explicitly (a checkout may have lost the executable bit) and the
+ * arguments unchanged.
+ */
 export function runVersionScript(script: string, args: readonly string[], opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<RunResult> {
-  return run('sh', [script, ...args], { cwd: opts.cwd, env: opts.env, timeoutMs: 60_000 });
+  return run(scriptInterpreter(script), [script, ...args], { cwd: opts.cwd, env: opts.env, timeoutMs: 60_000 });
 }

@@ -1,11 +1,25 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { templateVersionDir } from '../../src/templates/manifest.js';
+import { programsDir, templateVersionDir } from '../../src/templates/manifest.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
 
-/** The script under test: the copy generated projects get. */
-export const SCRIPT = join(templateVersionDir('1.0.0'), 'debian', 'pyservice-version');
+/** A debian/pyservice-version generated projects get, and how their make targets run it. */
+export interface VersionScript {
+  label: string;
+  path: string;
+  interpreter: string;
+}
+
+/** Both programs stay tested: projects made with templates 1.0.0 and 1.1.0 keep the sh script. */
+export const VERSION_SCRIPTS: readonly VersionScript[] = [
+  { label: 'templates 1.0.0-1.1.0, POSIX sh', path: join(templateVersionDir('1.0.0'), 'debian', 'pyservice-version'), interpreter: 'sh' },
+  { label: 'templates 1.2.0 on, programs/pyservice_version.py', path: join(programsDir(), 'pyservice_version.py'), interpreter: '/usr/bin/python3' },
+];
+
+/** The copy the latest template version ships. */
+export const LATEST: VersionScript = VERSION_SCRIPTS[VERSION_SCRIPTS.length - 1]!;
+export const SCRIPT = LATEST.path;
 
 export interface Ran {
   code: number;
@@ -21,16 +35,15 @@ export function sh(cmd: string, args: readonly string[], opts: { cwd?: string; e
 }
 const HOME = tempDir('pyservice-version-home-');
 
-/** `sh debian/pyservice-version ARGS` in dir. */
-export function pv(dir: string, args: readonly string[], env: Record<string, string> = {}): Ran {
-  return sh('sh', [SCRIPT, ...args], { cwd: dir, env });
-}
-
-/** Debian forms of many tags in one process: [debian version or '' when invalid], plus the run. */
-export function convert(tags: readonly string[]): { out: string[]; run: Ran } {
-  const run = pv(HOME, ['convert', ...tags]);
-  const out = run.stdout.split('\n').slice(0, tags.length);
-  return { out, run };
+/** Runs one of the scripts: `pv(dir, ARGS)` is `<interpreter> debian/pyservice-version ARGS` in dir. */
+export function runner(s: VersionScript) {
+  const pv = (dir: string, args: readonly string[], env: Record<string, string> = {}): Ran => sh(s.interpreter, [s.path, ...args], { cwd: dir, env });
+  /** Debian forms of many tags in one process: [debian version or '' when invalid], plus the run. */
+  const convert = (tags: readonly string[]): { out: string[]; run: Ran } => {
+    const run = pv(HOME, ['convert', ...tags]);
+    return { out: run.stdout.split('\n').slice(0, tags.length), run };
+  };
+  return { pv, convert };
 }
 
 /** Checks many `dpkg --compare-versions A REL B` in one shell; returns the failing triples. */

@@ -8,7 +8,7 @@ import { projectDirOf, versionScriptPath, VERSION_SCRIPT } from '../../src/versi
 import { generate } from '../helpers/generate.js';
 import { tempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
-import { parseChangelog, SCRIPT, sh } from './script.js';
+import { LATEST, parseChangelog, SCRIPT, sh } from './script.js';
 
 const t = suite('pyservice version (runs the project’s debian/pyservice-version)');
 const PYSERVICE = PYSERVICE_BIN;
@@ -47,7 +47,7 @@ toolTest(t, TOOLS, 'a generated service ships the script (mode 755) and its chan
   assert.is(readFileSync(own, 'utf8'), readFileSync(SCRIPT, 'utf8'));
   assert.is(statSync(own).mode & 0o777, 0o755);
   assert.is(versionScriptPath(dir), own);
-  const r = sh('sh', [VERSION_SCRIPT, 'snapshot'], { cwd: dir, env: { PYSERVICE_NOW: '1795391999' } });
+  const r = sh(LATEST.interpreter, [VERSION_SCRIPT, 'snapshot'], { cwd: dir, env: { PYSERVICE_NOW: '1795391999' } });
   assert.is(r.code, 0, r.stderr);
   const { fields, stderr } = parseChangelog(dir);
   assert.is(stderr, '');
@@ -55,12 +55,12 @@ toolTest(t, TOOLS, 'a generated service ships the script (mode 755) and its chan
   assert.is(fields.Maintainer, 'Test Author <test@example.org>');
 });
 
-toolTest(t, TOOLS, '`pyservice version …` and `sh debian/pyservice-version …` give the same output and exit code', async () => {
+toolTest(t, TOOLS, '`pyservice version …` and `python3 debian/pyservice-version …` give the same output and exit code', async () => {
   const dir = await service();
   const env = { PYSERVICE_NOW: '1795391999', NO_COLOR: '1' };
   const cases = [[], ['snapshot', '--dry-run'], ['snapshot', '--print-version'], ['release', 'v0.1.0', '--dry-run'], ['release', 'v0.0.9'], ['release', 'v1.0-final'], ['release']];
   for (const args of cases) {
-    const script = sh('sh', [VERSION_SCRIPT, ...args], { cwd: dir, env });
+    const script = sh(LATEST.interpreter, [VERSION_SCRIPT, ...args], { cwd: dir, env });
     const cli = sh(process.execPath, [PYSERVICE, 'version', ...args], { cwd: dir, env });
     assert.is(cli.code, script.code, args.join(' '));
     assert.is(cli.stdout, script.stdout, args.join(' '));
@@ -68,7 +68,7 @@ toolTest(t, TOOLS, '`pyservice version …` and `sh debian/pyservice-version …
   }
   // And the same from outside the project, naming it.
   const outside = sh(process.execPath, [PYSERVICE, 'version', 'snapshot', '--print-version', dir], { env });
-  assert.is(outside.stdout, sh('sh', [SCRIPT, 'snapshot', '--print-version', dir], { env }).stdout);
+  assert.is(outside.stdout, sh(LATEST.interpreter, [SCRIPT, 'snapshot', '--print-version', dir], { env }).stdout);
   assert.match(outside.stdout, /^0\.1\.0~20261122235959\+git/);
 });
 
@@ -87,12 +87,12 @@ toolTest(t, TOOLS, 'make deb-release stamps the tag on HEAD (git describe), or T
   // The recipe reads the tag from its environment ("$TAG"), never spliced into the shell text.
   const recipe = sh('make', ['-n', 'deb-release'], { cwd: dir });
   assert.is(recipe.code, 0, recipe.stderr);
-  assert.match(recipe.stdout, 'sh debian/pyservice-version release "$TAG"');
+  assert.match(recipe.stdout, '/usr/bin/python3 debian/pyservice-version release "$TAG"');
   const printTag = ['-s', '--eval', 'print-tag: ; @printf "%s\\n" "$$TAG"', 'print-tag'];
   assert.is(sh('make', printTag, { cwd: dir }).stdout.trim(), 'v0.1.0rc1');
   assert.is(sh('make', [...printTag, `TAG=v0.2.0";id;'`], { cwd: dir }).stdout.trim(), `v0.2.0";id;'`);
   const snapshot = sh('make', ['-n', 'deb-snapshot'], { cwd: dir });
-  assert.match(snapshot.stdout, 'sh debian/pyservice-version snapshot');
+  assert.match(snapshot.stdout, '/usr/bin/python3 debian/pyservice-version snapshot');
 });
 
 t.run();

@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """Turn pip's installation report into a hash-locked requirements file (make lock).
 
+Shipped by create-pyservice as build-aux/pyservice-lock.py (source and tests: programs/ in create-pyservice).
+
 Usage: pyservice-lock.py REPORT.json PROJECT-NAME > requirements.lock
 
 REPORT.json is what `pip install --dry-run --ignore-installed --report REPORT.json -r requirements.txt .`
