@@ -48,6 +48,8 @@ export interface Answers {
   upstreamAuthors?: string[];
   buildBackend?: string;
   scriptExtras?: string[];
+  /** `pyservice deb` only: requirements.txt is the upstream's own list, not a pinned deploy set; not installed. */
+  ignoreRequirementsTxt?: boolean;
 }
 
 /** Names derived from `Answers.name`, shown to the user and used by templates. */

@@ -130,7 +130,26 @@ export interface DebAnswerInputs {
   /** The PEP 517 backend when it is not setuptools, and the Debian packages its build-system.requires map to. */
   backend?: { name: string; packages: string[] };
   indexUrl?: string;
+  /** The project's requirements.txt, when it has one (a deploy set only when every requirement is pinned). */
+  requirementsTxt?: string;
+  /** The wheels in the project's wheelhouse/ (debian/rules installs from it, offline, when it exists). */
+  wheelhouse?: string[];
 }
+
+/** The requirement lines of a requirements file that do not pin one version (`name==1.2`): options skipped. */
+export function unpinnedRequirements(text: string): string[] {
+  return text
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((l) => l.replace(/(^|\s)#.*$/, '').trim())
+    .filter((l) => l !== '' && !l.startsWith('-'))
+    .filter((l) => !/^[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*===?\s*[^\s;,<>=!~]+\s*(;[^-]*)?(\s--hash\S*)*$/.test(l));
+}
+
+/** PEP 503 normalised name of a requirement ('Foo_Bar>=1' → 'foo-bar'), or of a wheel file name. */
+const normalName = (s: string) => s.toLowerCase().replace(/[-_.]+/g, '-');
+const requirementName = (r: string) => normalName(/^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(r)?.[1] ?? r);
+const wheelName = (f: string) => normalName(f.split('-')[0] ?? f);
 
 export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: string[] } {
   const notes: string[] = [];
@@ -159,11 +178,22 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
     notes.push(`the project declares no console_scripts: debian/ names a ${i.name} script (the generated-service default); add a console script or edit debian/ before building`);
   if (kind === 'service' && consoleScripts.length > 1 && i.serviceCommand === undefined)
     notes.push(`the service runs the console script ${consoleScripts[0]!.split('=')[0]!.trim()} (the first); choose another with --service-command NAME`);
-  const requires = i.meta.install_requires ?? [];
-  if (requires.length > 0 && !i.indexUrl)
+  // wheelhouse/ (when present) is where debian/rules installs from, offline: what it holds needs no index
+  const housed = new Set((i.wheelhouse ?? []).filter((f) => f.endsWith('.whl')).map(wheelName));
+  const requires = (i.meta.install_requires ?? []).filter((r) => i.wheelhouse === undefined || !housed.has(requirementName(r)));
+  if (i.wheelhouse !== undefined && requires.length > 0)
+    notes.push(`wheelhouse/ has no wheel for ${requires.join(', ')}: debian/rules installs from wheelhouse/ and Debian's wheels only (no index), so the build fails until they are added (make wheelhouse, or copy the wheels there)`);
+  else if (requires.length > 0 && !i.indexUrl)
     notes.push(
       `the project needs ${requires.length} package${requires.length === 1 ? '' : 's'} from an index (${requires.join(', ')}), which cannot be met offline from Debian's wheels: ` +
-        'debian/rules installs from the index-url in ./pip.conf (pass --index-url URL to write it; credentials in ~/.netrc)',
+        'debian/rules installs from the index-url in ./pip.conf (pass --index-url URL to write it; credentials in ~/.netrc), or put their wheels in wheelhouse/ (offline)',
+    );
+  // An upstream requirements.txt is often a development list (tox, linters), not what the package should run
+  const unpinned = i.requirementsTxt === undefined ? [] : unpinnedRequirements(i.requirementsTxt);
+  if (unpinned.length > 0)
+    notes.push(
+      `requirements.txt is not a pinned deploy set (unpinned: ${unpinned.slice(0, 3).join(', ')}${unpinned.length > 3 ? ', …' : ''}): the package installs the wheel's own dependencies, not requirements.txt; ` +
+        'pin the deploy set in requirements.lock (name==version --hash=…) to install that instead',
     );
   const license = upstreamLicense(i.meta);
   if (!license) notes.push('the project declares no license: debian/copyright says "proprietary, all rights reserved"; declare one upstream (license / License-Expression) if that is wrong');
@@ -187,6 +217,7 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
     ...(license && authors.length ? { upstreamAuthors: authors } : {}),
     ...(i.backend ? { buildBackend: i.backend.name } : {}),
     ...(scripts.extras.length ? { scriptExtras: scripts.extras } : {}),
+    ...(unpinned.length ? { ignoreRequirementsTxt: true } : {}),
   };
   return { answers, notes };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../exec/run.js';
@@ -96,4 +96,36 @@ function venvPackage(name: string): boolean {
     }
   }
   return false;
+}
+
+/**
+ * The commands of `names` that another package of this machine already puts in /usr/bin, with that package
+ * (dpkg-query -S; only asked for the names that exist, so usually nothing runs). A link into our own venv is an
+ * earlier install of this very package, not a collision.
+ */
+export async function commandOwners(names: string[], debName: string): Promise<{ command: string; owner: string }[]> {
+  const taken: string[] = [];
+  for (const name of names) {
+    const path = `/usr/bin/${name}`;
+    try {
+      lstatSync(path);
+    } catch {
+      continue;
+    }
+    let target = '';
+    try {
+      target = readlinkSync(path);
+    } catch {
+      /* a file, not a link */
+    }
+    if (target !== `/opt/venvs/${debName}/bin/${name}`) taken.push(name);
+  }
+  if (taken.length === 0) return [];
+  const r = await run('dpkg-query', ['-S', ...taken.map((n) => `/usr/bin/${n}`)], { timeoutMs: 10_000, cleanEnv: true, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' } }).catch(() => null);
+  const owners = new Map<string, string>();
+  for (const line of (r?.stdout ?? '').split('\n')) {
+    const m = /^(.+?): \/usr\/bin\/(.+)$/.exec(line);
+    if (m && !m[1]!.startsWith('diversion by')) owners.set(m[2]!, m[1]!);
+  }
+  return taken.map((command) => ({ command, owner: owners.get(command) ?? 'no package (a local file)' }));
 }

@@ -1,5 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import type { Answers, Asker, FilePlan, Output, ProjectRecord } from '../types.js';
 import { BASELINE_FILE, RECORD_FILE } from '../plan/file-plan.js';
 import { shippedSet } from '../templates/template-set.js';
@@ -242,8 +242,9 @@ async function runDebLocked(req: DebRequest, out: Output, now: Date, env: NodeJS
 
   // 7. Answers → the same debian/ plan a generated service gets, plus the record
   const backend = meta.backend.hook === 'setup() capture' ? undefined : { name: meta.backend.name, packages: meta.backend.packages };
+  const { requirementsTxt, wheelhouse } = projectFiles(dir);
   const answersFor = (k: 'tool' | 'service') =>
-    mods.answers.debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro, description, kind: k, serviceCommand: req.serviceCommand, backend, indexUrl: req.indexUrl });
+    mods.answers.debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro, description, kind: k, serviceCommand: req.serviceCommand, backend, indexUrl: req.indexUrl, requirementsTxt, wheelhouse });
   let built;
   try {
     built = answersFor(kind);
@@ -256,6 +257,13 @@ async function runDebLocked(req: DebRequest, out: Output, now: Date, env: NodeJS
   }
   if (refusals.length && !req.dryRun) throw new UsageError(refusals[0]!);
   notes.push(...built.notes);
+  if (built.answers.type === 'tool') {
+    const commands = built.answers.consoleScripts.map((c) => c.split('=')[0]!.trim());
+    for (const { command, owner } of await collisions.commandOwners(commands, names.debName))
+      notes.push(
+        `/usr/bin/${command} is also in ${owner} (on this machine): while ${names.debName} is installed, that file is diverted to /usr/bin/${command}.distrib (dpkg-divert) and comes back when ${names.debName} is removed`,
+      );
+  }
   const problems = mods.validate.answersProblems(built.answers);
   if (problems.length) throw new Error(`internal: deb answers failed validation: ${problems.join('; ')}`);
   await ready;
@@ -330,6 +338,22 @@ function fileReports(plan: RunPlan, theirs: FilePlan, diff: (a: string, b: strin
     else rows.push({ path, action: !f.changed ? 'unchanged' : f.before ? 'update' : 'add', mode: 0o644, ...(f.changed ? { diff: diffFor(path, f.before) } : {}) });
   }
   return rows.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+}
+
+/** requirements.txt (a regular file only) and the wheels of wheelhouse/ (a real directory only), as the build sees them. */
+function projectFiles(dir: string): { requirementsTxt?: string; wheelhouse?: string[] } {
+  const out: { requirementsTxt?: string; wheelhouse?: string[] } = {};
+  try {
+    if (lstatSync(join(dir, 'requirements.txt')).isFile()) out.requirementsTxt = readFileSync(join(dir, 'requirements.txt'), 'utf8');
+  } catch {
+    /* none */
+  }
+  try {
+    if (lstatSync(join(dir, 'wheelhouse')).isDirectory()) out.wheelhouse = readdirSync(join(dir, 'wheelhouse'));
+  } catch {
+    /* none */
+  }
+  return out;
 }
 
 function shown(path: string): string {
