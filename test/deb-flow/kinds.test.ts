@@ -29,7 +29,15 @@ toolTest(t, [PY], 'with --yes a project that is not a generated service is a too
   assert.is(r.code, 0, r.stderr);
   const files = readdirSync(join(dir, 'debian')).sort();
   assert.ok(files.includes('cs-svc.links') && files.includes('control') && files.includes('rules'), files.join(' '));
-  for (const f of files) assert.not.match(f, /\.service$|\.sysusers$|\.1$|\.manpages$|\.postrm$|^conf$|\.install$/, `a tool ships ${f}`);
+  for (const f of files) assert.not.match(f, /\.service$|\.sysusers$|\.1$|\.manpages$|^conf$|\.install$/, `a tool ships ${f}`);
+  // Its maintainer scripts only divert another package's /usr/bin file of a command's name, and give it back
+  const preinst = readFileSync(join(dir, 'debian', 'cs-svc.preinst'), 'utf8');
+  const postrm = readFileSync(join(dir, 'debian', 'cs-svc.postrm'), 'utf8');
+  for (const cmd of ['cs-svc', 'cs-admin']) {
+    assert.match(preinst, new RegExp(`^ +dpkg-divert --package cs-svc --add --rename --divert /usr/bin/${cmd}\\.distrib /usr/bin/${cmd} >/dev/null$`, 'm'));
+    assert.match(postrm, new RegExp(`^ +dpkg-divert --package cs-svc --remove --rename --divert /usr/bin/${cmd}\\.distrib /usr/bin/${cmd} >/dev/null$`, 'm'));
+  }
+  for (const script of [preinst, postrm]) assert.not.match(script, /deluser|userdel|systemctl|rm -rf/, script);
   const links = readFileSync(join(dir, 'debian', 'cs-svc.links'), 'utf8');
   assert.is(links, 'opt/venvs/cs-svc/bin/cs-svc usr/bin/cs-svc\nopt/venvs/cs-svc/bin/cs-admin usr/bin/cs-admin\n');
   const control = readFileSync(join(dir, 'debian', 'control'), 'utf8');

@@ -1,10 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PYSERVICE_BIN } from '../helpers/cli.js';
+import { exec, origTarball, unpack } from '../helpers/corpus.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
 import { hasTool, isCI } from '../helpers/tools.js';
 
@@ -19,46 +19,23 @@ import { hasTool, isCI } from '../helpers/tools.js';
 const t = suite('python metadata: real PEP 517 projects from Debian source packages vs their own backends');
 
 const PY = '/usr/bin/python3';
-const CACHE = process.env.PYSERVICE_CORPUS_CACHE ?? '/var/tmp/pyservice-corpus';
-/** Debian source package → the backend it was picked for (checked in its pyproject.toml below). */
-const CORPUS: [string, RegExp][] = [
+/**
+ * Debian source package → the backend it was picked for (checked in its pyproject.toml below). A suite names
+ * another release's source (fetched through a private apt list, see helpers/corpus.ts). `vcs`: the tarball is a
+ * bare export (no PKG-INFO, no .git), so the version exists only as the tarball's: without it pyservice deb must
+ * refuse (exit 2, naming --upstream-version); with `--upstream-version X` both readers get it the documented way
+ * (SETUPTOOLS_SCM_PRETEND_VERSION for the backend), X taken from the tarball's name as a packager would.
+ */
+const CORPUS: [string, RegExp, { suite?: string; vcs?: true }?][] = [
   ['python-colorama', /^hatchling\.build$/], // hatchling, PEP 639 license expression, readme
   ['mdurl', /^flit_core\.buildapi$/], // flit_core, static [project]
   ['crashtest', /^poetry\.core\.masonry\.api$/], // poetry-core, [tool.poetry] metadata
   ['rich', /^poetry\.core\.masonry\.api$/], // poetry-core with markers and an extra
   ['yamllint', /^setuptools\.build_meta$/], // setup.cfg + setup.py, a console script
+  ['gitlint', /^hatchling\.build$/, { suite: 'trixie', vcs: true }], // hatchling + hatch-vcs (no version without a checkout), dependencies and urls from a hatch_build.py hook
+  ['python-tabulate', /^setuptools\.build_meta$/, { suite: 'trixie' }], // PEP 621 [project] + setuptools_scm (PKG-INFO), a console script, an extra
 ];
 const MAINTAINER = ['--maintainer', 'Corpus Tester <corpus@example.org>'];
-
-interface Proc {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-function exec(cmd: string, args: string[], opts: { cwd?: string; env: Record<string, string> }): Promise<Proc> {
-  return new Promise((done) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b) => (stdout += b));
-    child.stderr.on('data', (b) => (stderr += b));
-    child.on('close', (code) => done({ code: code ?? 128, stdout, stderr }));
-  });
-}
-
-/** The upstream tarball of a source package, from the cache or fetched (deb-src lines needed: .ci/run adds them). */
-async function origTarball(src: string): Promise<string> {
-  const find = () => (existsSync(CACHE) ? readdirSync(CACHE).find((f) => f.startsWith(`${src}_`) && /\.orig\.tar\.(gz|xz|bz2)$/.test(f)) : undefined);
-  let found = find();
-  if (!found) {
-    mkdirSync(CACHE, { recursive: true });
-    // --download-only: the .dsc, .orig and .debian tarballs land in the cache; only the .orig is used
-    const r = await exec('apt-get', ['source', '--download-only', '-qq', src], { cwd: CACHE, env: { ...process.env } as Record<string, string> });
-    found = find();
-    if (!found) throw new Error(`apt-get source --download-only ${src} gave no upstream tarball (are there deb-src lines? .ci/run adds them): ${r.stderr.trim().split('\n').pop()}`);
-  }
-  return join(CACHE, found);
-}
 
 /** Core metadata (RFC 822 headers + body), parsed here independently of the helper. */
 function parseCoreMetadata(text: string): { headers: Map<string, string[]>; body: string } {
@@ -126,14 +103,6 @@ function snapshot(dir: string, base = dir, acc: Record<string, string> = {}): Re
   return acc;
 }
 
-async function unpack(tarball: string): Promise<string> {
-  const parent = tempDir();
-  const r = await exec('tar', ['-xf', tarball, '-C', parent], { env: cleanEnv(parent) });
-  if (r.code !== 0) throw new Error(`tar: ${r.stderr}`);
-  const [top] = readdirSync(parent);
-  return join(parent, top!);
-}
-
 const READ_WHEEL = `
 import json, sys, zipfile
 w = zipfile.ZipFile(sys.argv[1])
@@ -143,7 +112,7 @@ print(json.dumps({'metadata': w.read(info + 'METADATA').decode(), 'entry_points'
 `;
 
 const ready = ['tar', 'apt-get', PY].every(hasTool);
-for (const [src, backendPattern] of CORPUS) {
+for (const [src, backendPattern, how = {}] of CORPUS) {
   const name = `${src}: pyservice deb reads what the backend publishes in its wheel; the read wrote nothing`;
   if (!ready) {
     if (isCI()) t(name, () => assert.unreachable('needs tar, apt-get and /usr/bin/python3; a skip is a failure under CI=true'));
@@ -151,16 +120,26 @@ for (const [src, backendPattern] of CORPUS) {
     continue;
   }
   t(name, async () => {
-    const tarball = await origTarball(src);
+    const tarball = await origTarball(src, how.suite);
     const home = tempDir();
     const env = cleanEnv(home, { NO_COLOR: '1' });
     const [oursDir, realDir] = await Promise.all([unpack(tarball), unpack(tarball)]);
     const before = snapshot(oursDir);
-    const ours = await exec(process.execPath, [PYSERVICE_BIN, 'deb', oursDir, '--dry-run', '--json', ...MAINTAINER], { env });
+    const args = [PYSERVICE_BIN, 'deb', oursDir, '--dry-run', '--json', ...MAINTAINER];
+    let realEnv = env;
+    if (how.vcs) {
+      const refused = await exec(process.execPath, args, { env });
+      assert.is(refused.code, 2, `no version without a checkout must be exit 2: ${refused.stdout}${refused.stderr}`);
+      assert.match(refused.stderr, /cannot determine the version.*--upstream-version/);
+      const upstream = /_([^_]+?)(?:\+(?:dfsg|ds|repack)\d*)?\.orig\./.exec(tarball)![1]!;
+      args.push('--upstream-version', upstream);
+      realEnv = { ...env, SETUPTOOLS_SCM_PRETEND_VERSION: upstream };
+    }
+    const ours = await exec(process.execPath, args, { env });
     assert.equal(snapshot(oursDir), before, 'the dry run changed files in the project');
     assert.is(ours.code, 0, ours.stderr);
     const out = tempDir();
-    const built = await exec(PY, ['-m', 'build', '--wheel', '--no-isolation', '--skip-dependency-check', '--outdir', out, realDir], { env });
+    const built = await exec(PY, ['-m', 'build', '--wheel', '--no-isolation', '--skip-dependency-check', '--outdir', out, realDir], { env: realEnv });
     assert.is(built.code, 0, built.stderr.slice(-2000));
     const wheel = readdirSync(out).find((f) => f.endsWith('.whl'))!;
     const realFiles = JSON.parse((await exec(PY, ['-c', READ_WHEEL, join(out, wheel)], { env })).stdout) as { metadata: string; entry_points: string };
