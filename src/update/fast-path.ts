@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../apply/atomic.js';
 import { packageRoot, templatesRoot, toolVersion } from '../paths.js';
+import { programsDir } from '../templates/manifest.js';
 import { BASELINE_FILE, sha256 } from './baseline.js';
 
 /**
@@ -68,11 +69,10 @@ function buildStamp(): string {
   return [fileURLToPath(import.meta.url), join(packageRoot(), 'dist', 'templates.compiled.cjs')].map(statStamp).join(' ');
 }
 
-/** Every template file's path, size and modification time. */
+/** Every template file's and every shipped program's (programs/) path, size and modification time. */
 function templatesStamp(): string {
-  const root = templatesRoot();
   const parts: string[] = [];
-  const walk = (rel: string) => {
+  const walk = (root: string, rel: string) => {
     let names: string[];
     try {
       names = readdirSync(join(root, rel)).sort();
@@ -82,11 +82,14 @@ function templatesStamp(): string {
     for (const name of names) {
       const p = rel ? `${rel}/${name}` : name;
       const st = lstatSync(join(root, p));
-      if (st.isDirectory()) walk(p);
+      if (st.isDirectory()) walk(root, p);
       else parts.push(`${p}:${st.size}:${st.mtimeMs}`);
     }
   };
-  walk('');
+  for (const root of [templatesRoot(), programsDir()]) {
+    parts.push(`${root}:`);
+    walk(root, '');
+  }
   return parts.join('\n');
 }
 

@@ -1,12 +1,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pyservice } from '../helpers/cli.js';
 import { generate } from '../helpers/generate.js';
 import { tempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
 import { knownUpToDate, noOpKey, rememberUpToDate } from '../../src/update/fast-path.js';
+import { programsDir } from '../../src/templates/manifest.js';
 import { commitAll, GIT_ENV, read } from './fixtures.js';
 
 /**
@@ -92,6 +93,19 @@ toolTest(t, ['git'], 'a verdict holds only for the same key, and not while a fil
   // CRLF checkouts and team sources are never on the fast path
   writeFileSync(join(dir, '.pyservice.json'), readFileSync(join(dir, '.pyservice.json'), 'utf8').replace(/\n/g, '\r\n'));
   assert.is(noOpKey(dir), null);
+});
+
+toolTest(t, ['git'], 'a program the templates ship (programs/) is an input too: a changed one voids the verdict', async () => {
+  const dir = await latestProject();
+  const before = noOpKey(dir)!.key;
+  const program = join(programsDir(), 'pyservice_version.py');
+  const st = statSync(program);
+  try {
+    utimesSync(program, st.atime, new Date(st.mtimeMs + 1000));
+    assert.is.not(noOpKey(dir)!.key, before);
+  } finally {
+    utimesSync(program, st.atime, st.mtime); // to the millisecond: a later key need not equal `before`
+  }
 });
 
 t.run();
