@@ -21,6 +21,9 @@ export function templatesRoot(): string {
   return join(packageRoot(), 'templates');
 }
 
+let version: string | undefined;
+
+/** This package's version (read once: a run asks for it several times). */
 export function toolVersion(): string {
-  return JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version as string;
+  return (version ??= JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version as string);
 }

@@ -99,9 +99,13 @@ export async function writeNewProject(plan: FilePlan, target: string, finish?: (
   try {
     const work = async () => {
       mkdirSync(staging, { mode: 0o755 });
+      const made = new Set([staging]); // each folder once (a recursive mkdir of an existing one still costs a call)
       for (const f of plan.files) {
         const dest = join(staging, f.path);
-        mkdirSync(dirname(dest), { recursive: true });
+        if (!made.has(dirname(dest))) {
+          mkdirSync(dirname(dest), { recursive: true });
+          made.add(dirname(dest));
+        }
         writeFileSync(dest, f.content, { mode: f.mode });
         chmodSync(dest, f.mode);
       }

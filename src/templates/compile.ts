@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { packageRoot, templatesRoot } from '../paths.js';
 
 /**
@@ -70,8 +70,9 @@ function compileWithEjs(file: string, text: Buffer): ClientFn {
 
 /** The template's render function, and whether it came from the build (which compiles without line tracking). */
 function clientFunction(file: string): { client: ClientFn; fromBuild: boolean } {
-  const key = relative(templatesRoot(), file);
-  const pre = loadPrecompiled()?.[key];
+  // A shipped template's key is its path under templates/ (`file` is absolute and normalized); others have none.
+  const root = templatesRoot() + sep;
+  const pre = file.startsWith(root) ? loadPrecompiled()?.[file.slice(root.length)] : undefined;
   const text = readFileSync(file);
   if (pre && pre.sha256 === createHash('sha256').update(text).digest('hex')) {
     compileStats.precompiled++;

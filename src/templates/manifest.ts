@@ -144,11 +144,13 @@ export function loadManifest(version: string, set: TemplateSet = shippedSet, see
   const parent = loadManifest(own.extends, set, [...seen, version]);
   const removed = new Set(own.remove ?? []);
   const renames = own.renames ?? {};
-  const sameKey = (x: ManifestEntry, y: ManifestEntry) => x.path === y.path && JSON.stringify(x.when ?? {}) === JSON.stringify(y.when ?? {});
+  // An own entry overrides the inherited one with the same path and `when`.
+  const key = (e: ManifestEntry) => `${e.path}\0${JSON.stringify(e.when ?? {})}`;
+  const overridden = new Set(ownFiles.map(key));
   const inherited = parent.files
     .filter((e) => !removed.has(e.path))
     .map((e) => (renames[e.path] !== undefined ? { ...e, path: renames[e.path]! } : e))
-    .filter((e) => !ownFiles.some((o) => sameKey(o, e)));
+    .filter((e) => !overridden.has(key(e)));
   for (const r of own.remove ?? []) if (!parent.files.some((e) => e.path === r)) throw new Error(`templates ${version} removes ${r}, which ${own.extends} does not have`);
   return { ...own, files: [...inherited, ...ownFiles], answers: { ...parent.answers, ...own.answers }, defaults: { ...parent.defaults, ...own.defaults } };
 }
