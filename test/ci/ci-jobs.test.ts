@@ -34,7 +34,8 @@ const HOSTS_LINE = 'repo.example.org ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPublic
 function secrets(home: string): Record<string, string> {
   return {
     PYPI_INSTALL_USER: 'installer-SENTINEL-u1',
-    PYPI_INSTALL_PASSWORD: `pw-SENTINEL-i2 "'$(touch ${home}/injected)`,
+    // No blank, backslash or leading quote: ci/index-login.sh refuses what Python 3.10 and 3.11+ read differently.
+    PYPI_INSTALL_PASSWORD: `pw-SENTINEL-i2"'$(touch\${IFS}${home}/injected)`,
     PYPI_UPLOAD_USER: 'uploader-SENTINEL-u3',
     PYPI_UPLOAD_PASSWORD: `pw-SENTINEL-u4;$(touch ${home}/injected)\`id\``,
     DEB_REPO_SSH_KEY: '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA-SENTINEL-k5\n-----END OPENSSH PRIVATE KEY-----',
@@ -224,7 +225,7 @@ for (const provider of ['github', 'gitlab', 'circleci', 'jenkins'] as Provider[]
       assert.equal(run.log.filter((l) => l.startsWith('make')), ['make test netrc=yes twine=none'], `${type}: ${run.log.join('\n')}`);
       const netrc = join(run.home, '.netrc');
       assert.is(mode(netrc), '600');
-      assert.match(readFileSync(netrc, 'utf8'), /^machine pypi\.example\.org login installer-SENTINEL-u1 password "pw-SENTINEL-i2 /m);
+      assert.match(readFileSync(netrc, 'utf8'), /^machine pypi\.example\.org login installer-SENTINEL-u1 password pw-SENTINEL-i2"'\$\(touch\$\{IFS\}/m);
       assertNoLeak(run, `${provider}/${type} test`);
     }
   });

@@ -19,12 +19,16 @@ if "@" in parts.netloc:
 host = parts.hostname
 if not host:
     sys.exit(print("ci/index-login.sh: no index-url in pip.conf: no index login written"))
-# Python's netrc (which pip reads through requests) takes "quoted" tokens with backslash escapes.
-token = lambda s: s if re.fullmatch(r'[^\s"\\#]+', s) else '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+# Written bare, as `pyservice login` writes ~/.netrc: Python 3.10's netrc (Ubuntu jammy) keeps quotes and
+# backslashes in a value and splits at blanks, 3.11+ reads them as quoting, so no other spelling reads alike.
+for what, value in (("PYPI_INSTALL_USER", user), ("PYPI_INSTALL_PASSWORD", password)):
+    if not re.fullmatch(r"[!-~]+", value) or "\\" in value or value[0] in "\"#":
+        sys.exit(f"ci/index-login.sh: {what} holds a blank, a backslash, a non-ASCII or control character, or starts with \" or #: "
+                 "Python 3.10's netrc and 3.11+'s would read it differently; use a token without them")
 path = os.environ.get("NETRC") or os.path.expanduser("~/.netrc")
 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
 os.fchmod(fd, 0o600)
-os.write(fd, f"machine {host} login {token(user)} password {token(password)}\n".encode())
+os.write(fd, f"machine {host} login {user} password {password}\n".encode())
 os.close(fd)
 print(f"ci/index-login.sh: the installer login for {host} is in {path}")
 PYTHON
