@@ -8,12 +8,12 @@ import { parseSource } from '../template-sources/spec.js';
 import { isTrusted, UntrustedSourceError } from '../template-sources/trust.js';
 import { renderIsolated } from '../template-sources/isolated-render.js';
 import { ANSWER_KEYS } from '../answers/defaults.js';
-import { BASELINE_FILE, serializeBaseline } from '../update/baseline.js';
+import { serializeBaseline } from '../update/baseline.js';
+import { BASELINE_FILE, RECORD_FILE } from './tool-files.js';
 
-export { BASELINE_FILE };
+export { BASELINE_FILE, RECORD_FILE };
 export type { FilePlan, PlannedFile, ProjectRecord };
 
-export const RECORD_FILE = '.pyservice.json';
 
 export function entryApplies(entry: ManifestEntry, answers: Answers): boolean {
   if (!entry.when) return true;

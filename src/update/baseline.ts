@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
  * needs to know they were created. Binary content is stored base64 (`"encoding":"base64"`).
  * Pure: no disk access here.
  */
-export const BASELINE_FILE = '.pyservice.baseline';
+export { BASELINE_FILE } from '../plan/tool-files.js';
 const MAGIC = 'pyservice-baseline 1';
 
 export interface BaselineEntry {

@@ -1,11 +1,12 @@
-import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '../apply/atomic.js';
 import { packageRoot, templatesRoot, toolVersion } from '../paths.js';
+import { BASELINE_FILE, RECORD_FILE } from '../plan/tool-files.js';
 import { programsDir } from '../templates/manifest.js';
-import { BASELINE_FILE, sha256 } from './baseline.js';
+import { lockHeld } from './lock.js';
+import { findProjectDir } from './project.js';
+import { findRepo, journalDir, type WriteTarget } from './worktree.js';
 
 /**
  * `pyservice update` with nothing to do, found out without rendering the templates.
@@ -14,21 +15,23 @@ import { BASELINE_FILE, sha256 } from './baseline.js';
  * side of every file is unchanged (base = theirs). Then no working-tree state can give the plan anything to do
  * but one: a deleted file whose manifest entry says `restore`. So the verdict "up to date" holds for as long as
  * every input of the render is the same — the record's and the baseline's bytes, the templates, this build of
- * the tool — whatever the user does to other files. The verdict is kept in the git directory (never tracked)
- * under a key of those inputs, with the restore paths to check; the next no-op run reads two files, hashes
- * them, stats the templates and is done. Anything different (an edited record, a new tool version or template,
- * answers given as flags, a team's template source, CRLF checkouts) takes the full path, which decides.
+ * the tool — whatever the user does to other files. The verdict is kept in the git directory (never tracked):
+ * those inputs byte for byte, and the restore paths to check. The next no-op run reads the record, the baseline
+ * and the verdict, compares, stats the templates and is done, without loading the template engine or a hash.
+ * Anything different (an edited record, a new tool version or template, answers given as flags, a team's
+ * template source, CRLF checkouts) takes the full path, which decides.
  */
 const VERDICT_FILE = 'pyservice-update.verified';
-const RECORD_FILE = '.pyservice.json';
 
-interface Verdict {
-  key: string;
-  restore: string[];
+/** What a no-op verdict depends on, read now; null when the fast path does not apply to this project. */
+export interface NoOpInputs {
+  stamp: string;
+  record: Buffer;
+  baseline: Buffer;
+  templateVersion: string;
 }
 
-/** The key of a no-op verdict for this project now (and its template version), or null when the fast path does not apply to it. */
-export function noOpKey(projectDir: string): { key: string; templateVersion: string } | null {
+export function noOpInputs(projectDir: string): NoOpInputs | null {
   const record = regularFile(join(projectDir, RECORD_FILE));
   const baseline = regularFile(join(projectDir, BASELINE_FILE));
   if (!record || !baseline || record.includes(13) || baseline.includes(13)) return null; // CR: line endings depend on git config
@@ -39,29 +42,57 @@ export function noOpKey(projectDir: string): { key: string; templateVersion: str
     return null;
   }
   if (parsed.template !== undefined || typeof parsed.templateVersion !== 'string') return null; // a team's source renders elsewhere
-  const h = createHash('sha256');
-  for (const part of ['pyservice-no-op 1', toolVersion(), buildStamp(), templatesStamp(), sha256(record), sha256(baseline)]) h.update(part).update('\0');
-  return { key: h.digest('hex'), templateVersion: parsed.templateVersion };
+  return { stamp: ['pyservice-no-op 1', toolVersion(), buildStamp(), templatesStamp()].join('\n'), record, baseline, templateVersion: parsed.templateVersion };
 }
 
-/** True when a full plan found this key up to date and no file it would restore is missing. */
-export function knownUpToDate(gitDir: string, projectDir: string, key: string): boolean {
-  let v: Verdict;
+/** The verdict file's bytes: a JSON header line (stamp, restore paths, the record's length), then the record and the baseline. */
+export function verdictContent(inputs: NoOpInputs, restore: Iterable<string>): Buffer {
+  const header = JSON.stringify({ stamp: inputs.stamp, restore: [...restore].sort(), recordLength: inputs.record.length });
+  return Buffer.concat([Buffer.from(header + '\n', 'utf8'), inputs.record, inputs.baseline]);
+}
+
+export const verdictPath = (gitDir: string) => join(gitDir, VERDICT_FILE);
+
+/** True when a full plan found these very inputs up to date and no file it would restore is missing. */
+export function knownUpToDate(gitDir: string, projectDir: string, inputs: NoOpInputs): boolean {
+  let bytes: Buffer;
   try {
-    v = JSON.parse(readFileSync(join(gitDir, VERDICT_FILE), 'utf8')) as Verdict;
+    bytes = readFileSync(verdictPath(gitDir));
   } catch {
     return false;
   }
-  return v.key === key && Array.isArray(v.restore) && v.restore.every((p) => typeof p === 'string' && exists(join(projectDir, p)));
+  const nl = bytes.indexOf(10);
+  if (nl < 0) return false;
+  let header: { stamp?: unknown; restore?: unknown; recordLength?: unknown };
+  try {
+    header = JSON.parse(bytes.subarray(0, nl).toString('utf8')) as typeof header;
+  } catch {
+    return false;
+  }
+  const rest = bytes.subarray(nl + 1);
+  return (
+    header.stamp === inputs.stamp &&
+    header.recordLength === inputs.record.length &&
+    rest.length === inputs.record.length + inputs.baseline.length &&
+    rest.subarray(0, inputs.record.length).equals(inputs.record) &&
+    rest.subarray(inputs.record.length).equals(inputs.baseline) &&
+    Array.isArray(header.restore) &&
+    header.restore.every((p) => typeof p === 'string' && exists(join(projectDir, p)))
+  );
 }
 
-/** Keeps the verdict of a full plan that found the project up to date (best effort: a cache). */
-export function rememberUpToDate(gitDir: string, key: string, restore: Iterable<string>): void {
-  try {
-    writeFileAtomic(join(gitDir, VERDICT_FILE), JSON.stringify({ key, restore: [...restore].sort() } satisfies Verdict) + '\n', 0o644);
-  } catch {
-    /* a read-only git directory only costs the next run the full plan */
-  }
+/**
+ * The whole fast path for a plain `pyservice update` in `start`: the template version when the project is known
+ * to be up to date, else null (the full path decides: no repository, a live run holding the lock, an interrupted
+ * run to finish, or no verdict for these inputs).
+ */
+export function quickNoOp(start: string): string | null {
+  const git = findRepo(start);
+  if (!git) return null;
+  const target: WriteTarget = { root: findProjectDir(start) ?? git.root, gitDir: git.gitDir };
+  if (lockHeld(target) || existsSync(journalDir(target))) return null;
+  const inputs = noOpInputs(target.root);
+  return inputs && knownUpToDate(git.gitDir, target.root, inputs) ? inputs.templateVersion : null;
 }
 
 /** This build of the tool: the running code and the precompiled templates (rewritten by every build). */

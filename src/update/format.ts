@@ -77,3 +77,17 @@ export function actionsJson(actions: readonly FileAction[]): PlanJson['files'] {
     ...(a.rej ? { rej: a.rej.path } : {}),
   }));
 }
+
+/** The plan as --dry-run and --diff print it. */
+export function planText(plan: PlanJson, actions: readonly FileAction[], from: string | null, to: string): string {
+  const head = plan.adopting ? `Plan to adopt this repository at templates ${to}` : `Plan for templates ${from} → ${to}`;
+  if (plan.upToDate) return `${head}: already up to date; nothing to do.\n`;
+  const lines = [head + ':', ...actionLines(actions, true)];
+  for (const f of plan.recordFiles) lines.push(`  ${'record'.padEnd(10)}  ${f}`);
+  const added = Object.entries(plan.answers.added);
+  const changed = Object.entries(plan.answers.changed);
+  if (added.length) lines.push(`New answers: ${added.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`);
+  if (changed.length) lines.push(`Changed answers: ${changed.map(([k, v]) => `${k} ${JSON.stringify(v.from)} → ${JSON.stringify(v.to)}`).join(', ')}`);
+  lines.push(`Summary: ${summaryLine(actions)}; ${plan.summary.unchanged} unchanged`);
+  return lines.join('\n') + '\n';
+}

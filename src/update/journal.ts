@@ -2,7 +2,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../apply/atomic.js';
 import { sha256 } from './baseline.js';
-import type { WriteTarget as Repo } from './worktree.js';
+import { journalDir, type WriteTarget as Repo } from './worktree.js';
+
+export { journalDir };
 
 /**
  * The journal of an update in progress, kept in the git directory (never tracked, never "dirty"; outside git,
@@ -45,9 +47,6 @@ export interface Journal {
   conflicts: JournalConflict[];
 }
 
-export function journalDir(repo: Repo): string {
-  return repo.gitDir ? join(repo.gitDir, 'pyservice-update') : join(repo.root, '.pyservice-update');
-}
 const journalFile = (repo: Repo) => join(journalDir(repo), 'journal.json');
 export const blobFile = (repo: Repo, sha: string) => join(journalDir(repo), 'blobs', sha);
 

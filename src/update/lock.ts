@@ -63,6 +63,11 @@ function lockedMessage(why: string, path: string): string {
   return `${why}; wait for it to finish, then run pyservice update again (if no update is running, remove ${path})`;
 }
 
+/** Whether a live run holds the lock (read only). */
+export function lockHeld(at: WriteTarget): boolean {
+  return liveHolder(lockPath(at)) !== null;
+}
+
 /** For runs that write nothing (--dry-run, --diff, --json): refuse while a live update holds the lock, take nothing. */
 export function refuseIfLocked(at: WriteTarget): void {
   const why = liveHolder(lockPath(at));

@@ -3,7 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { PROJECT_TYPES, type Answers } from '../answers/types.js';
 import { defaultAnswers } from '../answers/defaults.js';
 import { AnswersShapeError, answersFromJson } from '../answers/shape.js';
-import { RECORD_FILE, type ProjectRecord } from '../plan/file-plan.js';
+import type { ProjectRecord } from '../types.js';
+import { RECORD_FILE } from '../plan/tool-files.js';
 import { parseSource, SourceError } from '../template-sources/spec.js';
 
 /**

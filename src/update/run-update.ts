@@ -1,25 +1,23 @@
+import { existsSync } from 'node:fs';
 import type { Output } from '../types.js';
 import { UsageError } from '../errors.js';
-import { BASELINE_FILE, RECORD_FILE } from '../plan/file-plan.js';
-import { actionLines, planDiffs, summaryLine, type PlanJson } from './format.js';
-import { applyRunPlan, runJournal } from './apply-update.js';
-import { gatherUpdate, gitState, type UpdateHooks, type UpdateRequest } from './gather.js';
-import { readJournal, removeJournalLeftovers } from './journal.js';
+import { BASELINE_FILE, RECORD_FILE } from '../plan/tool-files.js';
+import type { PlanJson } from './format.js';
+import type { UpdateHooks, UpdateRequest } from './gather.js';
 import { acquireUpdateLock, refuseIfLocked } from './lock.js';
-import { dirtyCandidates, planJson, planRun, withDirty } from './plan-run.js';
 import type { FileAction } from './plan-update.js';
-import { knownUpToDate, noOpKey, rememberUpToDate } from './fast-path.js';
+import { noOpInputs, quickNoOp, verdictContent, verdictPath } from './fast-path.js';
 import { findProjectDir } from './project.js';
-import { findRepo, type WriteTarget } from './worktree.js';
+import { findRepo, journalDir, type WriteTarget } from './worktree.js';
 
 export type { UpdateHooks, UpdateRequest } from './gather.js';
-export { renamesBetween } from './gather.js';
 
 /**
  * `pyservice update` as a library call: gather (gather.ts: record, versions, answers, render, baseline, working
  * tree, git) → plan (plan-run.ts, pure: one object) → show it (--dry-run, --diff, --json) or apply it
  * (apply-update.ts: journal, atomic writes, git's index). All terminal I/O goes through `out`; questions through
- * the request's asker.
+ * the request's asker. The template engine, the merge and the writer load only when the fast path (a plain run
+ * with nothing to do: fast-path.ts) does not settle it.
  */
 export interface UpdateResult {
   status: 'up-to-date' | 'planned' | 'updated' | 'resumed' | 'pending';
@@ -38,6 +36,14 @@ export interface UpdateResult {
  */
 export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHooks = {}): Promise<UpdateResult> {
   const writesNothing = req.dryRun || req.diff || req.json;
+  // 0. Nothing to do, known without rendering (fast-path.ts): only a plain run, whose answers are the record's
+  if (isPlain(req, hooks)) {
+    const version = quickNoOp(req.dir ?? process.cwd());
+    if (version) {
+      out.phase(`Already up to date (templates ${version}); nothing to do`);
+      return { status: 'up-to-date', from: version, to: version, actions: [], conflicts: [] };
+    }
+  }
   const git = findRepo(req.dir ?? process.cwd());
   if (!git) return runUpdateLocked(req, out, hooks);
   if (writesNothing) {
@@ -64,16 +70,12 @@ async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHoo
   const resumed = await finishInterrupted(repo, out, writesNothing, hooks.env);
   if (resumed) return resumed;
 
-  // 2. Nothing to do, known without rendering (fast-path.ts): only a plain run, whose answers are the record's
-  const plain = !writesNothing && !req.ask && !req.to && !req.pre && Object.keys(req.given).length === 0 && !hooks.plan && !hooks.renames;
-  const noOp = plain ? noOpKey(repo.root) : null;
-  if (noOp && knownUpToDate(git.gitDir, repo.root, noOp.key)) {
-    const version = noOp.templateVersion;
-    out.phase(`Already up to date (templates ${version}); nothing to do`);
-    return { status: 'up-to-date', from: version, to: version, actions: [], conflicts: [] };
-  }
-
   // 3. Gather (record, versions, answers, the new render, the baseline, the working tree, git) → 4. plan (pure)
+  const [{ gatherUpdate, gitState }, { dirtyCandidates, planJson, planRun, withDirty }, { actionLines, planDiffs, planText, summaryLine }] = await Promise.all([
+    import('./gather.js'),
+    import('./plan-run.js'),
+    import('./format.js'),
+  ]);
   const input = await gatherUpdate(req, out, hooks, repo, now);
   let plan = planRun(input);
   // git's view of the paths it would write, asked only when there is something to write
@@ -93,7 +95,7 @@ async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHoo
   }
   for (const w of plan.warnings) out.warn(w);
   if (plan.upToDate) {
-    if (noOp && plan.warnings.length === 0) rememberUpToDate(git.gitDir, noOp.key, input.restore);
+    if (isPlain(req, hooks) && plan.warnings.length === 0) await rememberUpToDate(git.gitDir, repo.root, input.restore);
     out.phase(`Already up to date (templates ${to}); nothing to do`);
     return { status: 'up-to-date', from, to, actions, plan: json, conflicts: [] };
   }
@@ -103,6 +105,7 @@ async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHoo
     );
 
   // 5. Apply: journal, atomic writes, git's index
+  const { applyRunPlan } = await import('./apply-update.js');
   const report = await applyRunPlan(repo, plan, now, hooks.env);
   for (const p of report.changedSince) out.warn(`${p} changed while the update ran; left as it is`);
   if (report.heldBack) out.warn(heldBackMessage(report.changedSince));
@@ -125,6 +128,8 @@ async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHoo
  * that writes nothing only says it is pending. Null when there is none.
  */
 export async function finishInterrupted(repo: WriteTarget, out: Output, writesNothing: boolean, env?: NodeJS.ProcessEnv): Promise<UpdateResult | null> {
+  if (!existsSync(journalDir(repo))) return null;
+  const { readJournal, removeJournalLeftovers } = await import('./journal.js');
   if (!writesNothing) removeJournalLeftovers(repo); // a dry run deletes nothing, leftovers included
   const pending = readJournal(repo);
   if (!pending) return null;
@@ -135,6 +140,7 @@ export async function finishInterrupted(repo: WriteTarget, out: Output, writesNo
     return { status: 'pending', from: pending.from, to: pending.to, actions: [], conflicts: [] };
   }
   out.phase(`Finishing the interrupted ${command} (${what}) from its journal`);
+  const { runJournal } = await import('./apply-update.js');
   const report = await runJournal(repo, pending, env);
   for (const p of report.changedSince) out.warn(`${p} changed after the ${command} was interrupted; left as it is`);
   if (report.heldBack) out.warn(heldBackMessage(report.changedSince));
@@ -144,19 +150,23 @@ export async function finishInterrupted(repo: WriteTarget, out: Output, writesNo
   return { status: 'resumed', from: pending.from, to: pending.to, actions: [], changedSince: report.changedSince, conflicts };
 }
 
-function heldBackMessage(skipped: readonly string[]): string {
-  return `${RECORD_FILE} and ${BASELINE_FILE} were not advanced, so the template's changes to ${skipped.join(', ')} are not lost: commit your work, then run pyservice update again to merge them`;
+/** A plain run: no answers, version or questions beyond the record's, and the shipped template side (no test hooks). */
+function isPlain(req: UpdateRequest, hooks: UpdateHooks): boolean {
+  return !(req.dryRun || req.diff || req.json) && !req.ask && !req.to && !req.pre && Object.keys(req.given).length === 0 && !hooks.plan && !hooks.renames;
 }
 
-function planText(plan: PlanJson, actions: readonly FileAction[], from: string | null, to: string): string {
-  const head = plan.adopting ? `Plan to adopt this repository at templates ${to}` : `Plan for templates ${from} → ${to}`;
-  if (plan.upToDate) return `${head}: already up to date; nothing to do.\n`;
-  const lines = [head + ':', ...actionLines(actions, true)];
-  for (const f of plan.recordFiles) lines.push(`  ${'record'.padEnd(10)}  ${f}`);
-  const added = Object.entries(plan.answers.added);
-  const changed = Object.entries(plan.answers.changed);
-  if (added.length) lines.push(`New answers: ${added.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')}`);
-  if (changed.length) lines.push(`Changed answers: ${changed.map(([k, v]) => `${k} ${JSON.stringify(v.from)} → ${JSON.stringify(v.to)}`).join(', ')}`);
-  lines.push(`Summary: ${summaryLine(actions)}; ${plan.summary.unchanged} unchanged`);
-  return lines.join('\n') + '\n';
+/** Keeps the verdict of a full plan that found the project up to date (best effort: a cache in the git directory). */
+async function rememberUpToDate(gitDir: string, projectDir: string, restore: Iterable<string>): Promise<void> {
+  const inputs = noOpInputs(projectDir);
+  if (!inputs) return;
+  const { writeFileAtomic } = await import('../apply/atomic.js');
+  try {
+    writeFileAtomic(verdictPath(gitDir), verdictContent(inputs, restore), 0o644);
+  } catch {
+    /* a read-only git directory only costs the next run the full plan */
+  }
+}
+
+function heldBackMessage(skipped: readonly string[]): string {
+  return `${RECORD_FILE} and ${BASELINE_FILE} were not advanced, so the template's changes to ${skipped.join(', ')} are not lost: commit your work, then run pyservice update again to merge them`;
 }

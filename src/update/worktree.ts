@@ -18,6 +18,11 @@ export interface WriteTarget {
   gitDir: string | null;
 }
 
+/** Where the writer keeps the journal of a run in progress (see journal.ts). */
+export function journalDir(at: WriteTarget): string {
+  return at.gitDir ? join(at.gitDir, 'pyservice-update') : join(at.root, '.pyservice-update');
+}
+
 /** Walks up from `start` to the first directory with `.git`; null when there is none. Reads the disk, spawns nothing. */
 export function findRepo(start: string): Repo | null {
   let dir = resolve(start);

@@ -1,12 +1,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { appendFileSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pyservice } from '../helpers/cli.js';
 import { generate } from '../helpers/generate.js';
 import { tempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
-import { knownUpToDate, noOpKey, rememberUpToDate } from '../../src/update/fast-path.js';
+import { knownUpToDate, noOpInputs, quickNoOp, verdictContent, verdictPath } from '../../src/update/fast-path.js';
 import { programsDir } from '../../src/templates/manifest.js';
 import { commitAll, GIT_ENV, read } from './fixtures.js';
 
@@ -78,33 +79,49 @@ toolTest(t, ['git'], 'answers given as flags, --to and --dry-run always take the
   for (const args of [['--to', to], ['--dry-run'], ['--json'], ['--ci', 'gitlab', '--dry-run']]) assert.ok(run(dir, ...args).rendered > 0, args.join(' '));
 });
 
-toolTest(t, ['git'], 'a verdict holds only for the same key, and not while a file it would restore is missing', async () => {
+toolTest(t, ['git'], 'a verdict holds only for the same inputs, and not while a file it would restore is missing', async () => {
   const dir = await latestProject();
   const gitDir = join(dir, '.git');
-  const key = noOpKey(dir)?.key;
-  assert.ok(key);
-  assert.not.ok(knownUpToDate(gitDir, dir, key!));
-  rememberUpToDate(gitDir, key!, ['restored.txt']);
-  assert.not.ok(knownUpToDate(gitDir, dir, key!), 'a missing restore path');
+  const inputs = noOpInputs(dir);
+  assert.ok(inputs);
+  assert.not.ok(knownUpToDate(gitDir, dir, inputs!));
+  writeFileSync(verdictPath(gitDir), verdictContent(inputs!, ['restored.txt']));
+  assert.not.ok(knownUpToDate(gitDir, dir, inputs!), 'a missing restore path');
   writeFileSync(join(dir, 'restored.txt'), 'x\n');
-  assert.ok(knownUpToDate(gitDir, dir, key!));
+  assert.ok(knownUpToDate(gitDir, dir, inputs!));
+  assert.is(quickNoOp(dir), inputs!.templateVersion);
+  // one byte more in the record, or the same length with another byte in the baseline: not known
   appendFileSync(join(dir, '.pyservice.json'), ' ');
-  assert.is.not(noOpKey(dir)?.key, key, 'the record is part of the key');
+  assert.not.ok(knownUpToDate(gitDir, dir, noOpInputs(dir)!), 'the record is compared');
+  writeFileSync(join(dir, '.pyservice.json'), inputs!.record);
+  const b = Buffer.from(inputs!.baseline);
+  b.writeUInt8(b.readUInt8(b.length - 2) ^ 1, b.length - 2);
+  writeFileSync(join(dir, '.pyservice.baseline'), b);
+  assert.not.ok(knownUpToDate(gitDir, dir, noOpInputs(dir)!), 'the baseline is compared');
+  writeFileSync(join(dir, '.pyservice.baseline'), inputs!.baseline);
+  assert.ok(knownUpToDate(gitDir, dir, noOpInputs(dir)!));
+  // an interrupted run's journal, or a live run's lock: the full path decides
+  mkdirSync(join(gitDir, 'pyservice-update'));
+  assert.is(quickNoOp(dir), null);
+  rmSync(join(gitDir, 'pyservice-update'), { recursive: true });
+  writeFileSync(join(gitDir, 'pyservice-update.lock'), JSON.stringify({ pid: process.pid === 1 ? 2 : 1, host: hostname(), started: 'now' }));
+  assert.is(quickNoOp(dir), null, 'a live lock');
+  rmSync(join(gitDir, 'pyservice-update.lock'));
   // CRLF checkouts and team sources are never on the fast path
-  writeFileSync(join(dir, '.pyservice.json'), readFileSync(join(dir, '.pyservice.json'), 'utf8').replace(/\n/g, '\r\n'));
-  assert.is(noOpKey(dir), null);
+  writeFileSync(join(dir, '.pyservice.json'), inputs!.record.toString('utf8').replace(/\n/g, '\r\n'));
+  assert.is(noOpInputs(dir), null);
 });
 
 toolTest(t, ['git'], 'a program the templates ship (programs/) is an input too: a changed one voids the verdict', async () => {
   const dir = await latestProject();
-  const before = noOpKey(dir)!.key;
+  const before = noOpInputs(dir)!.stamp;
   const program = join(programsDir(), 'pyservice_version.py');
   const st = statSync(program);
   try {
     utimesSync(program, st.atime, new Date(st.mtimeMs + 1000));
-    assert.is.not(noOpKey(dir)!.key, before);
+    assert.is.not(noOpInputs(dir)!.stamp, before);
   } finally {
-    utimesSync(program, st.atime, st.mtime); // to the millisecond: a later key need not equal `before`
+    utimesSync(program, st.atime, st.mtime); // to the millisecond: a later stamp need not equal `before`
   }
 });
 

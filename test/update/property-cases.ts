@@ -8,7 +8,7 @@ import { defaultAnswers } from '../../src/answers/defaults.js';
 import { BASELINE_FILE, planProject, RECORD_FILE, type PlannedFile, type ProjectRecord } from '../../src/plan/file-plan.js';
 import { parseBaseline, type BaselineEntry } from '../../src/update/baseline.js';
 import { planUpdate, type FileAction, type OursState } from '../../src/update/plan-update.js';
-import { renamesBetween } from '../../src/update/run-update.js';
+import { renamesBetween } from '../../src/update/gather.js';
 
 export type Files = Map<string, { content: Buffer; mode: 0o644 | 0o755 }>;
 
