@@ -73,9 +73,25 @@ def requirement_parts(req):
     return m.group(1), m.group(3).strip().strip("()").strip(), marker.strip() or None
 
 
+_VERSIONS = {}
+
+
+def installed_version(dist):
+    """importlib.metadata's version of `dist`, or None when it is not installed. Each lookup scans every
+    distribution on sys.path, so a name is looked up once (the backend's is asked twice: unmet, then reported)."""
+    import importlib.metadata as md
+
+    key = normalise(dist)
+    if key not in _VERSIONS:
+        try:
+            _VERSIONS[key] = md.version(dist)
+        except md.PackageNotFoundError:
+            _VERSIONS[key] = None
+    return _VERSIONS[key]
+
+
 def unmet_requirements(requires):
     """build-system.requires that Debian's python3 does not satisfy: [(requirement, why, debian package)]."""
-    import importlib.metadata as md
 
     try:
         from packaging.markers import Marker
@@ -93,9 +109,8 @@ def unmet_requirements(requires):
                     continue
             except Exception:
                 pass
-        try:
-            have = md.version(name)
-        except md.PackageNotFoundError:
+        have = installed_version(name)
+        if have is None:
             out.append({"requirement": req, "why": "not installed", "package": debian_package(name)})
             continue
         if spec and SpecifierSet is not None:
@@ -278,11 +293,9 @@ def split_extra(req):
 
 
 def backend_version(name):
-    import importlib.metadata as md
-
     top = name.split(":")[0].split(".")[0]
     try:
-        return md.version(BACKEND_DISTRIBUTIONS.get(top, top))
+        return installed_version(BACKEND_DISTRIBUTIONS.get(top, top))
     except Exception:
         return None
 

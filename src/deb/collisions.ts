@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../exec/run.js';
@@ -25,70 +25,133 @@ done
 `;
 
 /**
- * The Package/Provides lines of the apt lists and Package/Status of dpkg's status, as one text. The archive part
- * changes only with apt-get update, so it is cached per user, keyed by the lists' names, sizes and times
- * (~0.3 s to extract, ~10 ms to read back); dpkg's status is read fresh every time.
+ * What the distribution calls its packages, looked up by name once the name is known:
+ * - `archive(name)`: the Package and Provides names of the configured apt lists that may be `name`, one
+ *   `P name` / `V name` a line (compactNames), or why there are none;
+ * - `installed(name)`: the Package/Status lines of dpkg's stanza for that name ('' when dpkg has none).
  */
-export async function packageIndexLines(env: NodeJS.ProcessEnv = process.env): Promise<string | { why: string }> {
-  let dpkg = '';
-  try {
-    dpkg = readFileSync('/var/lib/dpkg/status', 'utf8').split('\n').filter((l) => l.startsWith('Package: ') || l.startsWith('Status: ')).join('\n');
-  } catch {
-    /* no dpkg: nothing installed to collide with */
-  }
+export interface DebianNames {
+  archive: ((name: string) => string) | { why: string };
+  installed: (name: string) => string;
+}
+
+/**
+ * The archive's names, cached per user and keyed by the lists' names, sizes and times: extracting them takes
+ * ~0.3 s; the cache splits them into BUCKETS files by a hash of the name, so a lookup reads ~40 kB, not the
+ * ~2.5 MB of every name. dpkg's status (~1 MB) is read only for a name dpkg keeps a file list for.
+ */
+export async function debianNames(env: NodeJS.ProcessEnv = process.env): Promise<DebianNames> {
   let lists: string[] = [];
   try {
     lists = readdirSync(LISTS).filter((f) => /_Packages(\.[a-z0-9]+)?$/.test(f)).sort().map((f) => join(LISTS, f));
   } catch {
     /* no apt */
   }
-  if (lists.length === 0) return `\n@dpkg\n${dpkg}\n`;
+  return { archive: lists.length ? await archiveNames(lists, env) : { why: NO_LISTS }, installed: dpkgStanza };
+}
+
+export const NO_LISTS = 'there are no apt package lists in /var/lib/apt/lists (run apt-get update)';
+const BUCKETS = 64;
+
+/** The bucket of a name: FNV-1a over its bytes (names are ASCII). */
+export function bucketOf(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % BUCKETS;
+}
+
+async function archiveNames(lists: string[], env: NodeJS.ProcessEnv): Promise<((name: string) => string) | { why: string }> {
   const key = createHash('sha256').update(lists.map((f) => { const st = statSync(f); return `${f} ${st.size} ${st.mtimeMs}`; }).join('\n')).digest('hex').slice(0, 16);
   const cacheDir = join(env.XDG_CACHE_HOME || join(env.HOME || tmpdir(), '.cache'), 'create-pyservice');
-  const cached = join(cacheDir, `debian-names-${key}.txt`);
-  let archive: string;
+  const cached = join(cacheDir, `debian-names-${key}`);
+  const reader = (name: string) => readFileSync(join(cached, String(bucketOf(name))), 'latin1');
+  if (existsSync(join(cached, String(BUCKETS - 1)))) return reader;
+  let names: string;
   try {
-    archive = readFileSync(cached, 'utf8');
-  } catch {
-    try {
-      const r = await run('sh', ['-c', EXTRACT, 'sh', ...lists], { timeoutMs: 30_000, cleanEnv: true, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' } });
-      if (r.timedOut || r.exitCode !== 0) return { why: r.timedOut ? 'reading the apt lists timed out' : `reading the apt lists failed: ${r.stderr.trim().split('\n').pop() ?? ''}` };
-      archive = r.stdout;
-    } catch (err) {
-      return { why: (err as Error).message };
-    }
-    try {
-      mkdirSync(cacheDir, { recursive: true });
-      const tmp = `${cached}.${process.pid}.tmp`;
-      writeFileSync(tmp, archive);
-      renameSync(tmp, cached);
-    } catch {
-      /* a cache only */
-    }
+    const r = await run('sh', ['-c', EXTRACT, 'sh', ...lists], { timeoutMs: 30_000, cleanEnv: true, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' } });
+    if (r.timedOut || r.exitCode !== 0) return { why: r.timedOut ? 'reading the apt lists timed out' : `reading the apt lists failed: ${r.stderr.trim().split('\n').pop() ?? ''}` };
+    names = compactNames(r.stdout);
+  } catch (err) {
+    return { why: (err as Error).message };
   }
-  return `${archive}\n@dpkg\n${dpkg}\n`;
+  const buckets: string[][] = Array.from({ length: BUCKETS }, () => []);
+  for (const line of names.split('\n')) if (line) buckets[bucketOf(line.slice(2))]!.push(line);
+  const texts = buckets.map((b) => `\n${b.join('\n')}\n`);
+  try {
+    // Written whole into a temporary directory, then renamed into place: a reader sees all buckets or none
+    mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${cached}.${process.pid}.tmp`;
+    mkdirSync(tmp, { recursive: true });
+    texts.forEach((text, i) => writeFileSync(join(tmp, String(i)), text, 'latin1'));
+    renameSync(tmp, cached);
+  } catch {
+    return (name: string) => texts[bucketOf(name)]!; // a cache only
+  }
+  // The lists changed (apt-get update): earlier caches, and the single-file ones of older versions, are stale
+  for (const old of readdirSync(cacheDir)) if (old.startsWith('debian-names-') && join(cacheDir, old) !== cached && !old.endsWith('.tmp')) rmSync(join(cacheDir, old), { recursive: true, force: true });
+  return reader;
 }
 
 /**
- * Pure: where `name` is used in the extracted lines. A package installed by dpkg but unknown to the archive is
- * only a collision when it is not a venv package of this very name (an earlier build of the project itself).
+ * `Package: x` / `Provides: a, b (= 1), c:any` lines → `\nP x\nV a\nV b\nV c\n…`: one name a line, so a lookup is one
+ * substring search (a regex over the ~3 MB of lines took tens of ms).
  */
-export function nameUse(lines: string | { why: string }, name: string, isOurVenvPackage: (name: string) => boolean = venvPackage): NameUse {
-  if (typeof lines !== 'string') return { used: false, checked: false, why: lines.why };
-  const [archive = '', dpkg = ''] = lines.split('\n@dpkg\n');
-  const hasLists = archive.includes('@list ');
-  const quoted = name.replace(/[.+]/g, '\\$&');
-  if (new RegExp(`^Package: ${quoted}$`, 'm').test(archive)) return { used: true, checked: true, where: 'the configured Debian archive has a package of that name (apt lists)' };
-  if (new RegExp(`^Provides: (?:.*[ ,])?${quoted}(?:[ ,(]|$)`, 'm').test(archive)) return { used: true, checked: true, where: 'a package of the configured Debian archive provides it (apt lists)' };
-  const stanzas = dpkg.split(/\n(?=Package: )/);
-  const mine = stanzas.find((s) => s.startsWith(`Package: ${name}\n`) || s === `Package: ${name}`);
-  if (mine && / installed$/m.test(mine) && !isOurVenvPackage(name)) return { used: true, checked: true, where: 'a package of that name is installed (dpkg status)' };
-  if (!hasLists) return { used: false, checked: false, why: 'there are no apt package lists in /var/lib/apt/lists (run apt-get update)' };
+export function compactNames(extracted: string): string {
+  const out = new Set<string>();
+  for (const line of extracted.split('\n')) {
+    if (line.startsWith('Package: ')) out.add(`P ${line.slice(9).trim()}`);
+    else if (line.startsWith('Provides: '))
+      for (const item of line.slice(10).split(',')) {
+        const name = item.trim().split(/[\s(]/)[0]!.replace(/:any$/, '');
+        if (name) out.add(`V ${name}`);
+      }
+  }
+  return `\n${[...out].join('\n')}\n`;
+}
+
+/** Package/Status of dpkg's stanza for `name`: read only when dpkg keeps a file list for it (every installed package has one). */
+function dpkgStanza(name: string): string {
+  if (!dpkgLists(name).some((f) => existsSync(f))) return '';
+  let status: string;
+  try {
+    status = readFileSync('/var/lib/dpkg/status', 'utf8');
+  } catch {
+    return '';
+  }
+  return stanzaOf(status, name);
+}
+
+/** The Package/Status lines of `name`'s stanza in a dpkg status text ('' when none). */
+export function stanzaOf(status: string, name: string): string {
+  const head = `Package: ${name}\n`;
+  for (let at = status.indexOf(head); at >= 0; at = status.indexOf(head, at + 1)) {
+    if (at > 0 && status[at - 1] !== '\n') continue;
+    const end = status.indexOf('\n\n', at);
+    return status.slice(at, end < 0 ? status.length : end).split('\n').filter((l) => l.startsWith('Package: ') || l.startsWith('Status: ')).join('\n');
+  }
+  return '';
+}
+
+/**
+ * Pure: where `name` is used. A package installed by dpkg but unknown to the archive is only a collision when it
+ * is not a venv package of this very name (an earlier build of the project itself).
+ */
+export function nameUse(names: DebianNames, name: string, isOurVenvPackage: (name: string) => boolean = venvPackage): NameUse {
+  const archive = typeof names.archive === 'function' ? names.archive(name) : '';
+  if (archive.includes(`\nP ${name}\n`)) return { used: true, checked: true, where: 'the configured Debian archive has a package of that name (apt lists)' };
+  if (archive.includes(`\nV ${name}\n`)) return { used: true, checked: true, where: 'a package of the configured Debian archive provides it (apt lists)' };
+  if (/^Status: .* installed$/m.test(names.installed(name)) && !isOurVenvPackage(name)) return { used: true, checked: true, where: 'a package of that name is installed (dpkg status)' };
+  if (typeof names.archive !== 'function') return { used: false, checked: false, why: names.archive.why };
   return { used: false, checked: true };
 }
 
+/** dpkg's file lists a package of this name may have (Multi-Arch: same packages are arch-qualified). */
+function dpkgLists(name: string): string[] {
+  return [`/var/lib/dpkg/info/${name}.list`, `/var/lib/dpkg/info/${name}:amd64.list`, `/var/lib/dpkg/info/${name}:arm64.list`, `/var/lib/dpkg/info/${name}:i386.list`];
+}
+
 function venvPackage(name: string): boolean {
-  for (const list of [`/var/lib/dpkg/info/${name}.list`, `/var/lib/dpkg/info/${name}:amd64.list`, `/var/lib/dpkg/info/${name}:arm64.list`]) {
+  for (const list of dpkgLists(name)) {
     try {
       if (readFileSync(list, 'utf8').split('\n').includes(`/opt/venvs/${name}`)) return true;
     } catch {

@@ -19,11 +19,12 @@ import { DEFAULT_PYTHON, readMetadata } from '../python/read-metadata.js';
 import { parseMaintainer, type IdentityHint, type Maintainer } from './maintainer.js';
 
 /**
- * Modules needed only once the metadata is in. They load (and the templates compile) while the Python
- * subprocess runs on the other core: the command's time is Node's start-up plus that one subprocess.
+ * Modules needed only once the metadata is in. They load while the Python subprocess runs on the other core: the
+ * command's time is Node's start-up plus that one subprocess. (The shipped templates are precompiled functions,
+ * so rendering a throw-away plan first, as an earlier version did to compile them, only cost CPU.)
  */
 async function loadRest() {
-  const [answers, apply, plan, maintainer, validate, filePlan, manifest, defaults] = await Promise.all([
+  const [answers, apply, plan, maintainer, validate, filePlan, manifest] = await Promise.all([
     import('./answers.js'),
     import('../update/apply-update.js'),
     import('./plan.js'),
@@ -31,24 +32,13 @@ async function loadRest() {
     import('../answers/validate.js'),
     import('../plan/file-plan.js'),
     import('../templates/manifest.js'),
-    import('../answers/defaults.js'),
   ]);
   const [gather, merge] = await Promise.all([import('../update/gather.js'), import('./merge.js')]);
-  return { answers, apply, plan, maintainer, validate, filePlan, manifest, defaults, gather, merge };
+  return { answers, apply, plan, maintainer, validate, filePlan, manifest, gather, merge };
 }
 type Rest = Awaited<ReturnType<typeof loadRest>>;
 
 const debianOnly = (path: string) => path.startsWith('debian/');
-
-/** Renders a throw-away plan so ejs has compiled every debian/ template before the real answers arrive. */
-function warmTemplates(m: Rest, distro: string): void {
-  try {
-    const answers = { ...m.defaults.defaultAnswers({ dirName: 'warm-up' }), author: 'Warm Up', email: 'warm-up@example.org', distro };
-    m.filePlan.planProject({ tool: 'create-pyservice', toolVersion: '0', templateVersion: m.manifest.latestTemplateVersion(), created: new Date(0).toISOString(), origin: 'deb', answers }, debianOnly);
-  } catch {
-    /* only a head start; the real plan reports any error */
-  }
-}
 
 /** `pyservice deb` as a library call: flags in, debian/ out. All terminal I/O goes through `out`. */
 export interface DebRequest {
@@ -172,9 +162,8 @@ async function runDebLocked(req: DebRequest, out: Output, now: Date, env: NodeJS
   const reading = readMetadata(dir, { python, timeoutMs: req.timeoutMs, pretendVersion: req.upstreamVersion });
   reading.catch(() => undefined); // handled below; avoids an unhandled rejection while the others run
   // The distribution's package names, read from the apt lists on the other core meanwhile (see collisions.ts)
-  const debianNames = import('./collisions.js').then(async (c) => ({ c, lines: await c.packageIndexLines() }));
+  const debianNames = import('./collisions.js').then(async (c) => ({ c, names: await c.debianNames() }));
   const rest = loadRest();
-  const ready = rest.then((m) => warmTemplates(m, distro));
   const identity = flagMaintainer ? Promise.resolve([]) : lookUpIdentity(dir, env, rest);
   let meta: MetadataReading;
   try {
@@ -208,8 +197,8 @@ async function runDebLocked(req: DebRequest, out: Output, now: Date, env: NodeJS
   const named = mods.answers.projectNameFor(m, req.packageName ?? prefixed);
   if ('problem' in named) throw new UsageError(named.problem);
   const names = deriveNames(named.name);
-  const { c: collisions, lines } = await debianNames;
-  const use = collisions.nameUse(lines, names.debName);
+  const { c: collisions, names: debian } = await debianNames;
+  const use = collisions.nameUse(debian, names.debName);
   // What the real run refuses (exit 2). A dry run still reads and reports everything, lists these and exits 0.
   const refusals: string[] = [];
   if (use.used && req.packageName === undefined)
@@ -266,7 +255,6 @@ async function runDebLocked(req: DebRequest, out: Output, now: Date, env: NodeJS
   }
   const problems = mods.validate.answersProblems(built.answers);
   if (problems.length) throw new Error(`internal: deb answers failed validation: ${problems.join('; ')}`);
-  await ready;
   const { planProject } = mods.filePlan;
   const disk = (path: string) => readOurs(dir, path);
   const found = disk(RECORD_FILE);

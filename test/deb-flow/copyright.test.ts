@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { dep5Expression, licenseNames, upstreamAuthors, upstreamLicense } from '../../src/deb/copyright.js';
-import { nameUse } from '../../src/deb/collisions.js';
+import { compactNames, nameUse, NO_LISTS, stanzaOf } from '../../src/deb/collisions.js';
 
 const t = suite('deb flow: DEP-5 license and authors from metadata; Debian name collisions');
 
@@ -47,21 +47,27 @@ t('authors: PEP 621 "Name <email>" lists, name + email pairs, maintainers; no du
   assert.equal(upstreamAuthors(base), []);
 });
 
-const LINES = '@list /var/lib/apt/lists/x_Packages\nPackage: yamllint\nPackage: exim4-daemon-light\nProvides: mail-transport-agent, default-mta (= 4.96)\nPackage: g++\n\n@dpkg\nPackage: local-thing\nStatus: install ok installed\nPackage: our-venv-tool\nStatus: install ok installed\n';
+// As the apt lists and dpkg's status have them; the archive part goes through compactNames as the cache does
+const EXTRACTED = '@list /var/lib/apt/lists/x_Packages\nPackage: yamllint\nPackage: exim4-daemon-light\nProvides: mail-transport-agent, default-mta (= 4.96), perl:any\nPackage: g++\n';
+const STATUS = 'Package: local-thing\nStatus: install ok installed\nPriority: optional\n\nPackage: our-venv-tool\nStatus: install ok installed\n\nPackage: removed-thing\nStatus: deinstall ok config-files\nDescription: once installed\n';
+const NAMES = { archive: () => compactNames(EXTRACTED), installed: (n: string) => stanzaOf(STATUS, n) };
 t('a name is used when the archive has it, provides it, or dpkg has it installed (not our own venv package)', () => {
   const ours = (n: string) => n === 'our-venv-tool';
-  assert.ok(nameUse(LINES, 'yamllint', ours).used);
-  assert.ok(nameUse(LINES, 'default-mta', ours).used);
-  assert.ok(nameUse(LINES, 'g++', ours).used);
-  assert.not.ok(nameUse(LINES, 'g', ours).used, 'g is not g++');
-  assert.not.ok(nameUse(LINES, 'yaml', ours).used, 'a prefix is not the name');
-  assert.ok(nameUse(LINES, 'local-thing', ours).used);
-  assert.equal(nameUse(LINES, 'our-venv-tool', ours), { used: false, checked: true });
-  assert.equal(nameUse(LINES, 'fresh-name', ours), { used: false, checked: true });
+  assert.ok(nameUse(NAMES, 'yamllint', ours).used);
+  assert.ok(nameUse(NAMES, 'default-mta', ours).used);
+  assert.ok(nameUse(NAMES, 'perl', ours).used, 'perl:any provides perl');
+  assert.ok(nameUse(NAMES, 'g++', ours).used);
+  assert.not.ok(nameUse(NAMES, 'g', ours).used, 'g is not g++');
+  assert.not.ok(nameUse(NAMES, 'yaml', ours).used, 'a prefix is not the name');
+  assert.not.ok(nameUse(NAMES, '4.96', ours).used, 'a version is not a name');
+  assert.ok(nameUse(NAMES, 'local-thing', ours).used);
+  assert.not.ok(nameUse(NAMES, 'removed-thing', ours).used, 'only config files left: not installed');
+  assert.equal(nameUse(NAMES, 'our-venv-tool', ours), { used: false, checked: true });
+  assert.equal(nameUse(NAMES, 'fresh-name', ours), { used: false, checked: true });
 });
 
 t('without apt lists the check says it could not check', () => {
-  const r = nameUse('@dpkg\n', 'fresh-name', () => false);
+  const r = nameUse({ archive: { why: NO_LISTS }, installed: () => '' }, 'fresh-name', () => false);
   assert.is(r.checked, false);
   assert.match((r as { why: string }).why, /no apt package lists.*apt-get update/);
 });
