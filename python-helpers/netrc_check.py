@@ -3,8 +3,8 @@
 Usage: python3 netrc_check.py < request.json
 
 The request (on stdin, never argv: it holds passwords) is
-  {"before": TEXT, "after": TEXT, "host": HOST, "login": LOGIN, "password": PASSWORD}
-where `after` is `before` with one login merged in. The answer is one JSON object on stdout, without any secret:
+  {"before": TEXT, "after": TEXT, "host": HOST, "login": LOGIN, "passwordSha256": HEX}
+where `after` is `before` with one login merged in and HEX is the sha256 of the password it must read. The answer is one JSON object on stdout, without any secret:
   {"ok": true}
   {"ok": false, "problem": "before" | "after", "reason": "...", "line": N}   netrc raises NetrcParseError
   {"ok": false, "problem": "host"}                     the host does not read as LOGIN / PASSWORD afterwards
@@ -14,6 +14,7 @@ where `after` is `before` with one login merged in. The answer is one JSON objec
 Each text is read by netrc.netrc(path), the module's own entry point (text-mode open, its encoding, its lexer),
 from an in-memory file (memfd) so the passwords never reach a disk.
 """
+import hashlib
 import json
 import netrc
 import os
@@ -48,7 +49,7 @@ def check(req):
             return {"ok": False, "problem": which, "reason": e.msg, "line": e.lineno}
     before, after = parsed["before"], parsed["after"]
     got = after.authenticators(req["host"])
-    if not got or got[0] != req["login"] or got[2] != req["password"]:
+    if not got or got[0] != req["login"] or hashlib.sha256(got[2].encode("utf-8")).hexdigest() != req["passwordSha256"]:
         return {"ok": False, "problem": "host"}
     for host, entry in before.hosts.items():
         if host != req["host"] and after.hosts.get(host) != entry:

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +30,9 @@ type PythonVerdict =
 /** Python's own netrc module reads the text before and after the merge (python-helpers/netrc_check.py). */
 async function askPython(before: string, merged: NetrcMerge, want: NetrcLogin, python: string): Promise<PythonVerdict> {
   const helper = join(packageRoot(), 'python-helpers', 'netrc_check.py');
-  const input = JSON.stringify({ before, after: merged.text, host: want.host, login: want.login, password: want.password });
+  // The password is compared by its sha256: the request names no secret field (the merged text still holds it).
+  const passwordSha256 = createHash('sha256').update(want.password, 'utf8').digest('hex');
+  const input = JSON.stringify({ before, after: merged.text, host: want.host, login: want.login, passwordSha256 });
   let r;
   try {
     // The texts hold passwords: they go on stdin, never in argv.
