@@ -29,9 +29,6 @@ export function isPrerelease(v: string): boolean {
   return (parseSemver(v)?.pre.length ?? 0) > 0;
 }
 
-/** Semantic-version order; one implementation serves shipped and team versions. */
-export const compareSemver = compareVersions;
-
 /**
  * Tag names → versions, oldest first, one per version (a repository with both v1.2.0 and 1.2.0 keeps the
  * `v` one). Tags that are not versions are ignored; pre-releases only with `pre`.
@@ -44,5 +41,5 @@ export function versionsFromTags(tags: readonly string[], pre = false): { versio
     const prev = byVersion.get(v.text);
     if (!prev || (tag.startsWith('v') && !prev.startsWith('v'))) byVersion.set(v.text, tag);
   }
-  return [...byVersion].map(([version, tag]) => ({ version, tag })).sort((a, b) => compareSemver(a.version, b.version));
+  return [...byVersion].map(([version, tag]) => ({ version, tag })).sort((a, b) => compareVersions(a.version, b.version));
 }

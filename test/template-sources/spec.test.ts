@@ -1,7 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseSource, SourceError } from '../../src/template-sources/spec.js';
-import { compareSemver, versionsFromTags } from '../../src/template-sources/semver.js';
+import { versionsFromTags } from '../../src/template-sources/semver.js';
+import { compareVersions } from '../../src/templates/template-set.js';
 import { isTrusted } from '../../src/template-sources/trust.js';
 import { gitEnv } from '../../src/template-sources/git-cache.js';
 import { teamAnswerDefaults, checkDefaults, DefaultsError } from '../../src/template-sources/team-defaults.js';
@@ -47,8 +48,8 @@ t('versions: v-prefixed and bare tags, semver order (10 after 9), pre-releases o
   assert.equal(versionsFromTags(tags).map((v) => v.version), ['1.2.0', '1.9.0', '1.10.0']);
   assert.equal(versionsFromTags(tags, true).map((v) => v.version), ['1.2.0', '1.9.0', '1.10.0', '2.0.0-beta', '2.0.0-rc.2', '2.0.0-rc.10']);
   assert.is(versionsFromTags(tags).find((v) => v.version === '1.2.0')!.tag, 'v1.2.0');
-  assert.is(compareSemver('2.0.0-rc.10', '2.0.0'), -1);
-  assert.is(compareSemver('1.0.0', '1.0.0'), 0);
+  assert.is(compareVersions('2.0.0-rc.10', '2.0.0'), -1);
+  assert.is(compareVersions('1.0.0', '1.0.0'), 0);
 });
 
 t('trust: exact sources and "/"-ended prefixes; the shipped set needs none', () => {
