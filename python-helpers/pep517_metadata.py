@@ -90,20 +90,25 @@ def installed_version(dist):
     return _VERSIONS[key]
 
 
+def packaging_class(module, name):
+    """packaging's Marker or SpecifierSet, imported on first use (None without python3-packaging: existence is
+    still checked). Importing packaging.markers alone costs ~10-30 ms (its tokenizer compiles many regular
+    expressions), so a requirement without a marker never pays for it."""
+    try:
+        return getattr(__import__(module, fromlist=[name]), name)
+    except ImportError:
+        return None
+
+
 def unmet_requirements(requires):
     """build-system.requires that Debian's python3 does not satisfy: [(requirement, why, debian package)]."""
-
-    try:
-        from packaging.markers import Marker
-        from packaging.specifiers import SpecifierSet
-    except ImportError:  # python3-packaging missing: existence is still checked
-        Marker = SpecifierSet = None
     out = []
     for req in requires:
         name, spec, marker = requirement_parts(req)
         if name is None:
             continue
-        if marker and Marker is not None:
+        Marker = packaging_class("packaging.markers", "Marker") if marker else None
+        if Marker is not None:
             try:
                 if not Marker(marker).evaluate():
                     continue
@@ -113,7 +118,8 @@ def unmet_requirements(requires):
         if have is None:
             out.append({"requirement": req, "why": "not installed", "package": debian_package(name)})
             continue
-        if spec and SpecifierSet is not None:
+        SpecifierSet = packaging_class("packaging.specifiers", "SpecifierSet") if spec else None
+        if SpecifierSet is not None:
             try:
                 if not SpecifierSet(spec).contains(have, prereleases=True):
                     out.append({"requirement": req, "why": f"{have} is installed", "package": debian_package(name)})

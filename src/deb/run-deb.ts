@@ -1,8 +1,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Answers, Asker, FilePlan, Output, ProjectRecord } from '../types.js';
-import { BASELINE_FILE, RECORD_FILE } from '../plan/file-plan.js';
-import { shippedSet } from '../templates/template-set.js';
+import { BASELINE_FILE, RECORD_FILE } from '../plan/tool-files.js';
 import { parseRecord, RecordError } from '../update/project.js';
 import { DEFAULT_DISTRO, DISTROS } from '../answers/distros.js';
 import { deriveNames, nameProblem } from '../answers/names.js';
@@ -10,7 +9,6 @@ import { FailureError, UsageError } from '../errors.js';
 import { toolVersion } from '../paths.js';
 import { findRepo, readOurs, unsafePathReason, type WriteTarget } from '../update/worktree.js';
 import { acquireUpdateLock, refuseIfLocked } from '../update/lock.js';
-import { readJournal } from '../update/journal.js';
 import type { FileActionKind } from '../update/plan-update.js';
 import type { RunPlan } from '../update/plan-run.js';
 import { redactDeep } from '../secrets/redact.js';
@@ -24,7 +22,7 @@ import { parseMaintainer, type IdentityHint, type Maintainer } from './maintaine
  * so rendering a throw-away plan first, as an earlier version did to compile them, only cost CPU.)
  */
 async function loadRest() {
-  const [answers, apply, plan, maintainer, validate, filePlan, manifest] = await Promise.all([
+  const [answers, apply, plan, maintainer, validate, filePlan, manifest, templateSet] = await Promise.all([
     import('./answers.js'),
     import('../update/apply-update.js'),
     import('./plan.js'),
@@ -32,9 +30,10 @@ async function loadRest() {
     import('../answers/validate.js'),
     import('../plan/file-plan.js'),
     import('../templates/manifest.js'),
+    import('../templates/template-set.js'),
   ]);
   const [gather, merge] = await Promise.all([import('../update/gather.js'), import('./merge.js')]);
-  return { answers, apply, plan, maintainer, validate, filePlan, manifest, gather, merge };
+  return { answers, apply, plan, maintainer, validate, filePlan, manifest, templateSet, gather, merge };
 }
 type Rest = Awaited<ReturnType<typeof loadRest>>;
 
@@ -123,8 +122,12 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
   const target: WriteTarget = { root: dir, gitDir: findRepo(dir)?.gitDir ?? null };
   if (req.dryRun) {
     refuseIfLocked(target);
-    if (readJournal(target)) out.warn('an interrupted pyservice deb or update is pending here; the next run without --dry-run finishes it first');
-    return runDebLocked(req, out, now, env, target, flags);
+    // Said once the metadata read has started: the journal module loads crypto (~7 ms), which the read need not wait for.
+    const journalNote = async () => {
+      const { readJournal } = await import('../update/journal.js');
+      if (readJournal(target)) out.warn('an interrupted pyservice deb or update is pending here; the next run without --dry-run finishes it first');
+    };
+    return runDebLocked(req, out, now, env, target, flags, journalNote);
   }
   const release = acquireUpdateLock(target, now);
   try {
@@ -145,7 +148,15 @@ interface CheckedFlags {
   prefix: string | undefined;
 }
 
-async function runDebLocked(req: DebRequest, out: Output, now: Date, env: NodeJS.ProcessEnv, target: WriteTarget, flags: CheckedFlags): Promise<DebResult> {
+async function runDebLocked(
+  req: DebRequest,
+  out: Output,
+  now: Date,
+  env: NodeJS.ProcessEnv,
+  target: WriteTarget,
+  flags: CheckedFlags,
+  whileReading?: () => Promise<void>,
+): Promise<DebResult> {
   const { dir, distro, flagMaintainer, python, prefix } = flags;
 
   // 2. An existing debian/ is the team's: only --force merges into it
@@ -158,12 +169,22 @@ async function runDebLocked(req: DebRequest, out: Output, now: Date, env: NodeJS
   if (hasDebian && !req.force)
     throw new UsageError(`${shown(debianDir)}/ already exists; pyservice deb --force merges into it (your content kept, differences marked as conflicts, nothing deleted); preview with --force --dry-run`);
 
-  // 3. Metadata (one Python subprocess) while the rest loads, the templates compile and the maintainer is looked up
+  // 3. Metadata (one Python subprocess, started before anything it does not need loads) while the rest loads, the
+  // templates the plan renders are compiled and the maintainer is looked up
   const reading = readMetadata(dir, { python, timeoutMs: req.timeoutMs, pretendVersion: req.upstreamVersion });
   reading.catch(() => undefined); // handled below; avoids an unhandled rejection while the others run
+  await whileReading?.();
   // The distribution's package names, read from the apt lists on the other core meanwhile (see collisions.ts)
   const debianNames = import('./collisions.js').then(async (c) => ({ c, names: await c.debianNames() }));
   const rest = loadRest();
+  // --index-url: pip.conf as create writes it (index-url only), merged like debian/ files when one exists
+  const only = req.indexUrl ? (path: string) => debianOnly(path) || path === 'pip.conf' : debianOnly;
+  const templateVersion = rest.then((m) => {
+    const version = m.manifest.latestTemplateVersion();
+    m.filePlan.prepareRender(version, only);
+    return version;
+  });
+  templateVersion.catch(() => undefined); // a broken template folder is reported where the plan renders
   const identity = flagMaintainer ? Promise.resolve([]) : lookUpIdentity(dir, env, rest);
   let meta: MetadataReading;
   try {
@@ -261,12 +282,10 @@ async function runDebLocked(req: DebRequest, out: Output, now: Date, env: NodeJS
   const recordBytes = found.kind === 'file' ? found.content : null;
   const earlier = recordBytes && mods.plan.recordOrigin(recordBytes) === 'deb' ? parsedOrNull(recordBytes) : null;
   const created = (recordBytes && mods.plan.recordCreated(recordBytes)) ?? new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
-  const record = { tool: 'create-pyservice' as const, toolVersion: toolVersion(), templateVersion: mods.manifest.latestTemplateVersion(), created, origin: 'deb' as const, answers: built.answers };
-  // --index-url: pip.conf as create writes it (index-url only), merged like debian/ files when one exists
-  const only = req.indexUrl ? (path: string) => debianOnly(path) || path === 'pip.conf' : debianOnly;
+  const record = { tool: 'create-pyservice' as const, toolVersion: toolVersion(), templateVersion: await templateVersion, created, origin: 'deb' as const, answers: built.answers };
   const theirs = planProject(record, only);
   const warnings: string[] = [];
-  const base = earlier ? mods.gather.loadBase(earlier, only, planProject, warnings, shippedSet, disk, null) : { entries: null, source: 'none' as const };
+  const base = earlier ? mods.gather.loadBase(earlier, only, planProject, warnings, mods.templateSet.shippedSet, disk, null) : { entries: null, source: 'none' as const };
   const plan = mods.plan.planDeb({ theirs, answers: built.answers, recordBytes, earlier, base: base.entries, baselineSource: base.source, warnings, disk });
   notes.push(...plan.warnings);
   // Never through a symlink, nor over a directory: a planned path that is not a regular file is refused.

@@ -1,8 +1,8 @@
 import type { Answers, FilePlan, PlannedFile, ProjectRecord } from '../types.js';
 import { deriveNames } from '../answers/names.js';
 import { loadManifest, type Manifest, type ManifestEntry } from '../templates/manifest.js';
-import { buildContext, renderEntry } from '../templates/render.js';
-import type { TemplateSet } from '../templates/template-set.js';
+import { buildContext, prepareEntry, renderEntry } from '../templates/render.js';
+import { shippedSet, type TemplateSet } from '../templates/template-set.js';
 import { setForSource } from '../template-sources/open.js';
 import { parseSource } from '../template-sources/spec.js';
 import { isTrusted, UntrustedSourceError } from '../template-sources/trust.js';
@@ -43,14 +43,19 @@ export function completeAnswers(answers: Answers, manifest: Manifest): Answers {
   return out as unknown as Answers;
 }
 
-/** The template files a record renders to (no baseline, no record): the part that runs template code. */
-export function renderFiles(record: ProjectRecord, manifest: Manifest, set: TemplateSet): PlannedFile[] {
+/**
+ * The template files a record renders to (no baseline, no record): the part that runs template code. With `only`,
+ * a file whose destination it rejects is not rendered at all (the deb flow renders debian/, not the whole project).
+ */
+export function renderFiles(record: ProjectRecord, manifest: Manifest, set: TemplateSet, only?: (path: string) => boolean): PlannedFile[] {
   const ctx = buildContext(record.answers, { templateVersion: record.templateVersion, toolVersion: record.toolVersion, created: record.created });
   const files: PlannedFile[] = [];
   for (const entry of manifest.files) {
     if (!entryApplies(entry, record.answers)) continue;
+    const path = destinationPath(entry.path, record.answers);
+    if (only && !only(path)) continue;
     files.push({
-      path: destinationPath(entry.path, record.answers),
+      path,
       content: renderEntry(entry, record.templateVersion, ctx, set),
       mode: entry.mode === '755' ? 0o755 : 0o644,
       policy: entry.policy ?? 'merge',
@@ -59,6 +64,16 @@ export function renderFiles(record: ProjectRecord, manifest: Manifest, set: Temp
     });
   }
   return files;
+}
+
+/**
+ * Loads what rendering the shipped `version` reads before any template code runs — its manifest and the compiled
+ * function of each template whose path pattern `only` accepts (as planProject's `only`; `debian/{{debName}}.links`
+ * counts as under debian/) — and renders nothing. The deb flow calls it while its metadata subprocess runs, so
+ * the render after the read is the template code alone. The manifest is read again by planProject (~1 ms).
+ */
+export function prepareRender(version: string, only?: (path: string) => boolean): void {
+  for (const entry of loadManifest(version, shippedSet).files) if (!only || only(entry.path)) prepareEntry(entry, version, shippedSet);
 }
 
 /**
@@ -72,7 +87,7 @@ export function planProject(inputRecord: ProjectRecord, only?: (path: string) =>
   const manifest = loadManifest(inputRecord.templateVersion, set);
   const record: ProjectRecord = { ...inputRecord, answers: completeAnswers(inputRecord.answers, manifest) };
   let rendered: PlannedFile[];
-  if (set.source === null) rendered = renderFiles(record, manifest, set);
+  if (set.source === null) rendered = renderFiles(record, manifest, set, only);
   else {
     if (!isTrusted(parseSource(set.source))) throw new UntrustedSourceError(set.source);
     const commit = set.commit(record.templateVersion);

@@ -58,6 +58,12 @@ export function rfc5322(d: Date): string {
   return `${DAYS[d.getUTCDay()]}, ${p2(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} +0000`;
 }
 
+/** Compiles (once per process) the template of one manifest entry of a version, without rendering it. */
+export function prepareEntry(entry: ManifestEntry, version: string, set: TemplateSet = shippedSet): void {
+  const file = entrySourceFile(entry, version, set);
+  if (file.endsWith('.ejs')) compileTemplate(file);
+}
+
 /** Render one manifest entry of a version with the context. `.ejs` files are rendered; others (programs too) are returned as-is. */
 export function renderEntry(entry: ManifestEntry, version: string, ctx: RenderContext, set: TemplateSet = shippedSet): Buffer {
   const file = entrySourceFile(entry, version, set);

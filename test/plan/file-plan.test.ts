@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { planProject, type ProjectRecord } from '../../src/plan/file-plan.js';
+import { planProject, prepareRender, type ProjectRecord } from '../../src/plan/file-plan.js';
 import { defaultAnswers } from '../../src/answers/defaults.js';
 import { latestTemplateVersion, loadManifest, shippedTemplateVersions } from '../../src/templates/manifest.js';
 import type { Answers } from '../../src/answers/types.js';
@@ -64,6 +64,23 @@ t('planning is deterministic: the same record renders byte-identical files', () 
   const a = planProject(record({ name: 'x-y' }));
   const b = planProject(record({ name: 'x-y' }));
   assert.equal(a.files.map((f) => [f.path, f.content.toString('base64')]), b.files.map((f) => [f.path, f.content.toString('base64')]));
+});
+
+t('a plan restricted by `only` is the full plan\'s files under that restriction, byte for byte (the baseline of those files)', () => {
+  for (const type of ['service', 'tool'] as const) {
+    const full = planProject(record({ type, name: 'x-y' }));
+    const debianOnly = planProject(record({ type, name: 'x-y' }), (p) => p.startsWith('debian/'));
+    const kept = full.files.filter((f) => f.path.startsWith('debian/'));
+    assert.ok(kept.length > 5, `${type}: no debian/ files in the full plan`);
+    assert.equal(debianOnly.files.filter((f) => f.path.startsWith('debian/')), kept);
+    assert.equal(debianOnly.files.map((f) => f.path).filter((p) => !p.startsWith('debian/')), ['.pyservice.baseline', '.pyservice.json']);
+  }
+});
+
+t('prepareRender compiles without rendering: the plan after it is the same', () => {
+  const before = planProject(record({ type: 'tool', name: 'x-y' }), (p) => p.startsWith('debian/'));
+  prepareRender(latestTemplateVersion(), (p) => p.startsWith('debian/'));
+  assert.equal(planProject(record({ type: 'tool', name: 'x-y' }), (p) => p.startsWith('debian/')), before);
 });
 
 t('no template uses ejs HTML escaping (<%=): every value goes through an explicit escaper', () => {

@@ -1,0 +1,91 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PYSERVICE_BIN } from '../helpers/cli.js';
+import { cleanEnv, tempDir } from '../helpers/tmp.js';
+import { toolTest } from '../helpers/tools.js';
+
+/**
+ * build-system.requires that Debian's python3 does not meet, as `pyservice deb --dry-run` reports them. The helper
+ * imports packaging's markers and specifiers only for a requirement that has one (packaging.markers alone is
+ * ~10-30 ms of a read): every kind of requirement must still be judged by packaging and importlib.metadata, the
+ * reference implementations. Expected versions come from importlib.metadata here, not from this file.
+ */
+const t = suite('pyservice deb: unmet build requirements (markers, specifiers, names) as packaging judges them');
+const PY = '/usr/bin/python3';
+
+const BACKEND = [
+  'import os',
+  'def prepare_metadata_for_build_wheel(d, c=None):',
+  '    if os.environ.get("FAIL_HOOK"): raise ValueError("no way")',
+  '    os.mkdir(os.path.join(d, "x-1.0.dist-info"))',
+  '    open(os.path.join(d, "x-1.0.dist-info", "METADATA"), "w").write("Metadata-Version: 2.1\\nName: x-tool\\nVersion: 1.0\\nSummary: Reads requirements\\n")',
+  '    open(os.path.join(d, "x-1.0.dist-info", "entry_points.txt"), "w").write("[console_scripts]\\nx-tool = x:main\\n")',
+  '    return "x-1.0.dist-info"',
+  '',
+].join('\n');
+
+function project(requires: string[]): string {
+  const dir = tempDir();
+  mkdirSync(join(dir, '_build'));
+  writeFileSync(join(dir, '_build', 'backend.py'), BACKEND);
+  writeFileSync(join(dir, 'pyproject.toml'), `[build-system]\nrequires = ${JSON.stringify(requires)}\nbuild-backend = "backend"\nbackend-path = ["_build"]\n`);
+  return dir;
+}
+
+function deb(dir: string, env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--kind', 'tool', '--dry-run', '--json'], { env: cleanEnv(tempDir(), env), encoding: 'utf8' });
+}
+
+const installed = (dist: string) => execFileSync(PY, ['-c', `import importlib.metadata as m; print(m.version(${JSON.stringify(dist)}))`], { encoding: 'utf8' }).trim();
+
+toolTest(t, [PY], 'markers, specifiers and names: each requirement is judged as packaging and importlib.metadata judge it', () => {
+  const setuptools = installed('setuptools');
+  const requires = [
+    'setuptools', // installed, no specifier
+    'setuptools>=1', // met
+    'setuptools>=9999', // installed, too old
+    'SetupTools (<1)', // another spelling of the name, a parenthesised specifier
+    'zzz-pyservice-absent>=1', // not installed
+    "zzz-pyservice-absent-py2; python_version < '3'", // marker false: not needed here
+    "zzz-pyservice-absent-py3; python_version >= '3'", // marker true: needed, not installed
+    "setuptools>=9999; os_name == 'no-such-os'", // marker false: not needed even though unmet
+    "setuptools>=9999; os_name == 'posix' and python_version >= '3'", // marker true: too old
+    'setuptools ==', // a specifier packaging cannot parse: not judged
+    'zzz-pyservice-absent-bad-marker; python_version ~~ 3', // a marker packaging cannot parse: treated as applying
+    'zzz-pyservice-absent-extra[cli]>=2', // an extra: the distribution is what counts
+  ];
+  const r = deb(project(requires));
+  assert.is(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  const tooOld = `${setuptools} is installed`;
+  assert.equal(report.backend.unmet, [
+    { requirement: 'setuptools>=9999', why: tooOld, package: 'python3-setuptools' },
+    { requirement: 'SetupTools (<1)', why: tooOld, package: 'python3-setuptools' },
+    { requirement: 'zzz-pyservice-absent>=1', why: 'not installed', package: 'python3-zzz-pyservice-absent' },
+    { requirement: "zzz-pyservice-absent-py3; python_version >= '3'", why: 'not installed', package: 'python3-zzz-pyservice-absent-py3' },
+    { requirement: "setuptools>=9999; os_name == 'posix' and python_version >= '3'", why: tooOld, package: 'python3-setuptools' },
+    { requirement: 'zzz-pyservice-absent-bad-marker; python_version ~~ 3', why: 'not installed', package: 'python3-zzz-pyservice-absent-bad-marker' },
+    { requirement: 'zzz-pyservice-absent-extra[cli]>=2', why: 'not installed', package: 'python3-zzz-pyservice-absent-extra' },
+  ]);
+  assert.ok(
+    report.notes.some((n: string) => n.startsWith("build requirements Debian's python3 does not meet: setuptools>=9999 (") && n.includes('zzz-pyservice-absent-py3')),
+    report.notes.join('\n'),
+  );
+});
+
+toolTest(t, [PY], 'requirements without markers or specifiers: only what is missing is unmet', () => {
+  const r = deb(project(['setuptools', 'zzz-pyservice-absent']));
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).backend.unmet, [{ requirement: 'zzz-pyservice-absent', why: 'not installed', package: 'python3-zzz-pyservice-absent' }]);
+});
+
+toolTest(t, [PY], 'a failing backend names the unmet requirements, markers and specifiers judged the same way', () => {
+  const r = deb(project(["zzz-pyservice-absent; python_version >= '3'", "setuptools>=9999; python_version < '3'", 'setuptools<1']), { FAIL_HOOK: '1' });
+  assert.is(r.status, 1, r.stderr);
+  assert.match(r.stderr, /failed to prepare the metadata: ValueError: no way; unmet build requirements: zzz-pyservice-absent; python_version >= '3' \(not installed; Debian: python3-zzz-pyservice-absent\), setuptools<1 \(\S+ is installed; Debian: python3-setuptools\)$/m);
+});
+
+t.run();
