@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,4 +27,24 @@ let version: string | undefined;
 /** This package's version (read once: a run asks for it several times). */
 export function toolVersion(): string {
   return (version ??= JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version as string);
+}
+
+/**
+ * This tool's user-level cache (~/.cache/create-pyservice, or under XDG_CACHE_HOME when that is an absolute
+ * path): team template clones (template-sources/git-cache.ts) and V8's code cache (code-cache.ts).
+ */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(env.HOME || homedir(), '.cache');
+  return join(base, 'create-pyservice');
+}
+
+let checkout: boolean | undefined;
+
+/**
+ * True when this is a development checkout (the TypeScript sources are beside the build), where templates and
+ * programs may be edited without a rebuild; false in a package installed from npm, whose files only change
+ * with the package (and so with its version and its build's files).
+ */
+export function isCheckout(): boolean {
+  return (checkout ??= existsSync(join(packageRoot(), 'src', 'paths.ts')));
 }

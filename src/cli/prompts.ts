@@ -1,15 +1,17 @@
-import { isatty } from 'node:tty';
+import { createRequire } from 'node:module';
 import { CancelledError } from '../errors.js';
 import type { Asker, Question } from '../types.js';
 import { colours } from './colours.js';
 
 /**
  * The only module that talks to enquirer: the Asker the CLI hands to library calls when a person can answer.
- * enquirer is imported on the first question, so non-interactive runs never load it.
+ * enquirer is required on the first question, so non-interactive runs never load it (require, not import():
+ * the bins are loaded through vm.Script, src/code-cache.ts).
  */
+const require = createRequire(import.meta.url);
 export const enquirerAsker: Asker = {
   async ask<T = string>(q: Question): Promise<T> {
-    const { default: Enquirer } = await import('enquirer');
+    const Enquirer = require('enquirer') as typeof import('enquirer');
     const base: Record<string, unknown> = { name: q.name, message: q.message };
     if (q.kind === 'input') {
       Object.assign(base, {
@@ -47,8 +49,11 @@ export function terminalAsker(): Asker | undefined {
 
 export function canPrompt(): boolean {
   // isatty(), not process.stdin.isTTY: the first use of process.stdin builds the stdin stream (~5 ms), in every
-  // run, even one that asks nothing.
-  return isatty(0) && isatty(1) && !isCI();
+  // run, even one that asks nothing. node:tty (which loads net) is required here, not at start-up: a no-op
+  // update never asks.
+  if (isCI()) return false;
+  const { isatty } = require('node:tty') as typeof import('node:tty');
+  return isatty(0) && isatty(1);
 }
 
 export function isCI(): boolean {

@@ -2,11 +2,11 @@ import { childProcess } from '../lazy.js';
 import { withoutSecrets } from '../secrets/env.js';
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { withLock } from './lock.js';
 import { redact } from './spec.js';
 import { FailureError } from '../errors.js';
+import { cacheRoot } from '../paths.js';
 
 /**
  * Template repositories fetched with git itself, cached per user under $XDG_CACHE_HOME/create-pyservice/templates/.
@@ -20,8 +20,7 @@ import { FailureError } from '../errors.js';
 export class FetchError extends FailureError {}
 
 export function cacheHome(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(env.HOME || homedir(), '.cache');
-  return join(base, 'create-pyservice', 'templates');
+  return join(cacheRoot(env), 'templates');
 }
 
 export function sourceCacheDir(canonical: string, env: NodeJS.ProcessEnv = process.env): string {

@@ -6,7 +6,7 @@ import type { PlanJson } from './format.js';
 import type { UpdateHooks, UpdateRequest } from './gather.js';
 import { acquireUpdateLock, refuseIfLocked } from './lock.js';
 import type { FileAction } from './plan-update.js';
-import { noOpInputs, quickNoOp, verdictContent, verdictPath } from './fast-path.js';
+import { isPlain, noOpInputs, settleNoOp, verdictContent, verdictPath } from './fast-path.js';
 import { findProjectDir } from './project.js';
 import { findRepo, journalDir, type WriteTarget } from './worktree.js';
 
@@ -36,14 +36,9 @@ export interface UpdateResult {
  */
 export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHooks = {}): Promise<UpdateResult> {
   const writesNothing = req.dryRun || req.diff || req.json;
-  // 0. Nothing to do, known without rendering (fast-path.ts): only a plain run, whose answers are the record's
-  if (isPlain(req, hooks)) {
-    const version = quickNoOp(req.dir ?? process.cwd());
-    if (version) {
-      out.phase(`Already up to date (templates ${version}); nothing to do`);
-      return { status: 'up-to-date', from: version, to: version, actions: [], conflicts: [] };
-    }
-  }
+  // 0. Nothing to do, known without rendering (fast-path.ts)
+  const settled = settleNoOp(req, out, hooks);
+  if (settled) return settled;
   const git = findRepo(req.dir ?? process.cwd());
   if (!git) return runUpdateLocked(req, out, hooks);
   if (writesNothing) {
@@ -151,9 +146,6 @@ export async function finishInterrupted(repo: WriteTarget, out: Output, writesNo
 }
 
 /** A plain run: no answers, version or questions beyond the record's, and the shipped template side (no test hooks). */
-function isPlain(req: UpdateRequest, hooks: UpdateHooks): boolean {
-  return !(req.dryRun || req.diff || req.json) && !req.ask && !req.to && !req.pre && Object.keys(req.given).length === 0 && !hooks.plan && !hooks.renames;
-}
 
 /** Keeps the verdict of a full plan that found the project up to date (best effort: a cache in the git directory). */
 async function rememberUpToDate(gitDir: string, projectDir: string, restore: Iterable<string>): Promise<void> {

@@ -9,7 +9,10 @@ import { tempDir } from '../helpers/tmp.js';
 /** `pyservice login`, the real binary as a child process without a terminal. */
 const login = suite('pyservice login');
 
-const env = (home: string, password: string | undefined, extra: Record<string, string | undefined> = {}) => ({ HOME: home, NETRC: undefined, PYSERVICE_INDEX_PASSWORD: password, ...extra });
+// The bins keep V8's code cache under XDG_CACHE_HOME (src/code-cache.ts): outside HOME here, so HOME holds
+// exactly what login wrote.
+const codeCache = tempDir('login-code-cache-');
+const env = (home: string, password: string | undefined, extra: Record<string, string | undefined> = {}) => ({ HOME: home, XDG_CACHE_HOME: codeCache, NETRC: undefined, PYSERVICE_INDEX_PASSWORD: password, ...extra });
 
 login('--help documents the sources of URL, user and password, and that no flag takes the password', () => {
   const r = pyservice(['login', '--help']);

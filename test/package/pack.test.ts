@@ -39,7 +39,7 @@ toolTest(t, ['npm'], 'the tarball holds bins, templates and helpers, and npm exe
   assert.ok(Array.isArray(JSON.parse(second.stdout)));
 });
 
-toolTest(t, ['npm', 'git'], 'installed from the tarball: no install script, and create and a no-op update use only precompiled templates', () => {
+toolTest(t, ['npm', 'git'], 'installed from the tarball: no install script, create and update use only precompiled templates, a no-op update loads no template at all, and the code cache serves the second run', () => {
   const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   for (const s of ['preinstall', 'install', 'postinstall', 'prepare']) assert.not.ok(pkg.scripts[s], `package.json has a "${s}" script, which npm runs on users' machines`);
   const work = tempDir('pack-install-');
@@ -54,7 +54,7 @@ toolTest(t, ['npm', 'git'], 'installed from the tarball: no install script, and 
   // stamps 1985-10-26 into the tarball; extraction stamps its own time).
   const mtime = (root: string) => statSync(join(root, 'templates', '1.0.0', 'project', 'setup.py.ejs')).mtimeMs;
   assert.is.not(mtime(installed), mtime(packageRoot()), 'the installed template kept its mtime; the premise of this test changed');
-  const env = { ...process.env, PYSERVICE_TRACE_TEMPLATES: '1', NO_COLOR: '1', GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.org', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@example.org' };
+  const env = { ...process.env, XDG_CACHE_HOME: join(work, 'cache'), PYSERVICE_TRACE_TEMPLATES: '1', PYSERVICE_TRACE_CODE_CACHE: '1', NO_COLOR: '1', GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.org', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@example.org' };
   const run = (bin: string, args: string[], cwd: string) => spawnSync(join(prefix, 'bin', bin), args, { cwd, encoding: 'utf8', env });
   const trace = (stderr: string) => {
     const m = /pyservice templates: (\d+) precompiled, (\d+) compiled by ejs/.exec(stderr);
@@ -70,6 +70,16 @@ toolTest(t, ['npm', 'git'], 'installed from the tarball: no install script, and 
   assert.is(u.status, 0, u.stderr);
   assert.match(u.stdout, /Already up to date/);
   assert.is(trace(u.stderr).compiled, 0, 'a no-op update compiled templates with ejs in the installed package');
+  // The first update found nothing to do and kept that verdict; the second is settled by the fast path
+  // (src/update/fast-path.ts) without loading the template engine, and every bundle it loads comes from the
+  // code cache the first run wrote.
+  const again = run('pyservice', ['update'], join(work, 'svc'));
+  assert.is(again.status, 0, again.stderr);
+  assert.match(again.stdout, /Already up to date/);
+  assert.not.match(again.stderr, /pyservice templates:/, 'the second no-op update loaded the template engine');
+  const cache = /pyservice code cache: (\d+) used, (\d+) rejected, (\d+) missing/.exec(again.stderr);
+  assert.ok(cache, again.stderr);
+  assert.equal([Number(cache![1]) >= 3, Number(cache![2]), Number(cache![3])], [true, 0, 0], again.stderr);
 });
 
 t.run();

@@ -1,4 +1,4 @@
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT } from '../errors.js';
 import type { Output } from '../output.js';
 import { parseFlags } from '../flags.js';
 import { checkProject } from '../../update/check.js';
@@ -33,7 +33,7 @@ export async function checkCommand(argv: string[], out: Output): Promise<number>
   }
   if (positionals.length > 1 || values.from !== undefined) {
     const { checkMany } = await import('../../fleet/fleet.js');
-    const { checkReport, checkExit } = await import('./fleet-output.js');
+    const { checkReport, checkExit, fleetDirs } = await import('./fleet-output.js');
     const rows = checkMany(await fleetDirs(positionals, typeof values.from === 'string' ? values.from : undefined), { pre: Boolean(values.pre) });
     out.raw(checkReport(rows, Boolean(values.json)));
     return checkExit(rows);
@@ -61,10 +61,3 @@ export async function checkCommand(argv: string[], out: Output): Promise<number>
   return status.upToDate ? EXIT.ok : EXIT.behind;
 }
 
-/** The fleet's directories; a bad list is bad usage (exit 2). */
-export async function fleetDirs(positionals: string[], from: string | undefined): Promise<string[]> {
-  const { repoList } = await import('../../fleet/repos.js');
-  const dirs = repoList(positionals, from);
-  if (!dirs.length) throw new UsageError('no repositories given: pass directories or --from FILE');
-  return dirs;
-}

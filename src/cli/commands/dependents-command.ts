@@ -1,7 +1,7 @@
 import { EXIT, UsageError } from '../errors.js';
 import type { Output } from '../output.js';
 import { parseFlags } from '../flags.js';
-import { fleetDirs } from './check-command.js';
+import { fleetDirs } from './fleet-output.js';
 
 export const DEPENDENTS_HELP = `Usage: pyservice dependents LIB DIR… [--from FILE] [--json]
 

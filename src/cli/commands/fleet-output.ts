@@ -1,6 +1,22 @@
-import type { CheckRow, UpdateRow } from '../../fleet/fleet.js';
-import { table } from '../../fleet/fleet.js';
-import { EXIT } from '../errors.js';
+import type { CheckRow, FleetUpdateOptions, UpdateRow } from '../../fleet/fleet.js';
+import { table, updateMany } from '../../fleet/fleet.js';
+import { EXIT, UsageError } from '../errors.js';
+import type { Output } from '../output.js';
+
+/** The fleet's directories; a bad list is bad usage (exit 2). */
+export async function fleetDirs(positionals: string[], from: string | undefined): Promise<string[]> {
+  const { repoList } = await import('../../fleet/repos.js');
+  const dirs = repoList(positionals, from);
+  if (!dirs.length) throw new UsageError('no repositories given: pass directories or --from FILE');
+  return dirs;
+}
+
+/** `pyservice update DIR DIR…` (or --from FILE): each repository in turn, then the table or JSON; the exit code. */
+export async function updateFleet(positionals: string[], from: string | undefined, opts: FleetUpdateOptions, json: boolean, out: Output): Promise<number> {
+  const rows = await updateMany(await fleetDirs(positionals, from), opts);
+  out.raw(updateReport(rows, json));
+  return updateExit(rows);
+}
 
 /** Fleet reports: a table for people, JSON for bots; and the exit code of the whole run. */
 export function checkReport(rows: readonly CheckRow[], json: boolean): string {

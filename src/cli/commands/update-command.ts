@@ -1,4 +1,6 @@
 import type { Answers } from '../../types.js';
+import type { UpdateRequest } from '../../update/run-update.js';
+import type { FleetUpdateOptions } from '../../fleet/fleet.js';
 import { EXIT, UsageError } from '../errors.js';
 import type { Output } from '../output.js';
 import { parseFlags } from '../flags.js';
@@ -80,18 +82,8 @@ export async function updateCommand(argv: string[], out: Output): Promise<number
     if (v['dry-run'] || v.diff || v.ask || v.to || Object.keys(ANSWER_FLAGS).some((f) => v[f] !== undefined))
       throw new UsageError('with several repositories, --branch or --from, update takes only --json, --branch, --from, --pre, --trust, --allow-dirty and --conflict; check first with pyservice check DIR…');
     if (typeof v.branch === 'string' && !/^(?!-)(?!.*\.\.)[A-Za-z0-9._\/-]+$/.test(v.branch)) throw new UsageError(`--branch ${v.branch} is not a usable branch name; use letters, digits, . _ / -`);
-    const { fleetDirs } = await import('./check-command.js');
-    const { updateMany } = await import('../../fleet/fleet.js');
-    const { updateReport, updateExit } = await import('./fleet-output.js');
-    const rows = await updateMany(await fleetDirs(positionals, typeof v.from === 'string' ? v.from : undefined), {
-      branch: typeof v.branch === 'string' ? v.branch : undefined,
-      pre: Boolean(v.pre),
-      trust: Boolean(v.trust),
-      allowDirty: Boolean(v['allow-dirty']),
-      conflict,
-    });
-    out.raw(updateReport(rows, Boolean(v.json)));
-    return updateExit(rows);
+    const opts: FleetUpdateOptions = { branch: typeof v.branch === 'string' ? v.branch : undefined, pre: Boolean(v.pre), trust: Boolean(v.trust), allowDirty: Boolean(v['allow-dirty']), conflict };
+    return (await import('./fleet-output.js')).updateFleet(positionals, typeof v.from === 'string' ? v.from : undefined, opts, Boolean(v.json), out);
   }
   const given: Partial<Answers> = {};
   for (const [flag, key] of Object.entries(ANSWER_FLAGS)) {
@@ -100,28 +92,27 @@ export async function updateCommand(argv: string[], out: Output): Promise<number
     if (key === 'buildDeps') given.buildDeps = val.split(/[\s,]+/).filter(Boolean);
     else (given as Record<string, unknown>)[key] = val;
   }
-  const { runUpdate } = await import('../../update/run-update.js');
-  const result = await runUpdate(
-    {
-      dir: positionals[0],
-      to: typeof v.to === 'string' ? v.to : undefined,
-      dryRun: Boolean(v['dry-run']),
-      diff: Boolean(v.diff),
-      json: Boolean(v.json),
-      conflict,
-      allowDirty: Boolean(v['allow-dirty']),
-      trust: Boolean(v.trust),
-      pre: Boolean(v.pre),
-      yes: Boolean(v.yes),
-      given,
-      ask: Boolean(v.ask),
-      // A getter: the terminal is looked at only when the update has something to ask (a no-op never opens stdin).
-      get asker() {
-        return terminalAsker();
-      },
+  const request: UpdateRequest = {
+    dir: positionals[0],
+    to: typeof v.to === 'string' ? v.to : undefined,
+    dryRun: Boolean(v['dry-run']),
+    diff: Boolean(v.diff),
+    json: Boolean(v.json),
+    conflict,
+    allowDirty: Boolean(v['allow-dirty']),
+    trust: Boolean(v.trust),
+    pre: Boolean(v.pre),
+    yes: Boolean(v.yes),
+    given,
+    ask: Boolean(v.ask),
+    // A getter: the terminal is looked at only when the update has something to ask (a no-op never opens stdin).
+    get asker() {
+      return terminalAsker();
     },
-    out,
-  );
+  };
+  // A plain run with nothing to do is settled by the fast path's own small bundle, before the rest of update loads.
+  const settled = (await import('../../update/fast-path.js')).settleNoOp(request, out);
+  const result = settled ?? (await (await import('../../update/run-update.js')).runUpdate(request, out));
   // Like git merge: conflicts left in the index are a non-zero exit, so scripts and bots can tell.
   return result.conflicts.length ? EXIT.conflicts : EXIT.ok;
 }
