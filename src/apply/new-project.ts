@@ -1,6 +1,6 @@
-import { mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, lstatSync, writeFileSync, chmodSync, accessSync, constants } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, lstatSync, accessSync, constants, mkdir, writeFile, chmod } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { FilePlan } from '../plan/file-plan.js';
+import type { FilePlan, PlannedFile } from '../plan/file-plan.js';
 import { stopChildren } from '../exec/run.js';
 import { CancelledError } from '../errors.js';
 import { processAlive } from '../exec/process-alive.js';
@@ -72,16 +72,28 @@ export function removeStaleStaging(target: string): string[] {
 }
 
 /**
+ * What writeNewProject writes: the plan's files, and optionally `more`, files computed while the first are being
+ * written (create hashes the rendered files for the baseline meanwhile: see runCreate).
+ */
+export interface NewProjectFiles {
+  files: readonly PlannedFile[];
+  more?: () => readonly PlannedFile[];
+}
+
+/**
  * Writes the plan into a temp directory beside the target, lets `finish` act on it (git init), and only then
  * renames it into place. A failure or interruption before the rename leaves nothing at the target. On SIGINT or
- * SIGTERM the children (git) are stopped first, then the staging directory is removed, then it rejects with
- * InterruptedError (the CLI exits 130).
+ * SIGTERM the children (git) are stopped and the writes in flight settle first, then the staging directory is
+ * removed, then it rejects with InterruptedError (the CLI exits 130).
+ * Files are written by libuv's thread pool (each folder made before its files), so creating ~60 inodes — the
+ * larger part of create's own time on a slow disk — overlaps `more` on this thread.
  */
-export async function writeNewProject(plan: FilePlan, target: string, finish?: (dir: string) => Promise<void>): Promise<string> {
+export async function writeNewProject(plan: FilePlan | NewProjectFiles, target: string, finish?: (dir: string) => Promise<void>): Promise<string> {
   const abs = resolve(target);
   removeStaleStaging(abs);
   const staging = stagingPath(abs);
   const cleanup = () => rmSync(staging, { recursive: true, force: true });
+  let inflight: Promise<unknown> = Promise.resolve();
   let interrupted: Promise<never> | undefined;
   let rejectInterrupted: (err: Error) => void = () => undefined;
   const cancelled = new Promise<never>((_, reject) => (rejectInterrupted = reject));
@@ -89,25 +101,39 @@ export async function writeNewProject(plan: FilePlan, target: string, finish?: (
   const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) return; // a second Ctrl-C while cleaning up changes nothing
     interrupted = cancelled;
-    void stopChildren().then(() => {
-      cleanup();
-      rejectInterrupted(new InterruptedError(`interrupted (${signal}); nothing was written`));
-    });
+    void stopChildren()
+      .then(() => inflight)
+      .then(() => {
+        cleanup();
+        rejectInterrupted(new InterruptedError(`interrupted (${signal}); nothing was written`));
+      });
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
     const work = async () => {
       mkdirSync(staging, { mode: 0o755 });
-      const made = new Set([staging]); // each folder once (a recursive mkdir of an existing one still costs a call)
-      for (const f of plan.files) {
+      const folders = new Map<string, Promise<void>>([[staging, Promise.resolve()]]);
+      const folder = (dir: string): Promise<void> => {
+        let made = folders.get(dir);
+        if (!made) folders.set(dir, (made = folder(dirname(dir)).then(() => done<void>((cb) => mkdir(dir, cb)))));
+        return made;
+      };
+      const write = (f: PlannedFile) => {
         const dest = join(staging, f.path);
-        if (!made.has(dirname(dest))) {
-          mkdirSync(dirname(dest), { recursive: true });
-          made.add(dirname(dest));
-        }
-        writeFileSync(dest, f.content, { mode: f.mode });
-        chmodSync(dest, f.mode);
+        // chmod after the write: the mode is exact whatever the umask.
+        return folder(dirname(dest)).then(() => done<void>((cb) => writeFile(dest, f.content, { mode: f.mode }, cb))).then(() => done<void>((cb) => chmod(dest, f.mode, cb)));
+      };
+      const writes = plan.files.map(write);
+      inflight = Promise.allSettled(writes);
+      let more: readonly PlannedFile[] = [];
+      try {
+        more = 'more' in plan && plan.more ? plan.more() : [];
+      } finally {
+        writes.push(...more.map(write));
+        inflight = Promise.allSettled(writes);
+        const failed = (await inflight as PromiseSettledResult<unknown>[]).find((r) => r.status === 'rejected');
+        if (failed) throw (failed as PromiseRejectedResult).reason;
       }
       if (finish) await finish(staging);
     };
@@ -122,10 +148,16 @@ export async function writeNewProject(plan: FilePlan, target: string, finish?: (
     return abs;
   } catch (err) {
     if (interrupted) await interrupted; // the interruption is the story, not the error of the git it stopped
+    await inflight; // no write may land in the staging directory after it is removed
     cleanup();
     throw err;
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
   }
+}
+
+/** A Node callback call as a promise (fs/promises would load the stream stack for the sake of a few calls). */
+function done<T>(call: (cb: (err: NodeJS.ErrnoException | null, value?: T) => void) => void): Promise<T> {
+  return new Promise<T>((res, rej) => call((err, value) => (err ? rej(err) : res(value as T))));
 }

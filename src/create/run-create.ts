@@ -10,7 +10,7 @@ import { parseSource, SHIPPED } from '../template-sources/spec.js';
 import { versionOfTag } from '../template-sources/semver.js';
 import { requireTrust } from '../template-sources/trust.js';
 import { readDefaultsFile, teamAnswerDefaults } from '../template-sources/team-defaults.js';
-import { planProject } from '../plan/file-plan.js';
+import { renderProject, withToolFiles } from '../plan/file-plan.js';
 import { checkTarget, TargetError, writeNewProject } from '../apply/new-project.js';
 import { gitIdentity, gitInitialCommit } from '../apply/git.js';
 import { toolVersion } from '../paths.js';
@@ -112,17 +112,25 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
     ...(set.source ? { template: { source: set.source } } : {}),
     answers,
   };
-  const plan = planProject(record);
+  const rendered = renderProject(record);
   const shown = req.dir ?? answers.name;
-  if (req.dryRun) return { dir, shown, plan, record, written: false, loginSaved: false };
+  if (req.dryRun) return { dir, shown, plan: withToolFiles(rendered), record, written: false, loginSaved: false };
 
-  // 6. Apply: render into a staging directory, commit there, then move into place
+  // 6. Apply: write into a staging directory, commit there, then move into place. The rendered files are
+  // written while the baseline that hashes them is computed (file-plan.ts withToolFiles), which then follows.
   // Inside an existing repository (a monorepo) the project becomes part of it: no nested repository.
   const enclosing = req.git ? findRepo(dirname(dir)) : null;
   const initGit = req.git && !enclosing;
-  await writeNewProject(plan, dir, async (staging) => {
+  let plan: FilePlan | undefined;
+  const toolFiles = () => {
+    plan = withToolFiles(rendered);
+    const written = new Set(rendered.files.map((f) => f.path));
+    return plan.files.filter((f) => !written.has(f.path));
+  };
+  await writeNewProject({ files: rendered.files, more: toolFiles }, dir, async (staging) => {
     if (initGit) await gitInitialCommit(staging, { name: answers.author, email: answers.email }, `Initial commit from create-pyservice (templates ${templateVersion})`);
   });
+  if (!plan) throw new Error('create: the tool files were never planned'); // writeNewProject calls `more` before it returns
   out.phase(`Wrote ${plan.files.length} files to ${shown} (${answers.type}, templates ${templateVersion})`);
   if (initGit) out.phase('Created a git repository with the first commit');
   else if (enclosing) out.phase(`Inside the git repository at ${enclosing.root}: no nested repository created; git add and commit ${shown} there`);

@@ -83,6 +83,17 @@ export function prepareRender(version: string, only?: (path: string) => boolean)
  * `only` restricts the plan to destination paths for which it returns true (the deb flow uses debian/ only).
  */
 export function planProject(inputRecord: ProjectRecord, only?: (path: string) => boolean): FilePlan {
+  return withToolFiles(renderProject(inputRecord, only));
+}
+
+/** A project's rendered files, before the tool's own files (baseline and record) are added by withToolFiles. */
+export interface RenderedProject {
+  record: ProjectRecord;
+  files: PlannedFile[];
+}
+
+/** The first half of planProject: the record with its answers completed, and the template files rendered. */
+export function renderProject(inputRecord: ProjectRecord, only?: (path: string) => boolean): RenderedProject {
   const set = setForSource(inputRecord.template?.source);
   const manifest = loadManifest(inputRecord.templateVersion, set);
   const record: ProjectRecord = { ...inputRecord, answers: completeAnswers(inputRecord.answers, manifest) };
@@ -94,8 +105,16 @@ export function planProject(inputRecord: ProjectRecord, only?: (path: string) =>
     record.template = { source: set.source, ...(commit ? { commit } : {}) };
     rendered = renderIsolated(record, set);
   }
-  const files = rendered.filter((f) => !only || only(f.path));
-  // The baseline (see update/baseline.ts) keeps these renders as the base of the next `pyservice update`.
+  return { record, files: rendered.filter((f) => !only || only(f.path)) };
+}
+
+/**
+ * The second half: adds the baseline (see update/baseline.ts: these renders are the base of the next
+ * `pyservice update`) and the record, and sorts. Separate so that create can write the rendered files while
+ * this hashes them (loading node:crypto alone costs a bare `node -e 0`'s fifth here).
+ */
+export function withToolFiles({ record, files: rendered }: RenderedProject): FilePlan {
+  const files = [...rendered];
   files.push({ path: BASELINE_FILE, content: serializeBaseline(record.templateVersion, files), mode: 0o644, policy: 'merge', template: '(baseline)' });
   files.push({ path: RECORD_FILE, content: recordContent(record), mode: 0o644, policy: 'merge', template: '(record)' });
   const seen = new Set<string>();

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { packageRoot, templatesRoot } from '../paths.js';
+import { isCheckout, packageRoot, templatesRoot } from '../paths.js';
 import { requireCached } from '../code-cache.js';
 
 /**
@@ -11,9 +11,9 @@ import { requireCached } from '../code-cache.js';
  * every format we write). `npm run build` also compiles every template into a function in
  * dist/templates.compiled.cjs (scripts/precompile-templates.mjs), which saves ejs's compile step (and
  * loading ejs at all) on every run; those functions skip ejs's line tracking, so a render error recompiles the
- * template with it to say where. Entries are keyed by the template's content hash (sha256), not its mtime:
- * `npm pack` stamps every file 1985-10-26, so only content survives into the installed package; a template
- * edited since the build is compiled afresh. PYSERVICE_TRACE_TEMPLATES=1 prints how many of each at exit.
+ * template with it to say where. In a development checkout entries are checked against the template's content
+ * hash (sha256), not its mtime (`npm pack` stamps every file 1985-10-26), and a template edited since the build
+ * is compiled afresh; an installed package uses its build as shipped. PYSERVICE_TRACE_TEMPLATES=1 prints how many of each at exit.
  */
 export const LOCALS = ['a', 'n', 'scripts', 'd', 'esc', 'templateVersion', 'toolVersion', 'created'];
 
@@ -70,16 +70,21 @@ function compileWithEjs(file: string, text: Buffer): ClientFn {
   return ejs.compile(text.toString('utf8'), ejsOptions(file, true));
 }
 
+function fromBuild(pre: Precompiled): { client: ClientFn; fromBuild: true } {
+  compileStats.precompiled++;
+  return { client: pre.render, fromBuild: true };
+}
+
 /** The template's render function, and whether it came from the build (which compiles without line tracking). */
 function clientFunction(file: string): { client: ClientFn; fromBuild: boolean } {
   // A shipped template's key is its path under templates/ (`file` is absolute and normalized); others have none.
   const root = templatesRoot() + sep;
   const pre = file.startsWith(root) ? loadPrecompiled()?.[file.slice(root.length)] : undefined;
+  // An installed package's templates change only with the package, so its build is trusted as it stands; in a
+  // development checkout a template edited since the build is compiled afresh.
+  if (pre && !isCheckout()) return fromBuild(pre);
   const text = readFileSync(file);
-  if (pre && pre.sha256 === createHash('sha256').update(text).digest('hex')) {
-    compileStats.precompiled++;
-    return { client: pre.render, fromBuild: true };
-  }
+  if (pre && pre.sha256 === createHash('sha256').update(text).digest('hex')) return fromBuild(pre);
   return { client: compileWithEjs(file, text), fromBuild: false };
 }
 

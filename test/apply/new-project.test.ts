@@ -1,9 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { stagingPath } from '../../src/apply/new-project.js';
+import { stagingPath, writeNewProject } from '../../src/apply/new-project.js';
+import type { PlannedFile } from '../../src/types.js';
 import { CREATE_BIN, create, startCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { isCI } from '../helpers/tools.js';
@@ -58,6 +59,34 @@ sleep 30`,
     assert.equal(readdirSync(parent), [], 'nothing left behind, and nothing re-created by a writer still running');
   });
 }
+
+const planned = (path: string, text = `${path}\n`): PlannedFile => ({ path, content: Buffer.from(text), mode: 0o644, policy: 'merge', template: '(test)' });
+const many = Array.from({ length: 40 }, (_, i) => planned(`d${i % 5}/sub${i % 3}/f${i}.txt`));
+
+t('the files are written while `more` is computed, then `more`; modes are exact whatever the umask', async () => {
+  const parent = tempDir();
+  const old = process.umask(0o077);
+  try {
+    await writeNewProject({ files: many, more: () => [{ ...planned('bin/run', '#!/bin/sh\n'), mode: 0o755 }] }, join(parent, 'p'));
+  } finally {
+    process.umask(old);
+  }
+  for (const f of many) assert.is(readFileSync(join(parent, 'p', f.path), 'utf8'), `${f.path}\n`);
+  assert.is(statSync(join(parent, 'p', 'd0', 'sub0', 'f0.txt')).mode & 0o777, 0o644);
+  assert.is(statSync(join(parent, 'p', 'bin', 'run')).mode & 0o777, 0o755);
+  assert.equal(readdirSync(parent), ['p'], 'no staging directory left');
+});
+
+t('a failure while files are being written (in `more`, or a write itself) leaves nothing: the writes in flight settle, then the staging directory goes', async () => {
+  for (const more of [() => { throw new Error('planning the baseline failed'); }, () => [planned('d0/sub0/f0.txt/under-a-file')]]) {
+    const parent = tempDir();
+    let err: unknown;
+    await writeNewProject({ files: many, more }, join(parent, 'p')).catch((e: unknown) => (err = e));
+    assert.ok(err instanceof Error, 'the write did not fail');
+    await new Promise((r) => setTimeout(r, 50)); // a write still in flight would land now
+    assert.equal(readdirSync(parent), [], `left behind after: ${(err as Error).message}`);
+  }
+});
 
 t("a killed run's staging directory is removed by the next run; a live run's is left alone", () => {
   const parent = tempDir();

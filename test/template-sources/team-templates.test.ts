@@ -19,7 +19,7 @@ toolTest(t, ['git'], 'an untrusted source is refused before anything is fetched 
   assert.match(r.stderr, /not trusted/);
   assert.match(r.stderr, /--trust/);
   assert.not.ok(existsSync(join(sb.root, 'svc')), 'no project written');
-  assert.not.ok(existsSync(sb.cache), 'nothing fetched');
+  assert.not.ok(existsSync(join(sb.cache, 'create-pyservice', 'templates')), 'nothing fetched');
 });
 
 toolTest(t, ['git'], 'file:// and a local path: create, team edits, v1.1.0 released, check exits 3, update keeps edits; the record holds source and version only', () => {
@@ -73,7 +73,7 @@ toolTest(t, ['git'], 'a fresh clone on a machine without the template cache upda
   assert.match(readFileSync(join(clone, '.gitignore'), 'utf8'), /^# acme: team header\n/);
   // the annotated tag is peeled: the record names the commit, not the tag object
   assert.is(JSON.parse(readFileSync(join(clone, '.pyservice.json'), 'utf8')).template.commit, git(repo.dir, 'rev-parse', 'v1.1.0^{commit}').trim());
-  assert.ok(readdirSync(sb.cache).length > 0, 'refetched into a new cache');
+  assert.ok(readdirSync(join(sb.cache, 'create-pyservice', 'templates')).length > 0, 'refetched into a new cache');
 });
 
 toolTest(t, ['git'], 'versions: listed oldest first, pre-releases only with --pre, #tag picks one, update never moves backwards', () => {
