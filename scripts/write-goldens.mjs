@@ -5,7 +5,7 @@
 // Usage (after `npm run build`): node scripts/write-goldens.mjs <version>
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { GOLDEN_CASES, renderCase } from '../dist/test/templates/golden-cases.js';
+import { casesFor, renderCase } from '../dist/test/templates/golden-cases.js';
 import { answersProblems } from '../dist/src/answers/validate.js';
 
 const version = process.argv[2];
@@ -18,11 +18,11 @@ if (existsSync(root)) {
   console.error(`${root} exists; goldens of a released version are never rewritten`);
   process.exit(1);
 }
-for (const [name, answers] of Object.entries(GOLDEN_CASES)) {
+for (const [name, answers] of Object.entries(casesFor(version))) {
   const problems = answersProblems(answers);
   if (problems.length) throw new Error(`golden case ${name}: ${problems.join('; ')}`);
 }
-for (const [name, answers] of Object.entries(GOLDEN_CASES)) {
+for (const [name, answers] of Object.entries(casesFor(version))) {
   const files = renderCase(version, answers);
   const index = files.map((f) => `${f.mode} ${f.path}`).join('\n') + '\n';
   for (const f of files) {

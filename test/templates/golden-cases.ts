@@ -1,9 +1,10 @@
 import type { Answers } from '../../src/answers/types.js';
 import { planProject, type ProjectRecord } from '../../src/plan/file-plan.js';
+import { compareVersions } from '../../src/templates/template-set.js';
 
 /**
  * Answer sets whose renders are kept byte for byte under test/templates/golden/<version>/<case>/ for every
- * released (frozen) template version. They cover both project types, every CI provider, every distro and
+ * released (frozen) template version. They cover every project type (a type from the version that brought it), every CI provider, every distro and
  * values that stress each escaper (quotes, backslashes, `$`, backticks, `%`, non-ASCII, URL query strings).
  * Only template output is kept: `.pyservice.json` and `.pyservice.baseline` are the tool's, not the templates'.
  */
@@ -71,10 +72,29 @@ export const GOLDEN_CASES: Record<string, Answers> = {
   'library-gitlab-defaults': { ...base, type: 'library', name: 'lib', description: 'Reusable Python library', ci: 'gitlab' },
   'library-jenkins-jammy': { ...base, type: 'library', name: 'zz.top', ci: 'jenkins', distro: 'jammy', pythonMinimum: '3.9' },
   'library-none': { ...base, type: 'library', name: 'plain', ci: 'none', version: '0.0.1' },
+  'tool-gitlab-hostile': {
+    ...base,
+    type: 'tool',
+    name: 'acme-cli',
+    description: HOSTILE_DESCRIPTION,
+    author: HOSTILE_AUTHOR,
+    ci: 'gitlab',
+    indexUrl: 'https://pypi.example.com/simple/',
+    indexUser: 'reader',
+    consoleScripts: ['acme = acme_cli.main:run', 'acme-admin = acme_cli.admin:main'],
+  },
 };
 
+/** Cases for project types or answers a version introduced: kept from that version on. */
+const CASE_SINCE: Record<string, string> = { 'tool-gitlab-hostile': '1.2.0' };
+
+/** The golden cases of a version: every case, but those whose type it does not have yet. */
+export function casesFor(version: string): Record<string, Answers> {
+  return Object.fromEntries(Object.entries(GOLDEN_CASES).filter(([name]) => !CASE_SINCE[name] || compareVersions(version, CASE_SINCE[name]!) >= 0));
+}
+
 /** The frozen versions: their renders must never change. */
-export const FROZEN_VERSIONS = ['1.0.0', '1.1.0'];
+export const FROZEN_VERSIONS = ['1.0.0', '1.1.0', '1.2.0'];
 
 export interface GoldenFile {
   path: string;
