@@ -1,10 +1,10 @@
+import { crypto } from '../lazy.js';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync, chmodSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 
 /** Temp name beside the target, so rename() stays on one filesystem and is atomic. */
 export function siblingTempPath(target: string): string {
-  return join(dirname(target), `.${basename(target)}.pyservice-${randomBytes(4).toString('hex')}.tmp`);
+  return join(dirname(target), `.${basename(target)}.pyservice-${crypto().randomBytes(4).toString('hex')}.tmp`);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../lazy.js';
 import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +31,7 @@ type PythonVerdict =
 async function askPython(before: string, merged: NetrcMerge, want: NetrcLogin, python: string): Promise<PythonVerdict> {
   const helper = join(packageRoot(), 'python-helpers', 'netrc_check.py');
   // The password is compared by its sha256: the request names no secret field (the merged text still holds it).
-  const passwordSha256 = createHash('sha256').update(want.password, 'utf8').digest('hex');
+  const passwordSha256 = crypto().createHash('sha256').update(want.password, 'utf8').digest('hex');
   const input = JSON.stringify({ before, after: merged.text, host: want.host, login: want.login, passwordSha256 });
   let r;
   try {

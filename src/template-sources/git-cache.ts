@@ -1,6 +1,5 @@
-import { childProcess } from '../lazy.js';
+import { childProcess, crypto } from '../lazy.js';
 import { withoutSecrets } from '../secrets/env.js';
-import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withLock } from './lock.js';
@@ -25,7 +24,7 @@ export function cacheHome(env: NodeJS.ProcessEnv = process.env): string {
 
 export function sourceCacheDir(canonical: string, env: NodeJS.ProcessEnv = process.env): string {
   const tail = canonical.replace(/\.git$/, '').split(/[/:]/).filter(Boolean).slice(-2).join('-').replace(/[^A-Za-z0-9._-]/g, '_');
-  return join(cacheHome(env), `${tail || 'source'}-${createHash('sha256').update(canonical).digest('hex').slice(0, 12)}`);
+  return join(cacheHome(env), `${tail || 'source'}-${crypto().createHash('sha256').update(canonical).digest('hex').slice(0, 12)}`);
 }
 
 /** git's environment: the user's (so helpers and ssh agents work), minus variables that would point git elsewhere. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../lazy.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -180,7 +180,7 @@ function recordFor(version: string, manifest: Manifest, combo: Combo): ProjectRe
 const comboKey = (c: Combo) => Object.entries(c).map(([k, v]) => `${k}=${v || '(none)'}`).join(',');
 
 function outputHash(files: { path: string; mode: number; content: Buffer }[]): string {
-  const h = createHash('sha256');
+  const h = crypto().createHash('sha256');
   for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) h.update(`${f.path}\0${f.mode.toString(8)}\0${f.content.length}\0`).update(f.content);
   return h.digest('hex');
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../lazy.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
@@ -84,7 +84,7 @@ function clientFunction(file: string): { client: ClientFn; fromBuild: boolean } 
   // development checkout a template edited since the build is compiled afresh.
   if (pre && !isCheckout()) return fromBuild(pre);
   const text = readFileSync(file);
-  if (pre && pre.sha256 === createHash('sha256').update(text).digest('hex')) return fromBuild(pre);
+  if (pre && pre.sha256 === crypto().createHash('sha256').update(text).digest('hex')) return fromBuild(pre);
   return { client: compileWithEjs(file, text), fromBuild: false };
 }
 

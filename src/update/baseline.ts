@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { crypto } from '../lazy.js';
 
 /**
  * The baseline: what the templates rendered for this project last time, kept in the project itself
@@ -36,7 +36,7 @@ export interface Baseline {
 }
 
 export function sha256(b: Buffer): string {
-  return createHash('sha256').update(b).digest('hex');
+  return crypto().createHash('sha256').update(b).digest('hex');
 }
 
 interface Header {
