@@ -2,7 +2,7 @@
 // checkout), timed interleaved with a bare `node -e 0` in the same run so machine load hits all alike.
 // Targets (issue #11): `create-pyservice demo --yes --no-git` ≤ 1.4× and a no-op `pyservice update` ≤ 1.3× node -e 0.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,15 +12,15 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 21);
 const ENV = { ...process.env, NO_COLOR: '1', GIT_AUTHOR_NAME: 'B', GIT_AUTHOR_EMAIL: 'b@example.org', GIT_COMMITTER_NAME: 'B', GIT_COMMITTER_EMAIL: 'b@example.org' };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function run(cmd, args, cwd) {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: ENV });
+function run(cmd, args, cwd, env = ENV) {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return r;
 }
 
-function time(cmd, args, cwd) {
+function time(cmd, args, cwd, env) {
   const t0 = process.hrtime.bigint();
-  run(cmd, args, cwd);
+  run(cmd, args, cwd, env);
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
@@ -38,15 +38,29 @@ export async function bench() {
     const svc = join(work, 'svc');
     if (!/Already up to date/.test(run(pyservice, ['update'], svc).stdout)) throw new Error('the update is not a no-op');
 
+    // Two more views of create: the first run after an install (no code cache yet: it is written at exit), and
+    // the tool's own cost without the disk's (into tmpfs, where creating a file costs next to nothing).
+    const shm = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/bench-installed-') : null;
     const bare = [];
     const creates = [];
+    const colds = [];
+    const tmpfs = [];
     const updates = [];
     for (let i = 0; i < RUNS; i++) {
       bare.push(time(process.execPath, ['-e', '0'], work));
       creates.push(time(create, ['demo', '--yes', '--no-git'], work));
       rmSync(join(work, 'demo'), { recursive: true, force: true });
+      const coldCache = mkdtempSync(join(work, 'cold-cache-'));
+      colds.push(time(create, ['demo', '--yes', '--no-git'], work, { ...ENV, XDG_CACHE_HOME: coldCache }));
+      rmSync(join(work, 'demo'), { recursive: true, force: true });
+      rmSync(coldCache, { recursive: true, force: true });
+      if (shm) {
+        tmpfs.push(time(create, [join(shm, 'demo'), '--yes', '--no-git'], work));
+        rmSync(join(shm, 'demo'), { recursive: true, force: true });
+      }
       updates.push(time(pyservice, ['update'], svc));
     }
+    if (shm) rmSync(shm, { recursive: true, force: true });
     const b = median(bare);
     const c = median(creates);
     const u = median(updates);
@@ -54,6 +68,9 @@ export async function bench() {
     console.log(`  node -e 0                               ${b.toFixed(1)} ms`);
     console.log(`  create-pyservice demo --yes --no-git    ${c.toFixed(1)} ms  ${(c / b).toFixed(2)}× node -e 0 (target ≤ 1.4×)`);
     console.log(`  pyservice update (no-op)                ${u.toFixed(1)} ms  ${(u / b).toFixed(2)}× node -e 0 (target ≤ 1.3×)`);
+    const cold = median(colds);
+    console.log(`  create, first run (empty code cache)    ${cold.toFixed(1)} ms  ${(cold / b).toFixed(2)}× node -e 0`);
+    if (tmpfs.length) console.log(`  create into tmpfs (without the disk)    ${median(tmpfs).toFixed(1)} ms  ${(median(tmpfs) / b).toFixed(2)}× node -e 0`);
     // Node 20 parses NODE_EXTRA_CA_CERTS's file at every start, in `node -e 0` as in ours: that fixed cost
     // (on the machine this was written on, more instructions than the rest of node's start-up) flatters the ratios.
     if (process.env.NODE_EXTRA_CA_CERTS)
