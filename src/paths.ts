@@ -31,7 +31,8 @@ export function toolVersion(): string {
 
 /**
  * This tool's user-level cache (~/.cache/create-pyservice, or under XDG_CACHE_HOME when that is an absolute
- * path): team template clones (template-sources/git-cache.ts) and V8's code cache (code-cache.ts).
+ * path): team template clones (template-sources/git-cache.ts), V8's code cache (code-cache.ts), Debian's package
+ * names (deb/collisions.ts) and the Python helpers' bytecode (python-helpers/run_cached.py).
  */
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(env.HOME || homedir(), '.cache');

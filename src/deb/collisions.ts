@@ -1,8 +1,8 @@
 import { crypto } from '../lazy.js';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../exec/run.js';
+import { cacheRoot } from '../paths.js';
 
 /**
  * Is a Debian package name already the distribution's? Looked up in the local apt lists (every binary package
@@ -62,7 +62,7 @@ export function bucketOf(name: string): number {
 
 async function archiveNames(lists: string[], env: NodeJS.ProcessEnv): Promise<((name: string) => string) | { why: string }> {
   const key = crypto().createHash('sha256').update(lists.map((f) => { const st = statSync(f); return `${f} ${st.size} ${st.mtimeMs}`; }).join('\n')).digest('hex').slice(0, 16);
-  const cacheDir = join(env.XDG_CACHE_HOME || join(env.HOME || tmpdir(), '.cache'), 'create-pyservice');
+  const cacheDir = cacheRoot(env);
   const cached = join(cacheDir, `debian-names-${key}`);
   const reader = (name: string) => readFileSync(join(cached, String(bucketOf(name))), 'latin1');
   if (existsSync(join(cached, String(BUCKETS - 1)))) return reader;
