@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import vm from 'node:vm';
@@ -13,7 +13,8 @@ import { cacheRoot } from './paths.js';
  *
  * The cache lives in ~/.cache/create-pyservice/v8 (XDG_CACHE_HOME honoured), one file per loaded file, written
  * once (temp file + rename) when the process exits after a run that had none or had one V8 refused. A cache file
- * is compiled code, so it is only read from the user's own cache directory, and only when its first line names
+ * is compiled code, so it is only read when it and its directory belong to this user and no one else can write
+ * them, and only when its first line names
  * exactly this file, its size, its change time and inode (a reinstall or rebuild changes them) and this Node
  * (V8 itself also checks its version and flags, and falls back to compiling when they differ).
  * PYSERVICE_NO_CODE_CACHE=1 (or Node's NODE_DISABLE_COMPILE_CACHE) turns it off: plain require.
@@ -74,15 +75,34 @@ export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | nul
   return root ? join(root, 'v8') : null;
 }
 
+/**
+ * The cache's bytes after its key line, when the key matches and nobody but this user could have written it: a
+ * cache is code V8 runs, so one planted in a shared or loosely permitted directory (XDG_CACHE_HOME=/tmp/…) is
+ * ignored. The file and its directory must belong to this user and be writable by no one else.
+ */
 function readCache(cacheFile: string, key: string): Buffer | undefined {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(cacheFile);
+    if (!ownedAndPrivate(dirname(cacheFile))) return undefined;
+    const fd = openSync(cacheFile, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile() || !ownedAndPrivate(st)) return undefined;
+      bytes = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return undefined;
   }
   const head = Buffer.from(key, 'utf8');
   return bytes.length > head.length && bytes.subarray(0, head.length).equals(head) ? bytes.subarray(head.length) : undefined;
+}
+
+function ownedAndPrivate(what: string | Stats): boolean {
+  const st = typeof what === 'string' ? lstatSync(what) : what;
+  const uid = process.getuid?.();
+  return (uid === undefined || st.uid === uid) && (st.mode & 0o022) === 0;
 }
 
 /** Best effort: a cache that cannot be written (read-only home, full disk) costs the next run a compile, nothing more. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { suite } from 'uvu';
@@ -68,6 +68,22 @@ t('a damaged cache (right key, garbage code) is refused by V8 and rewritten; the
   const damaged = load(file, join(dir, 'cache'));
   assert.equal([damaged.out, damaged.rejected, damaged.written], ['cba', 1, 1]);
   assert.equal([load(file, join(dir, 'cache')).used], [1]);
+});
+
+t('a cache in a directory others can write to is never used (a planted cache would be code run as this user)', () => {
+  const dir = tempDir('code-cache-');
+  const file = join(dir, 'mod.cjs');
+  writeFileSync(file, module_('abc'));
+  load(file, join(dir, 'cache'));
+  const v8 = join(dir, 'cache', 'create-pyservice', 'v8');
+  assert.is(load(file, join(dir, 'cache')).used, 1);
+  chmodSync(v8, 0o777);
+  const shared = load(file, join(dir, 'cache'));
+  assert.equal([shared.out, shared.used, shared.missing], ['cba', 0, 1]);
+  chmodSync(v8, 0o700);
+  chmodSync(join(v8, readdirSync(v8)[0]!), 0o666);
+  const loose = load(file, join(dir, 'cache'));
+  assert.equal([loose.out, loose.used, loose.missing], ['cba', 0, 1]);
 });
 
 t('PYSERVICE_NO_CODE_CACHE=1 and NODE_DISABLE_COMPILE_CACHE load plainly and write nothing', () => {
