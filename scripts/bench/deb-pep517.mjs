@@ -1,6 +1,8 @@
 // `pyservice deb --dry-run` on PEP 517 projects (hatchling, flit_core, poetry-core) against one bare backend
 // metadata call on the same project: `/usr/bin/python3 -c` importing the backend and calling its
 // prepare_metadata_for_build_wheel into a temp dir (target: at most 1.5×). Runs interleaved, medians printed.
+// Also prints the floors the ratio is made of: Node's start-up (`node -e 0`) and the metadata helper run alone as
+// pyservice runs it (run_cached.py, its bytecode cached), so a regression can be placed on the Node or the Python side.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'dist', 'bin', 'pyservice.js');
 const PY = '/usr/bin/python3';
+const HELPER = join(ROOT, 'python-helpers', 'run_cached.py');
 const RUNS = Number(process.env.BENCH_RUNS ?? 11);
 
 const PROJECTS = {
@@ -33,9 +36,9 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
-function time(cmd, args, cwd) {
+function time(cmd, args, cwd, extraEnv = {}) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1', PYTHONDONTWRITEBYTECODE: '1' } });
+  const r = spawnSync(cmd, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1', PYTHONDONTWRITEBYTECODE: '1', ...extraEnv } });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
@@ -47,17 +50,24 @@ export async function bench() {
       const dir = join(work, name);
       write(dir, name, p);
       const bareCall = `import tempfile, ${p.backend} as b; b.prepare_metadata_for_build_wheel(tempfile.mkdtemp())`;
-      const runs = { deb: [], bare: [] };
+      const runs = { deb: [], bare: [], helper: [], node: [] };
       for (let i = 0; i < RUNS + 1; i++) {
         const deb = time(process.execPath, [BIN, 'deb', '--dry-run', '--yes', '--kind', 'tool', '--maintainer', 'Bench <bench@example.org>'], dir);
         const bare = time(PY, ['-B', '-c', bareCall], dir);
-        if (i === 0) continue; // warm-up: page cache
+        const helper = time(PY, ['-B', HELPER, 'pyservice_metadata', dir], dir, { PYSERVICE_PYCACHE: join(work, 'pycache') });
+        const node = time(process.execPath, ['-e', '0'], dir);
+        if (i === 0) continue; // warm-up: page cache, code and bytecode caches
         runs.deb.push(deb);
         runs.bare.push(bare);
+        runs.helper.push(helper);
+        runs.node.push(node);
       }
-      const [deb, bare] = [median(runs.deb), median(runs.bare)];
+      const [deb, bare, helper, node] = [runs.deb, runs.bare, runs.helper, runs.node].map(median);
       console.log(`pyservice deb --dry-run (${name} project): median ${deb.toFixed(1)} ms over ${RUNS} runs; bare prepare_metadata_for_build_wheel ${bare.toFixed(1)} ms; ratio ${(deb / bare).toFixed(2)}× (target ≤ 1.5×)`);
+      console.log(`  floors: metadata helper alone ${helper.toFixed(1)} ms (${(helper / bare).toFixed(2)}× the bare call), node -e 0 ${node.toFixed(1)} ms; deb minus both ${(deb - helper - node).toFixed(1)} ms`);
     }
+    // Node 20 parses NODE_EXTRA_CA_CERTS's file at every start (node -e 0 included): a fixed cost in every ratio above
+    if (process.env.NODE_EXTRA_CA_CERTS) console.log('  note: NODE_EXTRA_CA_CERTS is set; every node start above parsed it (rerun with it unset for the ratio without it)');
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
