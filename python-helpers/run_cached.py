@@ -8,13 +8,16 @@ modules of this folder are compiled once into $PYSERVICE_PYCACHE (the caller's c
 files (PEP 552): each import compares the hash of the source with the one recorded, so an edited or upgraded helper
 is compiled afresh (npm installs every file with the same 1985 mtime, which a timestamp .pyc cannot tell apart).
 The cache is switched on only while Python's own SourceFileLoader gets one of these modules' code, never while code
-runs, so nothing else (the project, its backend) is cached or written. Without PYSERVICE_PYCACHE, or when the
-folder cannot be written, the modules compile from source as before. Everything else is Python's own (runpy,
-importlib, py_compile).
+runs, so nothing else (the project, its backend) is cached or written. A .pyc is code Python runs, and
+XDG_CACHE_HOME may point somewhere shared: the cache is used only when every folder from $PYSERVICE_PYCACHE down
+and the .pyc itself belong to this user and are writable by no one else (folders made here are 0700). Without
+PYSERVICE_PYCACHE, or when the cache cannot be made or trusted, the modules compile from source as before.
+Everything else is Python's own (runpy, importlib, py_compile).
 """
 import importlib.machinery
 import importlib.util
 import os
+import stat
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -28,26 +31,62 @@ class CachedLoader(importlib.machinery.SourceFileLoader):
         saved = sys.pycache_prefix, sys.dont_write_bytecode
         sys.pycache_prefix = CACHE
         try:
-            # A stale .pyc is rewritten by importlib in its own (hash-based) form; with none, importlib would write
-            # a timestamp one, so the first is made here and importlib writes nothing unless it exists.
-            sys.dont_write_bytecode = not hash_pyc(self.path)
+            if not hash_pyc(importlib.util.cache_from_source(self.path), self.path):
+                sys.pycache_prefix = saved[0]  # not trusted, or none could be made: from source, as without a cache
+                return super().get_code(fullname)
+            # A stale .pyc is rewritten by importlib in its own (hash-based) form, in its private folder.
+            sys.dont_write_bytecode = False
             return super().get_code(fullname)
         finally:
             sys.pycache_prefix, sys.dont_write_bytecode = saved
 
 
-def hash_pyc(source):
-    """Whether a checked-hash .pyc of `source` is in the cache (compiled into it now when it was not)."""
-    pyc = importlib.util.cache_from_source(source)
-    if os.path.exists(pyc):
-        return True
-    import py_compile
-
+def hash_pyc(pyc, source):
+    """Whether a checked-hash .pyc of `source` can be used at `pyc` (compiled there now when there was none):
+    every folder from CACHE down is this user's and private (made so when missing), and so is the file."""
+    folder = CACHE
     try:
-        py_compile.compile(source, cfile=pyc, doraise=True, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
-    except (OSError, py_compile.PyCompileError):
+        os.makedirs(CACHE, 0o700, exist_ok=True)  # its parents as the user's umask makes them: ~/.cache's business
+    except OSError:
         return False
-    return True
+    if not private_dir(folder):
+        return False
+    for part in os.path.relpath(os.path.dirname(pyc), CACHE).split(os.sep):
+        folder = os.path.join(folder, part)
+        if not private_dir(folder):
+            return False
+    try:
+        st = os.lstat(pyc)
+    except FileNotFoundError:
+        import py_compile
+
+        try:
+            py_compile.compile(source, cfile=pyc, doraise=True, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+            st = os.lstat(pyc)
+        except (OSError, py_compile.PyCompileError):
+            return False
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and ours_and_private(st)
+
+
+def private_dir(path):
+    """A folder of this user's that no one else can write to (made 0700 when missing)."""
+    try:
+        os.mkdir(path, 0o700)
+    except FileExistsError:
+        pass
+    except OSError:
+        return False
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and ours_and_private(st)
+
+
+def ours_and_private(st):
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
 class OwnModules:

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/paths.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
@@ -100,6 +100,41 @@ toolTest(t, [PY], 'a cache folder that cannot be made: the read works from sourc
   assert.is(r.ok, true);
   assert.equal(files(dir).filter((p) => p.includes('__pycache__')), []);
   assert.equal(files(helpers).filter((p) => p.includes('__pycache__')), []);
+});
+
+/** A .pyc that runs edited code yet records the hash of the real source: what someone who can write the cache could plant. */
+function plant(helpers: string, cache: string): void {
+  const script = [
+    'import importlib.util, os, py_compile, sys',
+    'helpers, cache = sys.argv[1], sys.argv[2]',
+    'src = os.path.join(helpers, "pep517_metadata.py")',
+    'sys.pycache_prefix = cache',
+    'pyc = importlib.util.cache_from_source(src)',
+    'real = open(src, "rb").read()',
+    'edited = os.path.join(os.path.dirname(cache), "edited.py")',
+    'open(edited, "wb").write(real.replace(b\'"setuptools": "",\', b\'"setuptools":"P",\'))',
+    'py_compile.compile(edited, cfile=pyc, doraise=True, invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)',
+    'data = bytearray(open(pyc, "rb").read())',
+    'data[8:16] = importlib.util.source_hash(real)',
+    'open(pyc, "wb").write(bytes(data))',
+  ].join('\n');
+  const r = spawnSync(PY, ['-c', script, helpers, cache], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+}
+
+toolTest(t, [PY], 'a cache folder others can write to is not used: bytecode planted there does not run', () => {
+  const helpers = helpersCopy();
+  const dir = project();
+  const shared = join(tempDir(), 'shared');
+  mkdirSync(shared);
+  plant(helpers, shared);
+  chmodSync(shared, 0o777);
+  assert.is(read(helpers, dir, shared).setuptools, '', 'the planted bytecode ran from a world-writable cache');
+  // The same bytecode in a private cache is what the check keeps out (so this test can fail)
+  chmodSync(shared, 0o700);
+  for (const f of files(shared)) chmodSync(f, 0o600);
+  for (let d = join(files(shared)[0]!, '..'); d.startsWith(shared); d = join(d, '..')) chmodSync(d, 0o700);
+  assert.is(read(helpers, dir, shared).setuptools, 'P');
 });
 
 t.run();
