@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, lstatSync, accessSync, constants, mkdir, writeFile, chmod } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, lstatSync, accessSync, constants, writeFile, chmod } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { FilePlan, PlannedFile } from '../plan/file-plan.js';
 import { stopChildren } from '../exec/run.js';
@@ -85,8 +85,8 @@ export interface NewProjectFiles {
  * renames it into place. A failure or interruption before the rename leaves nothing at the target. On SIGINT or
  * SIGTERM the children (git) are stopped and the writes in flight settle first, then the staging directory is
  * removed, then it rejects with InterruptedError (the CLI exits 130).
- * Files are written by libuv's thread pool (each folder made before its files), so creating ~60 inodes — the
- * larger part of create's own time on a slow disk — overlaps `more` on this thread.
+ * Files are written by libuv's thread pool (all folders made first), so creating ~60 inodes — the larger part
+ * of create's own time on a slow disk — overlaps `more` on this thread.
  */
 export async function writeNewProject(plan: FilePlan | NewProjectFiles, target: string, finish?: (dir: string) => Promise<void>): Promise<string> {
   const abs = resolve(target);
@@ -113,24 +113,33 @@ export async function writeNewProject(plan: FilePlan | NewProjectFiles, target: 
   try {
     const work = async () => {
       mkdirSync(staging, { mode: 0o755 });
-      const folders = new Map<string, Promise<void>>([[staging, Promise.resolve()]]);
-      const folder = (dir: string): Promise<void> => {
-        let made = folders.get(dir);
-        if (!made) folders.set(dir, (made = folder(dirname(dir)).then(() => done<void>((cb) => mkdir(dir, cb)))));
-        return made;
+      // Folders are made here, before any file: each file is then one chain on the thread pool (open, write,
+      // close) that starts now. Its first step, creating the inode (the costly one on a journaling disk), runs
+      // while `more` keeps this thread busy; had the writes waited on folder promises, none would start before
+      // `more` returned.
+      const made = new Set<string>([staging]);
+      const folder = (dir: string): void => {
+        if (made.has(dir)) return;
+        folder(dirname(dir));
+        mkdirSync(dir);
+        made.add(dir);
       };
-      const write = (f: PlannedFile) => {
+      // chmod only where the umask would strip a bit of the planned mode: the mode is exact either way.
+      const mask = process.umask();
+      const write = (f: PlannedFile): Promise<void> => {
         const dest = join(staging, f.path);
-        // chmod after the write: the mode is exact whatever the umask.
-        return folder(dirname(dest)).then(() => done<void>((cb) => writeFile(dest, f.content, { mode: f.mode }, cb))).then(() => done<void>((cb) => chmod(dest, f.mode, cb)));
+        folder(dirname(dest));
+        const written = done<void>((cb) => writeFile(dest, f.content, { mode: f.mode }, cb));
+        return (f.mode & mask) === 0 ? written : written.then(() => done<void>((cb) => chmod(dest, f.mode, cb)));
       };
-      const writes = plan.files.map(write);
-      inflight = Promise.allSettled(writes);
+      const writes: Promise<void>[] = [];
       let more: readonly PlannedFile[] = [];
       try {
+        for (const f of plan.files) writes.push(write(f));
+        inflight = Promise.allSettled(writes);
         more = 'more' in plan && plan.more ? plan.more() : [];
+        for (const f of more) writes.push(write(f));
       } finally {
-        writes.push(...more.map(write));
         inflight = Promise.allSettled(writes);
         const failed = (await inflight as PromiseSettledResult<unknown>[]).find((r) => r.status === 'rejected');
         if (failed) throw (failed as PromiseRejectedResult).reason;

@@ -77,6 +77,21 @@ t('the files are written while `more` is computed, then `more`; modes are exact 
   assert.equal(readdirSync(parent), ['p'], 'no staging directory left');
 });
 
+t('the writes are under way before `more` is called: a file is created on disk while `more` still runs', async () => {
+  const parent = tempDir();
+  const target = join(parent, 'p');
+  let seenDuringMore = false;
+  const more = () => {
+    // `more` blocks this thread (as hashing does); only writes already handed to the thread pool can land now.
+    const first = join(stagingPath(target), many[0]!.path);
+    const deadline = Date.now() + 5000;
+    while (!seenDuringMore && Date.now() < deadline) seenDuringMore = existsSync(first);
+    return [];
+  };
+  await writeNewProject({ files: many, more }, target);
+  assert.ok(seenDuringMore, 'no file was created while `more` ran: the writes waited for it');
+});
+
 t('a failure while files are being written (in `more`, or a write itself) leaves nothing: the writes in flight settle, then the staging directory goes', async () => {
   for (const more of [() => { throw new Error('planning the baseline failed'); }, () => [planned('d0/sub0/f0.txt/under-a-file')]]) {
     const parent = tempDir();
