@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { childProcess } from '../lazy.js';
 import { withoutSecrets } from '../secrets/env.js';
 import { carriesCredentials } from '../secrets/redact.js';
@@ -11,6 +12,8 @@ export class SecretArgumentError extends Error {}
  * reads (secrets/env.ts) are removed from every child's environment here, whatever the caller passes.
  * Every child leads its own process group: when it exits (or its time is up, or this process is interrupted)
  * the whole group is killed, so nothing it started outlives it, and pipes a grandchild holds are not waited on.
+ * A descendant that left the group (setsid, as a daemon does) is found at the deadline or an interruption by the
+ * marker every child carries in its environment (PYSERVICE_RUN, Linux's /proc) and killed too.
  *
  * Built on node:child_process rather than execa: importing execa costs ~120 ms here, most of the
  * 150 ms budget of a whole `create-pyservice --yes` run, and we need only argv arrays, env, cwd,
@@ -43,10 +46,12 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     return Promise.reject(new SecretArgumentError(`refusing to run ${cmd}: an argument carries a credential (a URL with a password or token); credentials go to ~/.netrc`));
   return new Promise((resolvePromise, reject) => {
     const env = withoutSecrets(opts.cleanEnv ? { ...opts.env } : { ...process.env, ...opts.env });
+    const marker = `${process.pid}.${++started}`;
+    env[MARKER] = marker;
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
     // detached: the child leads its own process group, so a kill reaches everything it forked.
     const child = childProcess().spawn(cmd, [...args], { cwd: opts.cwd, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-    const entry = { child, done: new Promise<void>((r) => child.once('exit', () => r()).once('error', () => r())) };
+    const entry = { child, marker, done: new Promise<void>((r) => child.once('exit', () => r()).once('error', () => r())) };
     live.add(entry);
     watchExit();
     const out: Buffer[] = [];
@@ -58,6 +63,7 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
         ? setTimeout(() => {
             timedOut = true;
             killGroup();
+            sweep(marker);
           }, opts.timeoutMs)
         : undefined;
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -107,7 +113,47 @@ function killTree(child: ChildProcess, sig: NodeJS.Signals): void {
   }
 }
 
-const live = new Set<{ child: ChildProcess; done: Promise<void> }>();
+/** The variable that marks a child's descendants, wherever they moved (see sweep). */
+export const MARKER = 'PYSERVICE_RUN';
+let started = 0;
+
+/**
+ * Kills every process of this user whose environment carries `marker`: what a child started and then moved out of
+ * its process group (setsid, a double fork), which a group kill misses. Reads /proc (nothing elsewhere: the group
+ * kill is all there is); repeated while it finds any, since one may fork while the first pass runs. Only at a
+ * deadline or an interruption: a pass reads every process's environment (~5 ms for 90 processes here).
+ */
+export function sweep(marker: string): number {
+  const needle = Buffer.from(`\0${MARKER}=${marker}\0`);
+  let killed = 0;
+  for (let pass = 0; pass < 5; pass++) {
+    let names: string[];
+    try {
+      names = readdirSync('/proc');
+    } catch {
+      return killed;
+    }
+    let found = 0;
+    for (const name of names) {
+      if (!/^[0-9]+$/.test(name) || Number(name) === process.pid) continue;
+      try {
+        const environ = readFileSync(`/proc/${name}/environ`);
+        // The first variable has no NUL before it; the last may have none after it.
+        if (!Buffer.concat([NUL, environ, NUL]).includes(needle)) continue;
+        process.kill(Number(name), 'SIGKILL');
+        found++;
+      } catch {
+        /* gone, or not ours to read */
+      }
+    }
+    killed += found;
+    if (!found) break;
+  }
+  return killed;
+}
+const NUL = Buffer.from([0]);
+
+const live = new Set<{ child: ChildProcess; marker: string; done: Promise<void> }>();
 let watching = false;
 
 /** When this process exits (an error, process.exit), no child group it started is left running. */
@@ -116,6 +162,7 @@ function watchExit(): void {
   watching = true;
   process.once('exit', () => {
     for (const { child } of live) killTree(child, 'SIGKILL');
+    for (const { marker } of live) sweep(marker);
   });
 }
 
@@ -132,6 +179,7 @@ export async function stopChildren(graceMs = 2000): Promise<void> {
   }, graceMs);
   await Promise.all(running.map((e) => e.done));
   clearTimeout(timer);
+  for (const { marker } of running) sweep(marker);
 }
 
 function signalNumber(signal: NodeJS.Signals): number | undefined {

@@ -61,6 +61,17 @@ t('at the deadline the whole group is killed, grandchildren included, and the re
   assert.ok(await gone(Number(readFileSync(join(dir, 'pid'), 'utf8'))));
 });
 
+t('at the deadline a descendant that left the group (setsid, its stdio closed, as a daemon does) is killed too', async () => {
+  const dir = tempDir();
+  // setsid -f: a new session (and so a new process group) in a forked process, the way a daemon detaches.
+  const r = await run('sh', ['-c', `setsid -f sh -c 'echo $$ > ${dir}/pid; cut -d" " -f6 /proc/self/stat > ${dir}/sid; exec sleep 100' </dev/null >/dev/null 2>&1; sleep 100`], { timeoutMs: 700 });
+  assert.ok(r.timedOut);
+  const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+  // cut runs in the escapee's session, which the escapee leads: it left the child's group and session
+  assert.is(Number(readFileSync(join(dir, 'sid'), 'utf8')), pid, 'the escapee leads a session of its own');
+  assert.ok(await gone(pid), `the detached ${pid} outlived the deadline`);
+});
+
 t('secret variables reach no child: not from our environment, not from opts.env, not with cleanEnv', async () => {
   const before = process.env[INDEX_PASSWORD_ENV];
   process.env[INDEX_PASSWORD_ENV] = 'from-parent-Zq9';

@@ -119,4 +119,35 @@ toolTest(t, [PY], 'a backend that forks a child and hangs: the whole group is ki
   assert.not.ok(readdirSync(dir).includes('debian'));
 });
 
+toolTest(t, [PY], 'a backend that daemonizes a child (double fork, setsid) and hangs: the daemon is killed at --timeout too', async () => {
+  const body = [
+    'import os, time',
+    'def prepare_metadata_for_build_wheel(d, c=None):',
+    '    if os.fork() == 0:',
+    '        os.setsid()',
+    '        if os.fork() == 0:',
+    '            open(os.environ["PIDFILE"], "w").write(str(os.getpid()))',
+    '            time.sleep(300)',
+    '        os._exit(0)',
+    '    time.sleep(300)',
+    '',
+  ].join('\n');
+  const dir = project(IN_TREE(body));
+  const pidFile = join(tempDir(), 'pid');
+  const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--timeout', '1'], { env: cleanEnv(tempDir(), { PIDFILE: pidFile }), encoding: 'utf8' });
+  assert.is(r.status, 1, r.stderr);
+  assert.match(r.stderr, /did not finish within 1 s/);
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  const running = () => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'Z';
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 40 && running(); i++) await new Promise((res) => setTimeout(res, 50));
+  assert.not.ok(running(), `the backend's daemon ${pid} outlived the deadline`);
+  assert.not.ok(readdirSync(dir).includes('debian'));
+});
+
 t.run();
