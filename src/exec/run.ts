@@ -1,15 +1,16 @@
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { childProcess } from '../lazy.js';
-import { withoutSecrets } from '../secrets/env.js';
 import { carriesCredentials } from '../secrets/redact.js';
+import { childEnv } from './child-env.js';
 
 /** An argument that carries a credential (a URL with a password, a token in a query): never put on a command line. */
 export class SecretArgumentError extends Error {}
 
 /**
  * The one place that starts child processes. Arguments never carry secrets, and the secret variables this tool
- * reads (secrets/env.ts) are removed from every child's environment here, whatever the caller passes.
+ * reads (secrets/env.ts) are removed from every child's environment here, whatever the caller passes; so are
+ * the git variables a calling hook would point our git at its own repository with (child-env.ts).
  * Every child leads its own process group: when it exits (or its time is up, or this process is interrupted)
  * the whole group is killed, so nothing it started outlives it, and pipes a grandchild holds are not waited on.
  * A descendant that left the group (setsid, as a daemon does) is found at the deadline or an interruption by the
@@ -45,10 +46,9 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
   if (args.some((a) => carriesCredentials(a)))
     return Promise.reject(new SecretArgumentError(`refusing to run ${cmd}: an argument carries a credential (a URL with a password or token); credentials go to ~/.netrc`));
   return new Promise((resolvePromise, reject) => {
-    const env = withoutSecrets(opts.cleanEnv ? { ...opts.env } : { ...process.env, ...opts.env });
+    const env = childEnv(opts.env, opts.cleanEnv);
     const marker = `${process.pid}.${++started}`;
     env[MARKER] = marker;
-    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
     // detached: the child leads its own process group, so a kill reaches everything it forked.
     const child = childProcess().spawn(cmd, [...args], { cwd: opts.cwd, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const entry = { child, marker, done: new Promise<void>((r) => child.once('exit', () => r()).once('error', () => r())) };
@@ -103,6 +103,31 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     });
     child.stdin.end(opts.input ?? '');
   });
+}
+
+export interface SyncOptions extends Omit<RunOptions, 'input'> {
+  input?: string | Buffer;
+  maxBuffer?: number;
+}
+
+export interface SyncResult {
+  exitCode: number;
+  stdout: Buffer;
+  stderr: Buffer;
+  /** Set when the command could not be started (not found) or ran past its time. */
+  error?: Error;
+}
+
+/**
+ * The synchronous form, for the few callers that cannot await (template fetches, template init, fleet git):
+ * the same argument check and the same environment as run(). No process-group sweep: these children are git
+ * and tar, with a timeout.
+ */
+export function runSync(cmd: string, args: readonly string[], opts: SyncOptions = {}): SyncResult {
+  if (args.some((a) => carriesCredentials(a)))
+    throw new SecretArgumentError(`refusing to run ${cmd}: an argument carries a credential (a URL with a password or token); credentials go to ~/.netrc`);
+  const r = childProcess().spawnSync(cmd, [...args], { cwd: opts.cwd, env: childEnv(opts.env, opts.cleanEnv), input: opts.input, maxBuffer: opts.maxBuffer ?? 256 * 1024 * 1024, timeout: opts.timeoutMs });
+  return { exitCode: r.status ?? (r.signal ? 128 + (signalNumber(r.signal) ?? 0) : 1), stdout: r.stdout ?? Buffer.alloc(0), stderr: r.stderr ?? Buffer.alloc(0), error: r.error };
 }
 
 function killTree(child: ChildProcess, sig: NodeJS.Signals): void {

@@ -1,4 +1,4 @@
-import { childProcess } from '../lazy.js';
+import { runSync } from '../exec/run.js';
 import { checkProject } from '../update/check.js';
 import { runUpdate, type UpdateRequest } from '../update/run-update.js';
 
@@ -111,8 +111,8 @@ function unmergedPaths(dir: string): string[] {
 }
 
 function git(cwd: string, args: string[]) {
-  const r = childProcess().spawnSync('git', args, { cwd, encoding: 'utf8' });
-  return { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+  const r = runSync('git', args, { cwd });
+  return { code: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
 }
 
 const firstLine = (s: string) => s.trim().split('\n')[0]?.replace(/^(fatal|error):\s*/, '') ?? '';

@@ -1,5 +1,6 @@
-import { childProcess, crypto } from '../lazy.js';
-import { withoutSecrets } from '../secrets/env.js';
+import { crypto } from '../lazy.js';
+import { childEnv } from '../exec/child-env.js';
+import { runSync } from '../exec/run.js';
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withLock } from './lock.js';
@@ -27,19 +28,19 @@ export function sourceCacheDir(canonical: string, env: NodeJS.ProcessEnv = proce
   return join(cacheHome(env), `${tail || 'source'}-${crypto().createHash('sha256').update(canonical).digest('hex').slice(0, 12)}`);
 }
 
-/** git's environment: the user's (so helpers and ssh agents work), minus variables that would point git elsewhere. */
-export function gitEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = withoutSecrets({ ...env }); // the index password is never git's (secrets/env.ts)
-  for (const k of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_NAMESPACE', 'GIT_CEILING_DIRECTORIES']) delete out[k];
-  if (env.CI || !process.stdin.isTTY) out.GIT_TERMINAL_PROMPT = '0';
-  return out;
+/**
+ * git's environment: the user's (so helpers and ssh agents work), without the secret variables and the ones
+ * that would point git at another repository (exec/child-env.ts); never a prompt under CI or without a terminal.
+ */
+export function gitEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return childEnv(env.CI || !process.stdin.isTTY ? { GIT_TERMINAL_PROMPT: '0' } : {}, false, env);
 }
 
 function git(args: string[], opts: { cwd?: string; input?: Buffer; maxBuffer?: number } = {}) {
   // ext:: runs an arbitrary command: never, whatever the user's config says.
-  const r = childProcess().spawnSync('git', ['-c', 'protocol.ext.allow=never', ...args], { cwd: opts.cwd, env: gitEnv(), input: opts.input, maxBuffer: opts.maxBuffer ?? 256 * 1024 * 1024, timeout: 300_000 });
+  const r = runSync('git', ['-c', 'protocol.ext.allow=never', ...args], { cwd: opts.cwd, env: gitEnv(), cleanEnv: true, input: opts.input, maxBuffer: opts.maxBuffer, timeoutMs: 300_000 });
   if (r.error) throw new FetchError(`git could not be run: ${(r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH; install git' : r.error.message}`);
-  return { code: r.status ?? 1, stdout: r.stdout as Buffer, stderr: (r.stderr as Buffer).toString('utf8') };
+  return { code: r.exitCode, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
 }
 
 /** Tag name → commit (annotated tags peeled), straight from the remote: `git ls-remote --tags`. */
@@ -83,8 +84,8 @@ export function exportTag(canonical: string, url: string, tag: string, commit: s
     const tmp = `${tree}.tmp-${process.pid}`;
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
-    const tar = childProcess().spawnSync('tar', ['-x', '-f', '-', '-C', tmp, '--no-same-owner', '--no-same-permissions'], { input: ar.stdout, env: withoutSecrets({ ...process.env }) });
-    if (tar.status !== 0) throw new FetchError(`cannot unpack tag ${tag}: ${firstLine(String(tar.stderr))}`);
+    const tar = runSync('tar', ['-x', '-f', '-', '-C', tmp, '--no-same-owner', '--no-same-permissions'], { input: ar.stdout });
+    if (tar.exitCode !== 0) throw new FetchError(`cannot unpack tag ${tag}: ${firstLine(String(tar.stderr))}`);
     const link = findSymlink(tmp, '');
     if (link) {
       rmSync(tmp, { recursive: true, force: true });

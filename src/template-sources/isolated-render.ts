@@ -1,4 +1,4 @@
-import { childProcess } from '../lazy.js';
+import { runSync } from '../exec/run.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
@@ -34,16 +34,17 @@ export function renderManyIsolated(records: readonly ProjectRecord[], set: Templ
     for (const e of loadManifest(v, set).files) if (e.from && !dirs[e.from]) dirs[e.from] = set.dir(e.from);
   }
   const request: RenderRequest = { records: [...records], source: set.source ?? '', dirs };
-  const r = childProcess().spawnSync(process.execPath, [renderChildScript()], {
+  const r = runSync(process.execPath, [renderChildScript()], {
     input: JSON.stringify(request),
     env: { ...RENDER_ENV },
+    cleanEnv: true,
     cwd: tmpdir(),
     maxBuffer: 1024 * 1024 * 1024,
-    timeout: 300_000,
+    timeoutMs: 300_000,
   });
   const what = `templates of ${set.source}`;
   if (r.error) throw new Error(`rendering ${what}: ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`rendering ${what} failed: ${String(r.stderr).trim().split('\n').pop() ?? `exit ${r.status ?? r.signal}`}`);
+  if (r.exitCode !== 0) throw new Error(`rendering ${what} failed: ${String(r.stderr).trim().split('\n').pop() ?? `exit ${r.exitCode}`}`);
   const out = JSON.parse(String(r.stdout)) as WireOutcome[];
   return out.map((o) => ('error' in o ? o : { files: o.files.map((f) => ({ ...f, content: Buffer.from(f.content, 'base64') })) }));
 }

@@ -1,5 +1,4 @@
-import { withoutSecrets } from '../secrets/env.js';
-import { childProcess } from '../lazy.js';
+import { runSync } from '../exec/run.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { defaultAnswers } from '../answers/defaults.js';
@@ -101,11 +100,11 @@ function sameOutput(dir: string, from: string): void {
 }
 
 function git(cwd: string, args: string[]): void {
-  const env = withoutSecrets({ ...process.env }); // the index password is never git's (secrets/env.ts)
+  const env: Record<string, string> = {};
   // A machine without a git identity still gets its first commit: the identity is create-pyservice's.
-  if (childProcess().spawnSync('git', ['var', 'GIT_COMMITTER_IDENT'], { cwd, env }).status !== 0) Object.assign(env, { GIT_AUTHOR_NAME: 'create-pyservice', GIT_AUTHOR_EMAIL: 'create-pyservice@localhost', GIT_COMMITTER_NAME: 'create-pyservice', GIT_COMMITTER_EMAIL: 'create-pyservice@localhost' });
-  const r = childProcess().spawnSync('git', args, { cwd, env, encoding: 'utf8' });
-  if (r.status !== 0) throw new FailureError(`git ${args[0]} failed: ${(r.stderr || r.stdout).trim().split('\n')[0]}`);
+  if (runSync('git', ['var', 'GIT_COMMITTER_IDENT'], { cwd }).exitCode !== 0) Object.assign(env, { GIT_AUTHOR_NAME: 'create-pyservice', GIT_AUTHOR_EMAIL: 'create-pyservice@localhost', GIT_COMMITTER_NAME: 'create-pyservice', GIT_COMMITTER_EMAIL: 'create-pyservice@localhost' });
+  const r = runSync('git', args, { cwd, env });
+  if (r.exitCode !== 0) throw new FailureError(`git ${args[0]} failed: ${(r.stderr.toString('utf8') || r.stdout.toString('utf8')).trim().split('\n')[0]}`);
 }
 
 const TEAM_README = (from: string) => `# Our project templates

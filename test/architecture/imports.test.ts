@@ -44,6 +44,13 @@ test('no module outside src/cli imports from src/cli', () => {
   assert.equal(bad, []);
 });
 
+test('only src/exec starts child processes (so every child gets its environment from exec/child-env.ts)', () => {
+  const exec = join(srcRoot, 'exec') + '/';
+  const starts = /\bchildProcess\(\)|['"]node:child_process['"]/;
+  const bad = files.filter((f) => !f.startsWith(exec) && f !== join(srcRoot, 'lazy.ts') && starts.test(readFileSync(f, 'utf8').replace(/^\s*(?:\*|\/\/).*$/gm, '')));
+  assert.equal(bad.map(rel), []);
+});
+
 test('no import cycles', () => {
   const state = new Map<string, 'open' | 'done'>();
   const cycles: string[] = [];
