@@ -143,3 +143,133 @@ export type Question = InputQuestion | SelectQuestion | SecretQuestion | Confirm
 export interface Asker {
   ask<T = string>(q: Question): Promise<T>;
 }
+
+// The library calls' requests and the update plan: what the CLI builds from flags, what the writer acts on.
+
+// The update plan (update/plan-update.ts plans these, update/apply-update.ts writes them; deb reports them).
+/** A path in the working tree, as the update found it. */
+export type OursState =
+  | { kind: 'missing' }
+  | { kind: 'file'; content: Buffer; mode: Mode }
+  | { kind: 'symlink' }
+  | { kind: 'not-file'; what: string }
+  /** The path cannot be written safely: a parent is a symlink or a file, or it leaves the repository. */
+  | { kind: 'blocked'; reason: string };
+
+export type FileActionKind = 'unchanged' | 'update' | 'merge' | 'conflict' | 'add' | 'remove' | 'rename' | 'skip';
+
+export interface ConflictStages {
+  /** Absent for add/add (git has no stage 1 then). */
+  base?: { content: Buffer; mode: Mode };
+  ours: { content: Buffer; mode: Mode };
+  theirs: { content: Buffer; mode: Mode };
+}
+
+export interface FileAction {
+  path: string;
+  action: FileActionKind;
+  reason: string;
+  /** The old path of a file the template renamed. */
+  from?: string;
+  /** What `path` holds before the update (null: nothing); the journal checks it before writing. */
+  before: Buffer | null;
+  /** New content and mode for `path`. */
+  write?: { content: Buffer; mode: Mode };
+  /** Paths to delete (a removed file; the old path of a rename). */
+  remove?: { path: string; before: Buffer }[];
+  /** Left unmerged in git's index (stages 1/2/3). */
+  stages?: ConflictStages;
+  conflicts?: number;
+  binary?: boolean;
+  /** `--conflict rej`: the template's side of the conflicting hunks, as a patch beside the file. */
+  rej?: { path: string; content: Buffer };
+}
+
+/** `create-pyservice` as a library call (create/run-create.ts): flags in, project out. */
+export interface CreateRequest {
+  dir?: string;
+  given: Partial<Answers>;
+  yes: boolean;
+  git: boolean;
+  dryRun: boolean;
+  json: boolean;
+  saveCredentials: boolean;
+  templateVersion?: string;
+  /** --template SOURCE[#tag]; absent: the shipped templates. */
+  template?: string;
+  trust?: boolean;
+  pre?: boolean;
+  /** Asks for what the flags did not give; absent when no one can answer (no terminal, CI). */
+  asker?: Asker;
+}
+
+export interface CreateResult {
+  dir: string;
+  /** The directory as the user named it, for messages. */
+  shown: string;
+  plan: FilePlan;
+  record: ProjectRecord;
+  written: boolean;
+  loginSaved: boolean;
+}
+
+/** `pyservice update` as a library call (update/run-update.ts): flags in, the updated project out. */
+export interface UpdateRequest {
+  /** Where to start looking for the project (default: the current directory). */
+  dir?: string;
+  to?: string;
+  dryRun: boolean;
+  diff: boolean;
+  json: boolean;
+  conflict: 'inline' | 'rej';
+  allowDirty: boolean;
+  yes: boolean;
+  /** Answers given as flags: they change the recorded ones. */
+  given: Partial<Answers>;
+  /** `--ask`: asks the new questions and lets the user change answers (needs `asker`). */
+  ask?: boolean;
+  /** Present when a person can answer (a terminal); adopting, it asks what could not be read from the project. */
+  asker?: Asker;
+  /** Consider pre-release template versions (a team source's `-rc` tags) for the latest. */
+  pre?: boolean;
+  /** Trust the project's template source (stored in the user's trust list) before rendering it. */
+  trust?: boolean;
+}
+
+/** `pyservice deb` as a library call: flags in, debian/ out. All terminal I/O goes through `out`. */
+export interface DebRequest {
+  dir: string;
+  maintainer?: string;
+  packageName?: string;
+  distro?: string;
+  python?: string;
+  yes: boolean;
+  dryRun: boolean;
+  force: boolean;
+  json: boolean;
+  /** How long setup.py may run (default 30 s). */
+  timeoutMs?: number;
+  /** Present when a person can answer (a terminal): asks the maintainer and a missing synopsis. */
+  asker?: Asker;
+  /** The upstream version to package when the project's backend gives none (or to override it). */
+  upstreamVersion?: string;
+  /** A command-line tool (venv + /usr/bin links) or a service (systemd unit, system user, /etc settings). */
+  kind?: 'tool' | 'service';
+  /** The console script a service's unit runs. */
+  serviceCommand?: string;
+  /** The team's package-name prefix: the Debian package is PREFIX-NAME (default: $PYSERVICE_DEB_PREFIX). */
+  prefix?: string;
+  /** The private index: written to ./pip.conf (index-url only), as create does. */
+  indexUrl?: string;
+}
+
+/** One planned file as deb reports it (update's action vocabulary; the baseline and record included). */
+export interface DebFileReport {
+  path: string;
+  action: FileActionKind;
+  mode: number;
+  conflicts?: number;
+  note?: string;
+  /** From the file on disk to the template's version (a file that exists and would change). */
+  diff?: string;
+}

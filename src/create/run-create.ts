@@ -1,6 +1,8 @@
 import { basename, dirname, resolve } from 'node:path';
 import { findRepo } from '../update/worktree.js';
-import type { Answers, Asker, FilePlan, Output, ProjectRecord } from '../types.js';
+import type { Answers, CreateRequest, CreateResult, FilePlan, Output, ProjectRecord } from '../types.js';
+
+export type { CreateRequest, CreateResult };
 import { defaultAnswers, defaultDescription } from '../answers/defaults.js';
 import { answersProblems } from '../answers/validate.js';
 import { askForCreate, VALIDATORS } from '../answers/questions.js';
@@ -17,32 +19,7 @@ import { toolVersion } from '../paths.js';
 import { UsageError } from '../errors.js';
 import { credentialsForCreate, savePendingLogin, takeEnvPassword } from '../credentials/login-flow.js';
 
-export interface CreateRequest {
-  dir?: string;
-  given: Partial<Answers>;
-  yes: boolean;
-  git: boolean;
-  dryRun: boolean;
-  json: boolean;
-  saveCredentials: boolean;
-  templateVersion?: string;
-  /** --template SOURCE[#tag]; absent: the shipped templates. */
-  template?: string;
-  trust?: boolean;
-  pre?: boolean;
-  /** Asks for what the flags did not give; absent when no one can answer (no terminal, CI). */
-  asker?: Asker;
-}
 
-export interface CreateResult {
-  dir: string;
-  /** The directory as the user named it, for messages. */
-  shown: string;
-  plan: FilePlan;
-  record: ProjectRecord;
-  written: boolean;
-  loginSaved: boolean;
-}
 
 /** The create command as a library call: flags in, project out. All terminal I/O goes through `out`. */
 export async function runCreate(req: CreateRequest, out: Output, now: Date = new Date()): Promise<CreateResult> {

@@ -1,7 +1,7 @@
 import type { Answers, FilePlan, ProjectRecord } from '../types.js';
 import type { BaselineEntry } from '../update/baseline.js';
 import { planRun, type RunPlan } from '../update/plan-run.js';
-import type { OursState } from '../update/plan-update.js';
+import type { OursState } from '../types.js';
 
 /**
  * `pyservice deb` is an adoption limited to debian/: its plan is update's (update/plan-run.ts), made from the

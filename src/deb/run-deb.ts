@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { Answers, Asker, FilePlan, Output, ProjectRecord } from '../types.js';
+import type { Answers, Asker, DebFileReport, DebRequest, FileActionKind, FilePlan, Output, ProjectRecord } from '../types.js';
 import { BASELINE_FILE, RECORD_FILE } from '../plan/tool-files.js';
 import { parseRecord, RecordError } from '../update/project.js';
 import { DEFAULT_DISTRO, DISTROS } from '../answers/distros.js';
@@ -9,7 +9,6 @@ import { FailureError, UsageError } from '../errors.js';
 import { toolVersion } from '../paths.js';
 import { findRepo, readOurs, unsafePathReason, type WriteTarget } from '../update/worktree.js';
 import { acquireUpdateLock, refuseIfLocked } from '../update/lock.js';
-import type { FileActionKind } from '../update/plan-update.js';
 import type { RunPlan } from '../update/plan-run.js';
 import { redactDeep } from '../secrets/redact.js';
 import { MetadataError, type MetadataReading } from '../python/metadata.js';
@@ -39,43 +38,7 @@ type Rest = Awaited<ReturnType<typeof loadRest>>;
 
 const debianOnly = (path: string) => path.startsWith('debian/');
 
-/** `pyservice deb` as a library call: flags in, debian/ out. All terminal I/O goes through `out`. */
-export interface DebRequest {
-  dir: string;
-  maintainer?: string;
-  packageName?: string;
-  distro?: string;
-  python?: string;
-  yes: boolean;
-  dryRun: boolean;
-  force: boolean;
-  json: boolean;
-  /** How long setup.py may run (default 30 s). */
-  timeoutMs?: number;
-  /** Present when a person can answer (a terminal): asks the maintainer and a missing synopsis. */
-  asker?: Asker;
-  /** The upstream version to package when the project's backend gives none (or to override it). */
-  upstreamVersion?: string;
-  /** A command-line tool (venv + /usr/bin links) or a service (systemd unit, system user, /etc settings). */
-  kind?: 'tool' | 'service';
-  /** The console script a service's unit runs. */
-  serviceCommand?: string;
-  /** The team's package-name prefix: the Debian package is PREFIX-NAME (default: $PYSERVICE_DEB_PREFIX). */
-  prefix?: string;
-  /** The private index: written to ./pip.conf (index-url only), as create does. */
-  indexUrl?: string;
-}
-
-/** One planned file as deb reports it (update's action vocabulary; the baseline and record included). */
-export interface DebFileReport {
-  path: string;
-  action: FileActionKind;
-  mode: number;
-  conflicts?: number;
-  note?: string;
-  /** From the file on disk to the template's version (a file that exists and would change). */
-  diff?: string;
-}
+export type { DebFileReport, DebRequest };
 
 export interface DebResult {
   /** 'resumed': a run a kill interrupted was finished from its journal (nothing else was done). */

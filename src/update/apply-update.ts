@@ -5,7 +5,7 @@ import { BASELINE_FILE, sha256 } from './baseline.js';
 import { RECORD_FILE } from '../plan/file-plan.js';
 import { hashBlobs, setConflictStages, stagePaths } from './git-ops.js';
 import { blobFile, readBlob, removeJournal, writeJournal, type Journal, type JournalConflict, type JournalOp } from './journal.js';
-import type { FileAction } from './plan-update.js';
+import type { FileAction } from '../types.js';
 import { FailureError } from '../errors.js';
 import { pendingActions, type RunPlan } from './plan-run.js';
 import { removeStaleTemps, unsafePathReason, type WriteTarget as Repo } from './worktree.js';

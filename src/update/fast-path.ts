@@ -7,7 +7,8 @@ import { lockHeld } from './lock.js';
 import { findProjectDir } from './project.js';
 import { findRepo, journalDir, type WriteTarget } from './worktree.js';
 import type { Output } from '../types.js';
-import type { UpdateHooks, UpdateRequest } from './gather.js';
+import type { UpdateRequest } from '../types.js';
+import type { UpdateHooks } from './gather.js';
 
 /**
  * `pyservice update` with nothing to do, found out without rendering the templates.

@@ -1,4 +1,4 @@
-import type { FileAction, FileActionKind } from './plan-update.js';
+import type { FileAction, FileActionKind } from '../types.js';
 import { unifiedDiff } from '../merge/unified.js';
 
 /** How the plan and the summary look: text for people (--dry-run, the summary), JSON for bots (--json). */

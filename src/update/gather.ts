@@ -1,5 +1,7 @@
 import { basename } from 'node:path';
-import type { Answers, Asker, Output } from '../types.js';
+import type { Answers, Output, UpdateRequest } from '../types.js';
+
+export type { UpdateRequest };
 import { answersProblems } from '../answers/validate.js';
 import { defaultAnswers } from '../answers/defaults.js';
 import { UsageError } from '../errors.js';
@@ -14,7 +16,7 @@ import { requireTrust } from '../template-sources/trust.js';
 import { BaselineFormatError, parseBaseline, sha256, type BaselineEntry } from './baseline.js';
 import { modifiedTrackedFiles, trackedAmong } from './git-ops.js';
 import { gitIdentity } from '../apply/git.js';
-import type { OursState } from './plan-update.js';
+import type { OursState } from '../types.js';
 import type { GitState, RunPlanInput } from './plan-run.js';
 import { parseRecord, RecordError } from './project.js';
 import { readOurs, type WriteTarget } from './worktree.js';
@@ -26,27 +28,6 @@ import { prefillAnswers } from './adopt.js';
  * person at the terminal — the record (or adoption's prefilled answers), the template versions, the answers,
  * the new render, the baseline, the working tree's reader and git's view of it. Planning (plan-run.ts) is pure.
  */
-export interface UpdateRequest {
-  /** Where to start looking for the project (default: the current directory). */
-  dir?: string;
-  to?: string;
-  dryRun: boolean;
-  diff: boolean;
-  json: boolean;
-  conflict: 'inline' | 'rej';
-  allowDirty: boolean;
-  yes: boolean;
-  /** Answers given as flags: they change the recorded ones. */
-  given: Partial<Answers>;
-  /** `--ask`: asks the new questions and lets the user change answers (needs `asker`). */
-  ask?: boolean;
-  /** Present when a person can answer (a terminal); adopting, it asks what could not be read from the project. */
-  asker?: Asker;
-  /** Consider pre-release template versions (a team source's `-rc` tags) for the latest. */
-  pre?: boolean;
-  /** Trust the project's template source (stored in the user's trust list) before rendering it. */
-  trust?: boolean;
-}
 
 /** For tests: replace the template side (e.g. a template change no shipped version makes). */
 export interface UpdateHooks {

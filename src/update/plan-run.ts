@@ -5,7 +5,8 @@ import type { ManifestAnswer } from '../templates/manifest.js';
 import type { BaselineEntry } from './baseline.js';
 import { actionsJson, counts, type PlanJson } from './format.js';
 import type { CheckoutForm } from './line-endings.js';
-import { planUpdate, type FileAction, type OursState } from './plan-update.js';
+import type { FileAction, OursState } from '../types.js';
+import { planUpdate } from './plan-update.js';
 
 /**
  * The plan of one run of the writer (`pyservice update`, and `pyservice deb`, which is an adoption limited to

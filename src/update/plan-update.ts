@@ -1,4 +1,6 @@
-import type { PlannedFile } from '../plan/file-plan.js';
+import type { ConflictStages, FileAction, FileActionKind, Mode, OursState, PlannedFile } from '../types.js';
+
+export type { ConflictStages, FileAction, FileActionKind, Mode, OursState };
 import { isBinary } from '../merge/lines.js';
 import { merge3, renderSide, renderWithMarkers } from '../merge/merge3.js';
 import { unifiedDiff } from '../merge/unified.js';
@@ -10,46 +12,6 @@ import { handOver } from './handover.js';
  * Pure — inputs are the baseline (base), the files as they are now (ours) and the new render (theirs);
  * the result says what to write, delete and record in git's index. Nothing here touches the disk.
  */
-
-export type Mode = 0o644 | 0o755;
-
-/** A path in the working tree, as the update found it. */
-export type OursState =
-  | { kind: 'missing' }
-  | { kind: 'file'; content: Buffer; mode: Mode }
-  | { kind: 'symlink' }
-  | { kind: 'not-file'; what: string }
-  /** The path cannot be written safely: a parent is a symlink or a file, or it leaves the repository. */
-  | { kind: 'blocked'; reason: string };
-
-export type FileActionKind = 'unchanged' | 'update' | 'merge' | 'conflict' | 'add' | 'remove' | 'rename' | 'skip';
-
-export interface ConflictStages {
-  /** Absent for add/add (git has no stage 1 then). */
-  base?: { content: Buffer; mode: Mode };
-  ours: { content: Buffer; mode: Mode };
-  theirs: { content: Buffer; mode: Mode };
-}
-
-export interface FileAction {
-  path: string;
-  action: FileActionKind;
-  reason: string;
-  /** The old path of a file the template renamed. */
-  from?: string;
-  /** What `path` holds before the update (null: nothing); the journal checks it before writing. */
-  before: Buffer | null;
-  /** New content and mode for `path`. */
-  write?: { content: Buffer; mode: Mode };
-  /** Paths to delete (a removed file; the old path of a rename). */
-  remove?: { path: string; before: Buffer }[];
-  /** Left unmerged in git's index (stages 1/2/3). */
-  stages?: ConflictStages;
-  conflicts?: number;
-  binary?: boolean;
-  /** `--conflict rej`: the template's side of the conflicting hunks, as a patch beside the file. */
-  rej?: { path: string; content: Buffer };
-}
 
 export interface UpdateInputs {
   templateVersion: string;

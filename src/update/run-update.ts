@@ -3,14 +3,16 @@ import type { Output } from '../types.js';
 import { UsageError } from '../errors.js';
 import { BASELINE_FILE, RECORD_FILE } from '../plan/tool-files.js';
 import type { PlanJson } from './format.js';
-import type { UpdateHooks, UpdateRequest } from './gather.js';
+import type { UpdateRequest } from '../types.js';
+import type { UpdateHooks } from './gather.js';
 import { acquireUpdateLock, refuseIfLocked } from './lock.js';
-import type { FileAction } from './plan-update.js';
+import type { FileAction } from '../types.js';
 import { isPlain, noOpInputs, settleNoOp, verdictContent, verdictPath } from './fast-path.js';
 import { findProjectDir } from './project.js';
 import { findRepo, journalDir, type WriteTarget } from './worktree.js';
 
-export type { UpdateHooks, UpdateRequest } from './gather.js';
+export type { UpdateHooks } from './gather.js';
+export type { UpdateRequest };
 
 /**
  * `pyservice update` as a library call: gather (gather.ts: record, versions, answers, render, baseline, working

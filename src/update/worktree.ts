@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import type { Mode, OursState } from './plan-update.js';
+import type { Mode, OursState } from '../types.js';
 
 /** A git repository: its top directory and its git directory (worktrees have a `.git` file). */
 export interface Repo {

@@ -3,7 +3,7 @@ import { DISTROS } from '../../answers/distros.js';
 import { CI_PROVIDER_IDS } from '../../ci/providers.js';
 import { readAnswersFile as readAnswersFileData } from '../../answers/answers-file.js';
 import { AnswersShapeError } from '../../answers/shape.js';
-import type { CreateRequest } from '../../create/run-create.js';
+import type { CreateRequest } from '../../types.js';
 import { parseFlags } from '../flags.js';
 import { UsageError } from '../errors.js';
 

@@ -3,7 +3,8 @@ import type { Output } from '../output.js';
 import { parseFlags } from '../flags.js';
 import { terminalAsker } from '../prompts.js';
 import { DISTROS } from '../../answers/distros.js';
-import { runDeb, type DebRequest } from '../../deb/run-deb.js';
+import { runDeb } from '../../deb/run-deb.js';
+import type { DebRequest } from '../../types.js';
 
 export const DEB_HELP = `Usage: pyservice deb [dir] [options]
 
