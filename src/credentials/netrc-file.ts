@@ -1,7 +1,7 @@
 import { crypto } from '../lazy.js';
-import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../apply/atomic.js';
 import { run } from '../exec/run.js';
 import { packageRoot } from '../paths.js';
@@ -147,6 +147,20 @@ function resolveTarget(file: string): string {
   }
 }
 
+/**
+ * A file holding a password must not be one git would commit: ~/.netrc symlinked (or NETRC pointed) into a
+ * project or any work tree that does not ignore it would put the password in the next `git add -A`. Git itself
+ * decides (`git check-ignore`, which also answers "not ignored" for a tracked file); outside a work tree, or
+ * without git, there is nothing to commit it.
+ */
+async function refuseCommittable(target: string): Promise<void> {
+  let parent = dirname(target);
+  while (!existsSync(parent) && dirname(parent) !== parent) parent = dirname(parent);
+  const r = await run('git', ['check-ignore', '-q', '--', target], { cwd: parent, timeoutMs: 20_000 }).catch(() => null);
+  if (r?.exitCode === 1)
+    throw new NetrcFileError(`${target} is inside a git work tree and git does not ignore it: the password would be committed with the next git add; add it to that repository's .gitignore, or point NETRC (or the ~/.netrc symlink) outside the work tree`);
+}
+
 /** What saving would do, computed without writing: the merge is checked so a refusal comes before any other work. */
 export interface NetrcWrite {
   result: NetrcSaved;
@@ -163,6 +177,7 @@ export interface NetrcWrite {
 export async function prepareNetrcLogin(want: NetrcLogin, path: string = netrcPath(), earlier?: NetrcWrite): Promise<NetrcWrite> {
   const target = resolveTarget(path);
   const before = snapshot(target);
+  await refuseCommittable(target);
   const same = earlier && earlier.result.target === target && earlier.before === before.text && earlier.result.created === (before.bytes === null) && sameLogin(earlier.want, want);
   const merged = same ? { action: earlier.result.action, line: earlier.result.line, text: earlier.text } : await planNetrcLogin(before.text, want);
   const result: NetrcSaved = {

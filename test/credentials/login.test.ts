@@ -1,4 +1,5 @@
 import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -119,6 +120,44 @@ login('a symlinked ~/.netrc stays a link; the file it points to is updated', () 
   assert.ok(lstatSync(join(home, '.netrc')).isSymbolicLink());
   assert.is(readlinkSync(join(home, '.netrc')), 'dotfiles/netrc');
   assert.is(readFileSync(join(home, 'dotfiles', 'netrc'), 'utf8'), 'machine a.example login a password a\nmachine pypi.example.com login u password pw\n');
+});
+
+/** A git repository (the project, a dotfiles repository) holding `file`; `ignored` lists .gitignore lines. */
+function repoWith(dir: string, ignored: string[] = []): void {
+  mkdirSync(dir, { recursive: true });
+  const g = spawnSync('git', ['init', '-q', dir], { encoding: 'utf8' });
+  assert.is(g.status, 0, g.stderr);
+  if (ignored.length) writeFileSync(join(dir, '.gitignore'), ignored.join('\n') + '\n');
+}
+
+login('a ~/.netrc (or NETRC) that lands in a git work tree where git would commit it: exit 1, nothing written, the password never shown', () => {
+  const home = tempDir('login-home-');
+  const project = join(home, 'proj');
+  repoWith(project);
+  writeFileSync(join(project, 'netrc'), '', { mode: 0o600 });
+  symlinkSync(join(project, 'netrc'), join(home, '.netrc'));
+  const args = ['login', '--index-url', 'https://pypi.example.com/simple/', '--index-user', 'u'];
+  for (const [how, extra] of [['a symlink into the project', {}], ['NETRC inside the project', { NETRC: join(project, 'sub', 'netrc') }]] as const) {
+    if (how !== 'a symlink into the project') mkdirSync(join(project, 'sub'));
+    const r = pyservice(args, { cwd: home, env: env(home, 'pw-Zq7-never-in-git', extra) });
+    assert.is(r.code, 1, `${how}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /git work tree/, how);
+    assert.match(r.stderr, /\.gitignore/, `${how}: the message names the fix`);
+    assert.not.match(r.stdout + r.stderr, 'pw-Zq7', how);
+    assert.is(readFileSync(join(project, 'netrc'), 'utf8'), '', how);
+    assert.not.ok(spawnSync('git', ['status', '--porcelain', '--ignored'], { cwd: project, encoding: 'utf8' }).stdout.includes('sub/netrc'), `${how}: nothing written`);
+  }
+});
+
+login('a netrc in a git work tree that ignores it (a dotfiles repository) is written as before', () => {
+  const home = tempDir('login-home-');
+  const dotfiles = join(home, 'dotfiles');
+  repoWith(dotfiles, ['netrc']);
+  writeFileSync(join(dotfiles, 'netrc'), '', { mode: 0o600 });
+  symlinkSync('dotfiles/netrc', join(home, '.netrc'));
+  const r = pyservice(['login', '--index-url', 'https://pypi.example.com/simple/', '--index-user', 'u'], { cwd: home, env: env(home, 'pw') });
+  assert.is(r.code, 0, r.stderr);
+  assert.is(readFileSync(join(dotfiles, 'netrc'), 'utf8'), 'machine pypi.example.com login u password pw\n');
 });
 
 login('a ~/.netrc that pip cannot read, or that is not UTF-8: exit 1 with the line, file untouched', () => {

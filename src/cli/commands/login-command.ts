@@ -14,6 +14,8 @@ export const LOGIN_HELP = `Usage: pyservice login [--index-url URL] [--index-use
 Saves your read-only installer login for the project's private package index in ~/.netrc ($NETRC when set),
 which pip reads whatever pip configuration is in use. The file is merged (other entries and their formatting
 kept byte for byte, an existing entry for the host updated in place), written atomically with mode 0600.
+A file git would commit (inside a work tree that does not ignore it, e.g. ~/.netrc linked into a project) is
+refused (exit 1).
 
 Options:
   --index-url URL     the index (default: index-url in DIR/pip.conf, else indexUrl in DIR/${RECORD_FILE})
