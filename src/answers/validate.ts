@@ -20,10 +20,20 @@ export function oneLineProblem(label: string, value: string, max: number, flag: 
   return null;
 }
 
-export const descriptionProblem = (v: string) => oneLineProblem('the description', v, 80, '--description');
+/**
+ * dpkg-gencontrol and dpkg-genchanges replace `${name}` (and `${}`) in every debian/control field with a
+ * substitution variable, or with nothing (deb-substvars(5)): a description, author or email holding `${` would
+ * not reach the package as typed. `$` and braces alone are kept by dpkg.
+ */
+function substvarProblem(label: string, v: string, flag: string): string | null {
+  if (!v.includes('${')) return null;
+  return `${label} ${shown(v)} contains "\${", which dpkg replaces with a substitution variable in debian/control; write it without the braces (${flag})`;
+}
+
+export const descriptionProblem = (v: string) => oneLineProblem('the description', v, 80, '--description') ?? substvarProblem('the description', v, '--description');
 
 export function authorProblem(v: string): string | null {
-  const p = oneLineProblem('the author name', v, 100, '--author');
+  const p = oneLineProblem('the author name', v, 100, '--author') ?? substvarProblem('the author name', v, '--author');
   if (p) return p;
   if (/[<>,]/.test(v)) return `the author name ${shown(v)} contains < > or a comma, which break the Debian Maintainer field; remove them (--author)`;
   return null;
@@ -33,7 +43,7 @@ const EMAIL_RE = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[
 export function emailProblem(v: string): string | null {
   if (v === '') return 'the email is empty; give one with --email';
   if (!EMAIL_RE.test(v)) return `the email ${shown(v)} is not an address like name@example.com (--email)`;
-  return null;
+  return substvarProblem('the email', v, '--email');
 }
 
 /**
