@@ -10,6 +10,8 @@ import { renderIsolated } from '../template-sources/isolated-render.js';
 import { ANSWER_KEYS } from '../answers/defaults.js';
 import { serializeBaseline } from '../update/baseline.js';
 import { BASELINE_FILE, RECORD_FILE } from './tool-files.js';
+import { plannedPathProblem } from './planned-path.js';
+import { FailureError } from '../errors.js';
 
 export { BASELINE_FILE, RECORD_FILE };
 export type { FilePlan, PlannedFile, ProjectRecord };
@@ -53,6 +55,7 @@ export function renderFiles(record: ProjectRecord, manifest: Manifest, set: Temp
   for (const entry of manifest.files) {
     if (!entryApplies(entry, record.answers)) continue;
     const path = destinationPath(entry.path, record.answers);
+    checkPlannedPath(path, record.templateVersion, set);
     if (only && !only(path)) continue;
     files.push({
       path,
@@ -64,6 +67,12 @@ export function renderFiles(record: ProjectRecord, manifest: Manifest, set: Temp
     });
   }
   return files;
+}
+
+/** Every planned path is a plain path inside the project (planned-path.ts), whatever the manifest's paths and renames say. */
+function checkPlannedPath(path: string, version: string, set: TemplateSet): void {
+  const problem = plannedPathProblem(path);
+  if (problem) throw new FailureError(`templates ${version}${set.source ? ` of ${set.source}` : ''} plan a file outside the project: ${problem}; fix the template's manifest (its path or renames)`);
 }
 
 /**
@@ -105,6 +114,8 @@ export function renderProject(inputRecord: ProjectRecord, only?: (path: string) 
     record.template = { source: set.source, ...(commit ? { commit } : {}) };
     rendered = renderIsolated(record, set);
   }
+  // Again on what a team's render child sent back: that process ran the team's code.
+  for (const f of rendered) checkPlannedPath(f.path, record.templateVersion, set);
   return { record, files: rendered.filter((f) => !only || only(f.path)) };
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, lstatSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Mode, OursState } from '../types.js';
+import { plannedPathProblem } from '../plan/planned-path.js';
 
 /** A git repository: its top directory and its git directory (worktrees have a `.git` file). */
 export interface Repo {
@@ -51,10 +52,9 @@ export function findRepo(start: string): Repo | null {
  * land outside the repository — "never written through").
  */
 export function unsafePathReason(root: string, path: string): string | null {
-  if (path === '' || isAbsolute(path) || path.includes('\\') || path.includes('\0')) return `the path ${JSON.stringify(path)} is not a plain relative path`;
+  const syntax = plannedPathProblem(path) ?? (isAbsolute(path) ? `the path ${JSON.stringify(path)} is not a plain relative path` : null);
+  if (syntax) return syntax;
   const parts = path.split('/');
-  if (parts.some((p) => p === '' || p === '.' || p === '..')) return `the path ${path} leaves the repository`;
-  if (parts.some((p) => p.toLowerCase() === '.git')) return `the path ${path} is inside .git`;
   let dir = root;
   for (const part of parts.slice(0, -1)) {
     dir = join(dir, part);
