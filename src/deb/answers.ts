@@ -109,12 +109,21 @@ export function consoleScriptsFor(meta: ProjectMetadata): { scripts: string[]; e
 /** PEP 685: extras compare lowercased with runs of -_. as '-'. */
 const normalExtra = (e: string) => e.toLowerCase().replace(/[-_.]+/g, '-');
 
-/** The home page: setuptools' `url`, else a Homepage-like entry of project_urls (PEP 621 has no `url`). */
+/**
+ * The home page: setuptools' `url`, else a project_urls entry, the home page first, then the source repository
+ * (what Debian packages of projects without a web site use as Homepage). Labels compare as PEP 753 normalises
+ * them (lowercase, no punctuation or spaces): "Home-page", "homepage", "Source Code", "Repository", "GitHub".
+ */
 export function homepageFor(meta: ProjectMetadata, projectUrls: Record<string, string> = {}): string | null {
   if (meta.url) return meta.url;
-  const key = Object.keys(projectUrls).find((k) => /^home[-_ ]?page$|^home$/i.test(k.trim()));
-  return key ? projectUrls[key]! : null;
+  const label = (k: string) => k.toLowerCase().replace(/[^a-z0-9]/g, '');
+  for (const wanted of HOMEPAGE_LABELS) {
+    const key = Object.keys(projectUrls).find((k) => wanted.includes(label(k)));
+    if (key) return projectUrls[key]!;
+  }
+  return null;
 }
+const HOMEPAGE_LABELS = [['homepage', 'home'], ['source', 'sourcecode', 'repository', 'repo', 'code', 'github', 'gitlab']];
 
 export interface DebAnswerInputs {
   meta: ProjectMetadata;

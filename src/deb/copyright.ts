@@ -159,20 +159,29 @@ export function licenseNames(dep5: string): string[] {
  * Author-email), then Maintainer/Maintainer-email. Duplicates dropped, order kept.
  */
 export function upstreamAuthors(meta: Pick<ProjectMetadata, 'author' | 'author_email' | 'maintainer' | 'maintainer_email'>): string[] {
+  const out = [...upstreamPeople(meta.author, meta.author_email), ...upstreamPeople(meta.maintainer, meta.maintainer_email)];
+  return [...new Set(out)];
+}
+
+/**
+ * One role's people from a name field and an email field, "Name <email>" each. The forms backends publish:
+ * PEP 621 (Author "A, B" for entries without an email, Author-email "C <c@x>, d@y"), setuptools (Author "A",
+ * Author-email "a@x"; or "A, B" with "a@x, b@y", paired in order when the counts match).
+ */
+export function upstreamPeople(name: string | null, email: string | null): string[] {
+  const names = (name ?? '').split(/\s*,\s*/).map((n) => n.trim()).filter(Boolean);
+  const people = splitPeople(email ?? '');
   const out: string[] = [];
-  const add = (name: string | null, email: string | null) => {
-    const people = splitPeople(email ?? '');
-    if (people.length === 0 && name) out.push(...name.split(/\s*,\s*/).filter(Boolean));
-    else if (people.length === 1 && name && !/<.*>/.test(people[0]!)) out.push(`${name.trim()} <${people[0]}>`);
-    else {
-      if (name && !people.some((p) => p.startsWith(name.trim()))) out.push(...name.split(/\s*,\s*/).filter(Boolean));
-      out.push(...people);
-    }
-  };
-  add(meta.author, meta.author_email);
-  add(meta.maintainer, meta.maintainer_email);
-  const clean = out.map((p) => p.replace(/\s+/g, ' ').trim()).filter((p) => p && !/[\r\n]/.test(p));
-  return [...new Set(clean)];
+  const bare = people.every((p) => !/<.*>/.test(p));
+  if (people.length > 0 && bare && (names.length === people.length || (name && names.length !== people.length && people.length === 1))) {
+    // setuptools' author/author_email: the names and the addresses of the same people
+    if (names.length === people.length) names.forEach((n, i) => out.push(`${n} <${people[i]}>`));
+    else out.push(`${name!.trim()} <${people[0]}>`);
+  } else {
+    for (const n of names) if (!people.some((p) => p.startsWith(n))) out.push(n);
+    out.push(...people);
+  }
+  return [...new Set(out.map((p) => p.replace(/\s+/g, ' ').trim()).filter((p) => p && !/[\r\n]/.test(p)))];
 }
 
 /** "A <a@x>, b@y, \"C, D\" <c@z>" → ["A <a@x>", "b@y", "C, D <c@z>"] (commas inside quotes or <> kept). */

@@ -21,7 +21,7 @@ import { parseMaintainer, type IdentityHint, type Maintainer } from './maintaine
  * so rendering a throw-away plan first, as an earlier version did to compile them, only cost CPU.)
  */
 async function loadRest() {
-  const [answers, apply, plan, maintainer, validate, filePlan, manifest, templateSet] = await Promise.all([
+  const [answers, apply, plan, maintainer, validate, filePlan, manifest, templateSet, copyright] = await Promise.all([
     import('./answers.js'),
     import('../update/apply-update.js'),
     import('./plan.js'),
@@ -30,9 +30,10 @@ async function loadRest() {
     import('../plan/file-plan.js'),
     import('../templates/manifest.js'),
     import('../templates/template-set.js'),
+    import('./copyright.js'),
   ]);
   const [gather, merge] = await Promise.all([import('../update/gather.js'), import('./merge.js')]);
-  return { answers, apply, plan, maintainer, validate, filePlan, manifest, templateSet, gather, merge };
+  return { answers, apply, plan, maintainer, validate, filePlan, manifest, templateSet, copyright, gather, merge };
 }
 type Rest = Awaited<ReturnType<typeof loadRest>>;
 
@@ -269,7 +270,7 @@ async function runDebLocked(
     result.conflicts = plan.actions.filter((a) => a.action === 'conflict' && !skipped.has(a.path)).map((a) => a.path);
   }
   if (req.json) out.raw(JSON.stringify(redactDeep(jsonReport(result, meta, python, req.dryRun)), null, 2) + '\n');
-  else out.raw(textReport(result, meta, python, req.dryRun, target.gitDir !== null));
+  else out.raw(textReport(result, meta, python, req.dryRun, target.gitDir !== null, mods.copyright));
   return result;
 }
 
@@ -386,7 +387,7 @@ function jsonReport(r: DebResult, reading: MetadataReading, python: string, dryR
   };
 }
 
-function textReport(r: DebResult, reading: MetadataReading, python: string, dryRun: boolean, inGit: boolean): string {
+function textReport(r: DebResult, reading: MetadataReading, python: string, dryRun: boolean, inGit: boolean, copyright: Rest['copyright']): string {
   const m = reading.metadata;
   const answers = r.answers!;
   const lines: string[] = [];
@@ -396,10 +397,14 @@ function textReport(r: DebResult, reading: MetadataReading, python: string, dryR
   lines.push(`Read ${m.name ?? '(no name)'} ${m.version ?? '(no version)'} from ${from} with ${python} (Python ${reading.python}, ${via})`);
   const show = (label: string, v: string | null) => lines.push(`  ${label.padEnd(16)} ${v === null ? '-' : v.split('\n')[0]}`);
   show('description', m.description);
-  show('author', [m.author, m.author_email && `<${m.author_email}>`].filter(Boolean).join(' ') || null);
-  show('maintainer', [m.maintainer, m.maintainer_email && `<${m.maintainer_email}>`].filter(Boolean).join(' ') || null);
-  show('url', m.url);
-  show('license', m.license_expression ?? m.license);
+  // People as debian/copyright lists them: the email fields already hold "Name <email>" lists under PEP 621
+  show('author', copyright.upstreamPeople(m.author, m.author_email).join(', ') || null);
+  show('maintainer', copyright.upstreamPeople(m.maintainer, m.maintainer_email).join(', ') || null);
+  // What debian/control and debian/copyright get (a project_urls Homepage, a DEP-5 name), not only the raw fields
+  show('homepage', answers.url || null);
+  const license = copyright.upstreamLicense(m);
+  const declared = m.license_expression ?? m.license;
+  show('license', license ? `${license.dep5} (DEP-5, from ${license.from === 'classifier' ? 'the classifiers' : license.from})` : declared ? `${declared.split('\n')[0]} (not a license debian/copyright can name)` : null);
   show('install_requires', m.install_requires.join(', ') || null);
   show('console_scripts', m.console_scripts.join(', ') || null);
   lines.push(`Debian package: ${r.debName} ${answers.version} (${r.kind}), maintainer ${answers.author} <${answers.email}>, ${answers.distro}`);

@@ -120,10 +120,14 @@ t('a project without console scripts gets a note saying debian/ names a script i
   assert.ok(r.notes.some((n) => /declares no console_scripts/.test(n)), r.notes.join('\n'));
 });
 
-t('homepage: url first, else a Homepage entry of project_urls', () => {
+t('homepage: url first, else a Homepage entry of project_urls, else the source repository', () => {
   assert.is(homepageFor(meta({ url: 'https://a.example' }), { Homepage: 'https://b.example' }), 'https://a.example');
   assert.is(homepageFor(meta({}), { Source: 'https://s.example', 'Home-page': 'https://b.example' }), 'https://b.example');
-  assert.is(homepageFor(meta({}), { Source: 'https://s.example' }), null);
+  assert.is(homepageFor(meta({}), { source: 'https://s.example', homepage: 'https://h.example' }), 'https://h.example', 'lowercase labels (python-build)');
+  // click, idna, pathspec: no home page entry, only the repository (and docs, a tracker)
+  assert.is(homepageFor(meta({}), { Documentation: 'https://d.example', 'Source Code': 'https://s.example' }), 'https://s.example');
+  assert.is(homepageFor(meta({}), { 'Issue tracker': 'https://i.example', GitHub: 'https://g.example' }), 'https://g.example');
+  assert.is(homepageFor(meta({}), { Documentation: 'https://d.example', Changelog: 'https://c.example' }), null, 'documentation is no home page');
 });
 
 t('answers are a valid service with the maintainer as author and ci none; a bad url is dropped with a note', () => {

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { dep5Expression, licenseNames, upstreamAuthors, upstreamLicense } from '../../src/deb/copyright.js';
+import { dep5Expression, licenseNames, upstreamAuthors, upstreamLicense, upstreamPeople } from '../../src/deb/copyright.js';
 import { compactNames, nameUse, NO_LISTS, stanzaOf } from '../../src/deb/collisions.js';
 
 const t = suite('deb flow: DEP-5 license and authors from metadata; Debian name collisions');
@@ -46,6 +46,20 @@ t('authors: PEP 621 "Name <email>" lists, name + email pairs, maintainers; no du
   assert.equal(upstreamAuthors({ ...base, author: 'Adrien Vergé', maintainer: 'Adrien Vergé' }), ['Adrien Vergé']);
   assert.equal(upstreamAuthors(base), []);
 });
+
+// Name field, email field → people, as the backends publish them (real projects' forms)
+const PEOPLE: [string | null, string | null, string[]][] = [
+  [null, 'Filipe Laíns <lains@riseup.net>, Bernát Gábor <gaborjbernat@gmail.com>', ['Filipe Laíns <lains@riseup.net>', 'Bernát Gábor <gaborjbernat@gmail.com>']], // python-build (flit_core)
+  [null, '"Jason R. Coombs" <jaraco@jaraco.com>', ['Jason R. Coombs <jaraco@jaraco.com>']], // keyring (setuptools PEP 621)
+  ['Tarek Ziade', 'tarek@ziade.org', ['Tarek Ziade <tarek@ziade.org>']], // flake8 (setup.cfg)
+  ['Alice, Bob', 'alice@example.org, bob@example.org', ['Alice <alice@example.org>', 'Bob <bob@example.org>']], // setup.py lists in order
+  ['Alice', 'Bob <bob@example.org>', ['Alice', 'Bob <bob@example.org>']], // PEP 621: one entry without an email
+  ['Alice', 'Alice <alice@example.org>', ['Alice <alice@example.org>']],
+  [null, 'bench@example.org', ['bench@example.org']],
+  ['Only Name', null, ['Only Name']],
+  [null, null, []],
+];
+for (const [name, email, want] of PEOPLE) t(`people: ${JSON.stringify(name)} + ${JSON.stringify(email)}`, () => assert.equal(upstreamPeople(name, email), want));
 
 // As the apt lists and dpkg's status have them; the archive part goes through compactNames as the cache does
 const EXTRACTED = '@list /var/lib/apt/lists/x_Packages\nPackage: yamllint\nPackage: exim4-daemon-light\nProvides: mail-transport-agent, default-mta (= 4.96), perl:any\nPackage: g++\n';

@@ -190,6 +190,17 @@ toolTest(t, [PY, 'python3'], 'in a terminal: asks for the maintainer and for a u
   assert.match(control, /^Description: Answers questions$/m);
 });
 
+toolTest(t, [PY], 'the text report shows PEP 621 people, the homepage and the license as debian/ gets them (no "<A <a@x>>")', () => {
+  const r = deb([project('pyproject-only'), '--maintainer', ME, '--dry-run']);
+  assert.is(r.code, 0, r.stderr);
+  // Author-email is "Katherine Johnson <kj@example.org>" under PEP 621: shown once, not wrapped in <> again
+  assert.match(r.stdout, /^ {2}author {11}Katherine Johnson <kj@example\.org>$/m);
+  assert.match(r.stdout, /^ {2}maintainer {7}SRE$/m);
+  assert.match(r.stdout, /^ {2}homepage {9}https:\/\/pep621\.example\.org$/m, 'from [project.urls] Homepage');
+  assert.match(r.stdout, /^ {2}license {10}MPL-2\.0 \(DEP-5, from License\)$/m);
+  assert.not.match(r.stdout, /<[^<>\n]*</);
+});
+
 t('bad flags are exit 2 before anything runs', () => {
   const dir = tempDir();
   for (const [args, want] of [
