@@ -152,14 +152,19 @@ def load_backend(name, paths, project):
     return obj
 
 
+# Folders a backend does not build into and that can hold tens of thousands of files: version control, a
+# virtualenv, node_modules, tox/nox environments. Each is listed itself (a new one is still seen) but not walked.
+NOT_WALKED = {".git", ".hg", ".svn", ".bzr", "node_modules", ".tox", ".nox", ".venv", "venv", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+
+
 def tree(project):
-    """Every path under the project except .git, to find what a backend leaves behind."""
+    """Every path under the project, to find what a backend leaves behind; the folders of NOT_WALKED and any
+    virtualenv (a pyvenv.cfg inside) are listed without their contents."""
     seen = set()
     for root, dirs, files in os.walk(project):
-        if root == project and ".git" in dirs:
-            dirs.remove(".git")
         for d in dirs:
             seen.add(os.path.join(root, d))
+        dirs[:] = [d for d in dirs if d not in NOT_WALKED and not os.path.exists(os.path.join(root, d, "pyvenv.cfg"))]
         for f in files:
             seen.add(os.path.join(root, f))
     return seen

@@ -91,6 +91,30 @@ toolTest(t, [PY], 'a backend without a version is exit 2 naming --upstream-versi
   assert.not.ok(readdirSync(dir).includes('build'), 'the backend\'s build/ was left in the project');
 });
 
+toolTest(t, [PY], 'the before/after walk of the project lists .git, node_modules and virtualenvs but does not walk into them', () => {
+  const log = join(tempDir(), 'scandir.log');
+  // The backend logs every directory Python lists from the moment its hook runs: the walk after the hook is in it
+  const body = [
+    'import os, sys',
+    'def prepare_metadata_for_build_wheel(d, c=None):',
+    `    out = open(${JSON.stringify(log)}, "a")`,
+    '    sys.addaudithook(lambda ev, args: ev == "os.scandir" and (out.write(str(args[0]) + "\\n"), out.flush()))',
+    '    os.mkdir(os.path.join(d, "x-1.dist-info"))',
+    '    open(os.path.join(d, "x-1.dist-info", "METADATA"), "w").write("Metadata-Version: 2.1\\nName: walked\\nVersion: 1.0\\n")',
+    '    os.mkdir(".venv")  # new: still seen, and removed',
+    '    return "x-1.dist-info"',
+    '',
+  ].join('\n');
+  const files: Record<string, string> = { ...IN_TREE(body), 'pkg/sub/mod.py': '', '.git/objects/ab/cdef': 'x', 'node_modules/left-pad/index.js': '', 'myenv/pyvenv.cfg': 'home = /usr/bin\n', 'myenv/lib/site.py': '' };
+  const dir = project(files);
+  const ok = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--dry-run', '--json', '--kind', 'service'], { env: cleanEnv(tempDir()), encoding: 'utf8' });
+  assert.is(ok.status, 0, ok.stderr);
+  assert.equal(JSON.parse(ok.stdout).backend.removed, ['.venv']);
+  const listed = readFileSync(log, 'utf8').trim().split('\n').map((p) => p.slice(dir.length + 1));
+  assert.ok(listed.includes('pkg/sub'), `the project was walked after the hook: ${listed.join(', ')}`);
+  for (const skipped of ['.git', '.git/objects', 'node_modules', 'node_modules/left-pad', 'myenv', 'myenv/lib', '.venv']) assert.not.ok(listed.includes(skipped), `${skipped} was walked`);
+});
+
 toolTest(t, [PY], 'a backend that forks a child and hangs: the whole group is killed at --timeout, exit 1', () => {
   const body = [
     'import os, subprocess, time',
