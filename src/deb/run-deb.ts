@@ -159,7 +159,7 @@ async function runDebLocked(
       // The project's input (no project, a broken pyproject.toml, no version) or a flag: exit 2; the rest exit 1.
       const byFlag = err.kind === 'no-project' || err.kind === 'bad-config' || err.kind === 'no-version' || (err.kind === 'no-python' && req.python !== undefined);
       if (byFlag) throw new UsageError(err.message);
-      throw new FailureError(err.message);
+      throw new FailureError(err.packages.length ? await checkedAgainstArchive(err, debianNames) : err.message);
     }
     throw err;
   }
@@ -272,6 +272,14 @@ async function runDebLocked(
   if (req.json) out.raw(JSON.stringify(redactDeep(jsonReport(result, meta, python, req.dryRun)), null, 2) + '\n');
   else out.raw(textReport(result, meta, python, req.dryRun, target.gitDir !== null, mods.copyright));
   return result;
+}
+
+/** The error's apt-get advice limited to what this machine's Debian archive has (the apt lists read meanwhile). */
+async function checkedAgainstArchive(err: MetadataError, lookup: Promise<{ c: typeof import('./collisions.js'); names: import('./collisions.js').DebianNames }>): Promise<string> {
+  const [{ c, names }, { checkedInstallAdvice }] = await Promise.all([lookup, import('./install-advice.js')]);
+  if (typeof names.archive !== 'function') return err.message;
+  const archive = names.archive;
+  return checkedInstallAdvice(err.message, err.packages, (p) => c.inArchive(archive, p));
 }
 
 /** An earlier deb run's record, or null when it cannot be read (then there is no base: merged as both added). */

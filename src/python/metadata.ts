@@ -76,6 +76,8 @@ export class MetadataError extends Error {
     message: string,
     /** Traceback tail or the helper's stderr, for PYSERVICE_DEBUG and --json. */
     readonly detail = '',
+    /** The Debian packages the message tells to install ("apt-get install A B"), in its order. */
+    readonly packages: string[] = [],
   ) {
     super(message);
   }
@@ -106,7 +108,7 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
   if (obj.ok !== true) {
     const kind = typeof obj.kind === 'string' && KINDS.has(obj.kind) ? (obj.kind as MetadataErrorKind) : 'helper-crashed';
     const detail = [typeof obj.detail === 'string' ? obj.detail : '', tail(stderr)].filter(Boolean).join('\n');
-    throw new MetadataError(kind, typeof obj.error === 'string' ? obj.error : 'reading the metadata failed', detail);
+    throw new MetadataError(kind, typeof obj.error === 'string' ? obj.error : 'reading the metadata failed', detail, stringList(obj.packages));
   }
   const m = obj.metadata as Record<string, unknown> | undefined;
   if (!m || typeof m !== 'object') throw new MetadataError('helper-crashed', 'reading the metadata failed: no metadata in the answer', stdout);

@@ -40,21 +40,40 @@ toolTest(t, [PY], 'a broken pyproject.toml is exit 2 naming the file and the TOM
   assert.equal(r.files, ['pyproject.toml']);
 });
 
-toolTest(t, [PY], 'an unknown backend is exit 1 naming the module and what to install', () => {
+/** Whether this machine's apt lists have a binary package of that name (the message depends on the release). */
+const aptHas = (pkg: string) => spawnSync('apt-cache', ['show', '--no-all-versions', pkg], { encoding: 'utf8' }).status === 0;
+
+toolTest(t, [PY, 'apt-cache'], 'an unknown backend is exit 1 naming the module, and that Debian has no package for it', () => {
   const dir = project({ 'pyproject.toml': '[build-system]\nrequires = ["frobnicate-build>=2"]\nbuild-backend = "frobnicate.build"\n[project]\nname = "x"\nversion = "1"\n' });
   const r = deb(dir);
   assert.is(r.code, 1, r.stderr);
-  assert.match(r.stderr, /build backend frobnicate\.build cannot be imported by \/usr\/bin\/python3 \(no module frobnicate\): apt-get install python3-frobnicate/);
+  assert.match(r.stderr, /build backend frobnicate\.build cannot be imported by \/usr\/bin\/python3 \(no module frobnicate\): /);
+  // No "apt-get install python3-frobnicate-build": the archive has no such package
+  assert.match(r.stderr, /: python3-frobnicate-build is not in this machine's Debian archive \(and no other Debian package is known to provide it\); pass --python/);
+  assert.not.match(r.stderr, /apt-get install/);
   assert.ok(oneLine(r.stderr), r.stderr);
   assert.equal(r.files, ['pyproject.toml']);
 });
 
-toolTest(t, [PY], 'a known but missing backend names its Debian package', () => {
+toolTest(t, [PY, 'apt-cache'], 'a known but missing backend names its Debian package, or the release that has it', () => {
   // A module name Debian's python3 cannot import, mapped like a real backend's would be (poetry's own name).
   const dir = project({ 'pyproject.toml': '[build-system]\nrequires = ["hatch-fancy-pypi-readme"]\nbuild-backend = "hatch_fancy_pypi_readme_missing.build"\n' });
   const r = deb(dir);
   assert.is(r.code, 1, r.stderr);
-  assert.match(r.stderr, /apt-get install .*python3-hatch-fancy-pypi-readme/);
+  if (aptHas('python3-hatch-fancy-pypi-readme')) assert.match(r.stderr, /apt-get install python3-hatch-fancy-pypi-readme \(or pass --python/);
+  else assert.match(r.stderr, /python3-hatch-fancy-pypi-readme is not in this machine's Debian archive \(Debian has it from trixie on\); pass --python/);
+  assert.ok(oneLine(r.stderr), r.stderr);
+});
+
+toolTest(t, [PY, 'apt-cache'], 'a backend plugin that is not installed (hatchling metadata hook) is named as the missing build requirement', () => {
+  const dir = project({
+    'pyproject.toml': '[build-system]\nrequires = ["hatchling", "hatch-frobnicate-readme"]\nbuild-backend = "hatchling.build"\n[project]\nname = "plugged"\nversion = "1.0"\ndynamic = ["readme"]\n[tool.hatch.metadata.hooks.frobnicate-readme]\n',
+  });
+  const r = deb(dir);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^error: the project's build requirement hatch-frobnicate-readme is not installed for \/usr\/bin\/python3 \(hatchling\.build: \w+: .*frobnicate-readme.*\): python3-hatch-frobnicate-readme is not in this machine's Debian archive/);
+  assert.ok(oneLine(r.stderr), r.stderr);
+  assert.equal(r.files, ['pyproject.toml']);
 });
 
 toolTest(t, [PY], 'a backend that raises is exit 1 with its exception in one line', () => {

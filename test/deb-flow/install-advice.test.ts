@@ -1,0 +1,41 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { checkedInstallAdvice } from '../../src/deb/install-advice.js';
+
+const t = suite('deb flow: apt-get advice checked against the machine\'s Debian archive');
+
+const BOOKWORM = new Set(['python3-cffi', 'python3-mesonpy', 'meson', 'python3-setuptools-rust']);
+const has = (p: string) => BOOKWORM.has(p);
+const MATURIN = "the project's build backend maturin cannot be imported by /usr/bin/python3 (no module maturin): apt-get install python3-cffi python3-maturin (or pass --python for an interpreter that has it)";
+
+t('every package in the archive: the message is unchanged', () => {
+  const m = "… (no module mesonpy): apt-get install meson python3-mesonpy (or pass --python for an interpreter that has it)";
+  assert.is(checkedInstallAdvice(m, ['meson', 'python3-mesonpy'], has), m);
+});
+
+t('a package of a later release: installed what exists, the rest named with the release that has it', () => {
+  assert.is(
+    checkedInstallAdvice(MATURIN, ['python3-cffi', 'python3-maturin'], has),
+    "the project's build backend maturin cannot be imported by /usr/bin/python3 (no module maturin): apt-get install python3-cffi; python3-maturin is not in this machine's Debian archive (Debian has it from trixie on); or pass --python for an interpreter that has it",
+  );
+});
+
+t('nothing installable: no apt-get at all; a guessed name is said to have no Debian package', () => {
+  const m = "… (no module frobnicate): apt-get install python3-frobnicate-build (or pass --python for an interpreter that has it)";
+  assert.is(checkedInstallAdvice(m, ['python3-frobnicate-build'], has), "… (no module frobnicate): python3-frobnicate-build is not in this machine's Debian archive (and no other Debian package is known to provide it); pass --python for an interpreter that has it");
+});
+
+t('several absent packages are named once per reason', () => {
+  const m = '…: apt-get install python3-a python3-b python3-maturin (or pass --python for an interpreter that has it)';
+  assert.is(
+    checkedInstallAdvice(m, ['python3-a', 'python3-b', 'python3-maturin'], has),
+    "…: python3-a, python3-b are not in this machine's Debian archive (and no other Debian package is known to provide them); python3-maturin is not in this machine's Debian archive (Debian has it from trixie on); pass --python for an interpreter that has it",
+  );
+});
+
+t('without apt lists, or a message without the advice, nothing changes', () => {
+  assert.is(checkedInstallAdvice(MATURIN, ['python3-cffi', 'python3-maturin'], null), MATURIN);
+  assert.is(checkedInstallAdvice('other text', ['python3-maturin'], has), 'other text');
+});
+
+t.run();
