@@ -325,6 +325,12 @@ def is_version_failure(err):
     return isinstance(err, LookupError) and "version" in text.lower() or "unable to detect version" in text.lower()
 
 
+def version_failure_message(err, who):
+    """One line: setuptools_scm's first sentence (its advice that follows is about PyPI tarballs and git), then ours."""
+    first = (str(err).strip().splitlines() or [""])[0].split(". ")[0][:200]
+    return f"{who} cannot determine the version ({first}): {VERSION_HINTS}"
+
+
 def read(project, backend_info, Failure, one_line, console_scripts_from, text_or_none):
     import traceback
 
@@ -362,7 +368,7 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
             if isinstance(err, SystemExit):
                 err = RuntimeError(f"exited with status {err.code!r}")
             if is_version_failure(err):
-                raise Failure("no-version", f"{name} cannot determine the version ({one_line(err)[:200]}): {VERSION_HINTS}", detail)
+                raise Failure("no-version", version_failure_message(err, name), detail)
             message = failure_message(err, name)
             absent = [u for u in unmet if u["why"] == "not installed"]
             if absent:

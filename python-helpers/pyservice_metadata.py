@@ -310,21 +310,26 @@ def describe(dist, sources):
     }
 
 
-def failure_from(err, project):
-    """Turns an exception from setup.py into a one-line message that points at the project's code."""
+def failure_from(err, project, who="setup.py"):
+    """Turns an exception from setup.py (or setuptools reading setup.cfg/pyproject.toml: `who`) into a one-line
+    message that points at the project's code."""
     import traceback
 
     frames = traceback.extract_tb(err.__traceback__)
     mine = [f for f in frames if os.path.abspath(f.filename).startswith(project + os.sep)]
     where = f" ({os.path.relpath(mine[-1].filename, project)} line {mine[-1].lineno})" if mine else ""
     detail = "".join(traceback.format_exception(type(err), err, err.__traceback__)[-6:])
+    import pep517_metadata
+
+    if pep517_metadata.is_version_failure(err):  # setuptools_scm outside a checkout, as under any other backend
+        return Failure("no-version", pep517_metadata.version_failure_message(err, "setuptools_scm"), detail)
     if isinstance(err, ModuleNotFoundError) and err.name:
         top = err.name.split(".")[0]
         known = DEBIAN_PACKAGES.get(top.lower())
         if known:
-            return Failure("missing-helper", f"setup.py imports {top}, which {sys.executable} cannot import: apt-get install {known[1]}{where}", detail, [known[1]])
-        return Failure("missing-module", f"setup.py failed: no module named {err.name!r} for {sys.executable}{where}; install it for that interpreter (Debian usually packages it as python3-{top.lower().replace('_', '-')}) or make setup.py not import it", detail)
-    return Failure("setup-failed", f"setup.py failed: {type(err).__name__}: {one_line(err) or '(no message)'}{where}", detail)
+            return Failure("missing-helper", f"{who} imports {top}, which {sys.executable} cannot import: apt-get install {known[1]}{where}", detail, [known[1]])
+        return Failure("missing-module", f"{who} failed: no module named {err.name!r} for {sys.executable}{where}; install it for that interpreter (Debian usually packages it as python3-{top.lower().replace('_', '-')}) or make setup.py not import it", detail)
+    return Failure("setup-failed", f"{who} failed: {type(err).__name__}: {one_line(err) or '(no message)'}{where}", detail)
 
 
 def read(project):
@@ -372,7 +377,7 @@ def read(project):
         except (Failure, KeyboardInterrupt):
             raise
         except Exception as err:
-            raise failure_from(err, project)
+            raise failure_from(err, project, "setup.py" if has_setup_py else f"setuptools reading {' and '.join(sources)}")
     except Failure as f:
         return {"ok": False, "kind": f.kind, "error": f.args[0], "detail": f.detail, "packages": f.packages}
 

@@ -110,6 +110,21 @@ toolTest(t, [PY], 'a backend without a version is exit 2 naming --upstream-versi
   assert.not.ok(readdirSync(dir).includes('build'), 'the backend\'s build/ was left in the project');
 });
 
+toolTest(t, [PY], 'setuptools + setuptools_scm outside a checkout (a bare tarball): exit 2 naming --upstream-version, as under other backends', () => {
+  const dir = project({
+    'pyproject.toml': '[build-system]\nrequires = ["setuptools>=61", "setuptools_scm"]\nbuild-backend = "setuptools.build_meta"\n[project]\nname = "scm-bare"\ndynamic = ["version"]\n[project.scripts]\nscm-bare = "scm_bare:main"\n[tool.setuptools_scm]\n',
+    'scm_bare/__init__.py': 'def main(): pass\n',
+  });
+  const r = deb(dir, ['--dry-run']);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^error: setuptools_scm cannot determine the version \(setuptools-scm was unable to detect version for [^)]*\): pass --upstream-version X/);
+  assert.not.match(r.stderr, /setup\.py/, 'there is no setup.py');
+  assert.ok(oneLine(r.stderr), r.stderr);
+  const ok = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--dry-run', '--json', '--upstream-version', '2.5.0'], { env: cleanEnv(tempDir()), encoding: 'utf8' });
+  assert.is(ok.status, 0, ok.stderr);
+  assert.is(JSON.parse(ok.stdout).metadata.version, '2.5.0', 'setuptools_scm got SETUPTOOLS_SCM_PRETEND_VERSION');
+});
+
 toolTest(t, [PY], 'the before/after walk of the project lists .git, node_modules and virtualenvs but does not walk into them', () => {
   const log = join(tempDir(), 'scandir.log');
   // The backend logs every directory Python lists from the moment its hook runs: the walk after the hook is in it
