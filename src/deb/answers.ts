@@ -4,7 +4,8 @@ import { consoleScriptsProblem, descriptionProblem, urlProblem, versionProblem }
 import { defaultDescription } from '../answers/defaults.js';
 import type { ProjectMetadata } from '../python/metadata.js';
 import type { Maintainer } from './maintainer.js';
-import { upstreamAuthors, upstreamLicense } from './copyright.js';
+import { upstreamAuthors, upstreamLicense, type UpstreamLicense } from './copyright.js';
+import type { LicenseFiles } from './license-files.js';
 
 /**
  * Metadata → the answers a generated service would have. Pure. Everything the project declares that the
@@ -143,6 +144,8 @@ export interface DebAnswerInputs {
   requirementsTxt?: string;
   /** The wheels in the project's wheelhouse/ (debian/rules installs from it, offline, when it exists). */
   wheelhouse?: string[];
+  /** What licensecheck read from the project's license files (asked only when the metadata names no license). */
+  licenseFiles?: LicenseFiles | null;
 }
 
 /** The requirement lines of a requirements file that do not pin one version (`name==1.2`): options skipped. */
@@ -204,8 +207,13 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
       `requirements.txt is not a pinned deploy set (unpinned: ${unpinned.slice(0, 3).join(', ')}${unpinned.length > 3 ? ', …' : ''}): the package installs the wheel's own dependencies, not requirements.txt; ` +
         'pin the deploy set in requirements.lock (name==version --hash=…) to install that instead',
     );
-  const license = upstreamLicense(i.meta);
-  if (!license) notes.push('the project declares no license: debian/copyright says "proprietary, all rights reserved"; declare one upstream (license / License-Expression) if that is wrong');
+  const license = licenseFor(i.meta, i.licenseFiles);
+  if (license?.from.endsWith('(licensecheck)')) notes.push(`debian/copyright names the license ${license.dep5}, read from ${license.from}: the metadata names none it can use${i.meta.license ? ` (License: ${JSON.stringify(i.meta.license.split('\n')[0])})` : ''}`);
+  if (!license)
+    notes.push(
+      `the project declares no license debian/copyright can name${i.licenseFiles && 'problem' in i.licenseFiles ? ` and ${i.licenseFiles.problem}` : ''}: debian/copyright says "proprietary, all rights reserved"; ` +
+        'declare one upstream (License-Expression) or edit debian/copyright if that is wrong',
+    );
   const authors = upstreamAuthors(i.meta);
   const answers: Answers = {
     type: kind,
@@ -229,6 +237,13 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
     ...(unpinned.length ? { ignoreRequirementsTxt: true } : {}),
   };
   return { answers, notes };
+}
+
+/** The metadata's license, else the one licensecheck read from the license files (where: "LICENSE.txt (licensecheck)"). */
+export function licenseFor(meta: ProjectMetadata, files?: LicenseFiles | null): UpstreamLicense | null {
+  const declared = upstreamLicense(meta);
+  if (declared) return declared;
+  return files && 'dep5' in files ? { dep5: files.dep5, from: `${files.files.join(', ')} (licensecheck)` } : null;
 }
 
 /** Input the user must change (a flag, the project): the CLI maps it to exit 2. */

@@ -217,8 +217,10 @@ async function runDebLocked(
   // 7. Answers → the same debian/ plan a generated service gets, plus the record
   const backend = meta.backend.hook === 'setup() capture' ? undefined : { name: meta.backend.name, packages: meta.backend.packages };
   const { requirementsTxt, wheelhouse } = projectFiles(dir);
+  // Only when the metadata names no license debian/copyright can use: licensecheck takes ~1.5 s
+  const licenseFiles = mods.copyright.upstreamLicense(m) ? undefined : await (await import('./license-files.js')).checkLicenseFiles(dir);
   const answersFor = (k: 'tool' | 'service') =>
-    mods.answers.debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro, description, kind: k, serviceCommand: req.serviceCommand, backend, indexUrl: req.indexUrl, requirementsTxt, wheelhouse });
+    mods.answers.debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro, description, kind: k, serviceCommand: req.serviceCommand, backend, indexUrl: req.indexUrl, requirementsTxt, wheelhouse, licenseFiles });
   let built;
   try {
     built = answersFor(kind);
@@ -412,7 +414,8 @@ function textReport(r: DebResult, reading: MetadataReading, python: string, dryR
   show('homepage', answers.url || null);
   const license = copyright.upstreamLicense(m);
   const declared = m.license_expression ?? m.license;
-  show('license', license ? `${license.dep5} (DEP-5, from ${license.from === 'classifier' ? 'the classifiers' : license.from})` : declared ? `${declared.split('\n')[0]} (not a license debian/copyright can name)` : null);
+  const licenseFrom = license ? (license.from === 'classifier' ? 'the classifiers' : license.from) : answers.license ? 'licensecheck on the license files' : '';
+  show('license', answers.license ? `${answers.license} (DEP-5, from ${licenseFrom})` : declared ? `${declared.split('\n')[0]} (not a license debian/copyright can name)` : null);
   show('install_requires', m.install_requires.join(', ') || null);
   show('console_scripts', m.console_scripts.join(', ') || null);
   lines.push(`Debian package: ${r.debName} ${answers.version} (${r.kind}), maintainer ${answers.author} <${answers.email}>, ${answers.distro}`);
