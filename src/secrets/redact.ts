@@ -93,7 +93,7 @@ const SCP_WITH_PASSWORD = /(^|[\s"'=(,])([A-Za-z0-9._~-]+):([^\s@/"']+)@([A-Za-z
  * only recognised by `shown()`, which knows where the value ends.
  */
 export function redactText(text: string): string {
-  if (!text.includes('://') && !text.includes('@')) return text; // the common case, fast
+  if (!text.includes('://') && !text.includes('@') && !text.includes('?')) return text; // the common case, fast
   let out = '';
   let last = 0;
   for (const m of text.matchAll(SCHEME)) {
@@ -104,8 +104,13 @@ export function redactText(text: string): string {
     last = end;
   }
   out += text.slice(last);
-  return out.replace(SCP_WITH_PASSWORD, (_all, lead: string, user: string, _pw: string, host: string) => `${lead}${user}:***@${host}`);
+  return out
+    .replace(SCP_WITH_PASSWORD, (_all, lead: string, user: string, _pw: string, host: string) => `${lead}${user}:***@${host}`)
+    .replace(QUERY_OUTSIDE_URL, (word: string) => (word.includes('://') ? word : word.slice(0, word.indexOf('?')) + redactQueryAndFragment(word.slice(word.indexOf('?')))));
 }
+
+/** A word with a query string that is no scheme:// URL: an scp-like git address (`git@host:org/r?token=…`), a path. */
+const QUERY_OUTSIDE_URL = /[^\s?]+\?[^\s]*=[^\s]*/g;
 
 /** Every string inside a JSON-able value, redacted (keys too); for --json reports built from a project's metadata. */
 export function redactDeep<T>(value: T): T {

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { carriesCredentials, redactText } from '../secrets/redact.js';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -41,6 +42,8 @@ export function parseSource(input: string, cwd: string = process.cwd()): SourceS
   const ref = hash >= 0 ? text.slice(hash + 1) : null;
   if (ref !== null && !/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(ref)) throw new SourceError(`template ref "${ref}" is not a tag name; use SOURCE#v1.2.0`);
   if (body === 'shipped' || body === 'builtin') return { ...SHIPPED, ref };
+  // Whatever the form (URL, scp-like user:password@host:path, a query token): the redactor decides what is a credential.
+  if (carriesCredentials(body)) throw new SourceError(CREDENTIALS(body));
   // git's "transport::address" runs a remote helper (ext:: runs any command): never from a template source.
   if (/^[A-Za-z][A-Za-z0-9+.-]*::/.test(body)) throw new SourceError(`template source ${redact(body)} uses a git remote helper (transport::address), which is not supported; use https://, ssh://, file:// or a directory`);
 
@@ -53,12 +56,16 @@ export function parseSource(input: string, cwd: string = process.cwd()): SourceS
   const scp = SCP_LIKE.exec(body);
   if (scp && !isAbsolute(body) && !/^[A-Za-z]:[\\/]/.test(body)) {
     // git@host:org/repo — the user name is not a secret (it is ssh's login, usually "git"); a password cannot be written here.
+    if (scp[3]!.includes('?')) throw new SourceError(`template source ${redact(body)} has a query string; tokens do not belong in the address (use git's credential helper or an ssh key)`);
     const canonical = `${scp[1] ?? ''}${scp[2]}:${scp[3]}`;
     return { kind: 'git', canonical, fetchUrl: canonical, ref };
   }
   const abs = resolve(cwd, body);
   return { kind: 'local', canonical: abs, fetchUrl: abs, ref };
 }
+
+const CREDENTIALS = (body: string) =>
+  `template source ${redact(body)} carries credentials in the URL; remove them and let git supply them (git credential helper, ~/.netrc or an ssh key): they would be stored in .pyservice.json and shown in process lists`;
 
 function urlForm(body: string): { canonical: string; fetchUrl: string } {
   let u: URL;
@@ -71,9 +78,7 @@ function urlForm(body: string): { canonical: string; fetchUrl: string } {
   if (!['https', 'http', 'ssh', 'git', 'file', 'git+ssh', 'ssh+git'].includes(scheme))
     throw new SourceError(`template source scheme "${scheme}:" is not supported; use https://, ssh://, file:// or a directory`);
   if (u.password || (u.username && scheme !== 'ssh' && scheme !== 'git+ssh' && scheme !== 'ssh+git'))
-    throw new SourceError(
-      `template source ${redact(body)} carries credentials in the URL; remove them and let git supply them (git credential helper, ~/.netrc or an ssh key): they would be stored in .pyservice.json and shown in process lists`,
-    );
+    throw new SourceError(CREDENTIALS(body));
   if (u.search) throw new SourceError(`template source ${redact(body)} has a query string; tokens do not belong in the URL (use git's credential helper)`);
   if (scheme === 'file') {
     const path = decodeURIComponent(u.pathname);
@@ -87,7 +92,7 @@ function urlForm(body: string): { canonical: string; fetchUrl: string } {
 
 /** A URL with any userinfo replaced, for error messages. */
 export function redact(text: string): string {
-  return text.replace(/\/\/[^/@]*@/, '//***@').replace(/\?.*$/, '?***');
+  return redactText(text).replace(/\/\/[^/@]*@/, '//***@').replace(/\?.*$/, '?***');
 }
 
 /** How a source is shown to users: the canonical form, or "the shipped templates". */

@@ -42,6 +42,11 @@ t('requirement strings and free text: every URL in them', () => {
   assert.is(redactText('requests>=2, inner @ https://u:pw@h/inner-1.0.whl, x; python_version<"3"'), 'requests>=2, inner @ https://u:***@h/inner-1.0.whl, x; python_version<"3"');
   assert.is(redactText('--index-url=https://u:pw@h/simple/ -r req.txt'), '--index-url=https://u:***@h/simple/ -r req.txt');
   assert.is(redactText('index-url = https://u:pw@h/simple/\nextra = 1'), 'index-url = https://u:***@h/simple/\nextra = 1');
+  // Not only URLs: scp-like git addresses and paths carry query tokens too.
+  assert.is(redactText('git@git.example.com:acme/t.git?private_token=tok'), 'git@git.example.com:acme/t.git?private_token=***');
+  assert.is(redactText('fetch host:org/r?a=1&token=tok;sig=x y'), 'fetch host:org/r?a=1&token=***;sig=*** y');
+  assert.is(redactText('see the FAQ? token=none here'), 'see the FAQ? token=none here', 'a ? that starts no query');
+  assert.ok(carriesCredentials('git@h:o/r?token=t'));
   assert.ok(carriesCredentials('x https://u:p@h/'));
   assert.not.ok(carriesCredentials('x https://h/simple/'));
 });

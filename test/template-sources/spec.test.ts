@@ -29,7 +29,7 @@ t('every source form parses to a canonical source and a ref', () => {
 });
 
 t('credentials in a source are refused, and the message does not repeat them', () => {
-  for (const bad of ['https://bob:hunter2@git.example.com/t.git', 'https://ghp_SECRETTOKEN@github.com/acme/t.git', 'https://git.example.com/t.git?private_token=SECRETTOKEN', 'ssh://git:hunter2@host/t.git']) {
+  for (const bad of ['https://bob:hunter2@git.example.com/t.git', 'https://ghp_SECRETTOKEN@github.com/acme/t.git', 'https://git.example.com/t.git?private_token=SECRETTOKEN', 'ssh://git:hunter2@host/t.git', 'git@git.example.com:acme/t.git?private_token=SECRETTOKEN', 'git.example.com:acme/t.git?token=SECRETTOKEN', 'bob:hunter2@git.example.com:acme/t.git']) {
     try {
       parseSource(bad);
       assert.unreachable(bad);
