@@ -189,15 +189,18 @@ def remove_new(project, before):
 
 
 def static_entry_points(pyproject):
-    """PEP 621 [project.scripts] as entry_points.txt text, when they are static (PEP 621 makes the backend publish
-    them as they are); None when the backend computes them (dynamic, or no [project] table)."""
+    """PEP 621 [project.scripts] and [project.gui-scripts] as entry_points.txt text, when they are static (PEP 621
+    makes the backend publish them as they are); None when the backend computes them (dynamic, or no [project])."""
     project = pyproject.get("project")
-    if not isinstance(project, dict) or {"scripts", "entry-points"} & set(project.get("dynamic") or []):
+    if not isinstance(project, dict) or {"scripts", "gui-scripts", "entry-points"} & set(project.get("dynamic") or []):
         return None
-    scripts = project.get("scripts") or {}
-    if not isinstance(scripts, dict):
-        return None
-    return "[console_scripts]\n" + "".join(f"{k} = {v}\n" for k, v in scripts.items())
+    text = ""
+    for key, group in (("scripts", "console_scripts"), ("gui-scripts", "gui_scripts")):
+        scripts = project.get(key) or {}
+        if not isinstance(scripts, dict):
+            return None
+        text += f"[{group}]\n" + "".join(f"{k} = {v}\n" for k, v in scripts.items())
+    return text
 
 
 def metadata_files(backend, tmp, pyproject):
@@ -281,6 +284,7 @@ def parse_metadata(text, console_scripts_from, text_or_none, entry_points):
         "install_requires": install_requires,
         "extras": extras,
         "console_scripts": console_scripts_from(entry_points),
+        "gui_scripts": console_scripts_from(entry_points, "gui_scripts"),
     }
     return metadata, urls
 

@@ -245,11 +245,13 @@ def extras(dist):
     return out
 
 
-def console_scripts(dist):
-    return console_scripts_from(getattr(dist, "entry_points", None) or {})
+def console_scripts(dist, group="console_scripts"):
+    return console_scripts_from(getattr(dist, "entry_points", None) or {}, group)
 
 
-def console_scripts_from(eps):
+def console_scripts_from(eps, group="console_scripts"):
+    """One entry-point group ("console_scripts", or "gui_scripts": on Linux pip makes the same bin/ wrappers) as
+    "name = module:func" lines, from setup()'s dict/str/list forms or entry_points.txt text."""
     if isinstance(eps, str):  # setup(entry_points="[console_scripts]\nname = mod:func")
         parsed, section = {}, None
         for line in eps.splitlines():
@@ -262,7 +264,7 @@ def console_scripts_from(eps):
             elif section is not None:
                 parsed[section].append(line)
         eps = parsed
-    items = eps.get("console_scripts") or []
+    items = eps.get(group) or []
     if isinstance(items, str):
         items = items.splitlines()
     elif isinstance(items, dict):
@@ -300,6 +302,7 @@ def describe(dist, sources):
             "install_requires": requirements(dist),
             "extras": extras(dist),
             "console_scripts": console_scripts(dist),
+            "gui_scripts": console_scripts(dist, "gui_scripts"),
         },
         # PEP 621 [project.urls] land here, not in `url`: the deb flow takes a Homepage from it.
         "project_urls": {str(k): str(v) for k, v in (getattr(m, "project_urls", None) or {}).items()},

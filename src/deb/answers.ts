@@ -87,12 +87,17 @@ export function synopsisFor(meta: ProjectMetadata, kind: 'service' | 'tool' = 's
  * ("blackd = blackd:main [d]") keeps it in `extras` so the .deb installs that extra; one whose extra the project
  * does not declare is left out with a note (it would crash on a missing module).
  */
-export function consoleScriptsFor(meta: ProjectMetadata): { scripts: string[]; extras: string[]; notes: string[] } {
+export function consoleScriptsFor(meta: ProjectMetadata, kind: 'tool' | 'service' = 'service'): { scripts: string[]; extras: string[]; notes: string[] } {
   const scripts: string[] = [];
   const extras: string[] = [];
   const notes: string[] = [];
   const declared = new Set(Object.keys(meta.extras ?? {}).map(normalExtra));
-  for (const entry of meta.console_scripts) {
+  const named = (e: string) => e.split('=')[0]!.trim();
+  // A tool's commands include its gui_scripts (a GUI launcher; on Linux pip makes the same bin/ wrapper), after the
+  // console scripts and never shadowing one; a service's commands are its console scripts only
+  const gui = (meta.gui_scripts ?? []).filter((g) => !meta.console_scripts.some((c) => named(c) === named(g)));
+  if (kind === 'service' && gui.length) notes.push(`gui_scripts are not linked into /usr/bin for a service: ${gui.map(named).join(', ')} (package it as a tool to have them)`);
+  for (const entry of [...meta.console_scripts, ...(kind === 'tool' ? gui : [])]) {
     const wanted = /\[([^\]]*)\]\s*$/.exec(entry)?.[1]?.split(',').map((e) => e.trim()).filter(Boolean) ?? [];
     const normal = entry.replace(/\s*\[[^\]]*\]\s*$/, '').replace(/\s*=\s*/, ' = ').trim();
     const missing = wanted.filter((e) => !declared.has(normalExtra(e)));
@@ -175,7 +180,7 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
     notes.push(`the project's url is left out of debian/control: ${urlIssue.replace(/ \(url\)$/, '')}`);
     url = '';
   }
-  const scripts = consoleScriptsFor(i.meta);
+  const scripts = consoleScriptsFor(i.meta, kind);
   notes.push(...scripts.notes);
   let consoleScripts = scripts.scripts;
   if (kind === 'service' && i.serviceCommand !== undefined) {

@@ -418,6 +418,7 @@ function textReport(r: DebResult, reading: MetadataReading, python: string, dryR
   show('license', answers.license ? `${answers.license} (DEP-5, from ${licenseFrom})` : declared ? `${declared.split('\n')[0]} (not a license debian/copyright can name)` : null);
   show('install_requires', m.install_requires.join(', ') || null);
   show('console_scripts', m.console_scripts.join(', ') || null);
+  if (m.gui_scripts?.length) show('gui_scripts', m.gui_scripts.join(', '));
   lines.push(`Debian package: ${r.debName} ${answers.version} (${r.kind}), maintainer ${answers.author} <${answers.email}>, ${answers.distro}`);
   for (const n of r.notes) lines.push(`note: ${n}`);
   for (const n of r.refusals) lines.push(`would refuse (exit 2): ${n}`);

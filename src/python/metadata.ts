@@ -23,6 +23,8 @@ export interface ProjectMetadata {
   extras: Record<string, string[]>;
   /** "name = module:func", one per console script ("name = module:func [extra]" when it needs an extra). */
   console_scripts: string[];
+  /** The same for gui_scripts (absent from older readings): on Linux pip makes the same bin/ wrappers. */
+  gui_scripts?: string[];
 }
 
 /** The build backend that answered: setuptools through the setup() capture, or any other through PEP 517. */
@@ -116,6 +118,7 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
   for (const k of STRING_FIELDS) metadata[k] = typeof m[k] === 'string' ? (m[k] as string) : null;
   metadata.install_requires = stringList(m.install_requires);
   metadata.console_scripts = stringList(m.console_scripts);
+  metadata.gui_scripts = stringList(m.gui_scripts);
   metadata.classifiers = stringList(m.classifiers);
   metadata.extras = {};
   if (m.extras && typeof m.extras === 'object' && !Array.isArray(m.extras))

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/paths.js';
 import { PYSERVICE_BIN } from '../helpers/cli.js';
@@ -39,7 +39,7 @@ toolTest(t, [PY], 'with --yes a project that is not a generated service is a too
   }
   for (const script of [preinst, postrm]) assert.not.match(script, /deluser|userdel|systemctl|rm -rf/, script);
   const links = readFileSync(join(dir, 'debian', 'cs-svc.links'), 'utf8');
-  assert.is(links, 'opt/venvs/cs-svc/bin/cs-svc usr/bin/cs-svc\nopt/venvs/cs-svc/bin/cs-admin usr/bin/cs-admin\n');
+  assert.is(links, 'opt/venvs/cs-svc/bin/cs-svc usr/bin/cs-svc\nopt/venvs/cs-svc/bin/cs-admin usr/bin/cs-admin\nopt/venvs/cs-svc/bin/cs-gui usr/bin/cs-gui\n', 'gui_scripts too, after the console scripts');
   const control = readFileSync(join(dir, 'debian', 'control'), 'utf8');
   assert.not.match(control, /installsysusers/);
   assert.match(control, /^Depends: .*\bpython3, python3\.\d+$/m);
@@ -91,5 +91,45 @@ toolTest(t, [PY], '--index-url writes pip.conf with the index-url only; a bad UR
   const conf = readFileSync(join(dir, 'pip.conf'), 'utf8');
   assert.equal(conf.split('\n').filter((l) => /^[^#\s]/.test(l)), ['[global]', 'index-url = https://pypi.example.org/simple/']);
 });
+
+/** A project in a temporary directory from a map of files. */
+function files(map: Record<string, string>): string {
+  const dir = join(tempDir(), 'g');
+  for (const [path, content] of Object.entries(map)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+// A GUI application's launcher is a gui_scripts entry point; on Linux pip makes the same bin/ wrapper as for a
+// console script, so a tool links it into /usr/bin too. Both ways a project declares one: PEP 621 (hatchling,
+// through PEP 517) and setup.cfg [options.entry_points] (setuptools, captured).
+const GUI: [string, Record<string, string>][] = [
+  [
+    'PEP 621 [project.gui-scripts] (hatchling)',
+    {
+      'pyproject.toml': '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n[project]\nname = "viewer-app"\nversion = "2.0"\ndescription = "Views things"\n[project.scripts]\nviewer-cli = "viewer_app:cli"\n[project.gui-scripts]\nviewer = "viewer_app:gui"\n[tool.hatch.build.targets.wheel]\npackages = ["viewer_app"]\n',
+      'viewer_app/__init__.py': 'def cli(): pass\ndef gui(): pass\n',
+    },
+  ],
+  [
+    'setup.cfg [options.entry_points] gui_scripts (setuptools)',
+    {
+      'setup.cfg': '[metadata]\nname = viewer-app\nversion = 2.0\ndescription = Views things\n[options]\npackages = viewer_app\n[options.entry_points]\nconsole_scripts =\n    viewer-cli = viewer_app:cli\ngui_scripts =\n    viewer = viewer_app:gui\n',
+      'setup.py': 'from setuptools import setup\nsetup()\n',
+      'viewer_app/__init__.py': 'def cli(): pass\ndef gui(): pass\n',
+    },
+  ],
+];
+for (const [name, map] of GUI)
+  toolTest(t, [PY], `gui_scripts become /usr/bin commands of a tool, after the console scripts: ${name}`, () => {
+    const dir = files(map);
+    const r = deb([dir, '--maintainer', ME, '--kind', 'tool', '--package', 'viewer-app']);
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^ {2}gui_scripts {6}viewer = viewer_app:gui$/m);
+    assert.is(readFileSync(join(dir, 'debian', 'viewer-app.links'), 'utf8'), 'opt/venvs/viewer-app/bin/viewer-cli usr/bin/viewer-cli\nopt/venvs/viewer-app/bin/viewer usr/bin/viewer\n');
+    assert.match(readFileSync(join(dir, 'debian', 'control'), 'utf8'), /Commands in \/usr\/bin: viewer-cli, viewer\./);
+  });
 
 t.run();
