@@ -310,10 +310,15 @@ def split_extra(req):
     return req, found.group(1) if found else None
 
 
-def backend_version(name):
+def backend_distribution(name):
+    """The normalised distribution of a backend module ("poetry.core.masonry.api" → "poetry-core")."""
     top = name.split(":")[0].split(".")[0]
+    return normalise(BACKEND_DISTRIBUTIONS.get(top, top))
+
+
+def backend_version(name):
     try:
-        return installed_version(BACKEND_DISTRIBUTIONS.get(top, top))
+        return installed_version(backend_distribution(name))
     except Exception:
         return None
 
@@ -389,6 +394,17 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
                     detail,
                     packages,
                 )
+            own = backend_distribution(name)
+            too_old = [u for u in unmet if own and normalise(requirement_parts(u["requirement"])[0] or "") == own]
+            if too_old:
+                # The backend itself is older than the project asks (poetry-core 1.x for a poetry 2 [project]): say
+                # that first, the backend's complaint (usually about a format it does not know yet) after it
+                u = too_old[0]
+                message = (
+                    f"the project needs {u['requirement']} and {sys.executable} has {u['why'].replace(' is installed', '')} "
+                    f"({u['package']}; or pass --python for an interpreter with a newer one): {message}"
+                )
+                unmet = [x for x in unmet if x is not u]
             if unmet:
                 message += "; unmet build requirements: " + ", ".join(f"{u['requirement']} ({u['why']}; Debian: {u['package']})" for u in unmet)
             raise Failure("backend-failed", message, detail)

@@ -96,4 +96,16 @@ toolTest(t, [PY], 'a failing backend names the unmet requirements, markers and s
   );
 });
 
+toolTest(t, [PY], 'a backend older than the project asks (poetry-core 1 for a poetry 2 [project]) is said first, its own complaint after', () => {
+  const dir = tempDir();
+  writeFileSync(
+    join(dir, 'pyproject.toml'),
+    '[build-system]\nrequires = ["hatchling>=999"]\nbuild-backend = "hatchling.build"\n[project]\nname = "too-new"\nversion = "1.0"\nclassifiers = ["Frobnicate :: Not A Classifier"]\n',
+  );
+  const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--dry-run'], { env: cleanEnv(tempDir()), encoding: 'utf8' });
+  assert.is(r.status, 1, r.stderr);
+  assert.match(r.stderr, /^error: the project needs hatchling>=999 and \/usr\/bin\/python3 has \d[^ ]* \(python3-hatchling; or pass --python for an interpreter with a newer one\): the build backend hatchling\.build failed to prepare the metadata: \w+: .*Frobnicate/);
+  assert.not.match(r.stderr, /unmet build requirements/, 'said once, first');
+});
+
 t.run();
