@@ -279,6 +279,17 @@ def console_scripts_from(eps, group="console_scripts"):
     return out
 
 
+def published_name(dist):
+    """The Name setuptools writes into PKG-INFO/METADATA: egg_info's (safe_name: email_validator → email-validator,
+    runs of other characters → '-'), not the raw setup() argument. Asked of egg_info itself, which only reads here."""
+    try:
+        from setuptools.command.egg_info import egg_info
+
+        return egg_info(dist).name
+    except Exception:
+        return dist.metadata.name
+
+
 def describe(dist, sources):
     import setuptools
 
@@ -286,7 +297,7 @@ def describe(dist, sources):
     return {
         "ok": True,
         "metadata": {
-            "name": text_or_none(m.name),
+            "name": text_or_none(published_name(dist)),
             "version": text_or_none(m.version),
             "description": text_or_none(m.description),
             "long_description": text_or_none(getattr(m, "long_description", None)),
