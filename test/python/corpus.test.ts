@@ -11,7 +11,7 @@ import { toolTest } from '../helpers/tools.js';
 
 /**
  * The corpus of setup.py styles under test/fixtures/projects, read by `pyservice deb --dry-run --json` and by
- * real setuptools (`setup.py --name --version …` and `setup.py egg_info`), in a clean environment with Debian's
+ * real setuptools (`setup.py --version …` and `setup.py egg_info`: the name as PKG-INFO has it), in a clean environment with Debian's
  * python3. The expected values are whatever setuptools reports; nothing is hard-coded except the scm tag.
  */
 const t = suite('python metadata: corpus vs real setuptools');
@@ -121,6 +121,9 @@ function parseReal(stdout: string, egg: string): Real {
     if (header) section = header[1]!;
     else if (section === 'console_scripts' && line.trim()) consoleScripts.push(line.trim());
   }
+  // The Name setuptools publishes (PKG-INFO, then the wheel's METADATA) is egg_info's, not `setup.py --name`'s raw
+  // argument: Regex_Svc is published as Regex-Svc
+  display.name = /^Name: (.*)$/m.exec(pkgInfo)?.[1] ?? null;
   return { display, longDescription: body.trim() === '' || body.trim() === 'UNKNOWN' ? null : body, requires, consoleScripts };
 }
 
