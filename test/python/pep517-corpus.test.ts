@@ -7,6 +7,7 @@ import { PYSERVICE_BIN } from '../helpers/cli.js';
 import { exec, origTarball, unpack } from '../helpers/corpus.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
 import { hasTool, isCI } from '../helpers/tools.js';
+import { upstreamAuthors } from '../../src/deb/copyright.js';
 
 /**
  * Real modern projects, taken from Debian source packages (the upstream .orig tarball only, fetched with
@@ -26,7 +27,7 @@ const PY = '/usr/bin/python3';
  * refuse (exit 2, naming --upstream-version); with `--upstream-version X` both readers get it the documented way
  * (SETUPTOOLS_SCM_PRETEND_VERSION for the backend), X taken from the tarball's name as a packager would.
  */
-const CORPUS: [string, RegExp, { suite?: string; vcs?: true }?][] = [
+const CORPUS: [string, RegExp, { suite?: string; vcs?: true; license?: string; homepage?: string }?][] = [
   ['python-colorama', /^hatchling\.build$/], // hatchling, PEP 639 license expression, readme
   ['mdurl', /^flit_core\.buildapi$/], // flit_core, static [project]
   ['crashtest', /^poetry\.core\.masonry\.api$/], // poetry-core, [tool.poetry] metadata
@@ -34,6 +35,12 @@ const CORPUS: [string, RegExp, { suite?: string; vcs?: true }?][] = [
   ['yamllint', /^setuptools\.build_meta$/], // setup.cfg + setup.py, a console script
   ['gitlint', /^hatchling\.build$/, { suite: 'trixie', vcs: true }], // hatchling + hatch-vcs (no version without a checkout), dependencies and urls from a hatch_build.py hook
   ['python-tabulate', /^setuptools\.build_meta$/, { suite: 'trixie' }], // PEP 621 [project] + setuptools_scm (PKG-INFO), a console script, an extra
+  ['python-build', /^flit_core\.buildapi$/, { suite: 'trixie', homepage: 'https://build.pypa.io' }], // flit_core: four authors in Author-email, non-ASCII names, lowercase 'homepage' url, a console script
+  // flit_core with license = {file = "LICENSE.txt"} and only the ambiguous "BSD License" classifier: the license is
+  // the one its LICENSE.txt states (BSD 3-clause, read there by a person); no home page entry, a Source url
+  ['python-click', /^flit_core\.buildapi$/, { suite: 'trixie', license: 'BSD-3-clause', homepage: 'https://github.com/pallets/click/' }],
+  ['python-jaraco.functools', /^setuptools\.build_meta$/, { suite: 'trixie', vcs: true }], // PEP 621 + setuptools_scm outside a checkout, a namespace package (jaraco.)
+  ['python-email-validator', /^setuptools\.build_meta$/, { suite: 'trixie', license: 'Unlicense' }], // setup.cfg: an underscore name (published with '-'), entry points in setup.cfg
 ];
 const MAINTAINER = ['--maintainer', 'Corpus Tester <corpus@example.org>'];
 
@@ -75,8 +82,16 @@ function consoleScripts(entryPoints: string): string[] {
   return out.sort();
 }
 
-/** A requirement in one spelling: no spaces, no parentheses around the specifier, double quotes. */
-const normalReq = (r: string) => r.replace(/\s+/g, '').replace(/\(([^()]*)\)(;|$)/, '$1$2').replace(/'/g, '"');
+/**
+ * A requirement in one spelling: no spaces, no parentheses around the specifier, double quotes, and the name as
+ * PEP 503 normalises it (setuptools' wheel writes more_itertools as more-itertools: the same requirement).
+ */
+const normalReq = (r: string) =>
+  r
+    .replace(/\s+/g, '')
+    .replace(/\(([^()]*)\)(;|$)/, '$1$2')
+    .replace(/'/g, '"')
+    .replace(/^[A-Za-z0-9][A-Za-z0-9._-]*/, (name) => name.toLowerCase().replace(/[-_.]+/g, '-'));
 
 /** Requires-Dist → "req|extra" pairs (extra '' when unconditional), the extra's marker clause removed. */
 function requirementPairs(list: string[]): string[] {
@@ -85,7 +100,8 @@ function requirementPairs(list: string[]): string[] {
       const [req, marker = ''] = r.split(/;(.*)/s, 2) as [string, string?];
       const m = /^(.*?)(?:\s*\band\b\s*)?\(?\s*extra\s*==\s*["']([^"']+)["']\s*\)?(?:\s*\band\b\s*)?(.*)$/.exec(marker.trim());
       if (!m) return `${normalReq(r)}|`;
-      const rest = [m[1], m[3]].map((x) => (x ?? '').trim()).filter(Boolean).join(' and ');
+      // setuptools writes `(sys_platform != "cygwin") and extra == "check"`: the parentheses only group the rest
+      const rest = [m[1], m[3]].map((x) => (x ?? '').trim().replace(/^\(([^()]*)\)$/, '$1')).filter(Boolean).join(' and ');
       return `${normalReq(rest ? `${req};${rest}` : req)}|${m[2]}`;
     })
     .sort();
@@ -108,14 +124,28 @@ import json, sys, zipfile
 w = zipfile.ZipFile(sys.argv[1])
 info = [n for n in w.namelist() if n.endswith('.dist-info/METADATA') and n.count('/') == 1][0][:-len('METADATA')]
 ep = info + 'entry_points.txt'
-print(json.dumps({'metadata': w.read(info + 'METADATA').decode(), 'entry_points': w.read(ep).decode() if ep in w.namelist() else ''}))
+meta = w.read(info + 'METADATA').decode()
+# The people, as Python's own address parser reads the Author/Maintainer fields (the reference for "Name <email>, …")
+from email.parser import Parser
+from email.utils import getaddresses
+msg = Parser().parsestr(meta)
+people = []
+for name_key, mail_key in (('Author', 'Author-email'), ('Maintainer', 'Maintainer-email')):
+    pairs = getaddresses([msg[mail_key]]) if msg[mail_key] else []
+    names = [n.strip() for n in (msg[name_key] or '').split(',') if n.strip() and msg[name_key] != 'UNKNOWN']
+    if len(names) == len(pairs) and all(not n for n, _ in pairs):
+        pairs = [(n, e) for n, (_, e) in zip(names, pairs)]
+    else:
+        people += [n for n in names if not any(p[0] == n for p in pairs)]
+    people += [f'{n} <{e}>' if n else e for n, e in pairs]
+print(json.dumps({'metadata': meta, 'entry_points': w.read(ep).decode() if ep in w.namelist() else '', 'people': people}))
 `;
 
-const ready = ['tar', 'apt-get', PY].every(hasTool);
+const ready = ['tar', 'apt-get', 'licensecheck', PY].every(hasTool);
 for (const [src, backendPattern, how = {}] of CORPUS) {
   const name = `${src}: pyservice deb reads what the backend publishes in its wheel; the read wrote nothing`;
   if (!ready) {
-    if (isCI()) t(name, () => assert.unreachable('needs tar, apt-get and /usr/bin/python3; a skip is a failure under CI=true'));
+    if (isCI()) t(name, () => assert.unreachable('needs tar, apt-get, licensecheck and /usr/bin/python3; a skip is a failure under CI=true'));
     else console.log(`  skip: ${name}: needs tar, apt-get and ${PY}`);
     continue;
   }
@@ -142,7 +172,7 @@ for (const [src, backendPattern, how = {}] of CORPUS) {
     const built = await exec(PY, ['-m', 'build', '--wheel', '--no-isolation', '--skip-dependency-check', '--outdir', out, realDir], { env: realEnv });
     assert.is(built.code, 0, built.stderr.slice(-2000));
     const wheel = readdirSync(out).find((f) => f.endsWith('.whl'))!;
-    const realFiles = JSON.parse((await exec(PY, ['-c', READ_WHEEL, join(out, wheel)], { env })).stdout) as { metadata: string; entry_points: string };
+    const realFiles = JSON.parse((await exec(PY, ['-c', READ_WHEEL, join(out, wheel)], { env })).stdout) as { metadata: string; entry_points: string; people: string[] };
     const real = parseCoreMetadata(realFiles.metadata);
     const one = (k: string) => real.headers.get(k)?.[0] ?? null;
     const all = (k: string) => real.headers.get(k) ?? [];
@@ -170,6 +200,13 @@ for (const [src, backendPattern, how = {}] of CORPUS) {
     ].sort();
     assert.equal(oursPairs, requirementPairs(all('requires-dist')), 'requirements (Requires-Dist, extras included)');
     assert.equal([...m.console_scripts].sort(), consoleScripts(realFiles.entry_points), 'console scripts');
+    // debian/copyright's upstream people: the wheel's fields as Python's email.utils reads them
+    const people = upstreamAuthors({ author: missingToNull(one('author')), author_email: one('author-email'), maintainer: missingToNull(one('maintainer')), maintainer_email: one('maintainer-email') });
+    assert.equal([...people].sort(), [...new Set(realFiles.people)].sort(), 'upstream people (debian/copyright)');
+    if (report.answers.upstreamAuthors) assert.equal(report.answers.upstreamAuthors, people);
+    // Facts a packager reads in the project's own files (its LICENSE, its urls), where the metadata alone is not enough
+    if (how.license) assert.is(report.answers.license, how.license, 'debian/copyright License');
+    if (how.homepage) assert.is(report.answers.url, how.homepage, 'debian/control Homepage');
   });
 }
 
