@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readRegularText } from '../files/read-regular.js';
 import { dirname, join, relative, resolve } from 'node:path';
 
 /**
@@ -42,11 +43,13 @@ export function parseRequirement(raw: string, file: string): Requirement | null 
 /** requirements.txt lines, with includes (-r/-c) followed inside `root`, comments and options skipped. */
 export function readRequirementsFile(root: string, path: string, seen = new Set<string>()): Requirement[] {
   const abs = resolve(root, path);
-  if (seen.has(abs) || !abs.startsWith(resolve(root) + '/') || !existsSync(abs)) return [];
+  if (seen.has(abs) || !abs.startsWith(resolve(root) + '/')) return [];
   seen.add(abs);
   const file = relative(root, abs);
   const out: Requirement[] = [];
-  const text = readFileSync(abs, 'utf8').replace(/\\\r?\n/g, ' ');
+  const raw = readRegularText(abs, file);
+  if (raw === null) return [];
+  const text = raw.replace(/\\\r?\n/g, ' ');
   for (const line of text.split(/\r?\n/)) {
     const l = line.replace(/(^|\s)#.*$/, '').trim();
     if (!l) continue;
@@ -119,9 +122,8 @@ function bracketBody(text: string, open: number): string | null {
 }
 
 export function readSetupPy(root: string): Requirement[] {
-  const abs = join(root, 'setup.py');
-  if (!existsSync(abs)) return [];
-  const text = readFileSync(abs, 'utf8');
+  const text = readRegularText(join(root, 'setup.py'), 'setup.py');
+  if (text === null) return [];
   const out: Requirement[] = [];
   for (const m of text.matchAll(/install_requires\s*=\s*(\[|[A-Za-z_][A-Za-z0-9_]*)/g)) {
     let body: string | null = null;
@@ -139,12 +141,12 @@ export function readSetupPy(root: string): Requirement[] {
 }
 
 export function readSetupCfg(root: string): Requirement[] {
-  const abs = join(root, 'setup.cfg');
-  if (!existsSync(abs)) return [];
+  const cfg = readRegularText(join(root, 'setup.cfg'), 'setup.cfg');
+  if (cfg === null) return [];
   const out: Requirement[] = [];
   let section = '';
   let inList = false;
-  for (const raw of readFileSync(abs, 'utf8').split(/\r?\n/)) {
+  for (const raw of cfg.split(/\r?\n/)) {
     const sec = /^\[([^\]]+)\]/.exec(raw);
     if (sec) {
       section = sec[1]!.trim();
@@ -171,9 +173,8 @@ export function readSetupCfg(root: string): Requirement[] {
 }
 
 export function readPyproject(root: string): Requirement[] {
-  const abs = join(root, 'pyproject.toml');
-  if (!existsSync(abs)) return [];
-  const text = readFileSync(abs, 'utf8');
+  const text = readRegularText(join(root, 'pyproject.toml'), 'pyproject.toml');
+  if (text === null) return [];
   const out: Requirement[] = [];
   let table = '';
   const lines = text.split(/\r?\n/);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { NotRegularFileError, readRegularText } from '../files/read-regular.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Answers } from '../answers/types.js';
@@ -24,8 +24,11 @@ export function defaultsFile(env: NodeJS.ProcessEnv = process.env): string {
 export function readDefaultsFile(file = defaultsFile()): ManifestDefaults {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    const read = readRegularText(file);
+    if (read === null) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
+    text = read;
   } catch (err) {
+    if (err instanceof NotRegularFileError) throw new DefaultsError(`${err.message} (PYSERVICE_DEFAULTS or the defaults file)`);
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !process.env.PYSERVICE_DEFAULTS) return {};
     throw new DefaultsError(`cannot read defaults file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; fix PYSERVICE_DEFAULTS or the file`);
   }

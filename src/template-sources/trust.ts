@@ -1,4 +1,5 @@
-import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
+import { lstatSync, mkdirSync } from 'node:fs';
+import { readRegularText } from '../files/read-regular.js';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../apply/atomic.js';
@@ -28,7 +29,9 @@ export function readTrustList(file = trustFile()): string[] {
   let text: string;
   try {
     if (lstatSync(file).isSymbolicLink()) throw new Error(`${file} is a symlink; trust lists are read only from regular files`);
-    text = readFileSync(file, 'utf8');
+    const read = readRegularText(file);
+    if (read === null) return [];
+    text = read;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readRegularText } from '../files/read-regular.js';
 import { dirname, join, resolve } from 'node:path';
 import { PROJECT_TYPES, type Answers } from '../answers/types.js';
 import { defaultAnswers } from '../answers/defaults.js';
@@ -74,7 +75,6 @@ function recordedTemplate(t: unknown, where: string): ProjectRecord['template'] 
 }
 
 export function readRecord(projectDir: string): ProjectRecord | null {
-  const file = join(projectDir, RECORD_FILE);
-  if (!existsSync(file)) return null;
-  return parseRecord(readFileSync(file, 'utf8'), RECORD_FILE);
+  const text = readRegularText(join(projectDir, RECORD_FILE), RECORD_FILE);
+  return text === null ? null : parseRecord(text, RECORD_FILE);
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { NotRegularFileError, readRegularText } from '../../files/read-regular.js';
 import { join, resolve } from 'node:path';
 import { indexLocationProblem } from '../../answers/validate.js';
 import { pipConfIndexUrl } from '../../credentials/pip-conf.js';
@@ -29,8 +29,9 @@ Exit codes: 0 ok, 1 failure (e.g. ~/.netrc cannot be merged safely), 2 bad usage
 
 function readText(path: string): string | null {
   try {
-    return readFileSync(path, 'utf8');
-  } catch {
+    return readRegularText(path);
+  } catch (err) {
+    if (err instanceof NotRegularFileError) throw err; // a FIFO or a directory there is named, not skipped
     return null;
   }
 }

@@ -1,0 +1,63 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PYSERVICE_BIN } from '../helpers/cli.js';
+import { generate } from '../helpers/generate.js';
+import { cleanEnv, tempDir } from '../helpers/tmp.js';
+import { toolTest } from '../helpers/tools.js';
+
+/**
+ * A project file the tool reads (the record, pip.conf, requirements.txt, setup.py, setup.cfg, pyproject.toml)
+ * that is a FIFO, a directory or a device: read through one non-blocking, regular-files-only reader, so a
+ * command names the file and stops (exit 2) instead of hanging a CI job or a whole fleet run forever.
+ */
+const t = suite('special files where a project file is read: named, never waited on');
+
+const run = (args: string[], cwd: string, env: Record<string, string> = {}) => {
+  const r = spawnSync(process.execPath, [PYSERVICE_BIN, ...args], { cwd, encoding: 'utf8', timeout: 15_000, env: { ...cleanEnv(join(cwd, '..')), ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, hung: r.error !== undefined || r.signal !== null };
+};
+
+function withFifo(dir: string, file: string): void {
+  rmSync(join(dir, file), { force: true, recursive: true });
+  mkdirSync(join(dir, file, '..'), { recursive: true });
+  execFileSync('mkfifo', [join(dir, file)]);
+}
+
+toolTest(t, ['mkfifo', 'git'], 'check (alone and as a fleet): a FIFO .pyservice.json is exit 2 naming it', async () => {
+  const dir = await generate({ name: 'fifo-rec', type: 'library' }, { git: true });
+  withFifo(dir, '.pyservice.json');
+  const one = run(['check'], dir);
+  assert.not.ok(one.hung, 'check waited on the FIFO');
+  assert.is(one.code, 2, one.stderr);
+  assert.match(one.stderr, /\.pyservice\.json.*(FIFO|pipe)/);
+  const fleet = run(['check', dir, dir, '--json'], join(dir, '..'));
+  assert.not.ok(fleet.hung, 'the fleet check waited on the FIFO');
+  assert.match(fleet.stdout, /"failed"/);
+});
+
+toolTest(t, ['mkfifo'], 'dependents: a FIFO requirements.txt, setup.py, setup.cfg or pyproject.toml is named, not waited on', async () => {
+  for (const file of ['requirements.txt', 'setup.py', 'setup.cfg', 'pyproject.toml']) {
+    const dir = join(tempDir(), 'proj');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'requirements.txt'), 'acme-common==1.0\n');
+    withFifo(dir, file);
+    const r = run(['dependents', 'acme-common', dir], join(dir, '..'));
+    assert.not.ok(r.hung, `${file}: dependents waited on the FIFO`);
+    assert.is(r.code, 2, `${file}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`${file.replace('.', '\\.')}.*(FIFO|pipe)`), file);
+  }
+});
+
+toolTest(t, ['mkfifo', 'git'], 'login: a FIFO pip.conf is exit 2 naming it', async () => {
+  const dir = await generate({ name: 'fifo-pip', type: 'library', indexUrl: 'https://pypi.example.org/simple/' }, { git: true });
+  withFifo(dir, 'pip.conf');
+  const r = run(['login', '--index-user', 'u'], dir, { PYSERVICE_INDEX_PASSWORD: 'pw' });
+  assert.not.ok(r.hung, 'login waited on the FIFO');
+  assert.is(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /pip\.conf.*(FIFO|pipe)/);
+});
+
+t.run();
