@@ -4,6 +4,7 @@ import { runSync } from '../exec/run.js';
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withLock } from './lock.js';
+import { privateDirProblem } from '../files/private-dir.js';
 import { redact } from './spec.js';
 import { FailureError } from '../errors.js';
 import { cacheRoot } from '../paths.js';
@@ -64,8 +65,12 @@ export function remoteTags(url: string): Map<string, string> {
 export function exportTag(canonical: string, url: string, tag: string, commit: string): string {
   const dir = sourceCacheDir(canonical);
   const tree = join(dir, 'trees', commit);
-  if (existsSync(join(tree, '.complete'))) return tree;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // A cached tree is code the render runs: used only from folders no one else could have written.
+  const unsafe = privateDirProblem(tree, cacheRoot());
+  if (unsafe)
+    throw new FetchError(`the template cache is not private (${unsafe}): templates are code, so a cached tree there is not run; make it yours and chmod 700 (or set XDG_CACHE_HOME to a private folder)`);
+  if (existsSync(join(tree, '.complete'))) return tree;
   return withLock(join(dir, 'lock'), () => {
     if (existsSync(join(tree, '.complete'))) return tree;
     const bare = join(dir, 'repo.git');
