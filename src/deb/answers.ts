@@ -59,10 +59,23 @@ export function synopsisFor(meta: ProjectMetadata, kind: 'service' | 'tool' = 's
   for (const n of own) {
     const quoted = n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[-_.]/g, '[-_. ]');
     const lead = new RegExp(`^${quoted}(?:\\s*[:,\u2013\u2014-]\\s+|\\s+(?:is|provides)\\s+)`, 'i');
+    // lintian's rule (an error) is any start with the package name as a word: "Pexpect allows…", "multidict implementation"
+    const word = new RegExp(`^${quoted}(?![A-Za-z0-9])[\\s:,-]*`, 'i');
     if (lead.test(first)) {
       first = first.replace(lead, '');
       first = first.replace(/^(?:an?|the)\s+/i, '');
       if (first) first = first[0]!.toUpperCase() + first.slice(1);
+      break;
+    }
+    const rest = first.replace(word, '');
+    if (rest !== first && rest.split(/\s+/).filter(Boolean).length >= 3) {
+      // "Cleo allows you to create…" → "Allows you to create…"
+      first = rest[0]!.toUpperCase() + rest.slice(1);
+      break;
+    }
+    if (rest !== first && rest.trim() !== '' && /^[A-Za-z]/.test(rest)) {
+      // Too few words to stand alone: "multidict implementation" → "Implementation of multidict"
+      first = `${rest[0]!.toUpperCase()}${rest.slice(1).replace(/[.\s]+$/, '')} of ${first.slice(0, first.length - rest.length).trim()}`;
       break;
     }
   }

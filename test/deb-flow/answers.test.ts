@@ -108,6 +108,12 @@ const SYNOPSES: [string, string[], string][] = [
   ['my_tool - does things...', ['my-tool'], 'Does things...'],
   ['Richer output', ['rich'], 'Richer output'],
   ['An', ['x1'], 'An'],
+  // lintian's description-starts-with-package-name (an error) is any start with the name as a word
+  ['Pexpect allows easy control of interactive console applications.', ['pexpect'], 'Allows easy control of interactive console applications'],
+  ['Cleo allows you to create beautiful and testable command-line interfaces.', ['cleo'], 'Allows you to create beautiful and testable command-line interfaces'],
+  ['multidict implementation', ['multidict'], 'Implementation of multidict'],
+  ['pyflakes-like checker for sources', ['pyflakes'], 'Like checker for sources'],
+  ['Pyflakesque checks', ['pyflakes'], 'Pyflakesque checks'],
 ];
 for (const [raw, names, want] of SYNOPSES) {
   t(`synopsis ${JSON.stringify(raw)} → ${JSON.stringify(want)} (lintian: no article, no package name, no full stop)`, () => {
