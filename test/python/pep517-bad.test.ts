@@ -85,6 +85,22 @@ toolTest(t, [PY], 'a backend that raises is exit 1 with its exception in one lin
   assert.not.ok(r.files.includes('debian'));
 });
 
+toolTest(t, [PY], 'a backend that exits (mesonpy: SystemExit after meson failed) is exit 1 with the last line it printed', () => {
+  const dir = project(IN_TREE('import sys\ndef prepare_metadata_for_build_wheel(d, c=None):\n    print("+ meson setup")\n    print("ERROR: Neither directory contains a build file meson.build.")\n    raise SystemExit(1)\n'));
+  const r = deb(dir);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^error: the build backend backend failed to prepare the metadata: RuntimeError: exited with status 1 \(it printed last: ERROR: Neither directory contains a build file meson\.build\.\)$/m);
+  assert.ok(oneLine(r.stderr), r.stderr);
+});
+
+toolTest(t, [PY, 'apt-cache'], 'pdm-backend and pdm-pep517 share the pdm module: a missing pdm.backend names pdm-backend', () => {
+  const dir = project({ 'pyproject.toml': '[build-system]\nrequires = []\nbuild-backend = "pdm.backend"\n[project]\nname = "pdmx"\nversion = "1"\n' });
+  const r = deb(dir);
+  assert.is(r.code, 1, r.stderr);
+  if (aptHas('python3-pdm-backend')) assert.match(r.stderr, /apt-get install python3-pdm-backend/);
+  else assert.match(r.stderr, /python3-pdm-backend is not in this machine's Debian archive \(Debian has it from trixie on\)/);
+});
+
 toolTest(t, [PY], 'a backend without a version is exit 2 naming --upstream-version; with it the read succeeds', () => {
   const body = [
     'import os',
