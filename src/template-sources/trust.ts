@@ -1,5 +1,6 @@
 import { lstatSync, mkdirSync } from 'node:fs';
 import { readRegularText } from '../files/read-regular.js';
+import { privateDirProblem } from '../files/private-dir.js';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../apply/atomic.js';
@@ -32,6 +33,11 @@ export function readTrustList(file = trustFile()): string[] {
     const read = readRegularText(file);
     if (read === null) return [];
     text = read;
+    // Trust decides whose code runs: a list someone else could have added a source to is not believed.
+    const st = lstatSync(file);
+    const uid = process.getuid?.();
+    const loose = (uid !== undefined && st.uid !== uid ? `it belongs to uid ${st.uid}` : st.mode & 0o022 ? `others can write it (mode ${(st.mode & 0o777).toString(8)})` : null) ?? privateDirProblem(dirname(file), dirname(file));
+    if (loose) throw new UsageError(`the trust list ${file} is not private (${loose}): it decides whose template code runs here; chmod 600 it and 700 its folder (or remove it and trust your sources again)`);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;

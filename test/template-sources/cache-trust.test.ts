@@ -45,4 +45,23 @@ for (const [how, loosen] of [
   });
 }
 
+toolTest(t, ['git'], 'a trust list anyone could have written is not believed: exit 2 naming it, nothing rendered', () => {
+  const sb = sandbox();
+  const repo = templateRepo(sb.root);
+  const first = teamCreate(sb, sb.root, ['one', '--yes', '--no-git', '--template', repo.url, '--trust']);
+  assert.is(first.code, 0, first.stderr);
+  const list = join(sb.config, 'create-pyservice', 'trust.json');
+  assert.match(readFileSync(list, 'utf8'), repo.url.replace(/\/+$/, ''));
+  chmodSync(list, 0o666);
+  for (const args of [[], ['--trust']]) {
+    const r = teamCreate(sb, sb.root, ['two', '--yes', '--no-git', '--template', repo.url, ...args]);
+    assert.is(r.code, 2, `${args}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /trust\.json/);
+    assert.match(r.stderr, /chmod/);
+    assert.not.ok(existsSync(join(sb.root, 'two')));
+  }
+  chmodSync(list, 0o600);
+  assert.is(teamCreate(sb, sb.root, ['three', '--yes', '--no-git', '--template', repo.url]).code, 0, 'a private list is believed again');
+});
+
 t.run();
