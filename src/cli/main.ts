@@ -47,10 +47,25 @@ export async function runCommand(cmd: Command, argv: string[], out: Output = ter
       else for (const line of err.message.split('\n')) out.error(line);
       return EXIT_FOR[err.kind];
     }
-    out.error((err as Error).message ?? String(err));
+    for (const line of systemErrorMessage(err as NodeJS.ErrnoException).split('\n')) if (line.trim()) out.error(line);
     if (process.env.PYSERVICE_DEBUG) console.error(err);
     return EXIT.failure;
   }
+}
+
+/** What the system said, and what to do about it, for the errors a full disk or a locked-down folder gives. */
+const SYSTEM_FIX: Record<string, string> = {
+  ENOSPC: 'no space left on the device; free some space and run the command again (an interrupted update or deb is finished by the next run)',
+  EDQUOT: 'disk quota exceeded; free some space and run the command again (an interrupted update or deb is finished by the next run)',
+  EROFS: 'the file system is read-only; run the command where it can write',
+  EACCES: 'permission denied; check the owner and mode of the folder, or run as the user who owns it',
+  EPERM: 'operation not permitted; check the owner, mode and attributes (chattr) of the folder',
+};
+
+function systemErrorMessage(err: NodeJS.ErrnoException): string {
+  const fix = err.code ? SYSTEM_FIX[err.code] : undefined;
+  if (!fix || !err.syscall) return err.message ?? String(err);
+  return `${err.path ? `${err.syscall} ${JSON.stringify(err.path)}: ` : ''}${fix}`;
 }
 
 export async function pyserviceMain(argv: string[]): Promise<number> {
