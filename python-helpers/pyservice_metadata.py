@@ -400,7 +400,29 @@ def main():
     if len(sys.argv) != 2:
         emit({"ok": False, "kind": "usage", "error": "usage: pyservice_metadata.py PROJECT_DIR", "detail": ""})
         return
-    emit(read(os.path.abspath(sys.argv[1])))
+    result = read(os.path.abspath(sys.argv[1]))
+    if result.get("ok"):
+        result["metadata"]["not_here"] = not_here(result["metadata"].get("install_requires") or [])
+    emit(result)
+
+
+def not_here(requirements):
+    """The requirements whose environment marker is false for this interpreter (colorama; sys_platform ==
+    "win32", tomli; python_version < "3.11" on 3.11): pip skips them, so the package never needs them. Judged by
+    packaging's Marker, pip's own; without packaging, or for a marker it cannot parse, a requirement counts."""
+    out = []
+    for req in requirements:
+        marker = req.partition(";")[2].strip()
+        if not marker:
+            continue
+        try:
+            from packaging.markers import Marker
+
+            if not Marker(marker).evaluate():
+                out.append(req)
+        except Exception:
+            continue
+    return out
 
 
 if __name__ == "__main__":

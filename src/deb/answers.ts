@@ -210,7 +210,9 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
     notes.push(`the service runs the console script ${consoleScripts[0]!.split('=')[0]!.trim()} (the first); choose another with --service-command NAME`);
   // wheelhouse/ (when present) is where debian/rules installs from, offline: what it holds needs no index
   const housed = new Set((i.wheelhouse ?? []).filter((f) => f.endsWith('.whl')).map(wheelName));
-  const requires = (i.meta.install_requires ?? []).filter((r) => i.wheelhouse === undefined || !housed.has(requirementName(r)));
+  // A requirement whose marker is false for the target python3 (colorama on win32) is never installed: not needed
+  const notHere = new Set(i.meta.not_here ?? []);
+  const requires = (i.meta.install_requires ?? []).filter((r) => !notHere.has(r) && (i.wheelhouse === undefined || !housed.has(requirementName(r))));
   if (i.wheelhouse !== undefined && requires.length > 0)
     notes.push(`wheelhouse/ has no wheel for ${requires.join(', ')}: debian/rules installs from wheelhouse/ and Debian's wheels only (no index), so the build fails until they are added (make wheelhouse, or copy the wheels there)`);
   else if (requires.length > 0 && !i.indexUrl)

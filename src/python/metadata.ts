@@ -19,6 +19,8 @@ export interface ProjectMetadata {
   requires_python: string | null;
   /** Requirement strings as setuptools normalises them, markers included ("x>=1; python_version < \"3.11\""). */
   install_requires: string[];
+  /** The install_requires whose marker is false for the reading interpreter (pip skips them there). */
+  not_here?: string[];
   /** Optional dependencies: extra name → requirement strings (the extra's own marker removed). */
   extras: Record<string, string[]>;
   /** "name = module:func", one per console script ("name = module:func [extra]" when it needs an extra). */
@@ -121,6 +123,7 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
   const metadata = {} as ProjectMetadata;
   for (const k of STRING_FIELDS) metadata[k] = typeof m[k] === 'string' ? (m[k] as string) : null;
   metadata.install_requires = stringList(m.install_requires);
+  metadata.not_here = stringList(m.not_here);
   metadata.console_scripts = stringList(m.console_scripts);
   metadata.gui_scripts = stringList(m.gui_scripts);
   metadata.classifiers = stringList(m.classifiers);

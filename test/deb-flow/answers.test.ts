@@ -126,6 +126,17 @@ t('a project without console scripts gets a note saying debian/ names a script i
   assert.ok(r.notes.some((n) => /declares no console_scripts/.test(n)), r.notes.join('\n'));
 });
 
+t('requirements whose marker is false for the target python3 are neither "from an index" nor missing from wheelhouse/', () => {
+  const m = meta({ install_requires: ['requests>=2', 'colorama; sys_platform == "win32"', 'tomli>=1; python_version < "3.11"'], not_here: ['colorama; sys_platform == "win32"', 'tomli>=1; python_version < "3.11"'] });
+  const base = { meta: m, name: 'demo', maintainer: { name: 'P', email: 'p@example.org' }, distro: 'bookworm', description: 'Demo', kind: 'service' as const };
+  const index = debAnswers(base).notes.find((n) => n.includes('from an index'));
+  assert.match(index ?? '', /needs 1 package from an index \(requests>=2\)/);
+  const housed = debAnswers({ ...base, wheelhouse: ['requests-2.31.0-py3-none-any.whl'] }).notes;
+  assert.not.ok(housed.some((n) => n.includes('wheelhouse/ has no wheel')), housed.join('\n'));
+  const missing = debAnswers({ ...base, wheelhouse: [] }).notes.find((n) => n.includes('wheelhouse/ has no wheel'));
+  assert.match(missing ?? '', /has no wheel for requests>=2:/);
+});
+
 t('homepage: url first, else a Homepage entry of project_urls, else the source repository', () => {
   assert.is(homepageFor(meta({ url: 'https://a.example' }), { Homepage: 'https://b.example' }), 'https://a.example');
   assert.is(homepageFor(meta({}), { Source: 'https://s.example', 'Home-page': 'https://b.example' }), 'https://b.example');

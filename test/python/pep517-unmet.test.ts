@@ -108,4 +108,18 @@ toolTest(t, [PY], 'a backend older than the project asks (poetry-core 1 for a po
   assert.not.match(r.stderr, /unmet build requirements/, 'said once, first');
 });
 
+toolTest(t, [PY], 'install requirements whose marker is false here are reported as not_here (packaging judges them, as pip does)', () => {
+  const dir = tempDir();
+  writeFileSync(
+    join(dir, 'pyproject.toml'),
+    '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n[project]\nname = "markers"\nversion = "1.0"\n' +
+      'dependencies = ["requests>=2", "colorama; sys_platform == \'win32\'", "futures; python_version < \'3\'", "uvloop; sys_platform == \'linux\'"]\n',
+  );
+  const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--dry-run', '--json', '--kind', 'service'], { env: cleanEnv(tempDir()), encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.metadata.not_here.map((x: string) => x.split(';')[0]), ['colorama', 'futures']);
+  assert.match(report.notes.join('\n'), /needs 2 packages from an index \(requests>=2, uvloop; sys_platform == "linux"\)/);
+});
+
 t.run();
