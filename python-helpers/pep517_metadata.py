@@ -330,8 +330,11 @@ def backend_version(name):
 
 
 def failure_message(err, backend_name):
+    """One line; the backend's installed version included, since an old backend rejecting a newer project's
+    configuration (hatchling 1.12 and the 'Python :: 3.13' classifier) is a common cause."""
     text = f"{type(err).__name__}: {' / '.join(l.strip() for l in str(err).splitlines() if l.strip())[:400] or '(no message)'}"
-    return f"the build backend {backend_name} failed to prepare the metadata: {text}"
+    version = backend_version(backend_name)
+    return f"the build backend {backend_name}{f' {version}' if version else ''} failed to prepare the metadata: {text}"
 
 
 def is_version_failure(err):

@@ -104,7 +104,7 @@ toolTest(t, [PY], 'a backend older than the project asks (poetry-core 1 for a po
   );
   const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--dry-run'], { env: cleanEnv(tempDir()), encoding: 'utf8' });
   assert.is(r.status, 1, r.stderr);
-  assert.match(r.stderr, /^error: the project needs hatchling>=999 and \/usr\/bin\/python3 has \d[^ ]* \(python3-hatchling; or pass --python for an interpreter with a newer one\): the build backend hatchling\.build failed to prepare the metadata: \w+: .*Frobnicate/);
+  assert.match(r.stderr, /^error: the project needs hatchling>=999 and \/usr\/bin\/python3 has \d[^ ]* \(python3-hatchling; or pass --python for an interpreter with a newer one\): the build backend hatchling\.build \d[^ ]* failed to prepare the metadata: \w+: .*Frobnicate/);
   assert.not.match(r.stderr, /unmet build requirements/, 'said once, first');
 });
 
