@@ -14,6 +14,7 @@ where `after` is `before` with one login merged in and HEX is the sha256 of the 
 Each text is read by netrc.netrc(path), the module's own entry point (text-mode open, its encoding, its lexer),
 from an in-memory file (memfd) so the passwords never reach a disk.
 """
+import re
 import hashlib
 import json
 import netrc
@@ -46,7 +47,8 @@ def check(req):
         try:
             parsed[which] = read(req[which])
         except netrc.NetrcParseError as e:
-            return {"ok": False, "problem": which, "reason": e.msg, "line": e.lineno}
+            # netrc quotes the token it stopped at ("bad follower token 'x'"): that word may be half a password.
+            return {"ok": False, "problem": which, "reason": re.sub(r"\s*'.*'", "", e.msg), "line": e.lineno}
     before, after = parsed["before"], parsed["after"]
     got = after.authenticators(req["host"])
     if not got or got[0] != req["login"] or hashlib.sha256(got[2].encode("utf-8")).hexdigest() != req["passwordSha256"]:

@@ -34,6 +34,13 @@ export interface NetrcEntry {
   open?: boolean;
 }
 
+
+/**
+ * Why a syntax error never quotes the word it stopped at: in a netrc, an unquoted password with a blank in it
+ * splits into words, and the stray one is the password's second half.
+ */
+const UNSHOWN = 'not shown, as it may be part of a password: a password with blanks must be in double quotes';
+
 /** The file cannot be read as a netrc: the message names the line and the problem. */
 export class NetrcSyntaxError extends Error {
   constructor(message: string, readonly line: number) {
@@ -166,7 +173,7 @@ export function parseNetrc(text: string): NetrcEntry[] {
       continue;
     }
     if (kw !== 'machine' && kw !== 'default')
-      throw new NetrcSyntaxError(`unexpected "${kw}" where machine, default or macdef should start an entry`, lineOf(text, tok.start));
+      throw new NetrcSyntaxError(`a word that is not machine, default or macdef where an entry should start (${UNSHOWN})`, lineOf(text, tok.start));
     const entry: NetrcEntry = { kind: kw, name: '', keyword: tok };
     if (kw === 'machine') {
       const name = lx.next(false);
@@ -179,7 +186,7 @@ export function parseNetrc(text: string): NetrcEntry[] {
       if (!tok || KEYWORDS.has(tok.value)) break;
       const key = tok.value;
       if (key !== 'login' && key !== 'user' && key !== 'password' && key !== 'account')
-        throw new NetrcSyntaxError(`unexpected "${key}" in the entry for ${entry.name || 'default'} (expected login, password or account)`, lineOf(text, tok.start));
+        throw new NetrcSyntaxError(`a word other than login, password or account in the entry for ${entry.name || 'default'} (${UNSHOWN})`, lineOf(text, tok.start));
       const value = lx.next(false);
       if (!value) throw new NetrcSyntaxError(`${key} without a value`, lineOf(text, tok.start));
       if (key === 'password') entry.password = value;

@@ -1,4 +1,5 @@
 import type { Answers } from '../answers/types.js';
+import { shown } from '../secrets/redact.js';
 import { nameProblem } from '../answers/names.js';
 import { consoleScriptsProblem, descriptionProblem, urlProblem, versionProblem } from '../answers/validate.js';
 import { defaultDescription } from '../answers/defaults.js';
@@ -198,7 +199,7 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
   let consoleScripts = scripts.scripts;
   if (kind === 'service' && i.serviceCommand !== undefined) {
     const chosen = consoleScripts.find((s) => s.split('=')[0]!.trim() === i.serviceCommand);
-    if (!chosen) throw new DebInputError(`the project has no console script "${i.serviceCommand}" (--service-command); it has: ${consoleScripts.map((s) => s.split('=')[0]!.trim()).join(', ') || 'none'}`);
+    if (!chosen) throw new DebInputError(`the project has no console script ${shown(i.serviceCommand)} (--service-command); it has: ${consoleScripts.map((s) => s.split('=')[0]!.trim()).join(', ') || 'none'}`);
     consoleScripts = [chosen, ...consoleScripts.filter((s) => s !== chosen)];
   }
   if (kind === 'tool' && consoleScripts.length === 0)

@@ -1,4 +1,5 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { shown as shownValue } from '../secrets/redact.js';
 import { join, relative, resolve } from 'node:path';
 import type { Answers, Asker, DebFileReport, DebRequest, FileActionKind, FilePlan, Output, ProjectRecord } from '../types.js';
 import { BASELINE_FILE, RECORD_FILE } from '../plan/tool-files.js';
@@ -67,7 +68,7 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
   // 1. Flags that need no project: checked before anything runs
   const dir = resolve(req.dir);
   const distro = req.distro ?? DEFAULT_DISTRO;
-  if (!DISTROS[distro]) throw new UsageError(`the distro "${distro}" is not one of ${Object.keys(DISTROS).join(', ')} (--distro)`);
+  if (!DISTROS[distro]) throw new UsageError(`the distro ${shownValue(distro)} is not one of ${Object.keys(DISTROS).join(', ')} (--distro)`);
   let flagMaintainer: Maintainer | undefined;
   if (req.maintainer !== undefined) {
     const m = parseMaintainer(req.maintainer);
@@ -76,7 +77,7 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
   }
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`${req.dir} is not a directory; give the project's directory (pyservice deb [dir])`);
   const python = req.python ?? DEFAULT_PYTHON;
-  if (req.kind !== undefined && req.kind !== 'tool' && req.kind !== 'service') throw new UsageError(`--kind takes tool or service, got "${req.kind}"`);
+  if (req.kind !== undefined && req.kind !== 'tool' && req.kind !== 'service') throw new UsageError(`--kind takes tool or service, got ${shownValue(req.kind)}`);
   if (req.serviceCommand !== undefined && req.kind === 'tool') throw new UsageError('--service-command names the daemon of a service; a tool has none (drop it, or use --kind service)');
   const prefix = req.prefix ?? (env.PYSERVICE_DEB_PREFIX || undefined);
   if (req.python !== undefined && req.python.includes('/') && !existsSync(req.python)) throw new UsageError(`${req.python} does not exist (--python)`);
@@ -178,7 +179,7 @@ async function runDebLocked(
 
   // 4. Names, refused when the distribution already uses them (unless --package says so explicitly)
   const prefixed = prefix !== undefined && req.packageName === undefined && m.name ? `${prefix}-${m.name.toLowerCase()}` : undefined;
-  if (prefixed !== undefined && nameProblem(prefixed)) throw new UsageError(`the prefixed name "${prefixed}" is not a valid package name (--prefix / PYSERVICE_DEB_PREFIX): ${nameProblem(prefixed)}`);
+  if (prefixed !== undefined && nameProblem(prefixed)) throw new UsageError(`the prefixed name ${shownValue(prefixed)} is not a valid package name (--prefix / PYSERVICE_DEB_PREFIX): ${nameProblem(prefixed)}`);
   const named = mods.answers.projectNameFor(m, req.packageName ?? prefixed);
   if ('problem' in named) throw new UsageError(named.problem);
   const names = deriveNames(named.name);

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { shown } from '../secrets/redact.js';
 import { carriesCredentials, redactText } from '../secrets/redact.js';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -40,7 +41,7 @@ export function parseSource(input: string, cwd: string = process.cwd()): SourceS
   const hash = text.lastIndexOf('#');
   const body = hash >= 0 ? text.slice(0, hash) : text;
   const ref = hash >= 0 ? text.slice(hash + 1) : null;
-  if (ref !== null && !/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(ref)) throw new SourceError(`template ref "${ref}" is not a tag name; use SOURCE#v1.2.0`);
+  if (ref !== null && !/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(ref)) throw new SourceError(`template ref ${shown(ref)} is not a tag name; use SOURCE#v1.2.0`);
   if (body === 'shipped' || body === 'builtin') return { ...SHIPPED, ref };
   // Whatever the form (URL, scp-like user:password@host:path, a query token): the redactor decides what is a credential.
   if (carriesCredentials(body)) throw new SourceError(CREDENTIALS(body));
@@ -76,7 +77,7 @@ function urlForm(body: string): { canonical: string; fetchUrl: string } {
   }
   const scheme = u.protocol.replace(/:$/, '').toLowerCase();
   if (!['https', 'http', 'ssh', 'git', 'file', 'git+ssh', 'ssh+git'].includes(scheme))
-    throw new SourceError(`template source scheme "${scheme}:" is not supported; use https://, ssh://, file:// or a directory`);
+    throw new SourceError(`template source scheme ${shown(scheme + ':')} is not supported; use https://, ssh://, file:// or a directory`);
   if (u.password || (u.username && scheme !== 'ssh' && scheme !== 'git+ssh' && scheme !== 'ssh+git'))
     throw new SourceError(CREDENTIALS(body));
   if (u.search) throw new SourceError(`template source ${redact(body)} has a query string; tokens do not belong in the URL (use git's credential helper)`);

@@ -1,4 +1,5 @@
 import { NotRegularFileError, readRegularText } from '../files/read-regular.js';
+import { shown } from '../secrets/redact.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Answers } from '../answers/types.js';
@@ -45,9 +46,9 @@ export function checkDefaults(data: unknown, where: string): ManifestDefaults {
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new DefaultsError(`${where} must be a JSON object`);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(data)) {
-    if (!(DEFAULT_KEYS as readonly string[]).includes(k)) throw new DefaultsError(`${where}: unknown key "${k}"; known keys: ${DEFAULT_KEYS.join(', ')}`);
-    if (/\/\/[^/@\s]*@/.test(String(v))) throw new DefaultsError(`${where}: "${k}" holds a credential in its URL; defaults never hold secrets (use pyservice login / ~/.netrc)`);
-    if (k === 'buildDeps' ? !Array.isArray(v) || !v.every((x) => typeof x === 'string') : typeof v !== 'string') throw new DefaultsError(`${where}: "${k}" must be ${k === 'buildDeps' ? 'a list of strings' : 'a string'}`);
+    if (!(DEFAULT_KEYS as readonly string[]).includes(k)) throw new DefaultsError(`${where}: unknown key ${shown(k)}; known keys: ${DEFAULT_KEYS.join(', ')}`);
+    if (/\/\/[^/@\s]*@/.test(String(v))) throw new DefaultsError(`${where}: ${shown(k)} holds a credential in its URL; defaults never hold secrets (use pyservice login / ~/.netrc)`);
+    if (k === 'buildDeps' ? !Array.isArray(v) || !v.every((x) => typeof x === 'string') : typeof v !== 'string') throw new DefaultsError(`${where}: ${shown(k)} must be ${k === 'buildDeps' ? 'a list of strings' : 'a string'}`);
     out[k] = v;
   }
   return out as ManifestDefaults;

@@ -51,6 +51,12 @@ test('only src/exec starts child processes (so every child gets its environment 
   assert.equal(bad.map(rel), []);
 });
 
+test('an error message shows a value through shown() (quoted, escaped, redacted), never as a raw "${…}"', () => {
+  const raw = /Error\(`[^`]*"\$\{/;
+  const bad = files.filter((f) => readFileSync(f, 'utf8').split('\n').some((l) => raw.test(l)));
+  assert.equal(bad.map(rel), []);
+});
+
 test('no import cycles', () => {
   const state = new Map<string, 'open' | 'done'>();
   const cycles: string[] = [];

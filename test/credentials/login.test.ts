@@ -160,11 +160,28 @@ login('a netrc in a git work tree that ignores it (a dotfiles repository) is wri
   assert.is(readFileSync(join(dotfiles, 'netrc'), 'utf8'), 'machine pypi.example.com login u password pw\n');
 });
 
+login('a ~/.netrc it cannot read never has a word of it echoed: half of an unquoted password with a blank stays hidden', () => {
+  for (const content of [
+    'machine other.example login u password my Half-Secret-1\n',
+    '# with a comment (Python is asked too)\nmachine other.example login u password my Half-Secret-1\n',
+    'machine other.example login u password p\nHalf-Secret-1 and more\n',
+    'machine other.example login u password "p"x Half-Secret-1\n',
+  ]) {
+    const home = tempDir('login-home-');
+    writeFileSync(join(home, '.netrc'), content, { mode: 0o600 });
+    const r = pyservice(['login', '--index-url', 'https://pypi.example.com/simple/', '--index-user', 'u'], { cwd: home, env: env(home, 'pw') });
+    assert.is(r.code, 1, `${JSON.stringify(content)}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /line \d/, content);
+    assert.not.match(r.stdout + r.stderr, /Half-Secret|Secret-1/, content);
+    assert.is(readFileSync(join(home, '.netrc'), 'utf8'), content);
+  }
+});
+
 login('a ~/.netrc that pip cannot read, or that is not UTF-8: exit 1 with the line, file untouched', () => {
   for (const [content, want] of [
     [Buffer.from('machine a.example login a password a\nmacdef init\ncd /pub\n'), /line \d+/],
     [Buffer.from('machine a.example login a password caf\xe9\n', 'latin1'), /not UTF-8/],
-    [Buffer.from('machine a.example login a port 22\n'), /line 1: unexpected "port" in the entry for a\.example/],
+    [Buffer.from('machine a.example login a port 22\n'), /line 1: a word other than login, password or account in the entry for a\.example \(not shown/],
   ] as const) {
     const home = tempDir('login-home-');
     writeFileSync(join(home, '.netrc'), content, { mode: 0o600 });

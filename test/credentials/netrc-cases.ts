@@ -200,7 +200,7 @@ export const NETRC_CASES: NetrcCase[] = [
     action: 'added',
   },
   { name: 'two entries for the host: refused (clients disagree on which counts)', ...base, before: `machine ${H} login a password a\nmachine ${H} login b password b\n`, error: /2 entries/ },
-  { name: 'an unknown keyword: refused', ...base, before: 'machine a.example login u port 22 password p\n', error: /line 1: unexpected "port"/ },
+  { name: 'an unknown keyword: refused', ...base, before: 'machine a.example login u port 22 password p\n', error: /line 1: a word other than login, password or account in the entry for a\.example/ },
   { name: 'machine without a host: refused', ...base, before: 'machine', error: /without a host/ },
   { name: 'an unterminated quote: refused', ...base, before: 'machine a.example login u password "abc\n', error: /no closing quote/ },
   { name: 'a password with a newline: refused', host: H, login: 'installer', password: 'a\nb', before: '', error: /line break or control character/ },

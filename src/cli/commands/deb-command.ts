@@ -1,4 +1,5 @@
 import { EXIT, UsageError } from '../errors.js';
+import { shown } from '../../secrets/redact.js';
 import type { Output } from '../output.js';
 import { parseFlags } from '../flags.js';
 import { terminalAsker } from '../prompts.js';
@@ -76,7 +77,7 @@ export function parseDebArgs(argv: readonly string[]): DebRequest | 'help' {
   let timeoutMs: number | undefined;
   if (typeof values.timeout === 'string') {
     const s = Number(values.timeout);
-    if (!Number.isFinite(s) || s <= 0) throw new UsageError(`--timeout takes a number of seconds, got "${values.timeout}"`);
+    if (!Number.isFinite(s) || s <= 0) throw new UsageError(`--timeout takes a number of seconds, got ${shown(values.timeout)}`);
     timeoutMs = Math.round(s * 1000);
   }
   return {

@@ -1,4 +1,5 @@
 import { EXIT, UsageError } from '../errors.js';
+import { shown } from '../../secrets/redact.js';
 import type { Output } from '../output.js';
 import { parseFlags } from '../flags.js';
 import { parseSource } from '../../template-sources/spec.js';
@@ -50,7 +51,7 @@ export async function templateCommand(argv: string[], out: Output): Promise<numb
     out.info(`Next: edit, run pyservice template check ${positionals[0]}, commit and tag v1.1.0; projects use --template <its URL>`);
     return EXIT.ok;
   }
-  if (sub !== 'check') throw new UsageError(`unknown template command "${sub}"; use init or check`);
+  if (sub !== 'check') throw new UsageError(`unknown template command ${shown(sub)}; use init or check`);
   const dir = positionals[0] ?? '.';
   const max = values.max === undefined ? 256 : Number(values.max);
   if (!Number.isInteger(max) || max < 1) throw new UsageError(`--max takes a positive whole number, not ${String(values.max)}`);
