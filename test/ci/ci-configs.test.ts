@@ -39,9 +39,11 @@ type Type = (typeof TYPES)[number];
 const DISTROS = ['bookworm', 'trixie', 'jammy', 'noble'] as const;
 const INDEX = { indexUrl: 'https://pypi.example.org/simple/', uploadUrl: 'https://pypi.example.org/' };
 const HOSTILE: Partial<Answers> = {
-  description: `It's "quoted" \${{ github.event.head_commit.message }} $(id) #x % <%= ü`,
-  author: `O'Brien "\\" \${HOME}`,
+  description: `It's "quoted" $ {{ github.event.head_commit.message }} $(id) $HOME #x % <%= ü`,
+  author: `O'Brien "\\" $HOME {x}`,
 };
+/** A GitHub expression or a shell/dpkg substitution opened with "\${" never reaches a CI file: such answers are refused. */
+const REFUSED: Partial<Answers>[] = [{ description: 'It is ${{ github.event.head_commit.message }}' }, { author: 'O Brien ${HOME}' }];
 
 /**
  * yamllint's default rules, relaxed in two places: lines up to 120 characters (shell commands and GitHub
@@ -78,6 +80,14 @@ t.before(async () => {
 });
 
 // ------------------------------------------------------------------ every provider
+
+t('answers opening "${" (a GitHub expression, a substitution) are refused before any file is written', async () => {
+  for (const extra of REFUSED) {
+    let err: unknown;
+    await generate({ type: 'service', ci: 'github', name: 'demo-app', ...extra }).catch((e: unknown) => (err = e));
+    assert.match(String(err), /substitution variable/, JSON.stringify(extra));
+  }
+});
 
 t('each provider writes its CI file, and only that one', () => {
   for (const p of projects) {
