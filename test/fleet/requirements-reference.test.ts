@@ -9,7 +9,7 @@ import { toolTest } from '../helpers/tools.js';
 
 /**
  * The static reader against Python's own: packaging.requirements (PEP 508) and packaging.utils.canonicalize_name
- * for requirement strings; tomllib and setuptools' setup.cfg reader for real upstream projects (the Debian
+ * for requirement strings; tomllib and setuptools' setup.cfg reader and requirement parser for real upstream projects (the Debian
  * source tarballs the PEP 517 corpus test caches). Names and pins must agree exactly.
  */
 const t = suite('dependents: static requirement reading vs packaging / tomllib / setuptools');
@@ -61,7 +61,10 @@ if os.path.exists(p):
 c = os.path.join(root, 'setup.cfg')
 if os.path.exists(c):
     from setuptools.config.setupcfg import read_configuration
-    for s in read_configuration(c, ignore_option_errors=True).get('options', {}).get('install_requires', []) or []: add(s, 'setup.cfg')
+    # setuptools reads setup.cfg requirements through its own parser, which drops ' # comment' tails
+    # (python-email-validator: 'dnspython>=2.0.0 # optional if…'); packaging alone would reject them.
+    from setuptools._reqs import parse
+    for r in parse(read_configuration(c, ignore_option_errors=True).get('options', {}).get('install_requires', []) or []): add(str(r), 'setup.cfg')
 print(json.dumps(out))
 `;
 
