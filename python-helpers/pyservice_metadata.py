@@ -28,6 +28,7 @@ Exit status is 0 whenever a JSON object was written.
 """
 import json
 import os
+import re
 import sys
 
 sys.path.insert(1, os.path.dirname(os.path.abspath(__file__)))  # pep517_metadata.py, this helper's sibling
@@ -402,7 +403,11 @@ def main():
         return
     result = read(os.path.abspath(sys.argv[1]))
     if result.get("ok"):
-        result["metadata"]["not_here"] = not_here(result["metadata"].get("install_requires") or [])
+        md = result["metadata"]
+        # The extras' requirements too: `pyservice deb --extras` installs them
+        every = list(md.get("install_requires") or []) + [r for reqs in (md.get("extras") or {}).values() for r in reqs]
+        md["not_here"] = not_here(every)
+        md["debian_wheels"] = debian_wheels(every)
     emit(result)
 
 
@@ -419,6 +424,39 @@ def not_here(requirements):
             from packaging.markers import Marker
 
             if not Marker(marker).evaluate():
+                out.append(req)
+        except Exception:
+            continue
+    return out
+
+
+# debian/pyservice.mk installs from here too (--find-links), offline: python3-setuptools-whl, python3-wheel-whl…
+DEBIAN_WHEELS = "/usr/share/python-wheels"
+
+
+def debian_wheels(requirements, wheels=DEBIAN_WHEELS):
+    """The requirements a wheel in Debian's python-wheels directory satisfies, by name and version specifier
+    (supervisor's install_requires = setuptools): the build installs them offline, no index needed. Judged by
+    packaging's Requirement; without packaging, or for a requirement it cannot parse, a requirement counts."""
+    try:
+        files = os.listdir(wheels)
+    except OSError:
+        return []
+    norm = lambda n: re.sub(r"[-_.]+", "-", n).lower()  # noqa: E731  PEP 503
+    have = {}
+    for f in files:
+        parts = f[: -len(".whl")].split("-") if f.endswith(".whl") else []
+        if len(parts) >= 5:
+            have[norm(parts[0])] = parts[1]
+    out = []
+    for req in requirements:
+        name = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", req)
+        if not name or norm(name.group(1)) not in have:
+            continue
+        try:
+            from packaging.requirements import Requirement
+
+            if Requirement(req).specifier.contains(have[norm(name.group(1))], prereleases=True):
                 out.append(req)
         except Exception:
             continue

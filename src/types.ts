@@ -257,6 +257,8 @@ export interface DebRequest {
   kind?: 'tool' | 'service';
   /** The console script a service's unit runs. */
   serviceCommand?: string;
+  /** Extras the project is installed with (a command that needs one its entry point does not name). */
+  extras?: string[];
   /** The team's package-name prefix: the Debian package is PREFIX-NAME (default: $PYSERVICE_DEB_PREFIX). */
   prefix?: string;
   /** The private index: written to ./pip.conf (index-url only), as create does. */

@@ -126,6 +126,38 @@ export function consoleScriptsFor(meta: ProjectMetadata, kind: 'tool' | 'service
   return { scripts, extras, notes };
 }
 
+/**
+ * The extras the .deb installs the project with: those its entry points name, then --extras. An extra --extras
+ * names that the project does not declare is input to fix (exit 2). A tool whose extras look like a command line's
+ * own ("cli", "console", "scripts", or a command's name) and are not installed gets a note: python-dotenv's
+ * `dotenv` entry point names no extra, yet exits "not installed with cli option" without click.
+ */
+export function chosenExtras(meta: ProjectMetadata, kind: 'tool' | 'service', flag: string[], fromScripts: string[]): { extras: string[]; notes: string[] } {
+  const declared = new Map(Object.keys(meta.extras ?? {}).map((e) => [normalExtra(e), e]));
+  const extras = [...fromScripts];
+  for (const e of flag) {
+    if (!declared.has(normalExtra(e)))
+      throw new DebInputError(`the project declares no extra ${shown(e)} (--extras); it declares: ${[...declared.values()].join(', ') || 'none'}`);
+    if (!extras.includes(normalExtra(e))) extras.push(normalExtra(e));
+  }
+  const notes: string[] = [];
+  if (flag.length) notes.push(`the .deb installs the project with the extra${flag.length > 1 ? 's' : ''} ${flag.map(normalExtra).join(', ')} (--extras)`);
+  const commands = new Set([...meta.console_scripts, ...(meta.gui_scripts ?? [])].map((c) => normalExtra(c.split('=')[0]!.trim())));
+  const commandLike = [...declared.keys()].filter((e) => !extras.includes(e) && (/^(cli|console|scripts?|cmd|commands?)$/.test(e) || commands.has(e)));
+  if (kind === 'tool' && commandLike.length)
+    notes.push(
+      `the project declares the extra${commandLike.length > 1 ? 's' : ''} ${commandLike.join(', ')}, which its commands may need (no entry point names ${commandLike.length > 1 ? 'them' : 'it'}, so the .deb leaves ${commandLike.length > 1 ? 'them' : 'it'} out): ` +
+        `if a command fails on a missing module, pass --extras ${commandLike.join(',')}`,
+    );
+  return { extras, notes };
+}
+
+/** An extra's requirements, found by its PEP 685 name. */
+function extraRequirements(meta: ProjectMetadata, extra: string): string[] {
+  const key = Object.keys(meta.extras ?? {}).find((k) => normalExtra(k) === extra);
+  return key === undefined ? [] : meta.extras[key]!;
+}
+
 /** PEP 685: extras compare lowercased with runs of -_. as '-'. */
 const normalExtra = (e: string) => e.toLowerCase().replace(/[-_.]+/g, '-');
 
@@ -156,6 +188,8 @@ export interface DebAnswerInputs {
   kind?: 'service' | 'tool';
   /** A service's daemon: the console script systemd runs (first otherwise). */
   serviceCommand?: string;
+  /** Extras to install with the project (--extras): a command that needs one its entry point does not name. */
+  extras?: string[];
   /** The PEP 517 backend when it is not setuptools, and the Debian packages its build-system.requires map to. */
   backend?: { name: string; packages: string[] };
   indexUrl?: string;
@@ -209,11 +243,15 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
     notes.push(`the project declares no console_scripts: debian/ names a ${i.name} script (the generated-service default); add a console script or edit debian/ before building`);
   if (kind === 'service' && consoleScripts.length > 1 && i.serviceCommand === undefined)
     notes.push(`the service runs the console script ${consoleScripts[0]!.split('=')[0]!.trim()} (the first); choose another with --service-command NAME`);
+  const extras = chosenExtras(i.meta, kind, i.extras ?? [], scripts.extras);
+  notes.push(...extras.notes);
   // wheelhouse/ (when present) is where debian/rules installs from, offline: what it holds needs no index
   const housed = new Set((i.wheelhouse ?? []).filter((f) => f.endsWith('.whl')).map(wheelName));
-  // A requirement whose marker is false for the target python3 (colorama on win32) is never installed: not needed
-  const notHere = new Set(i.meta.not_here ?? []);
-  const requires = (i.meta.install_requires ?? []).filter((r) => !notHere.has(r) && (i.wheelhouse === undefined || !housed.has(requirementName(r))));
+  // A requirement whose marker is false for the target python3 (colorama on win32) is never installed: not needed;
+  // one a wheel of Debian's python-wheels satisfies (setuptools) is installed from there, offline
+  const notNeeded = new Set([...(i.meta.not_here ?? []), ...(i.meta.debian_wheels ?? [])]);
+  const wanted = [...(i.meta.install_requires ?? []), ...extras.extras.flatMap((e) => extraRequirements(i.meta, e))];
+  const requires = [...new Set(wanted)].filter((r) => !notNeeded.has(r) && (i.wheelhouse === undefined || !housed.has(requirementName(r))));
   if (i.wheelhouse !== undefined && requires.length > 0)
     notes.push(`wheelhouse/ has no wheel for ${requires.join(', ')}: debian/rules installs from wheelhouse/ and Debian's wheels only (no index), so the build fails until they are added (make wheelhouse, or copy the wheels there)`);
   else if (requires.length > 0 && !i.indexUrl)
@@ -254,7 +292,7 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
     ...(license ? { license: license.dep5 } : {}),
     ...(license && authors.length ? { upstreamAuthors: authors } : {}),
     ...(i.backend ? { buildBackend: i.backend.name } : {}),
-    ...(scripts.extras.length ? { scriptExtras: scripts.extras } : {}),
+    ...(extras.extras.length ? { scriptExtras: extras.extras } : {}),
     ...(unpinned.length ? { ignoreRequirementsTxt: true } : {}),
   };
   return { answers, notes };

@@ -221,7 +221,7 @@ async function runDebLocked(
   // Only when the metadata names no license debian/copyright can use: licensecheck takes ~1.5 s
   const licenseFiles = mods.copyright.upstreamLicense(m) ? undefined : await (await import('./license-files.js')).checkLicenseFiles(dir);
   const answersFor = (k: 'tool' | 'service') =>
-    mods.answers.debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro, description, kind: k, serviceCommand: req.serviceCommand, backend, indexUrl: req.indexUrl, requirementsTxt, wheelhouse, licenseFiles });
+    mods.answers.debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro, description, kind: k, serviceCommand: req.serviceCommand, extras: req.extras, backend, indexUrl: req.indexUrl, requirementsTxt, wheelhouse, licenseFiles });
   let built;
   try {
     built = answersFor(kind);
@@ -230,7 +230,11 @@ async function runDebLocked(
     refusals.push(err.message);
     // A dry run still shows the rest; the service form of the answers stands in for the plan it cannot make.
     if (!req.dryRun || kind === 'service') throw new UsageError(err.message);
-    built = answersFor('service');
+    try {
+      built = answersFor('service');
+    } catch (again) {
+      throw again instanceof mods.answers.DebInputError ? new UsageError(again.message) : again;
+    }
   }
   if (refusals.length && !req.dryRun) throw new UsageError(refusals[0]!);
   notes.push(...built.notes);

@@ -19,8 +19,10 @@ export interface ProjectMetadata {
   requires_python: string | null;
   /** Requirement strings as setuptools normalises them, markers included ("x>=1; python_version < \"3.11\""). */
   install_requires: string[];
-  /** The install_requires whose marker is false for the reading interpreter (pip skips them there). */
+  /** The requirements (install_requires and the extras') whose marker is false for the reading interpreter (pip skips them there). */
   not_here?: string[];
+  /** The requirements (install_requires and the extras') that a wheel in Debian's /usr/share/python-wheels satisfies (setuptools, wheel, pip): installed offline. */
+  debian_wheels?: string[];
   /** Optional dependencies: extra name → requirement strings (the extra's own marker removed). */
   extras: Record<string, string[]>;
   /** "name = module:func", one per console script ("name = module:func [extra]" when it needs an extra). */
@@ -124,6 +126,7 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
   for (const k of STRING_FIELDS) metadata[k] = typeof m[k] === 'string' ? (m[k] as string) : null;
   metadata.install_requires = stringList(m.install_requires);
   metadata.not_here = stringList(m.not_here);
+  metadata.debian_wheels = stringList(m.debian_wheels);
   metadata.console_scripts = stringList(m.console_scripts);
   metadata.gui_scripts = stringList(m.gui_scripts);
   metadata.classifiers = stringList(m.classifiers);

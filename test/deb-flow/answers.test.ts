@@ -137,6 +137,36 @@ t('requirements whose marker is false for the target python3 are neither "from a
   assert.match(missing ?? '', /has no wheel for requests>=2:/);
 });
 
+t('a requirement a wheel of Debian\'s python-wheels satisfies (supervisor: setuptools) needs no index and no wheelhouse/ entry', () => {
+  const m = meta({ install_requires: ['setuptools', 'requests>=2'], debian_wheels: ['setuptools'], console_scripts: ['sv = sv:main'] });
+  const base = { meta: m, name: 'sv', maintainer: { name: 'P', email: 'p@example.org' }, distro: 'bookworm', description: 'Demo', kind: 'tool' as const };
+  assert.match(debAnswers(base).notes.find((n) => n.includes('from an index')) ?? '', /needs 1 package from an index \(requests>=2\)/);
+  assert.match(debAnswers({ ...base, wheelhouse: [] }).notes.find((n) => n.includes('wheelhouse/ has no wheel')) ?? '', /no wheel for requests>=2:/);
+  const only = debAnswers({ ...base, meta: { ...m, install_requires: ['setuptools'] } }).notes;
+  assert.not.ok(only.some((n) => /from an index|wheelhouse/.test(n)), only.join('\n'));
+});
+
+t('--extras: the .deb installs the named extras, their requirements count as needed; an undeclared one is refused', () => {
+  // python-dotenv 1.0.1: `dotenv = dotenv.__main__:cli` names no extra, yet exits without click (extra "cli")
+  const m = meta({ name: 'python-dotenv', extras: { cli: ['click>=5.0'], Dev_Tools: ['black'] }, console_scripts: ['dotenv = dotenv.__main__:cli'] });
+  const base = { meta: m, name: 'python-dotenv', maintainer: { name: 'P', email: 'p@example.org' }, distro: 'bookworm', description: 'Demo', kind: 'tool' as const };
+  const plain = debAnswers(base);
+  assert.is(plain.answers.scriptExtras, undefined);
+  assert.match(plain.notes.join('\n'), /declares the extra cli, which its commands may need .*pass --extras cli$/m);
+  assert.not.match(plain.notes.join('\n'), /from an index/, 'an extra left out needs nothing');
+  const cli = debAnswers({ ...base, extras: ['CLI', 'dev.tools'] });
+  assert.equal(cli.answers.scriptExtras, ['cli', 'dev-tools'], 'PEP 685 names, as pip compares them');
+  assert.equal(answersProblems(cli.answers), []);
+  assert.match(cli.notes.join('\n'), /needs 2 packages from an index \(click>=5\.0, black\)/);
+  assert.not.match(cli.notes.join('\n'), /pass --extras/);
+  assert.not.ok(debAnswers({ ...base, extras: ['cli'], wheelhouse: ['click-8.1.8-py3-none-any.whl', 'black-24.1.0-py3-none-any.whl'] }).notes.some((n) => /no wheel for/.test(n)));
+  assert.throws(() => debAnswers({ ...base, extras: ['gui'] }), /declares no extra "gui" \(--extras\); it declares: cli, Dev_Tools/);
+  // An extra the entry point names is installed without the flag, and is not advised again
+  const named = debAnswers({ ...base, meta: { ...m, console_scripts: ['dotenv = dotenv.__main__:cli [cli]'] } });
+  assert.equal(named.answers.scriptExtras, ['cli']);
+  assert.not.match(named.notes.join('\n'), /pass --extras/);
+});
+
 t('homepage: url first, else a Homepage entry of project_urls, else the source repository', () => {
   assert.is(homepageFor(meta({ url: 'https://a.example' }), { Homepage: 'https://b.example' }), 'https://a.example');
   assert.is(homepageFor(meta({}), { Source: 'https://s.example', 'Home-page': 'https://b.example' }), 'https://b.example');

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PYSERVICE_BIN } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
@@ -120,6 +120,23 @@ toolTest(t, [PY], 'install requirements whose marker is false here are reported 
   const report = JSON.parse(r.stdout);
   assert.equal(report.metadata.not_here.map((x: string) => x.split(';')[0]), ['colorama', 'futures']);
   assert.match(report.notes.join('\n'), /needs 2 packages from an index \(requests>=2, uvloop; sys_platform == "linux"\)/);
+});
+
+toolTest(t, [PY], 'requirements a wheel in Debian\'s /usr/share/python-wheels satisfies are reported as debian_wheels (name and version)', () => {
+  const wheels = readdirSync('/usr/share/python-wheels').filter((f) => f.startsWith('setuptools-') && f.endsWith('.whl'));
+  if (!wheels.length) throw new Error('no setuptools wheel in /usr/share/python-wheels: install python3-setuptools-whl');
+  const have = wheels[0]!.split('-')[1]!;
+  const dir = tempDir();
+  writeFileSync(
+    join(dir, 'pyproject.toml'),
+    '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n[project]\nname = "wheels"\nversion = "1.0"\n' +
+      `dependencies = ["setuptools>=${have}", "setuptools>9999", "requests"]\n[project.optional-dependencies]\nbuild = ["Setuptools"]\n`,
+  );
+  const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--dry-run', '--json', '--kind', 'service'], { env: cleanEnv(tempDir()), encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.metadata.debian_wheels, [`setuptools>=${have}`, 'Setuptools']);
+  assert.match(report.notes.join('\n'), /needs 2 packages from an index \(setuptools>9999, requests\)/);
 });
 
 t.run();

@@ -22,6 +22,8 @@ Options:
                                service (systemd unit, system user, /etc settings). Default: asked on a
                                terminal; otherwise an earlier run's kind, else tool
   --service-command NAME       the console script a service's unit runs (default: the first)
+  --extras NAME[,NAME…]        install the project with these extras too (a command that needs one its entry
+                               point does not name, e.g. python-dotenv's dotenv needs cli)
   --package NAME               Debian package name (default: the project's name, lowercase, _ → -); a name
                                Debian already uses (apt lists, dpkg status) is refused unless given here
   --prefix TEAM                package as TEAM-NAME (default: $PYSERVICE_DEB_PREFIX), to stay clear of Debian's names
@@ -60,6 +62,7 @@ const OPTIONS = {
   'upstream-version': { type: 'string' },
   kind: { type: 'string' },
   'service-command': { type: 'string' },
+  extras: { type: 'string' },
   prefix: { type: 'string' },
   'index-url': { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
@@ -94,6 +97,7 @@ export function parseDebArgs(argv: readonly string[]): DebRequest | 'help' {
     upstreamVersion: str(values['upstream-version']),
     kind: str(values.kind) as DebRequest['kind'],
     serviceCommand: str(values['service-command']),
+    ...(typeof values.extras === 'string' ? { extras: values.extras.split(',').map((e) => e.trim()).filter(Boolean) } : {}),
     prefix: str(values.prefix),
     indexUrl: str(values['index-url']),
   };
