@@ -238,13 +238,9 @@ async function runDebLocked(
   }
   if (refusals.length && !req.dryRun) throw new UsageError(refusals[0]!);
   notes.push(...built.notes);
-  if (built.answers.type === 'tool') {
-    const commands = built.answers.consoleScripts.map((c) => c.split('=')[0]!.trim());
-    for (const { command, owner } of await collisions.commandOwners(commands, names.debName))
-      notes.push(
-        `/usr/bin/${command} is also in ${owner} (on this machine): while ${names.debName} is installed, that file is diverted to /usr/bin/${command}.distrib (dpkg-divert) and comes back when ${names.debName} is removed`,
-      );
-  }
+  const commands = built.answers.consoleScripts.map((c) => c.split('=')[0]!.trim());
+  for (const { command, owner } of await collisions.commandOwners(commands, names.debName))
+    notes.push(built.answers.type === 'tool' ? divertedNote(command, owner, names.debName) : serviceCollisionNote(command, owner, names.debName));
   const problems = mods.validate.answersProblems(built.answers);
   if (problems.length) throw new Error(`internal: deb answers failed validation: ${problems.join('; ')}`);
   const { planProject } = mods.filePlan;
@@ -279,6 +275,23 @@ async function runDebLocked(
   if (req.json) out.raw(JSON.stringify(redactDeep(jsonReport(result, meta, python, req.dryRun)), null, 2) + '\n');
   else out.raw(textReport(result, meta, python, req.dryRun, target.gitDir !== null, mods.copyright));
   return result;
+}
+
+function divertedNote(command: string, owner: string, debName: string): string {
+  return `/usr/bin/${command} is also in ${owner} (on this machine): while ${debName} is installed, that file is diverted to /usr/bin/${command}.distrib (dpkg-divert) and comes back when ${debName} is removed`;
+}
+
+/**
+ * A service links its commands into /usr/bin without a diversion (only a tool's maintainer scripts divert):
+ * measured with python-build packaged as a service, `dpkg -i` stopped with "trying to overwrite
+ * '/usr/bin/pyproject-build', which is also in package python3-build", and the package was left unconfigured.
+ */
+function serviceCollisionNote(command: string, owner: string, debName: string): string {
+  if (owner.startsWith('no package')) return `/usr/bin/${command} exists on this machine and belongs to no package: installing ${debName} replaces it with its own link`;
+  return (
+    `/usr/bin/${command} is also in ${owner} (on this machine): a service's commands are not diverted, so dpkg -i of ${debName} fails ("trying to overwrite") wherever ${owner} is installed; ` +
+    `remove ${owner} there, or package it as a tool (--kind tool), whose commands divert the other package's file while installed`
+  );
 }
 
 /** The error's apt-get advice limited to what this machine's Debian archive has (the apt lists read meanwhile). */
