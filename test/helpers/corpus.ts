@@ -63,10 +63,10 @@ export async function origTarball(src: string, suite?: string): Promise<string> 
   return join(CORPUS_CACHE, found);
 }
 
-/** The tarball unpacked into a new temporary directory: the project's top directory. */
+/** The tarball unpacked into a new temporary directory, owned by whoever runs the test (git refuses a checkout another user owns): the project's top directory. */
 export async function unpack(tarball: string): Promise<string> {
   const parent = tempDir();
-  const r = await exec('tar', ['-xf', tarball, '-C', parent], { env: cleanEnv(parent) });
+  const r = await exec('tar', ['--no-same-owner', '-xf', tarball, '-C', parent], { env: cleanEnv(parent) });
   if (r.code !== 0) throw new Error(`tar: ${r.stderr}`);
   const [top] = readdirSync(parent);
   return join(parent, top!);
