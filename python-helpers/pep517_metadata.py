@@ -56,8 +56,10 @@ BACKEND_DISTRIBUTIONS = {
 }
 VERSION_HINTS = (
     "pass --upstream-version X (the version to package; it is also given to the backend as "
-    "SETUPTOOLS_SCM_PRETEND_VERSION), or run in a git checkout with a version tag"
+    "SETUPTOOLS_SCM_PRETEND_VERSION and PBR_VERSION), or run in a git checkout with a version tag"
 )
+# pbr's words when it has neither PKG-INFO nor a git checkout (bandit, stevedore… from a bare upstream tarball)
+PBR_NO_VERSION = "Versioning for this project requires either an sdist tarball, or access to an upstream git repository"
 
 
 def normalise(name):
@@ -322,6 +324,24 @@ def backend_distribution(name):
     return normalise(parts[0])
 
 
+def with_unmet(message, unmet, own):
+    """A failing backend's message with the build requirements Debian's python3 does not meet. When the backend
+    itself (`own`, a normalised distribution) is older than the project asks (poetry-core 1.x for a poetry 2
+    [project], setuptools 66 for a PEP 639 license string), that is said first and the backend's complaint,
+    usually about a format it does not know yet, after it."""
+    too_old = [u for u in unmet if own and normalise(requirement_parts(u["requirement"])[0] or "") == own and u["why"] != "not installed"]
+    if too_old:
+        u = too_old[0]
+        message = (
+            f"the project needs {u['requirement']} and {sys.executable} has {u['why'].replace(' is installed', '')} "
+            f"({u['package']}; or pass --python for an interpreter with a newer one): {message}"
+        )
+        unmet = [x for x in unmet if x is not u]
+    if unmet:
+        message += "; unmet build requirements: " + ", ".join(f"{u['requirement']} ({u['why']}; Debian: {u['package']})" for u in unmet)
+    return message
+
+
 def backend_version(name):
     try:
         return installed_version(backend_distribution(name))
@@ -338,14 +358,17 @@ def failure_message(err, backend_name):
 
 
 def is_version_failure(err):
-    """setuptools_scm (also under hatch-vcs, pdm, poetry-dynamic-versioning) without a tag or a checkout."""
+    """setuptools_scm (also under hatch-vcs, pdm, poetry-dynamic-versioning) or pbr without a tag or a checkout."""
     text = str(err)
-    return isinstance(err, LookupError) and "version" in text.lower() or "unable to detect version" in text.lower()
+    return isinstance(err, LookupError) and "version" in text.lower() or "unable to detect version" in text.lower() or PBR_NO_VERSION in text
 
 
 def version_failure_message(err, who):
-    """One line: setuptools_scm's first sentence (its advice that follows is about PyPI tarballs and git), then ours."""
-    first = (str(err).strip().splitlines() or [""])[0].split(". ")[0][:200]
+    """One line: the tool's first sentence (its advice that follows is about PyPI tarballs and git), then ours."""
+    text = str(err)
+    if PBR_NO_VERSION in text:  # wrapped in "error in setup command: Error parsing …/setup.cfg: Exception: …"
+        who, text = "pbr", PBR_NO_VERSION
+    first = (text.strip().splitlines() or [""])[0].split(". ")[0][:200]
     return f"{who} cannot determine the version ({first}): {VERSION_HINTS}"
 
 
@@ -403,20 +426,7 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
                     detail,
                     packages,
                 )
-            own = backend_distribution(name)
-            too_old = [u for u in unmet if own and normalise(requirement_parts(u["requirement"])[0] or "") == own]
-            if too_old:
-                # The backend itself is older than the project asks (poetry-core 1.x for a poetry 2 [project]): say
-                # that first, the backend's complaint (usually about a format it does not know yet) after it
-                u = too_old[0]
-                message = (
-                    f"the project needs {u['requirement']} and {sys.executable} has {u['why'].replace(' is installed', '')} "
-                    f"({u['package']}; or pass --python for an interpreter with a newer one): {message}"
-                )
-                unmet = [x for x in unmet if x is not u]
-            if unmet:
-                message += "; unmet build requirements: " + ", ".join(f"{u['requirement']} ({u['why']}; Debian: {u['package']})" for u in unmet)
-            raise Failure("backend-failed", message, detail)
+            raise Failure("backend-failed", with_unmet(message, unmet, backend_distribution(name)), detail)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         removed = remove_new(project, before)

@@ -127,10 +127,32 @@ def check_pyproject_helpers():
             data = tomllib.load(f)
     except Exception as err:
         raise Failure("bad-config", f"pyproject.toml is not valid TOML: {err}")
-    check_declared_helpers(data.get("build-system", {}).get("requires", []), "pyproject.toml [build-system] requires")
+    requires = data.get("build-system", {}).get("requires", [])
+    if isinstance(requires, list):
+        BUILD_REQUIRES[:] = [r for r in requires if isinstance(r, str)]
+    check_declared_helpers(requires, "pyproject.toml [build-system] requires")
     if "setuptools_scm" in data.get("tool", {}):
         require_helper("setuptools_scm", "pyproject.toml [tool.setuptools_scm]")
     return isinstance(data.get("project"), dict)
+
+
+# pyproject.toml's [build-system] requires of a setuptools project, read by check_pyproject_helpers
+BUILD_REQUIRES = []
+
+
+def with_unmet_setuptools(message):
+    """A setuptools failure's message with the build requirements Debian's python3 does not meet, an old
+    setuptools first: bookworm's 66 rejects a PEP 639 `license = "BSD-3-Clause"` that setuptools>=77 (ijson)
+    accepts, with a schema error that does not say why. Judged only after a failure (packaging costs an import)."""
+    if not BUILD_REQUIRES:
+        return message
+    import pep517_metadata
+
+    try:
+        unmet = pep517_metadata.unmet_requirements(BUILD_REQUIRES)
+    except Exception:
+        return message
+    return pep517_metadata.with_unmet(message, unmet, "setuptools")
 
 
 def toml_parser():
@@ -203,7 +225,11 @@ def make_capture(distutils_core, original_setup):
         try:
             dist = original_setup(**attrs)
         except SystemExit as err:  # DistutilsSetupError is turned into SystemExit("error in setup command: ...")
-            raise Failure("setup-invalid", one_line(str(err.code)))
+            import pep517_metadata
+
+            if pep517_metadata.is_version_failure(str(err.code)):  # pbr reading setup.cfg outside a checkout
+                raise Failure("no-version", pep517_metadata.version_failure_message(str(err.code), "setuptools"))
+            raise Failure("setup-invalid", with_unmet_setuptools(one_line(str(err.code))))
         finally:
             distutils_core._setup_stop_after = None
         raise Captured(dist)
@@ -234,16 +260,34 @@ def requirements(dist):
         return [str(r).strip() for r in ([reqs] if isinstance(reqs, str) else reqs) if str(r).strip()]
 
 
-def extras(dist):
-    """extras_require as {extra: [requirement]}; setuptools' ":marker" keys are conditional install_requires."""
-    out = {}
+def extras_items(dist):
+    """extras_require as (extra, requirement) pairs, the key's ":marker" moved onto each requirement."""
     for key, reqs in (getattr(dist, "extras_require", None) or {}).items():
         extra, _, marker = str(key).partition(":")
-        if not extra:
-            continue
-        items = [str(r).strip() for r in ([reqs] if isinstance(reqs, str) else reqs) for r in str(r).splitlines() if str(r).strip()]
-        out.setdefault(extra, []).extend(f"{r}; {marker}" if marker else r for r in items)
+        for r in [reqs] if isinstance(reqs, str) else reqs:
+            for line in str(r).splitlines():
+                if line.strip():
+                    yield extra, f"{line.strip()}; {marker}" if marker else line.strip()
+
+
+def extras(dist):
+    """extras_require as {extra: [requirement]}. A ":marker" key with no extra is conditional install_requires
+    (see conditional_requirements)."""
+    out = {}
+    for extra, req in extras_items(dist):
+        if extra:
+            out.setdefault(extra, []).append(req)
     return out
+
+
+def conditional_requirements(dist, unconditional):
+    """extras_require's ':sys_platform=="win32"' keys: the old spelling of install_requires with a marker
+    (colorlog, ruamel.yaml). setuptools publishes them as plain Requires-Dist with that marker; setuptools
+    versions that move install_requires markers there themselves keep the original list too, so a requirement
+    already in `unconditional` is not added twice."""
+    same = lambda r: re.sub(r"[\s'\"]", "", r)
+    seen = {same(r) for r in unconditional}
+    return [req for extra, req in extras_items(dist) if not extra and same(req) not in seen]
 
 
 def console_scripts(dist, group="console_scripts"):
@@ -311,7 +355,7 @@ def describe(dist, sources):
             "license_expression": None,  # setuptools < 77 has no PEP 639 expressions
             "classifiers": [str(c) for c in (getattr(m, "classifiers", None) or [])],
             "requires_python": text_or_none(getattr(dist, "python_requires", None)),
-            "install_requires": requirements(dist),
+            "install_requires": requirements(dist) + conditional_requirements(dist, requirements(dist)),
             "extras": extras(dist),
             "console_scripts": console_scripts(dist),
             "gui_scripts": console_scripts(dist, "gui_scripts"),
@@ -344,7 +388,7 @@ def failure_from(err, project, who="setup.py"):
         if known:
             return Failure("missing-helper", f"{who} imports {top}, which {sys.executable} cannot import: apt-get install {known[1]}{where}", detail, [known[1]])
         return Failure("missing-module", f"{who} failed: no module named {err.name!r} for {sys.executable}{where}; install it for that interpreter (Debian usually packages it as python3-{top.lower().replace('_', '-')}) or make setup.py not import it", detail)
-    return Failure("setup-failed", f"{who} failed: {type(err).__name__}: {one_line(err) or '(no message)'}{where}", detail)
+    return Failure("setup-failed", with_unmet_setuptools(f"{who} failed: {type(err).__name__}: {one_line(err) or '(no message)'}{where}"), detail)
 
 
 def read(project):

@@ -28,7 +28,7 @@ export function projectNameFor(meta: ProjectMetadata, packageFlag?: string): { n
 }
 
 /** How to give a version when the project's backend cannot: said in every "no version" message. */
-export const VERSION_FIX = 'pass --upstream-version X (also given to setuptools_scm/hatch-vcs as SETUPTOOLS_SCM_PRETEND_VERSION), or build from a git checkout with a version tag';
+export const VERSION_FIX = 'pass --upstream-version X (also given to setuptools_scm/hatch-vcs as SETUPTOOLS_SCM_PRETEND_VERSION and to pbr as PBR_VERSION), or build from a git checkout with a version tag';
 
 /**
  * debian/changelog's first version. A plain release (1.2.0) is used as is; otherwise its release part

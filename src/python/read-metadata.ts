@@ -50,7 +50,7 @@ export async function readMetadata(dir: string, opts: ReadOptions = {}): Promise
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let r;
   try {
-    const pretend = opts.pretendVersion ? { SETUPTOOLS_SCM_PRETEND_VERSION: opts.pretendVersion } : {};
+    const pretend = opts.pretendVersion ? { SETUPTOOLS_SCM_PRETEND_VERSION: opts.pretendVersion, PBR_VERSION: opts.pretendVersion } : {};
     r = await run(python, helperArgv(dir), { cwd: dir, env: { ...helperEnv(), PYSERVICE_PYCACHE: join(cacheRoot(), 'python'), ...pretend }, timeoutMs });
   } catch (err) {
     const hint = python === DEFAULT_PYTHON ? 'install Debian\'s python3 (apt-get install python3 python3-setuptools)' : 'check --python';

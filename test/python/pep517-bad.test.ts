@@ -141,6 +141,37 @@ toolTest(t, [PY], 'setuptools + setuptools_scm outside a checkout (a bare tarbal
   assert.is(JSON.parse(ok.stdout).metadata.version, '2.5.0', 'setuptools_scm got SETUPTOOLS_SCM_PRETEND_VERSION');
 });
 
+toolTest(t, [PY], 'pbr outside a checkout and without PKG-INFO (a bare upstream tarball, as bandit\'s): exit 2 naming --upstream-version, which pbr gets as PBR_VERSION', () => {
+  // pbr's own message ('Versioning for this project requires either an sdist tarball, or access to an upstream
+  // git repository') reached the user as exit 1 inside "error in setup command: Error parsing …/setup.cfg"
+  const dir = project({
+    'setup.py': 'import setuptools\nsetuptools.setup(setup_requires=["pbr"], pbr=True)\n',
+    'setup.cfg': '[metadata]\nname = pbr-bare\nsummary = Checks code\n[entry_points]\nconsole_scripts =\n    pbr-bare = pbr_bare:main\n',
+    'pbr_bare/__init__.py': 'def main(): pass\n',
+  });
+  const r = deb(dir, ['--dry-run']);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^error: pbr cannot determine the version \(Versioning for this project requires either an sdist tarball, or access to an upstream git repository\): pass --upstream-version X/);
+  assert.ok(oneLine(r.stderr), r.stderr);
+  const ok = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--dry-run', '--json', '--upstream-version', '1.7.10'], { env: cleanEnv(tempDir()), encoding: 'utf8' });
+  assert.is(ok.status, 0, ok.stderr);
+  const report = JSON.parse(ok.stdout);
+  assert.is(report.metadata.version, '1.7.10', 'pbr got PBR_VERSION');
+  assert.equal(report.metadata.console_scripts, ['pbr-bare = pbr_bare:main']);
+});
+
+toolTest(t, [PY], 'a setuptools project that needs a newer setuptools than Debian\'s python3 has says so first (ijson\'s PEP 639 license string on bookworm\'s setuptools 66 was only a schema error)', () => {
+  const have = spawnSync(PY, ['-c', 'import setuptools; print(setuptools.__version__)'], { encoding: 'utf8' }).stdout.trim();
+  const dir = project({
+    'pyproject.toml': '[build-system]\nrequires = ["setuptools>=9999"]\nbuild-backend = "setuptools.build_meta"\n[project]\nname = "new-setuptools"\nversion = "1.0"\nlicense = 42\n',
+    'setup.py': 'import setuptools\nsetuptools.setup()\n',
+  });
+  const r = deb(dir, ['--dry-run']);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`^error: the project needs setuptools>=9999 and /usr/bin/python3 has ${have.replace(/\./g, '\\.')} \\(python3-setuptools; or pass --python for an interpreter with a newer one\\): `));
+  assert.ok(oneLine(r.stderr), r.stderr);
+});
+
 toolTest(t, [PY], 'the before/after walk of the project lists .git, node_modules and virtualenvs but does not walk into them', () => {
   const log = join(tempDir(), 'scandir.log');
   // The backend logs every directory Python lists from the moment its hook runs: the walk after the hook is in it

@@ -41,6 +41,9 @@ const CORPUS: [string, RegExp, { suite?: string; vcs?: true; license?: string; h
   ['python-click', /^flit_core\.buildapi$/, { suite: 'trixie', license: 'BSD-3-clause', homepage: 'https://github.com/pallets/click/' }],
   ['python-jaraco.functools', /^setuptools\.build_meta$/, { suite: 'trixie', vcs: true }], // PEP 621 + setuptools_scm outside a checkout, a namespace package (jaraco.)
   ['python-email-validator', /^setuptools\.build_meta$/, { suite: 'trixie', license: 'Unlicense' }], // setup.cfg: an underscore name (published with '-'), entry points in setup.cfg
+  // setup.py whose win32-only dependency is an extras_require key with no extra (':sys_platform=="win32"'): setuptools
+  // publishes it as Requires-Dist with that marker, so it is a requirement, not an extra
+  ['python-colorlog', /^setuptools\.build_meta$/, { suite: 'trixie' }],
 ];
 const MAINTAINER = ['--maintainer', 'Corpus Tester <corpus@example.org>'];
 

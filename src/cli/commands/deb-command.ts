@@ -31,7 +31,7 @@ Options:
   --distro NAME                ${Object.keys(DISTROS).join('|')} (default: bookworm)
   --python PATH                interpreter that reads the metadata and builds the .deb (default: /usr/bin/python3)
   --upstream-version X         the version to package when the backend has none (e.g. a VCS version outside a
-                               checkout; also given to the backend as SETUPTOOLS_SCM_PRETEND_VERSION)
+                               checkout; given to the backend as SETUPTOOLS_SCM_PRETEND_VERSION and PBR_VERSION)
   --timeout SECONDS            how long the backend may run, everything it starts included (default: 30)
   -y, --yes                    never ask: take fallbacks (and say which) for what the project does not declare
   --dry-run                    read and plan only: show the metadata, the files and the diff; write nothing
