@@ -151,11 +151,9 @@ export async function writeNewProject(plan: FilePlan | NewProjectFiles, target: 
     };
     await Promise.race([work(), cancelled]);
     if (interrupted) await interrupted;
-    try {
-      rmdirSync(abs); // an empty target directory may exist; a non-empty one was refused earlier
-    } catch {
-      /* absent */
-    }
+    // An empty target directory may exist (a non-empty one was refused earlier). Asked without a throw: Node's
+    // error for an absent path cost create ~1 ms.
+    if (lstatSync(abs, { throwIfNoEntry: false })) rmdirSync(abs);
     renameSync(staging, abs);
     return abs;
   } catch (err) {

@@ -9,7 +9,7 @@ import { requireCached } from '../code-cache.js';
  * Turns template files into render functions. ejs compiles each template with these options: no `with`,
  * the context's names as locals, and an escape function that refuses `<%=` (HTML escaping is wrong for
  * every format we write). `npm run build` also compiles every template into a function in
- * dist/templates.compiled.cjs (scripts/precompile-templates.mjs), which saves ejs's compile step (and
+ * dist/templates.compiled/VERSION.cjs, one module per version (scripts/precompile-templates.mjs), which saves ejs's compile step (and
  * loading ejs at all) on every run; those functions skip ejs's line tracking, so a render error recompiles the
  * template with it to say where. In a development checkout entries are checked against the template's content
  * hash (sha256), not its mtime (`npm pack` stamps every file 1985-10-26), and a template edited since the build
@@ -44,24 +44,43 @@ interface Precompiled {
 }
 
 /** How this process got its render functions: from the build's precompiled sources, or compiled by ejs. */
-export const compileStats = { precompiled: 0, compiledByEjs: 0 };
+export const compileStats = { precompiled: 0, compiledByEjs: 0, modules: [] as string[] };
 if (process.env.PYSERVICE_TRACE_TEMPLATES)
   process.on('exit', () => process.stderr.write(`pyservice templates: ${compileStats.precompiled} precompiled, ${compileStats.compiledByEjs} compiled by ejs\n`));
 
 const require = createRequire(import.meta.url);
 const cache = new Map<string, Render>();
-let precompiled: Record<string, Precompiled> | null | undefined;
+const precompiled = new Map<string, Record<string, Precompiled> | null>();
 
-function loadPrecompiled(): Record<string, Precompiled> | null {
-  if (precompiled === undefined) {
+/**
+ * The build's function for a template (its path under templates/). A version's module also holds what its templates
+ * render or include from other versions, so the module of the version being rendered (when the caller says), then
+ * the modules already loaded are asked first: rendering 1.2.0 loads only 1.2.0's.
+ */
+function precompiledEntry(key: string, rendering?: string): Precompiled | undefined {
+  if (rendering !== undefined) {
+    const first = loadPrecompiled(rendering);
+    if (first && Object.hasOwn(first, key)) return first[key];
+  }
+  for (const loaded of precompiled.values()) if (loaded && Object.hasOwn(loaded, key)) return loaded[key];
+  const version = key.split('/')[0]!;
+  return version === key ? undefined : (loadPrecompiled(version)?.[key] ?? undefined);
+}
+
+/** The build's functions for one template version (`1.2.0`), loaded on first use; null when there are none. */
+function loadPrecompiled(version: string): Record<string, Precompiled> | null {
+  let loaded = precompiled.get(version);
+  if (loaded === undefined) {
     try {
       // Through V8's code cache: the template functions an earlier run compiled are not parsed again.
-      precompiled = requireCached(join(packageRoot(), 'dist', 'templates.compiled.cjs')) as Record<string, Precompiled>;
+      loaded = requireCached(join(packageRoot(), 'dist', 'templates.compiled', `${version}.cjs`)) as Record<string, Precompiled>;
     } catch {
-      precompiled = null;
+      loaded = null;
     }
+    precompiled.set(version, loaded);
+    if (loaded) compileStats.modules.push(version);
   }
-  return precompiled;
+  return loaded;
 }
 
 function compileWithEjs(file: string, text: Buffer): ClientFn {
@@ -76,10 +95,10 @@ function fromBuild(pre: Precompiled): { client: ClientFn; fromBuild: true } {
 }
 
 /** The template's render function, and whether it came from the build (which compiles without line tracking). */
-function clientFunction(file: string): { client: ClientFn; fromBuild: boolean } {
+function clientFunction(file: string, rendering?: string): { client: ClientFn; fromBuild: boolean } {
   // A shipped template's key is its path under templates/ (`file` is absolute and normalized); others have none.
   const root = templatesRoot() + sep;
-  const pre = file.startsWith(root) ? loadPrecompiled()?.[file.slice(root.length)] : undefined;
+  const pre = file.startsWith(root) ? precompiledEntry(file.slice(root.length).split(sep).join('/'), rendering) : undefined;
   // An installed package's templates change only with the package, so its build is trusted as it stands; in a
   // development checkout a template edited since the build is compiled afresh.
   if (pre && !isCheckout()) return fromBuild(pre);
@@ -88,11 +107,14 @@ function clientFunction(file: string): { client: ClientFn; fromBuild: boolean } 
   return { client: compileWithEjs(file, text), fromBuild: false };
 }
 
-/** The render function of a template file (absolute path), compiled once per process. */
-export function compileTemplate(file: string): Render {
+/**
+ * The render function of a template file (absolute path), compiled once per process. `rendering`: the shipped
+ * template version whose manifest asked for it (which module of the build to look in first).
+ */
+export function compileTemplate(file: string, rendering?: string): Render {
   let fn = cache.get(file);
   if (!fn) {
-    const { client, fromBuild } = clientFunction(file);
+    const { client, fromBuild } = clientFunction(file, rendering);
     const include = (path: string, data?: object) => (ctx: object) => compileTemplate(resolve(dirname(file), path))({ ...ctx, ...data });
     const render = (c: ClientFn, ctx: object) => c(ctx, escapeForRender, (path, data) => include(path, data)(ctx));
     fn = (ctx: object) => {

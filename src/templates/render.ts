@@ -61,12 +61,12 @@ export function rfc5322(d: Date): string {
 /** Compiles (once per process) the template of one manifest entry of a version, without rendering it. */
 export function prepareEntry(entry: ManifestEntry, version: string, set: TemplateSet = shippedSet): void {
   const file = entrySourceFile(entry, version, set);
-  if (file.endsWith('.ejs')) compileTemplate(file);
+  if (file.endsWith('.ejs')) compileTemplate(file, set === shippedSet ? version : undefined);
 }
 
 /** Render one manifest entry of a version with the context. `.ejs` files are rendered; others (programs too) are returned as-is. */
 export function renderEntry(entry: ManifestEntry, version: string, ctx: RenderContext, set: TemplateSet = shippedSet): Buffer {
   const file = entrySourceFile(entry, version, set);
   if (!file.endsWith('.ejs')) return readFileSync(file);
-  return Buffer.from(compileTemplate(file)(ctx), 'utf8');
+  return Buffer.from(compileTemplate(file, set === shippedSet ? version : undefined)(ctx), 'utf8');
 }

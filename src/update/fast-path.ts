@@ -124,12 +124,12 @@ export function quickNoOp(start: string): string | null {
 }
 
 /**
- * This build of the tool. Every build (`npm run build`) rewrites dist/templates.compiled.cjs, and every install
+ * This build of the tool. Every build (`npm run build`) rewrites dist/templates.compiled/BUILD, and every install
  * writes it anew (a new inode and change time, whatever mtime `npm pack` stamped), so its identity stands for
  * the build's code as well: the same whichever bundle runs this (the fast path's own or the rest of update's).
  */
 function buildStamp(): string {
-  const path = join(packageRoot(), 'dist', 'templates.compiled.cjs');
+  const path = join(packageRoot(), 'dist', 'templates.compiled', 'BUILD');
   try {
     const st = lstatSync(path);
     return `${path}:${st.size}:${st.mtimeMs}:${st.ctimeMs}:${st.ino}`;

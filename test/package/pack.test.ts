@@ -25,7 +25,7 @@ toolTest(t, ['npm'], 'the tarball holds bins, templates and helpers, and npm exe
   assert.is(pack.code, 0, pack.out);
   const info = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('[')))[0] as { filename: string; files: { path: string }[] };
   const files = info.files.map((f) => f.path);
-  for (const want of ['dist/bin/create-pyservice.js', 'dist/bin/pyservice.js', 'dist/templates.compiled.cjs', 'templates/1.0.0/manifest.json', 'README.md', 'package.json'])
+  for (const want of ['dist/bin/create-pyservice.js', 'dist/bin/pyservice.js', 'dist/templates.compiled/1.2.0.cjs', 'dist/templates.compiled/BUILD', 'templates/1.0.0/manifest.json', 'README.md', 'package.json'])
     assert.ok(files.includes(want), `tarball lacks ${want}`);
   assert.not.ok(files.some((f) => f.startsWith('dist/test/') || f.startsWith('test/')), 'tests are shipped');
   const tarball = join(work, info.filename);
