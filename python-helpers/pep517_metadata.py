@@ -35,6 +35,8 @@ DEBIAN_PACKAGES = {
     "setuptools-rust": "python3-setuptools-rust",
     "maturin": "python3-maturin",
     "scikit-build-core": "python3-scikit-build-core",
+    "scikit-build": "python3-skbuild",
+    "sip": "python3-sipbuild",
     "meson-python": "python3-mesonpy",
     "sphinx-theme-builder": "python3-sphinx-theme-builder",
     "calver": "python3-calver",
@@ -53,6 +55,7 @@ BACKEND_DISTRIBUTIONS = {
     "maturin": "maturin",
     "scikit_build_core": "scikit-build-core",
     "mesonpy": "meson-python",
+    "sipbuild": "sip",
 }
 VERSION_HINTS = (
     "pass --upstream-version X (the version to package; it is also given to the backend as "
@@ -145,6 +148,11 @@ def build_packages(requires):
     return out
 
 
+# The backend-path entry the backend was imported from, when it is the project's own code (hatchling's and
+# poetry-core's own sources build themselves from src/; meson-python from '.'): then no installed version applies.
+IN_TREE = []
+
+
 def load_backend(name, paths, project):
     """Imports `mod.sub:obj.attr` as PEP 517 says, with backend-path entries first on sys.path."""
     for p in reversed(paths):
@@ -153,9 +161,26 @@ def load_backend(name, paths, project):
     import importlib
 
     obj = importlib.import_module(module_name)
+    where = os.path.abspath(getattr(obj, "__file__", None) or "")
+    for p in paths:
+        if where.startswith(os.path.normpath(os.path.join(project, p)) + os.sep):
+            IN_TREE.append(p)
+            break
     for attr in filter(None, obj_path.split(".")):
         obj = getattr(obj, attr)
     return obj
+
+
+def dynamic_requirements(backend):
+    """The backend's get_requires_for_build_wheel (PEP 517: what it needs beyond build-system.requires; hatchling's
+    own in-tree backend lists its dependencies only there), asked after a failure to explain it; [] when it fails."""
+    hook = getattr(backend, "get_requires_for_build_wheel", None)
+    if hook is None:
+        return []
+    try:
+        return [r for r in hook({}) if isinstance(r, str)]
+    except BaseException:  # noqa: B036 - a diagnosis must not replace the backend's own failure
+        return []
 
 
 # Folders a backend does not build into and that can hold tens of thousands of files: version control, a
@@ -343,6 +368,8 @@ def with_unmet(message, unmet, own):
 
 
 def backend_version(name):
+    if IN_TREE:
+        return None
     try:
         return installed_version(backend_distribution(name))
     except Exception:
@@ -354,7 +381,8 @@ def failure_message(err, backend_name):
     configuration (hatchling 1.12 and the 'Python :: 3.13' classifier) is a common cause."""
     text = f"{type(err).__name__}: {' / '.join(l.strip() for l in str(err).splitlines() if l.strip())[:400] or '(no message)'}"
     version = backend_version(backend_name)
-    return f"the build backend {backend_name}{f' {version}' if version else ''} failed to prepare the metadata: {text}"
+    where = f" (the project's own, from backend-path {IN_TREE[0]})" if IN_TREE else f" {version}" if version else ""
+    return f"the build backend {backend_name}{where} failed to prepare the metadata: {text}"
 
 
 def is_version_failure(err):
@@ -411,6 +439,8 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
             if is_version_failure(err):
                 raise Failure("no-version", version_failure_message(err, name), detail)
             message = failure_message(err, name)
+            declared = {normalise(requirement_parts(u["requirement"])[0] or "") for u in unmet}
+            unmet = unmet + [u for u in unmet_requirements(dynamic_requirements(backend)) if normalise(requirement_parts(u["requirement"])[0] or "") not in declared]
             absent = [u for u in unmet if u["why"] == "not installed"]
             if absent:
                 # A plugin of the backend (hatch-fancy-pypi-readme, hatch-vcs…) that is not installed: the likely

@@ -6,12 +6,26 @@
  * end; the message says instead that this release has none, and from which release Debian has it.
  */
 
-/** Debian packages of build backends that Debian has only from a later release on (checked in the trixie archive). */
+/**
+ * Debian packages of build backends and their plugins that Debian has only from a later release on (each checked
+ * against bookworm's and trixie's archives: mkdocs-material's hatch-nodejs-version was called a package "no other
+ * Debian package is known to provide").
+ */
 export const DEBIAN_SINCE: Record<string, string> = {
   'python3-maturin': 'trixie',
   'python3-pdm-backend': 'trixie',
   'python3-scikit-build-core': 'trixie',
   'python3-hatch-fancy-pypi-readme': 'trixie',
+  'python3-hatch-nodejs-version': 'trixie',
+  'python3-hatch-jupyter-builder': 'trixie',
+  'python3-poetry-dynamic-versioning': 'trixie',
+  'python3-dunamai': 'trixie',
+  'python3-sphinx-theme-builder': 'trixie',
+  'python3-nanobind': 'trixie',
+};
+/** Packages Debian dropped after a release (pdm-pep517 gave way to pdm-backend; trixie has no python3-pdm-pep517). */
+export const DEBIAN_UNTIL: Record<string, { last: string; instead: string }> = {
+  'python3-pdm-pep517': { last: 'bookworm', instead: 'the project can move to pdm-backend, build-backend = "pdm.backend"' },
 };
 
 const PYTHON_HINT = ' (or pass --python for an interpreter that has it)';
@@ -26,11 +40,16 @@ export function checkedInstallAdvice(message: string, packages: string[], inArch
   const absent = packages.filter((p) => !inArchive(p));
   if (absent.length === 0) return message;
   const present = packages.filter((p) => inArchive(p));
-  const why = [...new Set(absent.map((p) => DEBIAN_SINCE[p] ?? ''))]
-    .map((since) => {
-      const these = absent.filter((p) => (DEBIAN_SINCE[p] ?? '') === since);
+  const reason = (p: string) => {
+    if (DEBIAN_SINCE[p]) return `Debian has {it} from ${DEBIAN_SINCE[p]} on`;
+    const gone = DEBIAN_UNTIL[p];
+    return gone ? `Debian had {it} up to ${gone.last}; ${gone.instead}` : 'and no other Debian package is known to provide {it}';
+  };
+  const why = [...new Set(absent.map(reason))]
+    .map((r) => {
+      const these = absent.filter((p) => reason(p) === r);
       const are = these.length > 1 ? 'are' : 'is';
-      return `${these.join(', ')} ${are} not in this machine's Debian archive (${since ? `Debian has ${these.length > 1 ? 'them' : 'it'} from ${since} on` : `and no other Debian package is known to provide ${these.length > 1 ? 'them' : 'it'}`})`;
+      return `${these.join(', ')} ${are} not in this machine's Debian archive (${r.replace('{it}', these.length > 1 ? 'them' : 'it')})`;
     })
     .join('; ');
   const advice = present.length ? `apt-get install ${present.join(' ')}; ${why}; or pass --python for an interpreter that has it` : `${why}; pass --python for an interpreter that has it`;

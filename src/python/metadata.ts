@@ -98,6 +98,16 @@ export function tail(text: string, lines = 8): string {
 }
 
 /**
+ * The line of a backend's output that says why it exited: its last ERROR line (meson's "meson.build:1:0: ERROR:
+ * Meson version is 1.0.1 but project requires >= 1.2.0"), else its last line. Meson ends with "A full log can be
+ * found at …/.mesonpy-XXXX/build/…": a folder in the project that the read removes, so never the line to show.
+ */
+export function whyItExited(stderr: string): string | undefined {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/^A full log can be found at /.test(l));
+  return lines.filter((l) => /\bERROR\b|^error:/i.test(l)).pop() ?? lines.pop();
+}
+
+/**
  * The helper prints one JSON object on stdout (the project's own prints go to stderr). Anything else —
  * no JSON, bad JSON, wrong shape — is reported with the interpreter's stderr, which says what went wrong.
  */
@@ -116,7 +126,7 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
     const detail = [typeof obj.detail === 'string' ? obj.detail : '', tail(stderr)].filter(Boolean).join('\n');
     let message = typeof obj.error === 'string' ? obj.error : 'reading the metadata failed';
     // A backend that exits (mesonpy, a setup.py calling sys.exit) said why on its output, not in an exception
-    const said = stderr.split('\n').map((l) => l.trim()).filter(Boolean).pop();
+    const said = whyItExited(stderr);
     if (kind === 'backend-failed' && /: RuntimeError: exited with status /.test(message) && said) message += ` (it printed last: ${said.slice(0, 300)})`;
     throw new MetadataError(kind, message, detail, stringList(obj.packages));
   }

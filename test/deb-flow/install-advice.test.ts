@@ -33,6 +33,19 @@ t('several absent packages are named once per reason', () => {
   );
 });
 
+t('a plugin Debian has from trixie on (mkdocs-material\'s hatch-nodejs-version), and a backend it dropped after bookworm (pdm-pep517)', () => {
+  const m = "the project's build requirements hatch-requirements-txt, hatch-nodejs-version>=0.3.0 are not installed for /usr/bin/python3 (hatchling.build: UnknownPluginError: Unknown metadata hook: nodejs): apt-get install python3-hatch-requirements-txt python3-hatch-nodejs-version (or pass --python for an interpreter that has it)";
+  assert.is(
+    checkedInstallAdvice(m, ['python3-hatch-requirements-txt', 'python3-hatch-nodejs-version'], (p) => p === 'python3-hatch-requirements-txt'),
+    "the project's build requirements hatch-requirements-txt, hatch-nodejs-version>=0.3.0 are not installed for /usr/bin/python3 (hatchling.build: UnknownPluginError: Unknown metadata hook: nodejs): apt-get install python3-hatch-requirements-txt; python3-hatch-nodejs-version is not in this machine's Debian archive (Debian has it from trixie on); or pass --python for an interpreter that has it",
+  );
+  const pdm = "the project's build backend pdm.pep517.api cannot be imported by /usr/bin/python3 (no module pdm): apt-get install python3-pdm-pep517 (or pass --python for an interpreter that has it)";
+  assert.is(
+    checkedInstallAdvice(pdm, ['python3-pdm-pep517'], () => false),
+    "the project's build backend pdm.pep517.api cannot be imported by /usr/bin/python3 (no module pdm): python3-pdm-pep517 is not in this machine's Debian archive (Debian had it up to bookworm; the project can move to pdm-backend, build-backend = \"pdm.backend\"); pass --python for an interpreter that has it",
+  );
+});
+
 t('without apt lists, or a message without the advice, nothing changes', () => {
   assert.is(checkedInstallAdvice(MATURIN, ['python3-cffi', 'python3-maturin'], null), MATURIN);
   assert.is(checkedInstallAdvice('other text', ['python3-maturin'], has), 'other text');

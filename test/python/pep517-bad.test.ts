@@ -80,16 +80,28 @@ toolTest(t, [PY], 'a backend that raises is exit 1 with its exception in one lin
   const dir = project(IN_TREE('def prepare_metadata_for_build_wheel(d, c=None):\n    raise ValueError("no\\nway")\n'));
   const r = deb(dir);
   assert.is(r.code, 1, r.stderr);
-  assert.match(r.stderr, /the build backend backend failed to prepare the metadata: ValueError: no \/ way/);
+  assert.match(r.stderr, /the build backend backend \(the project's own, from backend-path _build\) failed to prepare the metadata: ValueError: no \/ way/);
   assert.ok(oneLine(r.stderr), r.stderr);
   assert.not.ok(r.files.includes('debian'));
 });
 
-toolTest(t, [PY], 'a backend that exits (mesonpy: SystemExit after meson failed) is exit 1 with the last line it printed', () => {
-  const dir = project(IN_TREE('import sys\ndef prepare_metadata_for_build_wheel(d, c=None):\n    print("+ meson setup")\n    print("ERROR: Neither directory contains a build file meson.build.")\n    raise SystemExit(1)\n'));
+toolTest(t, [PY], 'a backend that exits (mesonpy: SystemExit after meson failed) is exit 1 with the error line it printed, not the log it points to', () => {
+  // meson ends with 'A full log can be found at …/.mesonpy-*/build/…', a folder the read removes
+  const dir = project(IN_TREE('import sys\ndef prepare_metadata_for_build_wheel(d, c=None):\n    print("+ meson setup")\n    print("../../meson.build:1:0: ERROR: Meson version is 1.0.1 but project requires >= 1.2.0")\n    print()\n    print("A full log can be found at /tmp/p/.mesonpy-s4/build/meson-logs/meson-log.txt")\n    raise SystemExit(1)\n'));
   const r = deb(dir);
   assert.is(r.code, 1, r.stderr);
-  assert.match(r.stderr, /^error: the build backend backend failed to prepare the metadata: RuntimeError: exited with status 1 \(it printed last: ERROR: Neither directory contains a build file meson\.build\.\)$/m);
+  assert.match(r.stderr, /^error: the build backend backend \(the project's own, from backend-path _build\) failed to prepare the metadata: RuntimeError: exited with status 1 \(it printed last: \.\.\/\.\.\/meson\.build:1:0: ERROR: Meson version is 1\.0\.1 but project requires >= 1\.2\.0\)$/m);
+  assert.ok(oneLine(r.stderr), r.stderr);
+});
+
+toolTest(t, [PY], 'a failing in-tree backend (backend-path) is named as the project\'s own, and what its get_requires_for_build_wheel asks is judged too', () => {
+  // hatchling's own sources build themselves (hatchling.ouroboros, backend-path src) and list their dependencies only
+  // in get_requires_for_build_wheel: on bookworm it failed as 'hatchling.ouroboros 1.12.2' (the installed hatchling,
+  // not the one that ran) with 'No module named packaging.licenses' and no word of packaging>=24.2
+  const dir = project(IN_TREE('def get_requires_for_build_wheel(c=None):\n    return ["setuptools>=9999"]\ndef prepare_metadata_for_build_wheel(d, c=None):\n    import setuptools.no_such_module\n'));
+  const r = deb(dir);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^error: the build backend backend \(the project's own, from backend-path _build\) failed to prepare the metadata: ModuleNotFoundError: No module named 'setuptools\.no_such_module'; unmet build requirements: setuptools>=9999 \(\S+ is installed; Debian: python3-setuptools\)$/m);
   assert.ok(oneLine(r.stderr), r.stderr);
 });
 
