@@ -116,6 +116,27 @@ def check_declared_helpers(requires, where):
             require_helper(mod, f"this project ({where})")
 
 
+# Always in debian/control's Build-Depends (the templates list them): not reported again.
+ALWAYS_BUILD_DEPENDS = {"python3-setuptools", "python3-wheel", "python3-build"}
+
+
+def setuptools_build_requires(dist):
+    """What building this setuptools project's wheel needs: pyproject.toml [build-system] requires and
+    setup_requires (setup.py or setup.cfg), with the Debian packages that give them to Debian's python3, mapped as
+    on the PEP 517 path. debian/pyservice.mk builds with --no-isolation, so a clean builder that installs only
+    Build-Depends fails without them (tabulate without python3-setuptools-scm: ImportError in build_wheel)."""
+    requires = list(BUILD_REQUIRES)
+    extra = getattr(dist, "setup_requires", None) or []
+    for r in extra.splitlines() if isinstance(extra, str) else extra:
+        if str(r).strip() and str(r).strip() not in requires:
+            requires.append(str(r).strip())
+    if not requires or all(re.match(r"\s*(setuptools|wheel)\s*([<>=!~;\[]|$)", r, re.I) for r in requires):
+        return requires, []
+    import pep517_metadata
+
+    return requires, [p for p in pep517_metadata.build_packages(requires) if p not in ALWAYS_BUILD_DEPENDS]
+
+
 def check_pyproject_helpers():
     if not os.path.exists("pyproject.toml"):
         return False
@@ -339,6 +360,7 @@ def describe(dist, sources):
     import setuptools
 
     m = dist.metadata
+    build_requires, build_packages = setuptools_build_requires(dist)
     return {
         "ok": True,
         "metadata": {
@@ -363,7 +385,7 @@ def describe(dist, sources):
         # PEP 621 [project.urls] land here, not in `url`: the deb flow takes a Homepage from it.
         "project_urls": {str(k): str(v) for k, v in (getattr(m, "project_urls", None) or {}).items()},
         "sources": sources,
-        "backend": {"name": "setuptools.build_meta", "requires": [], "unmet": [], "hook": "setup() capture"},
+        "backend": {"name": "setuptools.build_meta", "requires": build_requires, "packages": build_packages, "unmet": [], "hook": "setup() capture"},
         "python": sys.version.split()[0],
         "setuptools": getattr(setuptools, "__version__", "?"),
     }

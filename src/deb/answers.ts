@@ -190,6 +190,8 @@ export interface DebAnswerInputs {
   serviceCommand?: string;
   /** Extras to install with the project (--extras): a command that needs one its entry point does not name. */
   extras?: string[];
+  /** A setuptools project's Debian packages for its pyproject.toml build-system.requires and setup_requires. */
+  buildPackages?: string[];
   /** The PEP 517 backend when it is not setuptools, and the Debian packages its build-system.requires map to. */
   backend?: { name: string; packages: string[] };
   indexUrl?: string;
@@ -287,7 +289,7 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
     uploadUrl: '',
     indexUser: '',
     distro: i.distro,
-    buildDeps: i.backend ? [...new Set(i.backend.packages)] : [],
+    buildDeps: [...new Set([...(i.backend?.packages ?? []), ...(i.buildPackages ?? [])])],
     consoleScripts,
     ...(license ? { license: license.dep5 } : {}),
     ...(license && authors.length ? { upstreamAuthors: authors } : {}),

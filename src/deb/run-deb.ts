@@ -217,11 +217,13 @@ async function runDebLocked(
 
   // 7. Answers → the same debian/ plan a generated service gets, plus the record
   const backend = meta.backend.hook === 'setup() capture' ? undefined : { name: meta.backend.name, packages: meta.backend.packages };
+  // A setuptools project's own build requirements (setuptools_scm, pbr, cython…): Build-Depends too
+  const buildPackages = meta.backend.hook === 'setup() capture' ? meta.backend.packages : [];
   const { requirementsTxt, wheelhouse } = projectFiles(dir);
   // Only when the metadata names no license debian/copyright can use: licensecheck takes ~1.5 s
   const licenseFiles = mods.copyright.upstreamLicense(m) ? undefined : await (await import('./license-files.js')).checkLicenseFiles(dir);
   const answersFor = (k: 'tool' | 'service') =>
-    mods.answers.debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro, description, kind: k, serviceCommand: req.serviceCommand, extras: req.extras, backend, indexUrl: req.indexUrl, requirementsTxt, wheelhouse, licenseFiles });
+    mods.answers.debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro, description, kind: k, serviceCommand: req.serviceCommand, extras: req.extras, backend, buildPackages, indexUrl: req.indexUrl, requirementsTxt, wheelhouse, licenseFiles });
   let built;
   try {
     built = answersFor(kind);

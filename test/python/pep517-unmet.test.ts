@@ -122,6 +122,27 @@ toolTest(t, [PY], 'install requirements whose marker is false here are reported 
   assert.match(report.notes.join('\n'), /needs 2 packages from an index \(requests>=2, uvloop; sys_platform == "linux"\)/);
 });
 
+toolTest(t, [PY], 'a setuptools project\'s build requirements (pyproject.toml build-system.requires, setup_requires) become Build-Depends', () => {
+  // tabulate 0.9.0 builds with setuptools_scm: without python3-setuptools-scm in Build-Depends a clean builder failed
+  const dir = tempDir();
+  writeFileSync(
+    join(dir, 'pyproject.toml'),
+    '[build-system]\nrequires = ["setuptools>=61", "wheel", "setuptools_scm[toml]>=3.4"]\nbuild-backend = "setuptools.build_meta"\n[project]\nname = "scmtool"\nversion = "1.0"\n[project.scripts]\nscmtool = "scmtool:main"\n',
+  );
+  writeFileSync(join(dir, 'setup.cfg'), '[options]\nsetup_requires =\n    Cython>=0.29\n    setuptools\n');
+  const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--dry-run', '--json', '--kind', 'tool'], { env: cleanEnv(tempDir()), encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.is(report.backend.hook, 'setup() capture');
+  assert.equal(report.backend.requires, ['setuptools>=61', 'wheel', 'setuptools_scm[toml]>=3.4', 'Cython>=0.29', 'setuptools']);
+  assert.equal(report.answers.buildDeps, ['python3-setuptools-scm', 'cython3'], 'setuptools and wheel are always in Build-Depends');
+  // Nothing beyond setuptools and wheel: nothing added (and pep517_metadata is not imported for it)
+  writeFileSync(join(dir, 'pyproject.toml'), '[build-system]\nrequires = ["setuptools>=61", "wheel"]\nbuild-backend = "setuptools.build_meta"\n[project]\nname = "plain"\nversion = "1.0"\n[project.scripts]\nplain = "plain:main"\n');
+  writeFileSync(join(dir, 'setup.cfg'), '');
+  const plain = JSON.parse(spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--dry-run', '--json', '--kind', 'tool'], { env: cleanEnv(tempDir()), encoding: 'utf8' }).stdout);
+  assert.equal(plain.answers.buildDeps, []);
+});
+
 toolTest(t, [PY], 'requirements a wheel in Debian\'s /usr/share/python-wheels satisfies are reported as debian_wheels (name and version)', () => {
   const wheels = readdirSync('/usr/share/python-wheels').filter((f) => f.startsWith('setuptools-') && f.endsWith('.whl'));
   if (!wheels.length) throw new Error('no setuptools wheel in /usr/share/python-wheels: install python3-setuptools-whl');
