@@ -55,6 +55,8 @@ export function synopsisFor(meta: ProjectMetadata, kind: 'service' | 'tool' = 's
   const raw = meta.description;
   if (raw === null) return { description: fallback, problem: 'the project declares no description' };
   let first = (raw.split(/\r\n|\r|\n/).find((l) => l.trim() !== '') ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim();
+  // A Markdown link is its text in a plain-text synopsis: myst-parser's "An extended [CommonMark](https://spec…) compliant parser"
+  if (lintian) first = first.replace(/\[([^\]\n]+)\]\((?:https?:[^)\s]*|[^)\s]*)\)/g, '$1');
   // Adoption (pyservice update) keeps the project's own words; the Debian synopsis is cleaned
   const own = lintian ? [...new Set([meta.name ?? '', ...names].filter(Boolean).map((n) => n.toLowerCase()))] : [];
   for (const n of own) {
@@ -84,7 +86,12 @@ export function synopsisFor(meta: ProjectMetadata, kind: 'service' | 'tool' = 's
   if (lintian) first = first.replace(/^(?:an?|the)\s+/i, '');
   // What was the second word now starts the synopsis: capitalised, as the sentence was
   if (first !== before && first) first = first[0]!.toUpperCase() + first.slice(1);
-  if (lintian) first = first.replace(/(?<!\.)\.$/, '').trim();
+  // No final full stop; nor a comma, semicolon or colon left where a backend cut a sentence at its first line break
+  // (flit_core 3.8 publishes myst-parser's "…compliant parser,\nwith bridges to docutils & sphinx." as "…parser,")
+  if (lintian) first = first.replace(/(?<!\.)\.$/, '').replace(/\s*[,;:]+$/, '').trim();
+  // A summary that is only the name (flit's module docstring "click_default_group") says nothing: ask, or fall back
+  const bare = (x: string) => x.toLowerCase().replace(/[-_. ]+/g, '-');
+  if (lintian && first !== '' && own.some((n) => bare(n) === bare(first))) return { description: fallback, problem: `the project's description is only its name ("${first}")` };
   if (!descriptionProblem(first)) return { description: first };
   if (first === '') return { description: fallback, problem: 'the project\'s description is blank' };
   const chars = [...first];

@@ -169,7 +169,8 @@ export function upstreamAuthors(meta: Pick<ProjectMetadata, 'author' | 'author_e
  * Author-email "a@x"; or "A, B" with "a@x, b@y", paired in order when the counts match).
  */
 export function upstreamPeople(name: string | null, email: string | null): string[] {
-  const names = (name ?? '').split(/\s*,\s*/).map((n) => n.trim()).filter(Boolean);
+  // Names are listed with commas, or semicolons (pexpect: "Noah Spurrier; Thomas Kluyver; Jeff Quast")
+  const names = (name ?? '').split(/\s*[,;]\s*/).map((n) => n.trim()).filter(Boolean);
   const people = splitPeople(email ?? '');
   const out: string[] = [];
   const bare = people.every((p) => !/<.*>/.test(p));

@@ -114,12 +114,25 @@ const SYNOPSES: [string, string[], string][] = [
   ['multidict implementation', ['multidict'], 'Implementation of multidict'],
   ['pyflakes-like checker for sources', ['pyflakes'], 'Like checker for sources'],
   ['Pyflakesque checks', ['pyflakes'], 'Pyflakesque checks'],
+  // myst-parser 4.0.1 as bookworm's flit_core publishes it: a Markdown link, cut at the line break after a comma
+  ['An extended [CommonMark](https://spec.commonmark.org/) compliant parser,', ['myst-parser'], 'Extended CommonMark compliant parser'],
 ];
 for (const [raw, names, want] of SYNOPSES) {
   t(`synopsis ${JSON.stringify(raw)} → ${JSON.stringify(want)} (lintian: no article, no package name, no full stop)`, () => {
     assert.is(synopsisFor(meta({ name: names[0]!, description: raw }), 'tool', names).description, want);
   });
 }
+
+t('a summary that is only the project name (flit: the module docstring\'s first line, click_default_group) is a problem: asked, or the fallback', () => {
+  const names = ['click-default-group', 'click-default-group', 'click_default_group'];
+  for (const raw of ['click_default_group', 'Click-Default-Group.', 'click default group']) {
+    const r = synopsisFor(meta({ name: 'click-default-group', description: raw }), 'tool', names);
+    assert.match(r.problem ?? '', /description is only its name/, raw);
+    assert.is(descriptionProblem(r.description), null);
+    assert.is.not(r.description.toLowerCase().replace(/[-_ ]/g, ''), 'clickdefaultgroup');
+  }
+  assert.is(synopsisFor(meta({ name: 'click-default-group', description: 'click_default_group extends click' }), 'tool', names).problem, undefined);
+});
 
 t('a project without console scripts gets a note saying debian/ names a script it lacks', () => {
   const r = debAnswers({ meta: meta({}), name: 'demo', maintainer: { name: 'P', email: 'p@example.org' }, distro: 'bookworm', description: 'Demo' });

@@ -53,6 +53,8 @@ const PEOPLE: [string | null, string | null, string[]][] = [
   [null, '"Jason R. Coombs" <jaraco@jaraco.com>', ['Jason R. Coombs <jaraco@jaraco.com>']], // keyring (setuptools PEP 621)
   ['Tarek Ziade', 'tarek@ziade.org', ['Tarek Ziade <tarek@ziade.org>']], // flake8 (setup.cfg)
   ['Alice, Bob', 'alice@example.org, bob@example.org', ['Alice <alice@example.org>', 'Bob <bob@example.org>']], // setup.py lists in order
+  // pexpect 4.9 (setup.py): names separated by semicolons, the addresses by commas, in the same order
+  ['Noah Spurrier; Thomas Kluyver; Jeff Quast', 'noah@noah.org, thomas@kluyver.me.uk, contact@jeffquast.com', ['Noah Spurrier <noah@noah.org>', 'Thomas Kluyver <thomas@kluyver.me.uk>', 'Jeff Quast <contact@jeffquast.com>']],
   ['Alice', 'Bob <bob@example.org>', ['Alice', 'Bob <bob@example.org>']], // PEP 621: one entry without an email
   ['Alice', 'Alice <alice@example.org>', ['Alice <alice@example.org>']],
   [null, 'bench@example.org', ['bench@example.org']],
