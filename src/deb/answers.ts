@@ -246,7 +246,13 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
     consoleScripts = [chosen, ...consoleScripts.filter((s) => s !== chosen)];
   }
   if (kind === 'tool' && consoleScripts.length === 0)
-    throw new DebInputError('the project declares no console scripts, and a tool package is its commands in /usr/bin; add [project.scripts] (or entry_points console_scripts), or package it as a service (--kind service)');
+    // A project with no command at all is a library (idna, packaging, ptyprocess…): a service would run a script it
+    // does not have, so --kind service is no way out for it
+    throw new DebInputError(
+      scripts.notes.length || (i.meta.gui_scripts ?? []).length
+        ? 'none of the project\'s console scripts can be packaged (see the notes), and a tool package is its commands in /usr/bin; fix them in [project.scripts] (or entry_points console_scripts)'
+        : 'the project declares no console or GUI scripts, so it is a library: it ships as a wheel to your package index (pip install), not as a .deb; a tool package is its commands in /usr/bin, so add [project.scripts] (or entry_points console_scripts) to package one',
+    );
   if (kind === 'service' && consoleScripts.length === 0)
     // Answers.consoleScripts = [] means "the service default" to the templates, a script this project does not have.
     notes.push(`the project declares no console_scripts: debian/ names a ${i.name} script (the generated-service default); add a console script or edit debian/ before building`);

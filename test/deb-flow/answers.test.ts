@@ -134,6 +134,12 @@ t('a summary that is only the project name (flit: the module docstring\'s first 
   assert.is(synopsisFor(meta({ name: 'click-default-group', description: 'click_default_group extends click' }), 'tool', names).problem, undefined);
 });
 
+t('a library (no console or GUI scripts: idna, ptyprocess) is refused as a tool without advising a service that would run a script it lacks', () => {
+  const input = { meta: meta({ name: 'idna' }), name: 'idna', maintainer: { name: 'P', email: 'p@example.org' }, distro: 'bookworm', description: 'Internationalized Domain Names in Applications (IDNA)', kind: 'tool' as const };
+  assert.throws(() => debAnswers(input), (e: Error) => /no console or GUI scripts, so it is a library: it ships as a wheel to your package index/.test(e.message) && !/--kind service/.test(e.message));
+  assert.throws(() => debAnswers({ ...input, meta: meta({ name: 'idna', console_scripts: ['idna = not a target'] }) }), (e: Error) => /none of the project's console scripts can be packaged/.test(e.message));
+});
+
 t('a project without console scripts gets a note saying debian/ names a script it lacks', () => {
   const r = debAnswers({ meta: meta({}), name: 'demo', maintainer: { name: 'P', email: 'p@example.org' }, distro: 'bookworm', description: 'Demo' });
   assert.ok(r.notes.some((n) => /declares no console_scripts/.test(n)), r.notes.join('\n'));
