@@ -204,6 +204,8 @@ export interface DebAnswerInputs {
   indexUrl?: string;
   /** The project's requirements.txt, when it has one (a deploy set only when every requirement is pinned). */
   requirementsTxt?: string;
+  /** The project's requirements.lock, when it has one: debian/pyservice.mk installs it instead (--no-deps). */
+  requirementsLock?: string;
   /** The wheels in the project's wheelhouse/ (debian/rules installs from it, offline, when it exists). */
   wheelhouse?: string[];
   /** What licensecheck read from the project's license files (asked only when the metadata names no license). */
@@ -218,6 +220,16 @@ export function unpinnedRequirements(text: string): string[] {
     .map((l) => l.replace(/(^|\s)#.*$/, '').trim())
     .filter((l) => l !== '' && !l.startsWith('-'))
     .filter((l) => !/^[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*===?\s*[^\s;,<>=!~]+\s*(;[^-]*)?(\s--hash\S*)*$/.test(l));
+}
+
+/** The requirement of each line of a requirements file, as pip reads it: comments, options (-r, -e…) and per-line options (--hash) dropped. */
+export function requirementLines(text: string): string[] {
+  return text
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((l) => l.replace(/(^|\s)#.*$/, '').trim())
+    .filter((l) => l !== '' && !l.startsWith('-'))
+    .map((l) => l.replace(/\s+--\S.*$/, '').trim());
 }
 
 /** PEP 503 normalised name of a requirement ('Foo_Bar>=1' → 'foo-bar'), or of a wheel file name. */
@@ -265,7 +277,14 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
   // A requirement whose marker is false for the target python3 (colorama on win32) is never installed: not needed;
   // one a wheel of Debian's python-wheels satisfies (setuptools) is installed from there, offline
   const notNeeded = new Set([...(i.meta.not_here ?? []), ...(i.meta.debian_wheels ?? [])]);
-  const wanted = [...(i.meta.install_requires ?? []), ...extras.extras.flatMap((e) => extraRequirements(i.meta, e))];
+  // An upstream requirements.txt is often a development list (tox, linters), not what the package should run
+  const unpinned = i.requirementsTxt === undefined ? [] : unpinnedRequirements(i.requirementsTxt);
+  // What pip installs (debian/pyservice.mk): requirements.lock alone (--no-deps), else a pinned requirements.txt
+  // and the wheel's own dependencies; a pin in the deploy set stands for the wheel's requirement of that name
+  const deploy = i.requirementsLock !== undefined ? requirementLines(i.requirementsLock) : i.requirementsTxt !== undefined && unpinned.length === 0 ? requirementLines(i.requirementsTxt) : [];
+  const pinned = new Set(deploy.map(requirementName));
+  const fromWheel = i.requirementsLock !== undefined ? [] : [...(i.meta.install_requires ?? []), ...extras.extras.flatMap((e) => extraRequirements(i.meta, e))];
+  const wanted = [...deploy, ...fromWheel.filter((r) => !pinned.has(requirementName(r)))];
   const requires = [...new Set(wanted)].filter((r) => !notNeeded.has(r) && (i.wheelhouse === undefined || !housed.has(requirementName(r))));
   if (i.wheelhouse !== undefined && requires.length > 0)
     notes.push(`wheelhouse/ has no wheel for ${requires.join(', ')}: debian/rules installs from wheelhouse/ and Debian's wheels only (no index), so the build fails until they are added (make wheelhouse, or copy the wheels there)`);
@@ -274,9 +293,7 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
       `the project needs ${requires.length} package${requires.length === 1 ? '' : 's'} from an index (${requires.join(', ')}), which cannot be met offline from Debian's wheels: ` +
         'debian/rules installs from the index-url in ./pip.conf (pass --index-url URL to write it; credentials in ~/.netrc), or put their wheels in wheelhouse/ (offline)',
     );
-  // An upstream requirements.txt is often a development list (tox, linters), not what the package should run
-  const unpinned = i.requirementsTxt === undefined ? [] : unpinnedRequirements(i.requirementsTxt);
-  if (unpinned.length > 0)
+  if (unpinned.length > 0 && i.requirementsLock === undefined)
     notes.push(
       `requirements.txt is not a pinned deploy set (unpinned: ${unpinned.slice(0, 3).join(', ')}${unpinned.length > 3 ? ', …' : ''}): the package installs the wheel's own dependencies, not requirements.txt; ` +
         'pin the deploy set in requirements.lock (name==version --hash=…) to install that instead',

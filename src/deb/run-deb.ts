@@ -219,11 +219,11 @@ async function runDebLocked(
   const backend = meta.backend.hook === 'setup() capture' ? undefined : { name: meta.backend.name, packages: meta.backend.packages };
   // A setuptools project's own build requirements (setuptools_scm, pbr, cython…): Build-Depends too
   const buildPackages = meta.backend.hook === 'setup() capture' ? meta.backend.packages : [];
-  const { requirementsTxt, wheelhouse } = projectFiles(dir);
+  const { requirementsTxt, requirementsLock, wheelhouse } = projectFiles(dir);
   // Only when the metadata names no license debian/copyright can use: licensecheck takes ~1.5 s
   const licenseFiles = mods.copyright.upstreamLicense(m) ? undefined : await (await import('./license-files.js')).checkLicenseFiles(dir);
   const answersFor = (k: 'tool' | 'service') =>
-    mods.answers.debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro, description, kind: k, serviceCommand: req.serviceCommand, extras: req.extras, backend, buildPackages, indexUrl: req.indexUrl, requirementsTxt, wheelhouse, licenseFiles });
+    mods.answers.debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro, description, kind: k, serviceCommand: req.serviceCommand, extras: req.extras, backend, buildPackages, indexUrl: req.indexUrl, requirementsTxt, requirementsLock, wheelhouse, licenseFiles });
   let built;
   try {
     built = answersFor(kind);
@@ -341,13 +341,15 @@ function fileReports(plan: RunPlan, theirs: FilePlan, diff: (a: string, b: strin
   return rows.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 }
 
-/** requirements.txt (a regular file only) and the wheels of wheelhouse/ (a real directory only), as the build sees them. */
-function projectFiles(dir: string): { requirementsTxt?: string; wheelhouse?: string[] } {
-  const out: { requirementsTxt?: string; wheelhouse?: string[] } = {};
-  try {
-    if (lstatSync(join(dir, 'requirements.txt')).isFile()) out.requirementsTxt = readFileSync(join(dir, 'requirements.txt'), 'utf8');
-  } catch {
-    /* none */
+/** requirements.txt and requirements.lock (regular files only) and the wheels of wheelhouse/ (a real directory only), as the build sees them. */
+function projectFiles(dir: string): { requirementsTxt?: string; requirementsLock?: string; wheelhouse?: string[] } {
+  const out: { requirementsTxt?: string; requirementsLock?: string; wheelhouse?: string[] } = {};
+  for (const [file, key] of [['requirements.txt', 'requirementsTxt'], ['requirements.lock', 'requirementsLock']] as const) {
+    try {
+      if (lstatSync(join(dir, file)).isFile()) out[key] = readFileSync(join(dir, file), 'utf8');
+    } catch {
+      /* none */
+    }
   }
   try {
     if (lstatSync(join(dir, 'wheelhouse')).isDirectory()) out.wheelhouse = readdirSync(join(dir, 'wheelhouse'));

@@ -165,6 +165,24 @@ t('a requirement a wheel of Debian\'s python-wheels satisfies (supervisor: setup
   assert.not.ok(only.some((n) => /from an index|wheelhouse/.test(n)), only.join('\n'));
 });
 
+t('a pinned requirements.txt is what the build installs: its pins count as needed, before the wheel\'s own dependencies; requirements.lock alone when present', () => {
+  const m = meta({ install_requires: ['click', 'rich>=12'], console_scripts: ['rq = rq:main'] });
+  const base = { meta: m, name: 'rq', maintainer: { name: 'P', email: 'p@example.org' }, distro: 'bookworm', description: 'Demo', kind: 'tool' as const };
+  const txt = 'click==8.1.8 \\\n    --hash=sha256:abc\nmarkdown-it-py==3.0.0  # via rich\n-r more.txt\n';
+  const pinned = debAnswers({ ...base, requirementsTxt: txt });
+  assert.match(pinned.notes.join('\n'), /needs 3 packages from an index \(click==8\.1\.8, markdown-it-py==3\.0\.0, rich>=12\)/);
+  assert.is(pinned.answers.ignoreRequirementsTxt, undefined);
+  const housed = debAnswers({ ...base, requirementsTxt: txt, wheelhouse: ['click-8.1.8-py3-none-any.whl', 'rich-13.3.1-py3-none-any.whl'] });
+  assert.match(housed.notes.join('\n'), /wheelhouse\/ has no wheel for markdown-it-py==3\.0\.0:/);
+  // A development list is not installed: only the wheel's own dependencies count
+  const dev = debAnswers({ ...base, requirementsTxt: 'tox ~= 4.4\n' });
+  assert.match(dev.notes.join('\n'), /needs 2 packages from an index \(click, rich>=12\)/);
+  // requirements.lock wins and is installed --no-deps: the wheel's own requirements are not installed separately
+  const locked = debAnswers({ ...base, requirementsTxt: 'tox ~= 4.4\n', requirementsLock: 'click==8.1.8 --hash=sha256:abc\n' });
+  assert.match(locked.notes.join('\n'), /needs 1 package from an index \(click==8\.1\.8\)/);
+  assert.not.match(locked.notes.join('\n'), /requirements\.txt is not a pinned deploy set/);
+});
+
 t('--extras: the .deb installs the named extras, their requirements count as needed; an undeclared one is refused', () => {
   // python-dotenv 1.0.1: `dotenv = dotenv.__main__:cli` names no extra, yet exits without click (extra "cli")
   const m = meta({ name: 'python-dotenv', extras: { cli: ['click>=5.0'], Dev_Tools: ['black'] }, console_scripts: ['dotenv = dotenv.__main__:cli'] });
