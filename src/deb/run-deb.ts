@@ -94,6 +94,11 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
     };
     return runDebLocked(req, out, now, env, target, flags, journalNote);
   }
+  if (target.gitDir !== null) {
+    // The result is staged: a repository git refuses would be found out only after every file was written
+    const refused = await (await import('../update/git-ops.js')).gitRefusal(dir);
+    if (refused) throw new UsageError(`${refused}; nothing was written`);
+  }
   const release = acquireUpdateLock(target, now);
   try {
     const { finishInterrupted } = await import('../update/run-update.js');

@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import { run, runOk } from '../exec/run.js';
 import { findRepo } from './worktree.js';
+import { shown } from '../secrets/redact.js';
 
 /**
  * The git commands `pyservice update` needs, each a single spawn regardless of the repository's size:
@@ -28,6 +29,21 @@ export function gitPlace(projectDir: string): GitPlace {
 /** Top-relative path of a project path, and back (null for a path outside the project). */
 const toTop = (g: GitPlace, path: string) => g.prefix + path;
 const fromTop = (g: GitPlace, path: string) => (path.startsWith(g.prefix) ? path.slice(g.prefix.length) : null);
+
+/**
+ * Why git refuses to work in the repository at `root`, or null when it does not: asked before anything is written,
+ * since a writer that stages its files finds out only after writing them. Measured: a project unpacked as root
+ * from an upstream tarball keeps the tarball's uid (Docker and CI checkouts owned by another user likewise), and
+ * git then fails every command with "detected dubious ownership".
+ */
+export async function gitRefusal(root: string): Promise<string | null> {
+  const r = await run('git', ['rev-parse', '--git-dir'], { cwd: root, timeoutMs: 20_000 });
+  if (r.exitCode === 0) return null;
+  const why = (r.stderr.split('\n').find((l) => l.startsWith('fatal:')) ?? r.stderr.trim().split('\n')[0] ?? `exit ${r.exitCode}`).replace(/^fatal:\s*/, '');
+  return /dubious ownership/.test(why)
+    ? `git refuses the repository (${why}): it belongs to another user; run as its owner, or trust it with git config --global --add safe.directory ${shown(root)}`
+    : `git cannot use the repository (${why})`;
+}
 
 /** Tracked files with changes (staged or not) in the project; untracked files are not listed. Writes nothing (no index refresh). */
 export async function modifiedTrackedFiles(root: string): Promise<string[]> {
