@@ -337,5 +337,32 @@ export function licenseFor(meta: ProjectMetadata, files?: LicenseFiles | null): 
   return files && 'dep5' in files ? { dep5: files.dep5, from: `${files.files.join(', ')} (licensecheck)` } : null;
 }
 
+/** Build requirements that version a project from git, and the variable that gives the build a version instead. */
+const VCS_VERSIONING: [RegExp, string, string][] = [
+  [/^(setuptools-scm|hatch-vcs)$/, 'setuptools_scm', 'SETUPTOOLS_SCM_PRETEND_VERSION'],
+  [/^pbr$/, 'pbr', 'PBR_VERSION'],
+];
+
+/**
+ * A project whose version comes from git (setuptools_scm, hatch-vcs, pbr) gets it again when the wheel is built, for
+ * the commit the build sees. Measured: tabulate 0.9.0 (setuptools_scm), read on its v0.9.0 tag, packaged
+ * tabulate-0.9.1.dev0+gd924550.d20261129 inside the 0.9.0 .deb, since debian/ was written but not committed yet.
+ * Pure: the note, or null when the project is not in git or not versioned from it.
+ */
+export function vcsVersionNote(requires: readonly string[], inGit: boolean, pythonVersion: string, debianVersion: string): string | null {
+  if (!inGit) return null;
+  const names = requires.map(requirementName);
+  const hit = VCS_VERSIONING.find(([re]) => names.some((n) => re.test(n)));
+  if (!hit) return null;
+  const [, tool, variable] = hit;
+  const start = `the version comes from git (${tool}), and the build asks it again for the commit it builds`;
+  // Read off a tag: the release to pin. Otherwise git already gives a development version (no tag, or changes).
+  if (!/^\d+(\.\d+)*$/.test(pythonVersion)) return `${start}: ${pythonVersion} now, a development version; build releases from a tagged commit that holds debian/`;
+  return (
+    `${start}: until debian/ is committed and that commit tagged, the wheel in the ${debianVersion} .deb is a development version. ` +
+    `Build releases from a tagged commit that holds debian/, or give the build the version: ${variable}=${pythonVersion} dpkg-buildpackage -us -uc -b`
+  );
+}
+
 /** Input the user must change (a flag, the project): the CLI maps it to exit 2. */
 export class DebInputError extends Error {}

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ProjectMetadata } from '../../src/python/metadata.js';
-import { consoleScriptsFor, debAnswers, debianVersionFor, homepageFor, projectNameFor, synopsisFor } from '../../src/deb/answers.js';
+import { consoleScriptsFor, debAnswers, debianVersionFor, homepageFor, projectNameFor, synopsisFor, vcsVersionNote } from '../../src/deb/answers.js';
 import { debEnvIdentity, parseMaintainer, pickMaintainer } from '../../src/deb/maintainer.js';
 import { answersProblems, descriptionProblem } from '../../src/answers/validate.js';
 import { deriveNames } from '../../src/answers/names.js';
@@ -202,6 +202,19 @@ t('--extras: the .deb installs the named extras, their requirements count as nee
   const named = debAnswers({ ...base, meta: { ...m, console_scripts: ['dotenv = dotenv.__main__:cli [cli]'] } });
   assert.equal(named.answers.scriptExtras, ['cli']);
   assert.not.match(named.notes.join('\n'), /pass --extras/);
+});
+
+t('a version from git (setuptools_scm, hatch-vcs, pbr) in a git checkout: the note says the build asks git again, and how to pin a release', () => {
+  const tagged = vcsVersionNote(['setuptools>=61.2.0', 'wheel', 'setuptools_scm[toml]>=3.4.3'], true, '0.9.0', '0.9.0');
+  assert.match(tagged ?? '', /comes from git \(setuptools_scm\).*SETUPTOOLS_SCM_PRETEND_VERSION=0\.9\.0 dpkg-buildpackage -us -uc -b$/);
+  assert.match(vcsVersionNote(['hatchling', 'hatch-vcs'], true, '1.2.0', '1.2.0') ?? '', /SETUPTOOLS_SCM_PRETEND_VERSION=1\.2\.0/);
+  assert.match(vcsVersionNote(['pbr>=2.0.0', 'setuptools'], true, '5.1', '5.1') ?? '', /\(pbr\).*PBR_VERSION=5\.1 /);
+  // Read off no tag: nothing to pin, the version read is already a development one
+  const dev = vcsVersionNote(['setuptools_scm'], true, '0.9.1.dev0+gd924550.d20261129', '0.9.1');
+  assert.match(dev ?? '', /0\.9\.1\.dev0\+gd924550\.d20261129 now, a development version/);
+  assert.not.match(dev ?? '', /PRETEND/);
+  assert.is(vcsVersionNote(['setuptools_scm'], false, '0.9.0', '0.9.0'), null, 'not in git: the tarball\'s PKG-INFO answers');
+  assert.is(vcsVersionNote(['hatchling'], true, '1.0', '1.0'), null);
 });
 
 t('homepage: url first, else a Homepage entry of project_urls, else the source repository', () => {
