@@ -45,8 +45,13 @@ export function dep5Name(spdx: string): string | null {
   return null;
 }
 
-/** An SPDX expression → DEP-5 (`MIT OR Apache-2.0` → `Expat or Apache-2.0`); null if any id is unknown. */
-export function dep5Expression(expression: string): string | null {
+/**
+ * An SPDX expression → DEP-5 (`MIT OR Apache-2.0` → `Expat or Apache-2.0`); null if any id is unknown. With
+ * `keepUnknown` (a PEP 639 License-Expression, which the backend has validated as SPDX) an SPDX id without a
+ * DEP-5 spelling of its own is kept as written (pillow's `MIT-CMU`, `Unicode-3.0`): DEP-5 takes SPDX identifiers,
+ * and the paragraph points to the project's license file. `LicenseRef-…` stays unknown: only the project can say.
+ */
+export function dep5Expression(expression: string, keepUnknown = false): string | null {
   const tokens = expression.trim().split(/(\s+|\(|\))/).filter((x) => x.trim() !== '');
   if (tokens.length === 0) return null;
   const out: string[] = [];
@@ -60,13 +65,16 @@ export function dep5Expression(expression: string): string | null {
       out.push(`with ${exception.replace(/-exception.*$/i, '')} exception`);
     } else if (tok === '(' || tok === ')') out.push(tok);
     else {
-      const name = dep5Name(tok);
+      const name = dep5Name(tok) ?? (keepUnknown && SPDX_ID.test(tok) && !/^(?:LicenseRef|DocumentRef)-/i.test(tok) ? tok : null);
       if (!name) return null;
       out.push(name);
     }
   }
   return out.join(' ').replace(/\( /g, '(').replace(/ \)/g, ')');
 }
+
+/** What an SPDX license id looks like (letters, digits, '.', '-', a trailing '+'). */
+const SPDX_ID = /^[A-Za-z0-9][A-Za-z0-9.-]*\+?$/;
 
 /** Free-text License fields people write, lowercased with spaces/underscores as '-' → SPDX id. */
 const ALIASES: Record<string, string> = {
@@ -134,7 +142,7 @@ export interface UpstreamLicense {
 /** The upstream license as DEP-5, or null when the project declares none we can name honestly. */
 export function upstreamLicense(meta: Pick<ProjectMetadata, 'license' | 'license_expression' | 'classifiers'>): UpstreamLicense | null {
   if (meta.license_expression) {
-    const d = dep5Expression(meta.license_expression);
+    const d = dep5Expression(meta.license_expression, true);
     if (d) return { dep5: d, from: 'License-Expression' };
   }
   const field = (meta.license ?? '').trim();

@@ -34,6 +34,15 @@ t('License-Expression wins; then a known License field; then one unambiguous cla
   assert.is(upstreamLicense(meta({})), null);
 });
 
+t('a License-Expression id with no DEP-5 spelling of its own is kept as SPDX writes it (pillow: MIT-CMU); a free-text License field is not', () => {
+  assert.equal(upstreamLicense(meta({ license_expression: 'MIT-CMU' })), { dep5: 'MIT-CMU', from: 'License-Expression' });
+  assert.equal(upstreamLicense(meta({ license_expression: 'Apache-2.0 WITH LLVM-exception OR Unicode-3.0' })), { dep5: 'Apache-2.0 with LLVM exception or Unicode-3.0', from: 'License-Expression' });
+  assert.is(upstreamLicense(meta({ license_expression: 'LicenseRef-Acme-Internal' })), null, 'only the project can say what a LicenseRef is');
+  // "BSD" in a License field is a word, not the SPDX id: licensecheck reads the license file instead (httpie, invoke)
+  assert.is(upstreamLicense(meta({ license: 'BSD' })), null);
+  assert.equal(licenseNames('Apache-2.0 with LLVM exception or Unicode-3.0'), ['Apache-2.0', 'Unicode-3.0']);
+});
+
 t('license names: one stand-alone paragraph per short name', () => {
   assert.equal(licenseNames('Expat or Apache-2.0'), ['Expat', 'Apache-2.0']);
   assert.equal(licenseNames('GPL-2+ with Classpath exception'), ['GPL-2+']);
