@@ -286,6 +286,8 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
   const fromWheel = i.requirementsLock !== undefined ? [] : [...(i.meta.install_requires ?? []), ...extras.extras.flatMap((e) => extraRequirements(i.meta, e))];
   const wanted = [...deploy, ...fromWheel.filter((r) => !pinned.has(requirementName(r)))];
   const requires = [...new Set(wanted)].filter((r) => !notNeeded.has(r) && (i.wheelhouse === undefined || !housed.has(requirementName(r))));
+  const needsPip = wanted.filter((r) => requirementName(r) === 'pip' && !(i.meta.not_here ?? []).includes(r));
+  if (needsPip.length) notes.push(pipRequirementNote(needsPip[0]!));
   if (i.wheelhouse !== undefined && requires.length > 0)
     notes.push(`wheelhouse/ has no wheel for ${requires.join(', ')}: debian/rules installs from wheelhouse/ and Debian's wheels only (no index), so the build fails until they are added (make wheelhouse, or copy the wheels there)`);
   else if (requires.length > 0 && !i.indexUrl)
@@ -335,6 +337,20 @@ export function licenseFor(meta: ProjectMetadata, files?: LicenseFiles | null): 
   const declared = upstreamLicense(meta);
   if (declared) return declared;
   return files && 'dep5' in files ? { dep5: files.dep5, from: `${files.files.join(', ')} (licensecheck)` } : null;
+}
+
+/**
+ * debian/pyservice.mk (templates 1.2.0) runs pip from Debian's pip wheel, unpacked, and pip counts that copy as
+ * installed: measured with pipdeptree 2.2.0 (install_requires pip>=6.0.0), the build said "Requirement already
+ * satisfied: pip>=6.0.0 in ./debian/.pyservice/pip" and /usr/bin/pipdeptree failed with "No module named 'pip'".
+ * PIP_IGNORE_INSTALLED, exported below the include (the venv starts empty, so it changes nothing else), installs pip
+ * into the venv; debian/rules is the team's file, so the note says the line to add.
+ */
+function pipRequirementNote(requirement: string): string {
+  return (
+    `the project requires pip (${requirement}), which debian/pyservice.mk's pip (run from Debian's wheel) counts as installed, so the .deb would lack it ` +
+    `and the command fail with "No module named 'pip'": add the line "export PIP_IGNORE_INSTALLED := 1" below the include line of debian/rules (the venv starts empty, so nothing else changes)`
+  );
 }
 
 /** Build requirements that version a project from git, and the variable that gives the build a version instead. */

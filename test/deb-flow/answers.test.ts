@@ -183,6 +183,17 @@ t('a pinned requirements.txt is what the build installs: its pins count as neede
   assert.not.match(locked.notes.join('\n'), /requirements\.txt is not a pinned deploy set/);
 });
 
+t('a project that requires pip is told the line debian/rules needs (the build\'s own pip counts as installed)', () => {
+  // pipdeptree 2.2.0: install_requires pip>=6.0.0; its .deb had no pip and /usr/bin/pipdeptree failed
+  const m = meta({ name: 'pipdeptree', install_requires: ['pip>=6.0.0'], debian_wheels: ['pip>=6.0.0'], console_scripts: ['pipdeptree = pipdeptree:main'] });
+  const base = { meta: m, name: 'pipdeptree', maintainer: { name: 'P', email: 'p@example.org' }, distro: 'bookworm', description: 'Demo', kind: 'tool' as const };
+  assert.match(debAnswers(base).notes.join('\n'), /requires pip \(pip>=6\.0\.0\).*"export PIP_IGNORE_INSTALLED := 1" below the include line of debian\/rules/);
+  assert.not.match(debAnswers(base).notes.join('\n'), /from an index/, 'Debian\'s pip wheel is the source');
+  assert.match(debAnswers({ ...base, meta: { ...m, install_requires: [] }, requirementsLock: 'pip==23.0.1 --hash=sha256:abc\n' }).notes.join('\n'), /requires pip \(pip==23\.0\.1\)/);
+  const elsewhere = debAnswers({ ...base, meta: { ...m, install_requires: ['pip; sys_platform == "win32"', 'pipx'], not_here: ['pip; sys_platform == "win32"'] } });
+  assert.not.match(elsewhere.notes.join('\n'), /requires pip/, 'pipx is not pip, and a requirement for another platform is never installed');
+});
+
 t('--extras: the .deb installs the named extras, their requirements count as needed; an undeclared one is refused', () => {
   // python-dotenv 1.0.1: `dotenv = dotenv.__main__:cli` names no extra, yet exits without click (extra "cli")
   const m = meta({ name: 'python-dotenv', extras: { cli: ['click>=5.0'], Dev_Tools: ['black'] }, console_scripts: ['dotenv = dotenv.__main__:cli'] });
