@@ -20,6 +20,7 @@
 import { build } from 'esbuild';
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { asciiSource } from './ascii-source.mjs';
 
 const BINS = ['create-pyservice', 'pyservice'];
 const ERRORS = resolve('dist/src/errors.js');
@@ -114,3 +115,9 @@ for (const b of BINS) {
 for (const f of readdirSync('dist/bin'))
   if (/\bimport\(/.test(readFileSync(`dist/bin/${f}`, 'utf8'))) throw new Error(`dist/bin/${f} has a dynamic import(); require packages instead (src/lazy.ts)`);
 writeFileSync('dist/bin/package.json', '{ "type": "commonjs" }\n');
+// One-byte sources for V8 (scripts/ascii-source.mjs); writing in place keeps the bins' mode
+for (const f of readdirSync('dist/bin').filter((f) => f.endsWith('.js'))) {
+  const text = readFileSync(`dist/bin/${f}`, 'utf8');
+  const ascii = asciiSource(text, `dist/bin/${f}`);
+  if (ascii !== text) writeFileSync(`dist/bin/${f}`, ascii);
+}

@@ -4,13 +4,18 @@ import { fstatSync } from 'node:fs';
  * The CLI's few colours (✔, warning:, error:, hints, "Next steps:"), on when kleur turned them on: neither
  * NO_COLOR nor NODE_DISABLE_COLORS set, TERM not "dumb", and FORCE_COLOR (not "0") or a terminal on stdout.
  * Whether stdout is a terminal is asked of process.stdout, which builds a stream (tty, net, the stream stack)
- * just to answer, only when file descriptor 1 is a character device: a pipe, a socket or a file never is one.
+ * just to answer, only when file descriptor 1 is a character device that could be one: a pipe, a socket, a file
+ * or /dev/null never is.
  */
 let enabled: boolean | undefined;
 
 function stdoutIsTerminal(): boolean {
   try {
-    if (!fstatSync(1).isCharacterDevice()) return false;
+    const st = fstatSync(1);
+    if (!st.isCharacterDevice()) return false;
+    // Linux's memory devices (major 1: /dev/null, /dev/zero, /dev/full…) are never terminals; /dev/null is where
+    // scripts and benchmarks send output, and building process.stdout there cost ~1.5% of create's instructions.
+    if (process.platform === 'linux' && ((st.rdev >> 8) & 0xfff) === 1) return false;
   } catch {
     return false; // fd 1 closed
   }
