@@ -442,17 +442,27 @@ def read(project):
         setuptools.setup = capture
         distutils_core.setup = capture
 
-        try:
-            if has_setup_py:
-                import runpy
+        # A setup.py may write into the project while it runs (ruamel.yaml's writes a pyproject.toml and keeps it):
+        # whatever is new afterwards is removed, as after a PEP 517 hook, so a read leaves the project as it was
+        import pep517_metadata
 
-                sys.argv = ["setup.py", "--name", "--version"]
-                sys.path[0] = project  # `python3 setup.py` puts the script's directory first; drop this helper's
-                runpy.run_path("setup.py", run_name="__main__")
-                raise Failure("no-setup-call", "setup.py ran to the end without calling setup() (is it behind a condition on sys.argv?)")
-            capture()
+        before = pep517_metadata.tree(project)
+        try:
+            try:
+                if has_setup_py:
+                    import runpy
+
+                    sys.argv = ["setup.py", "--name", "--version"]
+                    sys.path[0] = project  # `python3 setup.py` puts the script's directory first; drop this helper's
+                    runpy.run_path("setup.py", run_name="__main__")
+                    raise Failure("no-setup-call", "setup.py ran to the end without calling setup() (is it behind a condition on sys.argv?)")
+                capture()
+            finally:
+                removed = pep517_metadata.remove_new(project, before)
         except Captured as done:
-            return describe(done.dist, sources)
+            result = describe(done.dist, sources)
+            result["backend"]["removed"] = removed
+            return result
         except SystemExit as err:
             raise Failure("setup-exit", f"setup.py exited (status {err.code!r}) before calling setup()")
         except (Failure, KeyboardInterrupt):

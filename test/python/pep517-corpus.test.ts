@@ -25,7 +25,7 @@ const PY = '/usr/bin/python3';
  * another release's source (fetched through a private apt list, see helpers/corpus.ts). `vcs`: the tarball is a
  * bare export (no PKG-INFO, no .git), so the version exists only as the tarball's: without it pyservice deb must
  * refuse (exit 2, naming --upstream-version); with `--upstream-version X` both readers get it the documented way
- * (SETUPTOOLS_SCM_PRETEND_VERSION for the backend), X taken from the tarball's name as a packager would.
+ * (SETUPTOOLS_SCM_PRETEND_VERSION and PBR_VERSION for the backend), X taken from the tarball's name as a packager would.
  */
 const CORPUS: [string, RegExp, { suite?: string; vcs?: true; license?: string; homepage?: string }?][] = [
   ['python-colorama', /^hatchling\.build$/], // hatchling, PEP 639 license expression, readme
@@ -44,6 +44,13 @@ const CORPUS: [string, RegExp, { suite?: string; vcs?: true; license?: string; h
   // setup.py whose win32-only dependency is an extras_require key with no extra (':sys_platform=="win32"'): setuptools
   // publishes it as Requires-Dist with that marker, so it is a requirement, not an extra
   ['python-colorlog', /^setuptools\.build_meta$/, { suite: 'trixie' }],
+  // pbr (setup.cfg metadata, several console scripts) from a bare tarball: no version without PKG-INFO or a checkout;
+  // --upstream-version reaches pbr as PBR_VERSION
+  ['bandit', /^setuptools\.build_meta$/, { suite: 'trixie', vcs: true }],
+  ['myst-parser', /^flit_core\.buildapi$/, { suite: 'trixie' }], // flit_core: eight console scripts, a Markdown summary cut at its line break
+  // a dotted name (ruamel.yaml), a setup.py that computes every argument, a CPython-only requirement given as an extras_require ':marker' key
+  ['ruamel.yaml', /^setuptools\.build_meta$/, { suite: 'trixie' }],
+  ['python-qtconsole', /^setuptools\.build_meta$/, { suite: 'trixie', license: 'BSD-3-clause' }], // setup.py gui_scripts (a Qt application's launcher), License: BSD
 ];
 const MAINTAINER = ['--maintainer', 'Corpus Tester <corpus@example.org>'];
 
@@ -71,13 +78,13 @@ function parseCoreMetadata(text: string): { headers: Map<string, string[]>; body
   return { headers, body };
 }
 
-function consoleScripts(entryPoints: string): string[] {
+function consoleScripts(entryPoints: string, group = 'console_scripts'): string[] {
   const out: string[] = [];
   let section = '';
   for (const line of entryPoints.split(/\r?\n/)) {
     const h = /^\s*\[(.+)\]\s*$/.exec(line);
     if (h) section = h[1]!.trim();
-    else if (section === 'console_scripts' && line.includes('=')) {
+    else if (section === group && line.includes('=')) {
       const [name, target] = [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)];
       out.push(`${name.trim()} = ${target.trim().replace(/\s+/g, ' ')}`);
     }
@@ -93,6 +100,8 @@ const normalReq = (r: string) =>
   r
     .replace(/\s+/g, '')
     .replace(/\(([^()]*)\)(;|$)/, '$1$2')
+    // pbr's requirements reach setuptools as ':marker' extras keys, published as '; (platform_system=="Windows")'
+    .replace(/;\(([^()]*)\)$/, ';$1')
     .replace(/'/g, '"')
     .replace(/^[A-Za-z0-9][A-Za-z0-9._-]*/, (name) => name.toLowerCase().replace(/[-_.]+/g, '-'));
 
@@ -166,7 +175,7 @@ for (const [src, backendPattern, how = {}] of CORPUS) {
       assert.match(refused.stderr, /cannot determine the version.*--upstream-version/);
       const upstream = /_([^_]+?)(?:\+(?:dfsg|ds|repack)\d*)?\.orig\./.exec(tarball)![1]!;
       args.push('--upstream-version', upstream);
-      realEnv = { ...env, SETUPTOOLS_SCM_PRETEND_VERSION: upstream };
+      realEnv = { ...env, SETUPTOOLS_SCM_PRETEND_VERSION: upstream, PBR_VERSION: upstream };
     }
     const ours = await exec(process.execPath, args, { env });
     assert.equal(snapshot(oursDir), before, 'the dry run changed files in the project');
@@ -203,6 +212,7 @@ for (const [src, backendPattern, how = {}] of CORPUS) {
     ].sort();
     assert.equal(oursPairs, requirementPairs(all('requires-dist')), 'requirements (Requires-Dist, extras included)');
     assert.equal([...m.console_scripts].sort(), consoleScripts(realFiles.entry_points), 'console scripts');
+    assert.equal([...m.gui_scripts].sort(), consoleScripts(realFiles.entry_points, 'gui_scripts'), 'gui scripts');
     // debian/copyright's upstream people: the wheel's fields as Python's email.utils reads them
     const people = upstreamAuthors({ author: missingToNull(one('author')), author_email: one('author-email'), maintainer: missingToNull(one('maintainer')), maintainer_email: one('maintainer-email') });
     assert.equal([...people].sort(), [...new Set(realFiles.people)].sort(), 'upstream people (debian/copyright)');
