@@ -381,6 +381,8 @@ def describe(dist, sources):
             "extras": extras(dist),
             "console_scripts": console_scripts(dist),
             "gui_scripts": console_scripts(dist, "gui_scripts"),
+            # setup.py scripts= files (unidiff's bin/unidiff): pip copies them into bin/, but they are no entry points
+            "scripts": [os.path.basename(str(p)) for p in (getattr(dist, "scripts", None) or []) if str(p).strip()],
         },
         # PEP 621 [project.urls] land here, not in `url`: the deb flow takes a Homepage from it.
         "project_urls": {str(k): str(v) for k, v in (getattr(m, "project_urls", None) or {}).items()},

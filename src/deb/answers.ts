@@ -263,8 +263,13 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
     throw new DebInputError(
       scripts.notes.length || (i.meta.gui_scripts ?? []).length
         ? 'none of the project\'s console scripts can be packaged (see the notes), and a tool package is its commands in /usr/bin; fix them in [project.scripts] (or entry_points console_scripts)'
-        : 'the project declares no console or GUI scripts, so it is a library: it ships as a wheel to your package index (pip install), not as a .deb; a tool package is its commands in /usr/bin, so add [project.scripts] (or entry_points console_scripts) to package one',
+        : (i.meta.scripts ?? []).length
+          ? `the project's commands are setup.py scripts= files (${(i.meta.scripts ?? []).join(', ')}), not entry points, and a tool package links entry points into /usr/bin; declare each as an entry point (entry_points console_scripts "name = module:function") to package it`
+          : 'the project declares no console or GUI scripts, so it is a library: it ships as a wheel to your package index (pip install), not as a .deb; a tool package is its commands in /usr/bin, so add [project.scripts] (or entry_points console_scripts) to package one',
     );
+  const unlinked = (i.meta.scripts ?? []).filter((f) => !consoleScripts.some((c) => c.split('=')[0]!.trim() === f));
+  if (unlinked.length)
+    notes.push(`setup.py scripts= files are installed in the venv's bin/ but not linked into /usr/bin (only entry points are): ${unlinked.join(', ')}; declare them as console_scripts entry points to have them there`);
   if (kind === 'service' && consoleScripts.length === 0)
     // Answers.consoleScripts = [] means "the service default" to the templates, a script this project does not have.
     notes.push(`the project declares no console_scripts: debian/ names a ${i.name} script (the generated-service default); add a console script or edit debian/ before building`);

@@ -29,6 +29,8 @@ export interface ProjectMetadata {
   console_scripts: string[];
   /** The same for gui_scripts (absent from older readings): on Linux pip makes the same bin/ wrappers. */
   gui_scripts?: string[];
+  /** setup.py `scripts=` files by name (setuptools path only): copied into bin/ by pip, but not entry points. */
+  scripts?: string[];
 }
 
 /** The build backend that answered: setuptools through the setup() capture, or any other through PEP 517. */
@@ -139,6 +141,7 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
   metadata.debian_wheels = stringList(m.debian_wheels);
   metadata.console_scripts = stringList(m.console_scripts);
   metadata.gui_scripts = stringList(m.gui_scripts);
+  metadata.scripts = stringList(m.scripts);
   metadata.classifiers = stringList(m.classifiers);
   metadata.extras = {};
   if (m.extras && typeof m.extras === 'object' && !Array.isArray(m.extras))

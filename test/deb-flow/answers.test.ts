@@ -194,6 +194,15 @@ t('a project that requires pip is told the line debian/rules needs (the build\'s
   assert.not.match(elsewhere.notes.join('\n'), /requires pip/, 'pipx is not pip, and a requirement for another platform is never installed');
 });
 
+t('setup.py scripts= files are named as what they are: not a library when they are the only commands, and not linked beside entry points', () => {
+  // unidiff 0.7.5: scripts=['bin/unidiff'] and no entry point
+  const base = { name: 'unidiff', maintainer: { name: 'P', email: 'p@example.org' }, distro: 'bookworm', description: 'Demo', kind: 'tool' as const };
+  assert.throws(() => debAnswers({ ...base, meta: meta({ name: 'unidiff', scripts: ['unidiff'] }) }), /commands are setup\.py scripts= files \(unidiff\), not entry points/);
+  assert.throws(() => debAnswers({ ...base, meta: meta({ name: 'unidiff' }) }), /so it is a library/);
+  const both = debAnswers({ ...base, meta: meta({ console_scripts: ['ud = unidiff:main'], scripts: ['unidiff', 'ud'] }) });
+  assert.match(both.notes.join('\n'), /not linked into \/usr\/bin \(only entry points are\): unidiff;/);
+});
+
 t('--extras: the .deb installs the named extras, their requirements count as needed; an undeclared one is refused', () => {
   // python-dotenv 1.0.1: `dotenv = dotenv.__main__:cli` names no extra, yet exits without click (extra "cli")
   const m = meta({ name: 'python-dotenv', extras: { cli: ['click>=5.0'], Dev_Tools: ['black'] }, console_scripts: ['dotenv = dotenv.__main__:cli'] });
