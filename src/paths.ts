@@ -18,8 +18,11 @@ export function packageRoot(): string {
   }
 }
 
+let templates: string | undefined;
+
+/** The shipped templates' folder (asked for every file a plan renders, so computed once). */
 export function templatesRoot(): string {
-  return join(packageRoot(), 'templates');
+  return (templates ??= join(packageRoot(), 'templates'));
 }
 
 let version: string | undefined;

@@ -20,6 +20,8 @@ export interface TemplateSet {
 
 const RELEASE = /^\d+\.\d+\.\d+$/;
 
+const shippedDirs = new Map<string, string>();
+
 export const shippedSet: TemplateSet = {
   source: null,
   versions: () =>
@@ -27,7 +29,7 @@ export const shippedSet: TemplateSet = {
       .filter((d) => d.isDirectory() && RELEASE.test(d.name))
       .map((d) => d.name)
       .sort(compareVersions),
-  dir: (version) => join(templatesRoot(), version),
+  dir: (version) => shippedDirs.get(version) ?? shippedDirs.set(version, join(templatesRoot(), version)).get(version)!, // asked per file
   commit: () => null,
 };
 
