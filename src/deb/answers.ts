@@ -1,6 +1,7 @@
 import type { Answers } from '../answers/types.js';
 import { shown } from '../secrets/redact.js';
-import { nameProblem } from '../answers/names.js';
+import { deriveNames, nameProblem } from '../answers/names.js';
+import type { DerivedNames } from '../answers/types.js';
 import { consoleScriptsProblem, descriptionProblem, urlProblem, versionProblem } from '../answers/validate.js';
 import { defaultDescription } from '../answers/defaults.js';
 import type { ProjectMetadata } from '../python/metadata.js';
@@ -273,6 +274,7 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
   if (kind === 'service' && consoleScripts.length === 0)
     // Answers.consoleScripts = [] means "the service default" to the templates, a script this project does not have.
     notes.push(`the project declares no console_scripts: debian/ names a ${i.name} script (the generated-service default); add a console script or edit debian/ before building`);
+  if (kind === 'service' && consoleScripts.length) notes.push(serviceUnitNote(deriveNames(i.name), consoleScripts[0]!.split('=')[0]!.trim()));
   if (kind === 'service' && consoleScripts.length > 1 && i.serviceCommand === undefined)
     notes.push(`the service runs the console script ${consoleScripts[0]!.split('=')[0]!.trim()} (the first); choose another with --service-command NAME`);
   const extras = chosenExtras(i.meta, kind, i.extras ?? [], scripts.extras);
@@ -355,6 +357,20 @@ function pipRequirementNote(requirement: string): string {
   return (
     `the project requires pip (${requirement}), which debian/pyservice.mk's pip (run from Debian's wheel) counts as installed, so the .deb would lack it ` +
     `and the command fail with "No module named 'pip'": add the line "export PIP_IGNORE_INSTALLED := 1" below the include line of debian/rules (the venv starts empty, so nothing else changes)`
+  );
+}
+
+/**
+ * What the unit of a service made from someone else's program does (templates 1.2.0): it runs the command with no
+ * arguments, and the environment file it ships holds a generated service's settings. Measured with gunicorn as a
+ * service: the unit's `gunicorn` exits "Error: No application module specified." (systemd would restart it every
+ * 5 s), while the same binary, given GUNICORN_CMD_ARGS and an app, served as the service user.
+ */
+function serviceUnitNote(n: DerivedNames, command: string): string {
+  const p = n.importName.toUpperCase() + '_';
+  return (
+    `the unit runs ${command} with no arguments (ExecStart=/opt/venvs/${n.debName}/bin/${command}) as the user ${n.systemUser} in /var/lib/${n.debName}, with /etc/${n.debName}/${n.debName}.env as its environment, ` +
+    `whose settings (${p}INTERVAL, ${p}HEALTH_HOST, ${p}HEALTH_PORT, ${p}LOG_LEVEL) are a generated service's: replace them with what ${command} reads; a daemon that needs arguments takes them from there or from a file in /var/lib/${n.debName}`
   );
 }
 

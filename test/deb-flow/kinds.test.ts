@@ -77,7 +77,16 @@ toolTest(t, [PY], '--kind service --service-command picks the daemon; an unknown
   assert.not.ok(existsSync(join(dir, 'debian')));
   const r = deb([dir, '--maintainer', ME, '--kind', 'service', '--service-command', 'cs-admin']);
   assert.is(r.code, 0, r.stderr);
-  assert.match(readFileSync(join(dir, 'debian', 'cs-svc.service'), 'utf8'), /^ExecStart=\/opt\/venvs\/cs-svc\/bin\/cs-admin$/m);
+  const unit = readFileSync(join(dir, 'debian', 'cs-svc.service'), 'utf8');
+  assert.match(unit, /^ExecStart=\/opt\/venvs\/cs-svc\/bin\/cs-admin$/m);
+  // The note about the unit says what the rendered unit and environment file hold
+  const note = r.stdout.split('\n').find((l) => l.startsWith('note: the unit runs ')) ?? '';
+  assert.ok(note.includes(`(${unit.match(/^ExecStart=.*$/m)![0]})`), note);
+  assert.ok(note.includes(`as the user ${unit.match(/^User=(.*)$/m)![1]} in ${unit.match(/^WorkingDirectory=(.*)$/m)![1]}`), note);
+  const envFile = unit.match(/^EnvironmentFile=(\/etc\/.*)$/m)![1]!;
+  assert.ok(note.includes(`with ${envFile} as its environment`), note);
+  const shipped = readFileSync(join(dir, 'debian', 'conf', 'cs-svc.env'), 'utf8').match(/^[A-Z_]+(?==)/gm)!;
+  assert.equal(note.match(/[A-Z][A-Z_]+_[A-Z_]+/g), shipped, 'the note names every setting the file ships');
 });
 
 toolTest(t, [PY, '/usr/lib/apt/apt-helper'], 'a name Debian uses is refused (exit 2, nothing written) unless --package names it; --prefix avoids it', () => {
