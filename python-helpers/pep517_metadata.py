@@ -137,6 +137,29 @@ def unmet_requirements(requires):
     return out
 
 
+# What a build requirement or a backend says about the code the build compiles: "rust" (cargo and rustc) or "c"
+# (an extension module: C, C++, Cython; Python's headers). Normalised distribution names.
+COMPILES = {
+    "maturin": "rust",
+    "setuptools-rust": "rust",
+    "meson-python": "c",
+    "scikit-build-core": "c",
+    "scikit-build": "c",
+    "cython": "c",
+    "pybind11": "c",
+    "nanobind": "c",
+    "cffi": "c",
+}
+
+
+def compiled_code(backend_name, requires):
+    """["c"], ["rust"], both or none: what the project's build compiles, judged from its backend and its
+    build-system.requires (a Rust extension built with PyO3 needs Python's headers too)."""
+    names = {normalise(requirement_parts(r)[0] or "") for r in requires} | {backend_distribution(backend_name)}
+    kinds = {COMPILES[n] for n in names if n in COMPILES}
+    return sorted(kinds | ({"c"} if kinds else set()))
+
+
 def build_packages(requires):
     """The Debian packages that give Debian's python3 the project's build-system.requires (debian/control's
     Build-Depends when the wheel is built with --no-build-isolation)."""
@@ -467,7 +490,7 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
         "metadata": metadata,
         "project_urls": urls,
         "sources": ["pyproject.toml"],
-        "backend": {"name": name, "version": version, "requires": requires, "packages": build_packages(requires), "unmet": unmet, "hook": hook, "removed": removed},
+        "backend": {"name": name, "version": version, "requires": requires, "packages": build_packages(requires), "unmet": unmet, "hook": hook, "removed": removed, "compiled": compiled_code(name, requires)},
         "python": sys.version.split()[0],
         "setuptools": "",
     }

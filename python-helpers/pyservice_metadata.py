@@ -387,10 +387,28 @@ def describe(dist, sources):
         # PEP 621 [project.urls] land here, not in `url`: the deb flow takes a Homepage from it.
         "project_urls": {str(k): str(v) for k, v in (getattr(m, "project_urls", None) or {}).items()},
         "sources": sources,
-        "backend": {"name": "setuptools.build_meta", "requires": build_requires, "packages": build_packages, "unmet": [], "hook": "setup() capture"},
+        "backend": {"name": "setuptools.build_meta", "requires": build_requires, "packages": build_packages, "unmet": [], "hook": "setup() capture", "compiled": compiled_code(dist, build_requires)},
         "python": sys.version.split()[0],
         "setuptools": getattr(setuptools, "__version__", "?"),
     }
+
+
+def compiled_code(dist, requires):
+    """What setup() asks to compile: "c" for ext_modules (C, C++, Cython) and cffi_modules, "rust" (with "c":
+    PyO3 builds against Python's headers) for setuptools-rust's rust_extensions, or a setuptools-rust build
+    requirement (bcrypt 4.2 declares its Rust extension in [tool.setuptools-rust], which bookworm's setuptools-rust
+    1.5 does not read). A C extension is judged by ext_modules alone: setup() has them all."""
+    kinds = set()
+    if requires and any("rust" in r.lower() for r in requires):
+        import pep517_metadata
+
+        if "rust" in pep517_metadata.compiled_code("setuptools.build_meta", requires):
+            kinds |= {"c", "rust"}
+    if getattr(dist, "ext_modules", None) or getattr(dist, "cffi_modules", None):
+        kinds.add("c")
+    if getattr(dist, "rust_extensions", None):
+        kinds |= {"c", "rust"}
+    return sorted(kinds)
 
 
 def failure_from(err, project, who="setup.py"):

@@ -200,6 +200,8 @@ export interface DebAnswerInputs {
   extras?: string[];
   /** A setuptools project's Debian packages for its pyproject.toml build-system.requires and setup_requires. */
   buildPackages?: string[];
+  /** What the build compiles (the helper's backend.compiled): "c" and/or "rust". */
+  compiled?: readonly ('c' | 'rust')[];
   /** The PEP 517 backend when it is not setuptools, and the Debian packages its build-system.requires map to. */
   backend?: { name: string; packages: string[] };
   indexUrl?: string;
@@ -314,6 +316,8 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
       `the project declares no license debian/copyright can name${i.licenseFiles && 'problem' in i.licenseFiles ? ` and ${i.licenseFiles.problem}` : ''}: debian/copyright says "proprietary, all rights reserved"; ` +
         'declare one upstream (License-Expression) or edit debian/copyright if that is wrong',
     );
+  const toolchain = toolchainFor(i.compiled ?? []);
+  notes.push(...toolchain.notes);
   const authors = upstreamAuthors(i.meta);
   const answers: Answers = {
     type: kind,
@@ -328,7 +332,7 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
     uploadUrl: '',
     indexUser: '',
     distro: i.distro,
-    buildDeps: [...new Set([...(i.backend?.packages ?? []), ...(i.buildPackages ?? [])])],
+    buildDeps: [...new Set([...(i.backend?.packages ?? []), ...(i.buildPackages ?? []), ...toolchain.packages])],
     consoleScripts,
     ...(license ? { license: license.dep5 } : {}),
     ...(license && authors.length ? { upstreamAuthors: authors } : {}),
@@ -337,6 +341,26 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
     ...(unpinned.length ? { ignoreRequirementsTxt: true } : {}),
   };
   return { answers, notes };
+}
+
+/**
+ * Build-Depends for what the build compiles. The wheel is built with Debian's python3 and no isolation, so a
+ * compiler's inputs come from Build-Depends alone: an extension module (markupsafe, multidict, msgspec: C;
+ * contourpy: C++ through meson-python) needs Python's headers (python3-dev; build-essential is implied), a Rust one
+ * (bcrypt 4.x, cryptography through setuptools-rust or maturin) cargo and rustc as well. Without them the build
+ * failed on a clean builder ("Python.h: No such file or directory") although deb had said nothing.
+ */
+export function toolchainFor(compiled: readonly ('c' | 'rust')[]): { packages: string[]; notes: string[] } {
+  const packages: string[] = [];
+  const notes: string[] = [];
+  if (compiled.includes('c') || compiled.includes('rust')) packages.push('python3-dev');
+  if (compiled.includes('rust')) {
+    packages.push('cargo', 'rustc');
+    notes.push(
+      'the project compiles Rust (Build-Depends cargo, rustc): cargo downloads its crates while the package builds, so an offline build needs them vendored in the project (cargo vendor, and a .cargo/config.toml that points at the copy), and Debian\'s rustc may be older than the crates ask',
+    );
+  }
+  return { packages, notes };
 }
 
 /** The metadata's license, else the one licensecheck read from the license files (where: "LICENSE.txt (licensecheck)"). */

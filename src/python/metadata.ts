@@ -45,6 +45,8 @@ export interface BackendInfo {
   hook: string;
   /** Paths the backend created in the project, removed after the read. */
   removed: string[];
+  /** What the build compiles: "c" (an extension module: Python's headers) and/or "rust" (cargo, rustc). */
+  compiled: ('c' | 'rust')[];
 }
 
 /** The configuration files setuptools took metadata from, highest authority first. */
@@ -157,6 +159,7 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
       .map((u) => ({ requirement: String(u.requirement ?? ''), why: String(u.why ?? ''), package: String(u.package ?? '') })),
     hook: typeof b.hook === 'string' ? b.hook : '',
     removed: stringList(b.removed),
+    compiled: stringList(b.compiled).filter((k): k is 'c' | 'rust' => k === 'c' || k === 'rust'),
   };
   const projectUrls: Record<string, string> = {};
   if (obj.project_urls && typeof obj.project_urls === 'object')

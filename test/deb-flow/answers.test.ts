@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ProjectMetadata } from '../../src/python/metadata.js';
-import { consoleScriptsFor, debAnswers, debianVersionFor, homepageFor, projectNameFor, synopsisFor, vcsVersionNote } from '../../src/deb/answers.js';
+import { consoleScriptsFor, toolchainFor, debAnswers, debianVersionFor, homepageFor, projectNameFor, synopsisFor, vcsVersionNote } from '../../src/deb/answers.js';
 import { debEnvIdentity, parseMaintainer, pickMaintainer } from '../../src/deb/maintainer.js';
 import { answersProblems, descriptionProblem } from '../../src/answers/validate.js';
 import { deriveNames } from '../../src/answers/names.js';
@@ -138,6 +138,16 @@ t('a library (no console or GUI scripts: idna, ptyprocess) is refused as a tool 
   const input = { meta: meta({ name: 'idna' }), name: 'idna', maintainer: { name: 'P', email: 'p@example.org' }, distro: 'bookworm', description: 'Internationalized Domain Names in Applications (IDNA)', kind: 'tool' as const };
   assert.throws(() => debAnswers(input), (e: Error) => /no console or GUI scripts, so it is a library: it ships as a wheel to your package index/.test(e.message) && !/--kind service/.test(e.message));
   assert.throws(() => debAnswers({ ...input, meta: meta({ name: 'idna', console_scripts: ['idna = not a target'] }) }), (e: Error) => /none of the project's console scripts can be packaged/.test(e.message));
+});
+
+t('what the build compiles becomes Build-Depends: python3-dev for an extension module, cargo and rustc too for Rust, with the offline caveat', () => {
+  assert.equal(toolchainFor([]), { packages: [], notes: [] });
+  assert.equal(toolchainFor(['c']), { packages: ['python3-dev'], notes: [] });
+  const rust = toolchainFor(['c', 'rust']);
+  assert.equal(rust.packages, ['python3-dev', 'cargo', 'rustc']);
+  assert.match(rust.notes.join('\n'), /compiles Rust .*cargo vendor/);
+  const r = debAnswers({ meta: meta({ console_scripts: ['x = x:main'] }), name: 'x', maintainer: { name: 'P', email: 'p@example.org' }, distro: 'bookworm', description: 'X', kind: 'tool', buildPackages: ['python3-setuptools-rust'], compiled: ['c', 'rust'] });
+  assert.equal(r.answers.buildDeps, ['python3-setuptools-rust', 'python3-dev', 'cargo', 'rustc']);
 });
 
 t('a project without console scripts gets a note saying debian/ names a script it lacks', () => {

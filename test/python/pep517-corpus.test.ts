@@ -51,6 +51,7 @@ const CORPUS: [string, RegExp, { suite?: string; vcs?: true; license?: string; h
   // a dotted name (ruamel.yaml), a setup.py that computes every argument, a CPython-only requirement given as an extras_require ':marker' key
   ['ruamel.yaml', /^setuptools\.build_meta$/, { suite: 'trixie' }],
   ['python-qtconsole', /^setuptools\.build_meta$/, { suite: 'trixie', license: 'BSD-3-clause' }], // setup.py gui_scripts (a Qt application's launcher), License: BSD
+  ['markupsafe', /^setuptools\.build_meta$/, { suite: 'trixie' }], // setup.py ext_modules (a C extension): Build-Depends python3-dev
 ];
 const MAINTAINER = ['--maintainer', 'Corpus Tester <corpus@example.org>'];
 
@@ -150,7 +151,9 @@ for name_key, mail_key in (('Author', 'Author-email'), ('Maintainer', 'Maintaine
     else:
         people += [n for n in names if not any(p[0] == n for p in pairs)]
     people += [f'{n} <{e}>' if n else e for n, e in pairs]
-print(json.dumps({'metadata': meta, 'entry_points': w.read(ep).decode() if ep in w.namelist() else '', 'people': people}))
+# WHEEL's Root-Is-Purelib: false when the wheel holds compiled code
+purelib = 'Root-Is-Purelib: true' in w.read(info + 'WHEEL').decode()
+print(json.dumps({'metadata': meta, 'entry_points': w.read(ep).decode() if ep in w.namelist() else '', 'people': people, 'purelib': purelib}))
 `;
 
 const ready = ['tar', 'apt-get', 'licensecheck', PY].every(hasTool);
@@ -184,7 +187,7 @@ for (const [src, backendPattern, how = {}] of CORPUS) {
     const built = await exec(PY, ['-m', 'build', '--wheel', '--no-isolation', '--skip-dependency-check', '--outdir', out, realDir], { env: realEnv });
     assert.is(built.code, 0, built.stderr.slice(-2000));
     const wheel = readdirSync(out).find((f) => f.endsWith('.whl'))!;
-    const realFiles = JSON.parse((await exec(PY, ['-c', READ_WHEEL, join(out, wheel)], { env })).stdout) as { metadata: string; entry_points: string; people: string[] };
+    const realFiles = JSON.parse((await exec(PY, ['-c', READ_WHEEL, join(out, wheel)], { env })).stdout) as { metadata: string; entry_points: string; people: string[]; purelib: boolean };
     const real = parseCoreMetadata(realFiles.metadata);
     const one = (k: string) => real.headers.get(k)?.[0] ?? null;
     const all = (k: string) => real.headers.get(k) ?? [];
@@ -217,6 +220,9 @@ for (const [src, backendPattern, how = {}] of CORPUS) {
     const people = upstreamAuthors({ author: missingToNull(one('author')), author_email: one('author-email'), maintainer: missingToNull(one('maintainer')), maintainer_email: one('maintainer-email') });
     assert.equal([...people].sort(), [...new Set(realFiles.people)].sort(), 'upstream people (debian/copyright)');
     if (report.answers.upstreamAuthors) assert.equal(report.answers.upstreamAuthors, people);
+    // A wheel with compiled code (not Root-Is-Purelib) is built with Python's headers: python3-dev in Build-Depends
+    assert.is(report.backend.compiled.length > 0, !realFiles.purelib, `compiled: ${JSON.stringify(report.backend.compiled)}, the wheel is ${realFiles.purelib ? '' : 'not '}purelib`);
+    assert.is(report.answers.buildDeps.includes('python3-dev'), !realFiles.purelib, `Build-Depends: ${report.answers.buildDeps.join(', ')}`);
     // Facts a packager reads in the project's own files (its LICENSE, its urls), where the metadata alone is not enough
     if (how.license) assert.is(report.answers.license, how.license, 'debian/copyright License');
     if (how.homepage) assert.is(report.answers.url, how.homepage, 'debian/control Homepage');

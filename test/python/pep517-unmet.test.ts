@@ -160,4 +160,20 @@ toolTest(t, [PY], 'requirements a wheel in Debian\'s /usr/share/python-wheels sa
   assert.match(report.notes.join('\n'), /needs 2 packages from an index \(setuptools>9999, requests\)/);
 });
 
+toolTest(t, [PY], 'a backend or build requirement that compiles (maturin, pybind11) puts its toolchain in Build-Depends, judged from the declaration alone', () => {
+  // maturin is not installed here (bookworm): the in-tree backend reads anyway, and the .deb's build needs cargo and rustc
+  const rust = deb(project(['maturin>=1,<2']));
+  assert.is(rust.status, 0, rust.stderr);
+  const r = JSON.parse(rust.stdout);
+  assert.equal(r.backend.compiled, ['c', 'rust']);
+  assert.ok(['python3-maturin', 'python3-dev', 'cargo', 'rustc'].every((p) => r.answers.buildDeps.includes(p)), r.answers.buildDeps.join(', '));
+  assert.match(r.notes.join('\n'), /compiles Rust/);
+  const cpp = JSON.parse(deb(project(['pybind11>=2.10'])).stdout);
+  assert.equal(cpp.backend.compiled, ['c']);
+  assert.ok(cpp.answers.buildDeps.includes('python3-dev') && !cpp.answers.buildDeps.includes('cargo'), cpp.answers.buildDeps.join(', '));
+  const pure = JSON.parse(deb(project(['setuptools'])).stdout);
+  assert.equal(pure.backend.compiled, []);
+  assert.not.ok(pure.answers.buildDeps.includes('python3-dev'), pure.answers.buildDeps.join(', '));
+});
+
 t.run();
