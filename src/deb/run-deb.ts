@@ -238,7 +238,10 @@ async function runDebLocked(
     // A dry run still shows the rest; the service form of the answers stands in for the plan it cannot make.
     if (!req.dryRun || kind === 'service') throw new UsageError(err.message);
     try {
-      built = answersFor('service');
+      const standIn = answersFor('service');
+      // Its note on the service default script is about a plan nobody asked for: a library's dry run said both
+      // "refused: no console scripts" and "debian/ names a idna script"
+      built = { ...standIn, notes: standIn.notes.filter((n) => !/generated-service default/.test(n)) };
     } catch (again) {
       throw again instanceof mods.answers.DebInputError ? new UsageError(again.message) : again;
     }

@@ -23,6 +23,21 @@ function deb(args: string[], env: Record<string, string> = {}) {
   return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
 }
 
+toolTest(t, [PY], 'a library (no scripts) is refused as a tool: the real run exits 2 writing nothing, the dry run lists the refusal and no note about a service\'s default script', () => {
+  const dir = join(tempDir(), 'lib');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'setup.py'), 'from setuptools import setup\nsetup(name="plainlib", version="2.0", description="Parses things", py_modules=["plainlib"])\n');
+  const real = deb([dir, '--maintainer', ME, '--yes', '--kind', 'tool']);
+  assert.is(real.code, 2, real.stderr);
+  assert.match(real.stderr, /so it is a library: it ships as a wheel to your package index/);
+  assert.not.ok(existsSync(join(dir, 'debian')));
+  const dry = deb([dir, '--maintainer', ME, '--yes', '--kind', 'tool', '--dry-run', '--json']);
+  assert.is(dry.code, 0, dry.stderr);
+  const report = JSON.parse(dry.stdout);
+  assert.match(report.refusals.join('\n'), /so it is a library/);
+  assert.not.match(report.notes.join('\n'), /generated-service default|names a plainlib script/, report.notes.join('\n'));
+});
+
 toolTest(t, [PY], 'with --yes a project that is not a generated service is a tool: links, no unit, no user, no /etc, no man page', () => {
   const dir = project();
   const r = deb([dir, '--maintainer', ME, '--yes']);
