@@ -70,7 +70,10 @@ def normalise(name):
 
 
 def debian_package(dist):
-    return DEBIAN_PACKAGES.get(normalise(dist), "python3-" + normalise(dist))
+    """Debian names a distribution's package after what it imports: python-dateutil, python-dotenv and
+    python-multipart are python3-dateutil, python3-dotenv and python3-multipart."""
+    name = normalise(dist)
+    return DEBIAN_PACKAGES.get(name, "python3-" + (name[len("python-"):] if name.startswith("python-") else name))
 
 
 def requirement_parts(req):
@@ -462,14 +465,17 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
             if is_version_failure(err):
                 raise Failure("no-version", version_failure_message(err, name), detail)
             message = failure_message(err, name)
-            declared = {normalise(requirement_parts(u["requirement"])[0] or "") for u in unmet}
-            unmet = unmet + [u for u in unmet_requirements(dynamic_requirements(backend)) if normalise(requirement_parts(u["requirement"])[0] or "") not in declared]
+            # What the backend asks beyond build-system.requires is reported after the declared ones, never as the
+            # cause: flit's list is the project's own dependencies (for importing its module), and their Debian names
+            # are guesses (python-dateutil is python3-dateutil)
+            declared = {normalise(requirement_parts(u["requirement"])[0] or "") for u in unmet} | {normalise(requirement_parts(r)[0] or "") for r in requires}
+            asked = [dict(u, why=f"{u['why']}; the backend asks for it") for u in unmet_requirements(dynamic_requirements(backend)) if normalise(requirement_parts(u["requirement"])[0] or "") not in declared]
             absent = [u for u in unmet if u["why"] == "not installed"]
             if absent:
                 # A plugin of the backend (hatch-fancy-pypi-readme, hatch-vcs…) that is not installed: the likely
                 # cause, and what to do about it, first
                 packages = sorted({u["package"] for u in absent})
-                others = [u for u in unmet if u not in absent]
+                others = [u for u in unmet if u not in absent] + asked
                 raise Failure(
                     "missing-backend",
                     f"the project's build requirement{'s' if len(absent) > 1 else ''} {', '.join(u['requirement'] for u in absent)} "
@@ -479,7 +485,7 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
                     detail,
                     packages,
                 )
-            raise Failure("backend-failed", with_unmet(message, unmet, backend_distribution(name)), detail)
+            raise Failure("backend-failed", with_unmet(message, unmet + asked, backend_distribution(name)), detail)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         removed = remove_new(project, before)

@@ -101,7 +101,7 @@ toolTest(t, [PY], 'a failing in-tree backend (backend-path) is named as the proj
   const dir = project(IN_TREE('def get_requires_for_build_wheel(c=None):\n    return ["setuptools>=9999"]\ndef prepare_metadata_for_build_wheel(d, c=None):\n    import setuptools.no_such_module\n'));
   const r = deb(dir);
   assert.is(r.code, 1, r.stderr);
-  assert.match(r.stderr, /^error: the build backend backend \(the project's own, from backend-path _build\) failed to prepare the metadata: ModuleNotFoundError: No module named 'setuptools\.no_such_module'; unmet build requirements: setuptools>=9999 \(\S+ is installed; Debian: python3-setuptools\)$/m);
+  assert.match(r.stderr, /^error: the build backend backend \(the project's own, from backend-path _build\) failed to prepare the metadata: ModuleNotFoundError: No module named 'setuptools\.no_such_module'; unmet build requirements: setuptools>=9999 \(\S+ is installed; the backend asks for it; Debian: python3-setuptools\)$/m);
   assert.ok(oneLine(r.stderr), r.stderr);
 });
 

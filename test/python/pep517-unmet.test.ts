@@ -56,6 +56,7 @@ toolTest(t, [PY], 'markers, specifiers and names: each requirement is judged as 
     'setuptools ==', // a specifier packaging cannot parse: not judged
     'zzz-pyservice-absent-bad-marker; python_version ~~ 3', // a marker packaging cannot parse: treated as applying
     'zzz-pyservice-absent-extra[cli]>=2', // an extra: the distribution is what counts
+    'Python_ZZZ-pyservice-absent', // Debian names it after the module: python-dateutil is python3-dateutil
   ];
   const r = deb(project(requires));
   assert.is(r.status, 0, r.stderr);
@@ -69,6 +70,7 @@ toolTest(t, [PY], 'markers, specifiers and names: each requirement is judged as 
     { requirement: "setuptools>=9999; os_name == 'posix' and python_version >= '3'", why: tooOld, package: 'python3-setuptools' },
     { requirement: 'zzz-pyservice-absent-bad-marker; python_version ~~ 3', why: 'not installed', package: 'python3-zzz-pyservice-absent-bad-marker' },
     { requirement: 'zzz-pyservice-absent-extra[cli]>=2', why: 'not installed', package: 'python3-zzz-pyservice-absent-extra' },
+    { requirement: 'Python_ZZZ-pyservice-absent', why: 'not installed', package: 'python3-zzz-pyservice-absent' },
   ]);
   assert.ok(
     report.notes.some((n: string) => n.startsWith("build requirements Debian's python3 does not meet: setuptools>=9999 (") && n.includes('zzz-pyservice-absent-py3')),
