@@ -184,8 +184,10 @@ export function upstreamPeople(name: string | null, email: string | null): strin
   const bare = people.every((p) => !/<.*>/.test(p));
   if (people.length > 0 && bare && (names.length === people.length || (name && names.length !== people.length && people.length === 1))) {
     // setuptools' author/author_email: the names and the addresses of the same people
-    if (names.length === people.length) names.forEach((n, i) => out.push(`${n} <${people[i]}>`));
-    else out.push(`${name!.trim()} <${people[0]}>`);
+    // A name field that already holds the address (async-timeout's setup.cfg: author = "Andrew Svetlov
+    // <andrew.svetlov@gmail.com>", author_email = the same address) is that person as written
+    if (names.length === people.length) names.forEach((n, i) => out.push(/<[^<>]*@[^<>]*>\s*$/.test(n) ? n : `${n} <${people[i]}>`));
+    else out.push(/<[^<>]*@[^<>]*>\s*$/.test(name!) ? name!.trim() : `${name!.trim()} <${people[0]}>`);
   } else {
     for (const n of names) if (!people.some((p) => p.startsWith(n))) out.push(n);
     out.push(...people);

@@ -64,6 +64,8 @@ const PEOPLE: [string | null, string | null, string[]][] = [
   ['Alice, Bob', 'alice@example.org, bob@example.org', ['Alice <alice@example.org>', 'Bob <bob@example.org>']], // setup.py lists in order
   // pexpect 4.9 (setup.py): names separated by semicolons, the addresses by commas, in the same order
   ['Noah Spurrier; Thomas Kluyver; Jeff Quast', 'noah@noah.org, thomas@kluyver.me.uk, contact@jeffquast.com', ['Noah Spurrier <noah@noah.org>', 'Thomas Kluyver <thomas@kluyver.me.uk>', 'Jeff Quast <contact@jeffquast.com>']],
+  // async-timeout 5.0.1 (setup.cfg): the author field already carries the address the email field repeats
+  ['Andrew Svetlov <andrew.svetlov@gmail.com>', 'andrew.svetlov@gmail.com', ['Andrew Svetlov <andrew.svetlov@gmail.com>']],
   ['Alice', 'Bob <bob@example.org>', ['Alice', 'Bob <bob@example.org>']], // PEP 621: one entry without an email
   ['Alice', 'Alice <alice@example.org>', ['Alice <alice@example.org>']],
   [null, 'bench@example.org', ['bench@example.org']],
