@@ -19,7 +19,7 @@ import { toolTest } from '../helpers/tools.js';
  * wherever rich, pytest or twine are: the package then diverts Debian's file while installed, and the purge must
  * give it back byte for byte.
  */
-const t = suite('pyservice deb: real command-line tools (hatchling, flit_core) → .debs that install, run and purge');
+const t = suite('pyservice deb: real command-line tools (hatchling, flit_core, setuptools with a C extension) → .debs that install, run and purge');
 const TEAM = `pst${process.pid}`;
 const MAINTAINER = ['--maintainer', 'Ops Team <ops@example.org>'];
 const PATH_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' };
@@ -34,6 +34,8 @@ interface Tool {
   wheelhouse?: { src: string; suite?: string }[];
   /** What the installed command must print: args, stdin, and a check given the packaged version. */
   runs: { args: string[]; input?: string; expect: (version: string) => RegExp }[];
+  /** A compiled extension the .deb must hold (built against Python's headers: python3-dev in Build-Depends). */
+  extension?: RegExp;
 }
 
 const TOOLS: Tool[] = [
@@ -57,6 +59,14 @@ const TOOLS: Tool[] = [
       { args: ['--version'], expect: (v) => new RegExp(`^markdown-it-py \\[version ${v.replace(/\./g, '\\.')}\\]$`, 'm') },
       { args: ['FILE'], expect: () => /^<h1>Hi <em>there<\/em><\/h1>$/m },
     ],
+  },
+  {
+    src: 'python-websockets', // 15.0: setuptools (PEP 621) with a C extension (speedups), no runtime dependency
+    suite: 'trixie',
+    backend: /^setuptools\.build_meta$/,
+    command: 'websockets',
+    runs: [{ args: ['--version'], expect: (v) => new RegExp(`^websockets ${v.replace(/\./g, '\\.')}$`, 'm') }],
+    extension: /\/site-packages\/websockets\/speedups\.cpython-[^/]+\.so$/m,
   },
 ];
 
@@ -98,7 +108,8 @@ for (const tool of TOOLS) {
     const made = await exec(process.execPath, [PYSERVICE_BIN, 'deb', project, '--kind', 'tool', '--yes', '--prefix', TEAM, ...MAINTAINER], { env });
     assert.is(made.code, 0, made.stdout + made.stderr);
     const record = JSON.parse(readFileSync(join(project, '.pyservice.json'), 'utf8'));
-    assert.match(record.answers.buildBackend, tool.backend, 'the project was picked for another backend');
+    assert.match(record.answers.buildBackend ?? 'setuptools.build_meta', tool.backend, 'the project was picked for another backend');
+    if (tool.extension) assert.match(readFileSync(join(project, 'debian', 'control'), 'utf8'), /^Build-Depends:[^]*?^ +python3-dev$/m, 'an extension module is built against Python\'s headers');
     const debName = readFileSync(join(project, 'debian', 'control'), 'utf8').match(/^Package: (.+)$/m)![1]!;
     assert.ok(debName.startsWith(`${TEAM}-`), debName);
     assert.not.match(made.stdout, /from an index/, 'wheelhouse/ holds every runtime dependency: no index is needed');
@@ -113,6 +124,7 @@ for (const tool of TOOLS) {
     assert.not.match(contents, /systemd|sysusers|\.\/etc\//, 'a tool ships no unit, no sysusers file and no /etc settings');
     assert.match(contents, new RegExp(`\\./usr/bin/${tool.command} -> /opt/venvs/${debName}/bin/${tool.command}$`, 'm'));
     const version = (await exec('dpkg-deb', ['-f', deb, 'Version'], { env })).stdout.trim();
+    if (tool.extension) assert.match(contents, tool.extension, 'the compiled extension is in the package');
 
     const before = await commandState(tool.command);
     try {
