@@ -402,13 +402,31 @@ def backend_version(name):
         return None
 
 
-def failure_message(err, backend_name):
+def failure_message(err, backend_name, project=None):
     """One line; the backend's installed version included, since an old backend rejecting a newer project's
-    configuration (hatchling 1.12 and the 'Python :: 3.13' classifier) is a common cause."""
+    configuration (hatchling 1.12 and the 'Python :: 3.13' classifier) is a common cause. When the failure is in
+    the project's own code that the backend ran (flit importing the module for its version, a hatch_build.py hook),
+    the file and line: arrow's 'No module named arrow' is its api.py importing itself by name under flit's import."""
     text = f"{type(err).__name__}: {' / '.join(l.strip() for l in str(err).splitlines() if l.strip())[:400] or '(no message)'}"
     version = backend_version(backend_name)
     where = f" (the project's own, from backend-path {IN_TREE[0]})" if IN_TREE else f" {version}" if version else ""
-    return f"the build backend {backend_name}{where} failed to prepare the metadata: {text}"
+    return f"the build backend {backend_name}{where} failed to prepare the metadata: {text}{project_frame(err, project)}"
+
+
+def project_frame(err, project):
+    """' (in the project's arrow/api.py line 12)' for the innermost traceback frame in the project, else ''."""
+    if not project:
+        return ""
+    import traceback
+
+    # An in-tree backend's own frames are the backend's, not the project code it ran
+    backend_dirs = tuple(os.path.normpath(os.path.join(project, p)) + os.sep for p in IN_TREE)
+    inside = [
+        f
+        for f in traceback.extract_tb(err.__traceback__)
+        if os.path.abspath(f.filename).startswith(project + os.sep) and not (backend_dirs and os.path.abspath(f.filename).startswith(backend_dirs))
+    ]
+    return f" (in the project's {os.path.relpath(inside[-1].filename, project)} line {inside[-1].lineno})" if inside else ""
 
 
 def is_version_failure(err):
@@ -464,7 +482,7 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
                 err = RuntimeError(f"exited with status {err.code!r}")
             if is_version_failure(err):
                 raise Failure("no-version", version_failure_message(err, name), detail)
-            message = failure_message(err, name)
+            message = failure_message(err, name, project)
             # What the backend asks beyond build-system.requires is reported after the declared ones, never as the
             # cause: flit's list is the project's own dependencies (for importing its module), and their Debian names
             # are guesses (python-dateutil is python3-dateutil)

@@ -94,6 +94,22 @@ toolTest(t, [PY], 'a backend that exits (mesonpy: SystemExit after meson failed)
   assert.ok(oneLine(r.stderr), r.stderr);
 });
 
+toolTest(t, [PY], 'a failure in the project\'s own code that the backend ran names its file and line (flit importing arrow for its version)', () => {
+  // arrow 1.3.0 under flit_core 3.8: 'No module named arrow' came from arrow/api.py importing itself by name while
+  // flit imported arrow/__init__.py from its file; the message did not say where
+  const dir = project({
+    'pyproject.toml': '[build-system]\nrequires = ["flit_core>=3.2,<4"]\nbuild-backend = "flit_core.buildapi"\n[project]\nname = "selfimport"\ndynamic = ["version", "description"]\n[project.scripts]\nselfimport = "selfimport:main"\n',
+    // not a literal: flit has to import the module to know it
+    'selfimport/__init__.py': '"""Imports itself."""\nfrom .api import main\n__version__ = "1." + "0"\n',
+    'selfimport/api.py': 'import selfimport.helpers\ndef main(): pass\n',
+    'selfimport/helpers.py': '',
+  });
+  const r = deb(dir, ['--dry-run']);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /failed to prepare the metadata: ModuleNotFoundError: No module named 'selfimport' \(in the project's selfimport\/api\.py line 1\)/);
+  assert.ok(oneLine(r.stderr), r.stderr);
+});
+
 toolTest(t, [PY], 'a failing in-tree backend (backend-path) is named as the project\'s own, and what its get_requires_for_build_wheel asks is judged too', () => {
   // hatchling's own sources build themselves (hatchling.ouroboros, backend-path src) and list their dependencies only
   // in get_requires_for_build_wheel: on bookworm it failed as 'hatchling.ouroboros 1.12.2' (the installed hatchling,
