@@ -410,12 +410,16 @@ const VCS_VERSIONING: [RegExp, string, string][] = [
  * tabulate-0.9.1.dev0+gd924550.d20261129 inside the 0.9.0 .deb, since debian/ was written but not committed yet.
  * Pure: the note, or null when the project is not in git or not versioned from it.
  */
-export function vcsVersionNote(requires: readonly string[], inGit: boolean, pythonVersion: string, debianVersion: string): string | null {
-  if (!inGit) return null;
+export function vcsVersionNote(requires: readonly string[], inGit: boolean, pythonVersion: string, debianVersion: string, fromFlag = false): string | null {
   const names = requires.map(requirementName);
   const hit = VCS_VERSIONING.find(([re]) => names.some((n) => re.test(n)));
   if (!hit) return null;
   const [, tool, variable] = hit;
+  // A bare upstream tarball (gitlint, bandit: no PKG-INFO, no .git) was read with --upstream-version; debian/rules
+  // builds the wheel with the same backend, which then finds no version either
+  if (!inGit && fromFlag)
+    return `the version comes from git (${tool}) and this tree has no git history: --upstream-version gave it to the read, and the build needs it too: ${variable}=${pythonVersion} dpkg-buildpackage -us -uc -b (or build from a git checkout whose tag is ${pythonVersion})`;
+  if (!inGit) return null;
   const start = `the version comes from git (${tool}), and the build asks it again for the commit it builds`;
   // Read off a tag: the release to pin. Otherwise git already gives a development version (no tag, or changes).
   if (!/^\d+(\.\d+)*$/.test(pythonVersion)) return `${start}: ${pythonVersion} now, a development version; build releases from a tagged commit that holds debian/`;

@@ -248,7 +248,7 @@ async function runDebLocked(
   }
   if (refusals.length && !req.dryRun) throw new UsageError(refusals[0]!);
   notes.push(...built.notes);
-  const vcs = mods.answers.vcsVersionNote(meta.backend.requires, target.gitDir !== null, m.version ?? '', built.answers.version);
+  const vcs = mods.answers.vcsVersionNote(meta.backend.requires, target.gitDir !== null, m.version ?? '', built.answers.version, req.upstreamVersion !== undefined);
   if (vcs) notes.push(vcs);
   const commands = built.answers.consoleScripts.map((c) => c.split('=')[0]!.trim());
   for (const { command, owner } of await collisions.commandOwners(commands, names.debName))

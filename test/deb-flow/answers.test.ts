@@ -244,6 +244,9 @@ t('a version from git (setuptools_scm, hatch-vcs, pbr) in a git checkout: the no
   assert.match(dev ?? '', /0\.9\.1\.dev0\+gd924550\.d20261129 now, a development version/);
   assert.not.match(dev ?? '', /PRETEND/);
   assert.is(vcsVersionNote(['setuptools_scm'], false, '0.9.0', '0.9.0'), null, 'not in git: the tarball\'s PKG-INFO answers');
+  // gitlint's bare tarball (hatch-vcs, no PKG-INFO, no .git) read with --upstream-version 0.19.1: the build has no version either
+  assert.match(vcsVersionNote(['hatchling', 'hatch-vcs'], false, '0.19.1', '0.19.1', true) ?? '', /no git history: --upstream-version gave it to the read, and the build needs it too: SETUPTOOLS_SCM_PRETEND_VERSION=0\.19\.1 dpkg-buildpackage/);
+  assert.match(vcsVersionNote(['pbr>=2.0.0'], false, '1.7.10', '1.7.10', true) ?? '', /\(pbr\).*PBR_VERSION=1\.7\.10 dpkg-buildpackage/);
   assert.is(vcsVersionNote(['hatchling'], true, '1.0', '1.0'), null);
 });
 
