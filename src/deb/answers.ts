@@ -92,7 +92,7 @@ export function synopsisFor(meta: ProjectMetadata, kind: 'service' | 'tool' = 's
   if (lintian) first = first.replace(/(?<!\.)\.$/, '').replace(/\s*[,;:]+$/, '').trim();
   // A summary that is only the name (flit's module docstring "click_default_group") says nothing: ask, or fall back
   const bare = (x: string) => x.toLowerCase().replace(/[-_. ]+/g, '-');
-  if (lintian && first !== '' && own.some((n) => bare(n) === bare(first))) return { description: fallback, problem: `the project's description is only its name ("${first}")` };
+  if (lintian && first !== '' && own.some((n) => bare(n) === bare(first))) return { description: fallback, problem: `the project's description is only its name (${shown(first)})` };
   if (!descriptionProblem(first)) return { description: first };
   if (first === '') return { description: fallback, problem: 'the project\'s description is blank' };
   const chars = [...first];
