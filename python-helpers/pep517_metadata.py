@@ -258,6 +258,9 @@ def static_entry_points(pyproject):
     return text
 
 
+BUILDS_WHEEL = "pyservice: the backend has no prepare_metadata_for_build_wheel hook; building the wheel to read its metadata"
+
+
 def metadata_files(backend, tmp, pyproject):
     """(METADATA text, entry_points.txt text, which hook ran)."""
     hook = getattr(backend, "prepare_metadata_for_build_wheel", None)
@@ -273,6 +276,9 @@ def metadata_files(backend, tmp, pyproject):
             return metadata, static, "prepare_metadata_for_build_wheel + [project.scripts]"
     import zipfile
 
+    # Said before it starts, for the timeout message: the whole wheel is built, compiling included (meson-python
+    # 0.12, bookworm's, has no prepare_metadata_for_build_wheel), which can take longer than reading metadata
+    print(BUILDS_WHEEL, file=sys.stderr, flush=True)
     wheel = backend.build_wheel(tmp, {})
     with zipfile.ZipFile(os.path.join(tmp, wheel)) as z:
         names = z.namelist()

@@ -107,7 +107,8 @@ export function tail(text: string, lines = 8): string {
  * found at …/.mesonpy-XXXX/build/…": a folder in the project that the read removes, so never the line to show.
  */
 export function whyItExited(stderr: string): string | undefined {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/^A full log can be found at /.test(l));
+  // (and never the helper's own 'pyservice: …' line)
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !/^A full log can be found at |^pyservice: /.test(l));
   return lines.filter((l) => /\bERROR\b|^error:/i.test(l)).pop() ?? lines.pop();
 }
 

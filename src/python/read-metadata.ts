@@ -7,6 +7,8 @@ import { MetadataError, parseHelperOutput, tail, type MetadataReading } from './
 /** The interpreter that builds the .deb (dh-virtualenv's --python), not whatever python3 is first on PATH. */
 export const DEFAULT_PYTHON = '/usr/bin/python3';
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** What the helper prints on stderr before it builds a whole wheel for the metadata (python-helpers/pep517_metadata.py). */
+const BUILDS_WHEEL = 'pyservice: the backend has no prepare_metadata_for_build_wheel hook; building the wheel to read its metadata';
 
 export function metadataHelperPath(): string {
   return join(packageRoot(), 'python-helpers', 'pyservice_metadata.py');
@@ -57,6 +59,14 @@ export async function readMetadata(dir: string, opts: ReadOptions = {}): Promise
     throw new MetadataError('no-python', `cannot run ${python}: ${(err as Error).message.replace(/^.*could not be run: /, '')}; ${hint}`);
   }
   if (r.timedOut) {
+    // A backend without prepare_metadata_for_build_wheel builds the whole wheel, compiling included (bookworm's
+    // meson-python): it is not stuck, it needs the time (the helper says so on stderr before it starts)
+    if (r.stderr.includes(BUILDS_WHEEL))
+      throw new MetadataError(
+        'timeout',
+        `the build backend has no prepare_metadata_for_build_wheel hook, so its metadata comes from building the whole wheel (compiling included), which did not finish within ${(timeoutMs / 1000).toFixed(timeoutMs < 1000 ? 1 : 0)} s and was stopped; give it longer with --timeout SECONDS`,
+        r.stderr,
+      );
     const who = existsSync(join(dir, 'setup.py')) ? 'setup.py' : 'the build backend';
     const printed = tail(r.stderr, 3).replace(/\s*\n\s*/g, ' / ');
     throw new MetadataError(

@@ -252,6 +252,15 @@ toolTest(t, [PY], 'a backend that forks a child and hangs: the whole group is ki
   assert.not.ok(readdirSync(dir).includes('debian'));
 });
 
+toolTest(t, [PY], 'a backend without prepare_metadata_for_build_wheel that runs past --timeout is said to be building its wheel, with the flag that gives it longer', () => {
+  // bookworm's meson-python 0.12 has no such hook: its metadata comes from compiling the project
+  const dir = project(IN_TREE('import time\ndef build_wheel(d, c=None, m=None):\n    time.sleep(300)\n'));
+  const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--timeout', '1'], { env: cleanEnv(tempDir()), encoding: 'utf8' });
+  assert.is(r.status, 1, r.stderr);
+  assert.match(r.stderr, /^error: the build backend has no prepare_metadata_for_build_wheel hook, so its metadata comes from building the whole wheel \(compiling included\), which did not finish within 1 s and was stopped; give it longer with --timeout SECONDS$/m);
+  assert.ok(oneLine(r.stderr), r.stderr);
+});
+
 toolTest(t, [PY], 'a backend that daemonizes a child (double fork, setsid) and hangs: the daemon is killed at --timeout too', async () => {
   const body = [
     'import os, time',
