@@ -9,17 +9,23 @@ import { fstatSync } from 'node:fs';
  */
 let enabled: boolean | undefined;
 
-function stdoutIsTerminal(): boolean {
+/**
+ * Whether file descriptor `fd` could be a terminal, from fstat alone: a pipe, a socket, a file or a closed fd never
+ * is, nor are Linux's memory devices (major 1: /dev/null, /dev/zero, /dev/full…). /dev/null is where scripts and
+ * benchmarks send output and take input from; asking process.stdout.isTTY there built a stream (~1.5% of create's
+ * instructions) and node:tty loads net (~5 ms). Only a true answer needs asking further.
+ */
+export function mightBeTerminal(fd: number): boolean {
   try {
-    const st = fstatSync(1);
-    if (!st.isCharacterDevice()) return false;
-    // Linux's memory devices (major 1: /dev/null, /dev/zero, /dev/full…) are never terminals; /dev/null is where
-    // scripts and benchmarks send output, and building process.stdout there cost ~1.5% of create's instructions.
-    if (process.platform === 'linux' && ((st.rdev >> 8) & 0xfff) === 1) return false;
+    const st = fstatSync(fd);
+    return st.isCharacterDevice() && !(process.platform === 'linux' && ((st.rdev >> 8) & 0xfff) === 1);
   } catch {
-    return false; // fd 1 closed
+    return false;
   }
-  return Boolean(process.stdout.isTTY);
+}
+
+function stdoutIsTerminal(): boolean {
+  return mightBeTerminal(1) && Boolean(process.stdout.isTTY);
 }
 
 export function coloursOn(env: NodeJS.ProcessEnv = process.env): boolean {

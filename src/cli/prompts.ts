@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { CancelledError } from '../errors.js';
 import type { Asker, Question } from '../types.js';
-import { colours } from './colours.js';
+import { colours, mightBeTerminal } from './colours.js';
 
 /**
  * The only module that talks to enquirer: the Asker the CLI hands to library calls when a person can answer.
@@ -51,7 +51,7 @@ export function canPrompt(): boolean {
   // isatty(), not process.stdin.isTTY: the first use of process.stdin builds the stdin stream (~5 ms), in every
   // run, even one that asks nothing. node:tty (which loads net) is required here, not at start-up: a no-op
   // update never asks.
-  if (isCI()) return false;
+  if (isCI() || !mightBeTerminal(0) || !mightBeTerminal(1)) return false;
   const { isatty } = require('node:tty') as typeof import('node:tty');
   return isatty(0) && isatty(1);
 }

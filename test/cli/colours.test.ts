@@ -42,4 +42,18 @@ test('on a terminal (a pty from script(1)) colours are on', () => {
   assert.is((JSON.parse(line!) as { on: boolean }).on, true);
 });
 
+test('canPrompt with stdin and stdout on /dev/null: no, and node:tty (which loads net) is not loaded to find out', () => {
+  const probe = `
+    const { canPrompt } = await import(${JSON.stringify(pathToFileURL(join(packageRoot(), 'dist', 'src', 'cli', 'prompts.js')).href)});
+    const before = new Set(process.moduleLoadList);
+    const yes = canPrompt();
+    const loaded = process.moduleLoadList.filter((m) => !before.has(m));
+    (await import('node:fs')).writeSync(2, JSON.stringify({ yes, loaded }) + '\\n');`;
+  const devNull = openSync('/dev/null', 'r+');
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { stdio: [devNull, devNull, 'pipe'], encoding: 'utf8', env: { PATH: process.env.PATH } });
+  const got = JSON.parse(r.stderr) as { yes: boolean; loaded: string[] };
+  assert.is(got.yes, false);
+  assert.equal(got.loaded, [], `asking loaded ${got.loaded.join(', ')}`);
+});
+
 test.run();

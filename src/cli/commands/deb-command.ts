@@ -111,7 +111,8 @@ export async function debCommand(argv: string[], out: Output): Promise<number> {
     out.raw(DEB_HELP);
     return EXIT.ok;
   }
-  const result = await runDeb({ ...req, asker: terminalAsker() }, out);
+  // --yes and --json never ask (run-deb takes no asker then): not even whether there is a terminal to ask on
+  const result = await runDeb({ ...req, asker: req.yes || req.json ? undefined : terminalAsker() }, out);
   // Like git merge (and pyservice update): conflicts left to resolve are a non-zero exit, so scripts can tell.
   return result.conflicts.length ? EXIT.conflicts : EXIT.ok;
 }
