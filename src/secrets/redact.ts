@@ -85,8 +85,13 @@ function redactUrl(url: string, schemeLength: number): string {
   return scheme + authority + redactQueryAndFragment(rest.slice(authority.length));
 }
 
-/** scp-like git addresses with a password: `alice:tok@github.com:org/repo.git`. */
-const SCP_WITH_PASSWORD = /(^|[\s"'=(,])([A-Za-z0-9._~-]+):([^\s@/"']+)@([A-Za-z0-9.-]+:)/g;
+/**
+ * A password written before a host without a scheme: scp-like git addresses (`alice:tok@github.com:org/repo.git`)
+ * and a URL typed without its `https://` (`alice:tok@pypi.example.org/simple/`, which the URL checks refuse for the
+ * missing scheme, quoting it, and git would take as an ssh address). A password holds no blank, `/`, `@` or quote
+ * here, so a scheme's `//` never matches.
+ */
+const SCP_WITH_PASSWORD = /(^|[\s"'=(,<])([A-Za-z0-9._~%+-]+):([^\s@/"'<>]+)@(\[[^\]\s]+\]|[A-Za-z0-9.-]+)(?=[:/?#\s"'<>),;\]]|$)/g;
 
 /**
  * Free text with URLs in it. A URL runs from its scheme to the next blank: a password with a blank in it is

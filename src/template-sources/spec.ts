@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { shown } from '../secrets/redact.js';
-import { carriesCredentials, redactText } from '../secrets/redact.js';
+import { carriesCredentials, redactText, secretParams } from '../secrets/redact.js';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -41,7 +41,9 @@ export function parseSource(input: string, cwd: string = process.cwd()): SourceS
   const hash = text.lastIndexOf('#');
   const body = hash >= 0 ? text.slice(0, hash) : text;
   const ref = hash >= 0 ? text.slice(hash + 1) : null;
-  if (ref !== null && !/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(ref)) throw new SourceError(`template ref ${shown(ref)} is not a tag name; use SOURCE#v1.2.0`);
+  // A fragment token (#access_token=…) is no tag either, and is not quoted back
+  if (ref !== null && !/^[A-Za-z0-9][A-Za-z0-9._+-]*$/.test(ref))
+    throw new SourceError(`template ref ${secretParams(ref).length ? `"${ref.slice(0, ref.indexOf('=') + 1)}***"` : shown(ref)} is not a tag name; use SOURCE#v1.2.0`);
   if (body === 'shipped' || body === 'builtin') return { ...SHIPPED, ref };
   // Whatever the form (URL, scp-like user:password@host:path, a query token): the redactor decides what is a credential.
   if (carriesCredentials(body)) throw new SourceError(CREDENTIALS(body));

@@ -50,6 +50,8 @@ const SHAPES: Array<[string, (s: string) => string]> = [
   ['fragment token', (s) => `https://pypi.example.org/simple/#access_token=${s}`],
   ['ssh:// with a password', (s) => `ssh://deploy:${s}@git.example.org/simple/`],
   ['scp-like git address', (s) => `deploy:${s}@git.example.org:org/repo.git`],
+  // A URL typed without its scheme: refused for that, and the refusal used to quote it whole
+  ['no scheme', (s) => `alice:${s}@pypi.example.org/simple/`],
 ];
 
 interface Row {
@@ -110,6 +112,9 @@ function rows(): Row[] {
     });
     out.push({ command: `update --index-url (${shape})`, run: async (s) => pyservice(['update', '--dry-run', '--index-url', url(s)], { cwd: await project(), env }), code: 2 });
     out.push({ command: `update --url (${shape})`, run: async (s) => pyservice(['update', '--dry-run', '--url', url(s)], { cwd: await project(), env }), code: 2 });
+    out.push({ command: `deb --index-url (${shape})`, run: (s) => pyservice(['deb', debProject('requests>=2.28', 'https://git.example.org/literal-svc'), '--dry-run', '--yes', '--index-url', url(s)], { env }), code: 2 });
+    // A template source goes to git's argv: refused before git runs, so nothing reaches a process list either
+    out.push({ command: `templates --template (${shape})`, run: (s) => pyservice(['templates', '--template', url(s)], { cwd: tempDir(), env }), code: 2 });
   }
   for (const flag of ['--description', '--author'])
     out.push({

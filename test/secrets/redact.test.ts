@@ -25,6 +25,12 @@ t('URL shapes: the password (or a token used as user) is hidden, the rest shown'
     ['git+ssh://git@github.com/org/repo.git', 'git+ssh://git@github.com/org/repo.git'],
     ['git+https://oauth2:glpat-s3cret@gitlab.example.org/g/p.git@v1.0', 'git+https://oauth2:***@gitlab.example.org/g/p.git@v1.0'],
     ['deploy:s3cret@github.com:org/repo.git', 'deploy:***@github.com:org/repo.git'],
+    // no scheme: a URL typed without https://, a short form with a password
+    ['alice:s3cret@pypi.example.org/simple/', 'alice:***@pypi.example.org/simple/'],
+    ['alice:s3cret@pypi.example.org', 'alice:***@pypi.example.org'],
+    ['gh:alice:s3cret@org/repo', 'gh:***@org/repo'],
+    ['see "alice:s3cret@[::1]/simple/"', 'see "alice:***@[::1]/simple/"'],
+    ['git@github.com:org/repo.git', 'git@github.com:org/repo.git'],
     ['https://host/simple/?token=s3cret', 'https://host/simple/?token=***'],
     ['https://host/simple/?private_token=s3cret&page=2', 'https://host/simple/?private_token=***&page=2'],
     ['https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIA&X-Amz-Signature=abc', 'https://b.s3.amazonaws.com/k?X-Amz-Credential=***&X-Amz-Signature=***'],
