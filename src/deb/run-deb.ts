@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { shown as shownValue } from '../secrets/redact.js';
+import { escapeControls, shown as shownValue } from '../secrets/redact.js';
 import { join, relative, resolve } from 'node:path';
 import type { Answers, Asker, DebFileReport, DebRequest, FileActionKind, FilePlan, Output, ProjectRecord } from '../types.js';
 import { BASELINE_FILE, RECORD_FILE } from '../plan/tool-files.js';
@@ -437,7 +437,8 @@ function textReport(r: DebResult, reading: MetadataReading, python: string, dryR
   const b = reading.backend;
   const via = b.hook === 'setup() capture' ? `setuptools ${reading.setuptools}` : `${b.name}${b.version ? ` ${b.version}` : ''}, ${b.hook}`;
   lines.push(`Read ${m.name ?? '(no name)'} ${m.version ?? '(no version)'} from ${from} with ${python} (Python ${reading.python}, ${via})`);
-  const show = (label: string, v: string | null) => lines.push(`  ${label.padEnd(16)} ${v === null ? '-' : v.split('\n')[0]}`);
+  // The project's own text, shown as read: its first line, with control and invisible characters written out
+  const show = (label: string, v: string | null) => lines.push(`  ${label.padEnd(16)} ${v === null ? '-' : escapeControls(v.split('\n')[0]!)}`);
   show('description', m.description);
   // People as debian/copyright lists them: the email fields already hold "Name <email>" lists under PEP 621
   show('author', copyright.upstreamPeople(m.author, m.author_email).join(', ') || null);

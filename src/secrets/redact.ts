@@ -159,9 +159,11 @@ export function escapeControls(text: string): string {
 
 /**
  * What may reach a terminal from the tool's own output: everything but raw control bytes. Line breaks and
- * tabs stay (reports are multi-line), CR only before LF (a CRLF file's diff); an ESC only as the start of an SGR
- * colour sequence (the CLI's colours).
+ * tabs stay (reports are multi-line), CR only before LF (a CRLF file's diff); an ESC only as the start of one of
+ * the SGR sequences the CLI's own colours write (colours.ts: bold, dim, red, green, yellow and their resets).
+ * Any other SGR came from a value: an upstream summary's ESC[8m (conceal) or ESC[30;40m hid the rest of the
+ * report, the notes included, on a terminal.
  */
 export function terminalSafe(text: string): string {
-  return text.replace(/\u001b(?!\[[0-9;]*m)|\r(?!\n)|[\u0000-\u0008\u000b\u000c\u000e-\u001a\u001c-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(/\u001b(?!\[(?:1|2|22|31|32|33|39)m)|\r(?!\n)|[\u0000-\u0008\u000b\u000c\u000e-\u001a\u001c-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

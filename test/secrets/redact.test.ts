@@ -73,6 +73,10 @@ t('shown: one line, quoted, controls and invisible characters escaped, redacted'
   assert.is(escapeControls('é日本🚀'), 'é日本🚀');
   assert.is(terminalSafe(`ok \u001b[32mgreen\u001b[39m \u001b]0;t\u0007`), 'ok \u001b[32mgreen\u001b[39m \\u001b]0;t\\u0007');
   assert.is(terminalSafe('crlf\r\nline\rover'), 'crlf\r\nline\\u000dover');
+  // Only the CLI's own colours pass: a value's conceal, black-on-black, blink or cursor sequence is written out
+  for (const seq of ['\u001b[8m', '\u001b[30;40m', '\u001b[5m', '\u001b[0;8m', '\u001b[m', '\u001b[2J', '\u001b[1A'])
+    assert.not.ok(terminalSafe(`a${seq}b`).includes('\u001b'), JSON.stringify(seq));
+  for (const seq of ['\u001b[1m', '\u001b[2m', '\u001b[22m', '\u001b[31m', '\u001b[32m', '\u001b[33m', '\u001b[39m']) assert.is(terminalSafe(`a${seq}b`), `a${seq}b`);
 });
 
 t('the URL checks refuse credentials in every place, and their messages never hold the secret', () => {
