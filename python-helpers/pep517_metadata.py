@@ -85,21 +85,21 @@ def requirement_parts(req):
     return m.group(1), m.group(3).strip().strip("()").strip(), marker.strip() or None
 
 
-_VERSIONS = {}
-
-
 def installed_version(dist):
-    """importlib.metadata's version of `dist`, or None when it is not installed. Each lookup scans every
-    distribution on sys.path, so a name is looked up once (the backend's is asked twice: unmet, then reported)."""
-    import importlib.metadata as md
+    """importlib.metadata's version of `dist`, or None when it is not installed; remembered while nothing on
+    sys.path changes (verdict_memo.py: importing importlib.metadata and scanning every distribution is most of
+    what judging a requirement costs)."""
+    import verdict_memo
 
-    key = normalise(dist)
-    if key not in _VERSIONS:
+    def look_up():
+        import importlib.metadata as md
+
         try:
-            _VERSIONS[key] = md.version(dist)
+            return md.version(dist)
         except md.PackageNotFoundError:
-            _VERSIONS[key] = None
-    return _VERSIONS[key]
+            return None
+
+    return verdict_memo.remembered("installed\0" + normalise(dist) + "\0" + verdict_memo.installed_state(), look_up)
 
 
 def packaging_class(module, name):
@@ -113,31 +113,46 @@ def packaging_class(module, name):
 
 
 def unmet_requirements(requires):
-    """build-system.requires that Debian's python3 does not satisfy: [(requirement, why, debian package)]."""
+    """build-system.requires that Debian's python3 does not satisfy: [(requirement, why, debian package)].
+    packaging judges markers and specifiers; its answers are remembered (verdict_memo.py)."""
+    import verdict_memo
+
     out = []
     for req in requires:
         name, spec, marker = requirement_parts(req)
         if name is None:
             continue
-        Marker = packaging_class("packaging.markers", "Marker") if marker else None
-        if Marker is not None:
-            try:
-                if not Marker(marker).evaluate():
-                    continue
-            except Exception:
-                pass
+        if marker and not verdict_memo.remembered("marker\0" + marker + "\0" + verdict_memo.interpreter(), lambda: marker_applies(marker)):
+            continue
         have = installed_version(name)
         if have is None:
             out.append({"requirement": req, "why": "not installed", "package": debian_package(name)})
             continue
-        SpecifierSet = packaging_class("packaging.specifiers", "SpecifierSet") if spec else None
-        if SpecifierSet is not None:
-            try:
-                if not SpecifierSet(spec).contains(have, prereleases=True):
-                    out.append({"requirement": req, "why": f"{have} is installed", "package": debian_package(name)})
-            except Exception:
-                pass
+        if spec and verdict_memo.remembered("specifier\0" + spec + "\0" + have, lambda: specifier_excludes(spec, have)):
+            out.append({"requirement": req, "why": f"{have} is installed", "package": debian_package(name)})
     return out
+
+
+def marker_applies(marker):
+    """packaging's verdict on this interpreter; a marker it cannot parse (or no packaging) applies."""
+    Marker = packaging_class("packaging.markers", "Marker")
+    if Marker is None:
+        return True
+    try:
+        return bool(Marker(marker).evaluate())
+    except Exception:
+        return True
+
+
+def specifier_excludes(spec, have):
+    """Whether packaging says `have` is outside `spec`; a specifier it cannot parse (or no packaging) is not judged."""
+    SpecifierSet = packaging_class("packaging.specifiers", "SpecifierSet")
+    if SpecifierSet is None:
+        return False
+    try:
+        return not SpecifierSet(spec).contains(have, prereleases=True)
+    except Exception:
+        return False
 
 
 # What a build requirement or a backend says about the code the build compiles: "rust" (cargo and rustc) or "c"

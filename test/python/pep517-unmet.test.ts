@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PYSERVICE_BIN } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
@@ -176,6 +176,55 @@ toolTest(t, [PY], 'a backend or build requirement that compiles (maturin, pybind
   const pure = JSON.parse(deb(project(['setuptools'])).stdout);
   assert.equal(pure.backend.compiled, []);
   assert.not.ok(pure.answers.buildDeps.includes('python3-dev'), pure.answers.buildDeps.join(', '));
+});
+
+/**
+ * python-helpers/verdict_memo.py keeps packaging's and importlib.metadata's answers in the user's cache between runs
+ * (importing them was ~30 % of a flit_core read). Same HOME for every run here, so the second run reads what the
+ * first remembered.
+ */
+toolTest(t, [PY], 'remembered answers: the same report from memory, read only from a private file, and asked again once sys.path changes', () => {
+  const home = tempDir();
+  const memo = join(home, '.cache', 'create-pyservice', 'python', 'verdicts.json');
+  const requires = ['setuptools>=9999', 'setuptools>=1', "zzz-pyservice-absent; python_version >= '3'", 'zzz-pyservice-fake>=2'];
+  const run = (python?: string) => {
+    const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--kind', 'tool', '--dry-run', '--json', ...(python ? ['--python', python] : [])], { env: cleanEnv(home), encoding: 'utf8' });
+    assert.is(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout).backend.unmet as { requirement: string; why: string }[];
+  };
+  const dir = project(requires);
+  const first = run();
+  assert.equal(first.map((u) => u.requirement), ['setuptools>=9999', "zzz-pyservice-absent; python_version >= '3'", 'zzz-pyservice-fake>=2']);
+  assert.is((statSync(memo).mode & 0o777).toString(8), '600');
+  assert.equal(run(), first, 'the same answers from memory');
+
+  // The memory is used: an answer flipped in it (the file still private) changes the report…
+  const flipped = (text: string) => text.replace(/("specifier\\u0000>=1\\u0000[^"]*": )false/, '$1true');
+  const original = readFileSync(memo, 'utf8');
+  assert.is.not(flipped(original), original, 'the memo holds setuptools>=1');
+  writeFileSync(memo, flipped(original), { mode: 0o600 });
+  assert.ok(run().some((u) => u.requirement === 'setuptools>=1'), 'read from the memo');
+  // …but not from a file someone else could have written
+  writeFileSync(memo, flipped(original));
+  chmodSync(memo, 0o666);
+  assert.equal(run(), first, 'a group- or world-writable memo is ignored');
+
+  // Installing a distribution changes a sys.path folder: the remembered "not installed" is asked again
+  const venv = join(tempDir(), 'venv');
+  execFileSync(PY, ['-m', 'venv', '--without-pip', '--system-site-packages', venv]); // packaging from Debian's python3
+  const vpy = join(venv, 'bin', 'python3');
+  const site = execFileSync(vpy, ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'], { encoding: 'utf8' }).trim();
+  const fake = (version: string) => {
+    for (const old of readdirSync(site).filter((f) => f.startsWith('zzz_pyservice_fake-'))) rmSync(join(site, old), { recursive: true });
+    mkdirSync(join(site, `zzz_pyservice_fake-${version}.dist-info`));
+    writeFileSync(join(site, `zzz_pyservice_fake-${version}.dist-info`, 'METADATA'), `Metadata-Version: 2.1\nName: zzz-pyservice-fake\nVersion: ${version}\n`);
+  };
+  const fakeIn = (unmet: { requirement: string; why: string }[]) => unmet.find((u) => u.requirement === 'zzz-pyservice-fake>=2')?.why;
+  assert.is(fakeIn(run(vpy)), 'not installed');
+  fake('1.0');
+  assert.is(fakeIn(run(vpy)), '1.0 is installed');
+  fake('2.1');
+  assert.is(fakeIn(run(vpy)), undefined, 'an upgrade meets it');
 });
 
 t.run();
