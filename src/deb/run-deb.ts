@@ -246,13 +246,23 @@ async function runDebLocked(
       throw again instanceof mods.answers.DebInputError ? new UsageError(again.message) : again;
     }
   }
+  // A command that would take over a system command (a tool diverts the other file, a service's link replaces the
+  // one dpkg knows only as /bin/NAME): /usr/bin/sh, ls or python3 from an upstream project's entry point
+  const commands = built.answers.consoleScripts.map((c) => c.split('=')[0]!.trim());
+  const owned = await collisions.commandOwners(commands, names.debName);
+  const unowned = commands.filter((c) => !owned.some((o) => o.command === c)).map((command) => ({ command, system: collisions.systemCommand(command) ?? undefined }));
+  for (const { command, system } of [...owned, ...unowned])
+    if (system)
+      refusals.push(
+        `the project's command ${command} would take over /usr/bin/${command} (${system}) on every machine the package is installed on; ` +
+          `a package made by pyservice deb never replaces a system command: rename that entry point upstream ([project.scripts] or console_scripts; every console script becomes a /usr/bin command)`,
+      );
   if (refusals.length && !req.dryRun) throw new UsageError(refusals[0]!);
   notes.push(...built.notes);
   const vcs = mods.answers.vcsVersionNote(meta.backend.requires, target.gitDir !== null, m.version ?? '', built.answers.version, req.upstreamVersion !== undefined);
   if (vcs) notes.push(vcs);
-  const commands = built.answers.consoleScripts.map((c) => c.split('=')[0]!.trim());
-  for (const { command, owner } of await collisions.commandOwners(commands, names.debName))
-    notes.push(built.answers.type === 'tool' ? divertedNote(command, owner, names.debName) : serviceCollisionNote(command, owner, names.debName));
+  for (const { command, owner, system } of owned)
+    if (!system) notes.push(built.answers.type === 'tool' ? divertedNote(command, owner, names.debName) : serviceCollisionNote(command, owner, names.debName));
   const problems = mods.validate.answersProblems(built.answers);
   if (problems.length) throw new Error(`internal: deb answers failed validation: ${problems.join('; ')}`);
   const { planProject } = mods.filePlan;

@@ -1,11 +1,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PYSERVICE_BIN } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
+import { systemCommand } from '../../src/deb/collisions.js';
 
 /**
  * pyservice deb reads someone else's project: what its metadata says is untrusted input. Each test here is an
@@ -52,6 +53,46 @@ toolTest(t, [PY], 'terminal sequences in the metadata (summary, author, license,
     assert.ok(r.stdout.includes('Lists \\u001b[8mhidden\\u001b[30;40m things'), r.stdout);
     assert.ok(r.stdout.includes('e\\u001b[8mvil = evil:main'), r.stdout);
   }
+});
+
+const ME = 'Pat Doe <pat@example.org>';
+
+toolTest(t, [PY, 'dpkg-query'], 'a console script named like a system command is refused, tool or service: never diverted, never linked over it', () => {
+  // With merged /usr, dpkg knows /usr/bin/sh and /usr/bin/ls only as /bin/sh (dash) and /bin/ls (coreutils): the
+  // old lookup found no owner ("a local file") and the tool's preinst would have diverted /usr/bin/sh away
+  const cases: Array<[string, RegExp]> = [
+    ['sh', /\/usr\/bin\/sh \(dash is Essential\)/],
+    ['ls', /\/usr\/bin\/ls \(coreutils is Essential\)/],
+    ['dpkg-divert', /\/usr\/bin\/dpkg-divert \(dpkg is Essential\)/],
+    ['python3', /\/usr\/bin\/python3 \(the Python interpreter the venv runs on\)/],
+    ['sudo', /\/usr\/bin\/sudo \(a program that asks for passwords\)/],
+  ];
+  for (const [command, why] of cases) {
+    const dir = setupPy(`cmd-${command}`, `    name="evil-${command}", version="1.0", description="Takes over a command",
+    entry_points={"console_scripts": ["evil-${command} = evil:main", "${command} = evil:main"]},`);
+    for (const kind of ['tool', 'service']) {
+      const r = deb([dir, '--yes', '--kind', kind, '--maintainer', ME], { NO_COLOR: '1' });
+      assert.is(r.code, 2, `${command} as a ${kind}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, why, r.stderr);
+      assert.match(r.stderr, /rename that entry point upstream/);
+      assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.not.ok(existsSync(join(dir, 'debian')), `${command} as a ${kind}: debian/ written`);
+      assert.equal(readdirSync(dir).sort(), ['evil.py', 'setup.py']);
+      if (kind === 'service') continue;
+      // A dry run lists it as what the real run refuses, and plans no file
+      const dry = deb([dir, '--yes', '--dry-run', '--json', '--kind', kind, '--maintainer', ME], { NO_COLOR: '1' });
+      assert.is(dry.code, 0, dry.stderr);
+      const report = JSON.parse(dry.stdout);
+      assert.ok(report.refusals.some((x: string) => why.test(x)), dry.stdout);
+      assert.equal(report.files, []);
+    }
+  }
+});
+
+t('systemCommand: the interpreter and password prompts, whatever this machine has; ordinary names are fine', () => {
+  for (const c of ['python', 'python3', 'python3.11', 'python3.13-config', 'sudo', 'su', 'pkexec', 'doas', 'passwd', 'ssh', 'pinentry-curses'])
+    assert.ok(systemCommand(c), c);
+  for (const c of ['pygmentize', 'markdown-it', 'http', 'python-build', 'pythonista', 'sudoku', 'sshuttle', 'evil-sh']) assert.is(systemCommand(c), null, c);
 });
 
 t.run();

@@ -69,18 +69,19 @@ toolTest(t, [PY], 'with --yes a project that is not a generated service is a too
   assert.is(JSON.parse(again.stdout).kind, 'tool');
 });
 
-toolTest(t, [PY, 'dpkg-query'], 'a command another package ships in /usr/bin: a tool diverts it, a service is told dpkg -i fails where that package is installed', () => {
-  // dpkg-deb is dpkg's, on every Debian machine: a project with a console script of that name
+toolTest(t, [PY, 'dpkg-query', 'lintian'], 'a command another package ships in /usr/bin: a tool diverts it, a service is told dpkg -i fails where that package is installed', () => {
+  // lintian is lintian's (Priority: optional; .ci/packages.txt installs it): a project with a console script of that
+  // name. (dpkg-deb, used here before, is Essential dpkg's: refused since, deb-flow/hostile.test.ts.)
   const dir = project();
-  writeFileSync(join(dir, 'setup.py'), readFileSync(join(dir, 'setup.py'), 'utf8').replace('"cs-admin  =  cs_svc.cli:admin"', '"dpkg-deb = cs_svc.cli:admin"'));
-  const owner = spawnSync('dpkg-query', ['-S', '/usr/bin/dpkg-deb'], { encoding: 'utf8' }).stdout.split(':')[0]!;
-  assert.ok(owner, 'no package owns /usr/bin/dpkg-deb here');
+  writeFileSync(join(dir, 'setup.py'), readFileSync(join(dir, 'setup.py'), 'utf8').replace('"cs-admin  =  cs_svc.cli:admin"', '"lintian = cs_svc.cli:admin"'));
+  const owner = spawnSync('dpkg-query', ['-S', '/usr/bin/lintian'], { encoding: 'utf8' }).stdout.split(':')[0]!;
+  assert.ok(owner, 'no package owns /usr/bin/lintian here');
   const tool = deb([dir, '--maintainer', ME, '--kind', 'tool', '--dry-run']);
   assert.is(tool.code, 0, tool.stderr);
-  assert.match(tool.stdout, new RegExp(`^note: /usr/bin/dpkg-deb is also in ${owner} \\(on this machine\\): while cs-svc is installed, that file is diverted`, 'm'));
+  assert.match(tool.stdout, new RegExp(`^note: /usr/bin/lintian is also in ${owner} \\(on this machine\\): while cs-svc is installed, that file is diverted`, 'm'));
   const service = deb([dir, '--maintainer', ME, '--kind', 'service', '--dry-run']);
   assert.is(service.code, 0, service.stderr);
-  assert.match(service.stdout, new RegExp(`^note: /usr/bin/dpkg-deb is also in ${owner} \\(on this machine\\): a service's commands are not diverted, so dpkg -i of cs-svc fails`, 'm'));
+  assert.match(service.stdout, new RegExp(`^note: /usr/bin/lintian is also in ${owner} \\(on this machine\\): a service's commands are not diverted, so dpkg -i of cs-svc fails`, 'm'));
   assert.not.match(service.stdout, /cs-svc is also in/, 'only the colliding command is named');
 });
 
