@@ -336,10 +336,10 @@ def parse_metadata(text, console_scripts_from, text_or_none, entry_points):
             urls[label.strip()] = url.strip()
     install_requires, extras = [], {}
     for req in many("Requires-Dist"):
-        base, extra = split_extra(req)
-        if extra is None:
+        base, names = split_extra(req)
+        if not names:
             install_requires.append(req)
-        else:
+        for extra in names:
             extras.setdefault(extra, []).append(base)
     for extra in many("Provides-Extra"):
         extras.setdefault(extra, [])
@@ -366,24 +366,36 @@ def parse_metadata(text, console_scripts_from, text_or_none, entry_points):
 
 
 EXTRA = r"""\(?\s*extra\s*==\s*["']([^"']+)["']\s*\)?"""
+# extra == "a" or extra == "b" (poetry-core writes a requirement shared by extras so: beets' pillow has four)
+EXTRAS_OR = r"""extra\s*==\s*["'][^"']+["'](?:\s+or\s+extra\s*==\s*["'][^"']+["'])+"""
 
 
 def split_extra(req):
-    """'x>=1; extra == "d"' → ('x>=1', 'd'); 'x; python_version<"3.11" and extra == "d"' → ('x; python_version<"3.11"', 'd').
-    An extra inside an `or` is kept whole under that extra."""
+    """'x>=1; extra == "d"' → ('x>=1', ['d']); 'x; python_version<"3.11" and extra == "d"' → ('x; python_version<"3.11"', ['d']);
+    'x; extra == "a" or extra == "b"' (alone, or in parentheses beside an `and`) → ('x', ['a', 'b']): the
+    requirement belongs to each of those extras. No extra → (req, []). Any other `or` with an extra is kept whole
+    under its first extra."""
     text, sep, marker = req.partition(";")
     marker = marker.strip()
     if not sep or "extra" not in marker:
-        return req, None
+        return req, []
+    names = lambda group: re.findall(r"""["']([^"']+)["']""", group)  # noqa: E731
+    either = re.fullmatch(r"\(?\s*(" + EXTRAS_OR + r")\s*\)?", marker)
+    if either:
+        return text.strip(), names(either.group(1))
+    for pattern, rest_at in ((r"(.+?)\s+and\s+\(\s*(" + EXTRAS_OR + r")\s*\)", 1), (r"\(\s*(" + EXTRAS_OR + r")\s*\)\s+and\s+(.+)", 2)):
+        m = re.fullmatch(pattern, marker)
+        if m and not re.search(r"\bor\b", re.sub(r"\([^()]*\)", "", m.group(rest_at))):
+            return f"{text.strip()}; {m.group(rest_at).strip()}", names(m.group(3 - rest_at))
     only = re.fullmatch(EXTRA, marker)
     if only:
-        return text.strip(), only.group(1)
+        return text.strip(), [only.group(1)]
     m = re.fullmatch(r"(.+?)\s+and\s+" + EXTRA, marker) or re.fullmatch(EXTRA + r"\s+and\s+(.+)", marker)
     if m and " or " not in marker:
         extra, rest = (m.group(2), m.group(1)) if m.re.pattern.startswith("(.+?)") else (m.group(1), m.group(2))
-        return f"{text.strip()}; {rest.strip()}", extra
+        return f"{text.strip()}; {rest.strip()}", [extra]
     found = re.search(EXTRA, marker)
-    return req, found.group(1) if found else None
+    return req, [found.group(1)] if found else []
 
 
 def backend_distribution(name):
