@@ -446,6 +446,21 @@ def failure_message(err, backend_name, project=None):
     return f"the build backend {backend_name}{where} failed to prepare the metadata: {text}{project_frame(err, project)}"
 
 
+def known_fix(err, backend_name):
+    """The fix for a backend complaint whose cause its message does not say, as '; …' (else ''). hatchling checks
+    classifiers against the list it was released with: bookworm's 1.12.2 rejects 'Programming Language :: Python ::
+    3.13', which most projects released since 2024 declare (pylast 5.3, plumbum 1.9)."""
+    text = str(err)
+    if backend_distribution(backend_name) == "hatchling" and "Unknown classifier" in text:
+        version = backend_version(backend_name)
+        return (
+            f"; hatchling{' ' + version if version else ''} knows only the classifiers of its release: remove that one from "
+            "pyproject.toml's [project] classifiers (nothing in the .deb uses it; debian/rules builds with this hatchling "
+            "too) or pass --python for an interpreter with a newer hatchling"
+        )
+    return ""
+
+
 def project_frame(err, project):
     """' (in the project's arrow/api.py line 12)' for the innermost traceback frame in the project, else ''."""
     if not project:
@@ -515,7 +530,7 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
                 err = RuntimeError(f"exited with status {err.code!r}")
             if is_version_failure(err):
                 raise Failure("no-version", version_failure_message(err, name), detail)
-            message = failure_message(err, name, project)
+            message = failure_message(err, name, project) + known_fix(err, name)
             # What the backend asks beyond build-system.requires is reported after the declared ones, never as the
             # cause: flit's list is the project's own dependencies (for importing its module), and their Debian names
             # are guesses (python-dateutil is python3-dateutil)

@@ -200,6 +200,18 @@ toolTest(t, [PY], 'a setuptools project that needs a newer setuptools than Debia
   assert.ok(oneLine(r.stderr), r.stderr);
 });
 
+toolTest(t, [PY], 'a classifier newer than the installed hatchling (pylast and plumbum declare Python :: 3.13; bookworm has hatchling 1.12.2) is exit 1 naming the classifier and the two ways out', () => {
+  const dir = project({
+    'pyproject.toml': '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n[project]\nname = "clf"\nversion = "1.0"\nclassifiers = ["Programming Language :: Python :: 3", "Programming Language :: Python :: 9.99"]\n[project.scripts]\nclf = "clf:main"\n',
+    'clf/__init__.py': 'def main():\n    pass\n',
+  });
+  const r = deb(dir);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /Unknown classifier .*Programming Language :: Python :: 9\.99; hatchling [0-9][0-9.]* knows only the classifiers of its release: remove that one from pyproject\.toml's \[project\] classifiers .* or pass --python for an interpreter with a newer hatchling$/m);
+  assert.ok(oneLine(r.stderr), r.stderr);
+  assert.equal(r.files, ['clf', 'pyproject.toml']);
+});
+
 toolTest(t, [PY], 'the before/after walk of the project lists .git, node_modules and virtualenvs but does not walk into them', () => {
   const log = join(tempDir(), 'scandir.log');
   // The backend logs every directory Python lists from the moment its hook runs: the walk after the hook is in it
