@@ -433,6 +433,36 @@ def failure_from(err, project, who="setup.py"):
     return Failure("setup-failed", with_unmet_setuptools(f"{who} failed: {type(err).__name__}: {one_line(err) or '(no message)'}{where}"), detail)
 
 
+def subproject_hint(project, depth=2, shown=3):
+    """'; the Python project is in hypothesis-python/ (setup.py): pyservice deb …/hypothesis-python' for the
+    folders (at most `depth` down, hidden ones, tests and docs skipped) that hold a setup.py, or a pyproject.toml
+    with a [project] or [build-system] table; else the general advice."""
+    tomllib = toml_parser()
+    found = []
+    for root, dirs, files in os.walk(project):
+        level = root[len(project):].count(os.sep)
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")) and d not in {"node_modules", "venv", "tests", "test", "docs", "doc", "build", "dist"}) if level < depth else []
+        if root == project:
+            continue
+        why = "setup.py" if "setup.py" in files else None
+        if why is None and "pyproject.toml" in files and tomllib is not None:
+            try:
+                with open(os.path.join(root, "pyproject.toml"), "rb") as f:
+                    data = tomllib.load(f)
+                if isinstance(data.get("project"), dict) or isinstance(data.get("build-system"), dict):
+                    why = "pyproject.toml"
+            except Exception:
+                pass
+        if why:
+            found.append((level, os.path.relpath(root, project), why))
+    if not found:
+        return "; run pyservice deb in the folder that holds the project's setup.py or pyproject.toml"
+    found.sort()
+    first = found[0][1]
+    listed = ", ".join(f"{rel}/ ({why})" for _, rel, why in found[:shown]) + (f" and {len(found) - shown} more" if len(found) > shown else "")
+    return f"; the Python project{'s are' if len(found) > 1 else ' is'} in {listed}: pyservice deb {os.path.join(project, first)}"
+
+
 def read(project):
     os.chdir(project)
     sources = []
@@ -450,8 +480,12 @@ def read(project):
         has_setup_py = os.path.exists("setup.py")
         if has_setup_py:
             sources.append("setup.py")
-        if not sources and not os.path.exists("pyproject.toml"):
-            raise Failure("no-project", f"no setup.py, setup.cfg or pyproject.toml in {project}")
+        if not sources:
+            # A repository whose Python project is in a folder (hypothesis: hypothesis-python/; pytz: src/;
+            # feature-check: python/), its top pyproject.toml only tool settings: setuptools would make an UNKNOWN 0.0.0
+            if os.path.exists("pyproject.toml"):
+                raise Failure("no-project", f"no setup.py or setup.cfg in {project}, and its pyproject.toml declares no [project] (tool settings only){subproject_hint(project)}")
+            raise Failure("no-project", f"no setup.py, setup.cfg or pyproject.toml in {project}{subproject_hint(project)}")
 
         try:
             import setuptools

@@ -212,6 +212,32 @@ toolTest(t, [PY], 'a classifier newer than the installed hatchling (pylast and p
   assert.equal(r.files, ['clf', 'pyproject.toml']);
 });
 
+toolTest(t, [PY], 'a repository whose Python project is in a folder (hypothesis-python/, pytz\'s src/) is exit 2 naming that folder, not "no version"', () => {
+  // hypothesis' top pyproject.toml holds only [tool.ruff] and [tool.mypy]; setuptools would read it as UNKNOWN 0.0.0
+  const mono = project({
+    'pyproject.toml': '[tool.ruff]\nline-length = 88\n',
+    'hypothesis-python/setup.py': 'from setuptools import setup\nsetup(name="h", version="1")\n',
+    'tooling/pyproject.toml': '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+    'docs/setup.py': 'raise SystemExit("not a project")\n',
+    'website/pyproject.toml': '[tool.black]\n',
+  });
+  const r = deb(mono);
+  assert.is(r.code, 2, r.stderr);
+  assert.is(
+    r.stderr.trim(),
+    `error: no setup.py or setup.cfg in ${mono}, and its pyproject.toml declares no [project] (tool settings only); the Python projects are in hypothesis-python/ (setup.py), tooling/ (pyproject.toml): pyservice deb ${join(mono, 'hypothesis-python')}`,
+  );
+  assert.equal(r.files, ['docs', 'hypothesis-python', 'pyproject.toml', 'tooling', 'website']);
+  // pytz's upstream tarball: a Makefile at the top, the project in src/
+  const tz = project({ Makefile: 'all:\n', 'src/setup.py': 'from setuptools import setup\nsetup(name="tz", version="1")\n' });
+  const r2 = deb(tz);
+  assert.is(r2.code, 2, r2.stderr);
+  assert.is(r2.stderr.trim(), `error: no setup.py, setup.cfg or pyproject.toml in ${tz}; the Python project is in src/ (setup.py): pyservice deb ${join(tz, 'src')}`);
+  // nothing anywhere: the general advice
+  const none = project({ 'README.md': 'hi\n' });
+  assert.match(deb(none).stderr, /^error: no setup\.py, setup\.cfg or pyproject\.toml in \S+; run pyservice deb in the folder that holds the project's setup\.py or pyproject\.toml\n$/);
+});
+
 toolTest(t, [PY], 'the before/after walk of the project lists .git, node_modules and virtualenvs but does not walk into them', () => {
   const log = join(tempDir(), 'scandir.log');
   // The backend logs every directory Python lists from the moment its hook runs: the walk after the hook is in it
