@@ -411,6 +411,32 @@ def compiled_code(dist, requires):
     return sorted(kinds)
 
 
+def missing_build_requirement(module, who, where):
+    """(message, Debian package) when the module setup.py failed to import is a declared build requirement that is
+    not installed (constantly, partd, donfig: versioneer[toml] in build-system.requires, imported by setup.py; not
+    vendored since versioneer 0.28): said as the PEP 517 path says a missing plugin, the other unmet ones after it."""
+    import pep517_metadata
+
+    wanted = [r for r in BUILD_REQUIRES if requirement_name(r) == module.lower().replace("-", "_")]
+    if not wanted:
+        return None
+    try:
+        unmet = pep517_metadata.unmet_requirements(BUILD_REQUIRES)
+    except Exception:
+        unmet = []
+    name = pep517_metadata.requirement_parts(wanted[0])[0] or module
+    if pep517_metadata.installed_version(name) is not None:
+        return None  # installed, yet not importable: not this case
+    package = pep517_metadata.debian_package(name)
+    others = [u for u in unmet if requirement_name(u["requirement"]) != requirement_name(wanted[0])]
+    return (
+        f"the project's build requirement {wanted[0]} is not installed for {sys.executable} ({where.strip()[1:-1] if where else who} imports {module}): "
+        f"apt-get install {package} (or pass --python for an interpreter that has it)"
+        + ("; also unmet: " + ", ".join(f"{u['requirement']} ({u['why']}; Debian: {u['package']})" for u in others) if others else ""),
+        package,
+    )
+
+
 def failure_from(err, project, who="setup.py"):
     """Turns an exception from setup.py (or setuptools reading setup.cfg/pyproject.toml: `who`) into a one-line
     message that points at the project's code."""
@@ -426,6 +452,9 @@ def failure_from(err, project, who="setup.py"):
         return Failure("no-version", pep517_metadata.version_failure_message(err, "setuptools_scm"), detail)
     if isinstance(err, ModuleNotFoundError) and err.name:
         top = err.name.split(".")[0]
+        declared = missing_build_requirement(top, who, where)
+        if declared:
+            return Failure("missing-helper", declared[0], detail, [declared[1]])
         known = DEBIAN_PACKAGES.get(top.lower())
         if known:
             return Failure("missing-helper", f"{who} imports {top}, which {sys.executable} cannot import: apt-get install {known[1]}{where}", detail, [known[1]])

@@ -238,6 +238,22 @@ toolTest(t, [PY], 'a repository whose Python project is in a folder (hypothesis-
   assert.match(deb(none).stderr, /^error: no setup\.py, setup\.cfg or pyproject\.toml in \S+; run pyservice deb in the folder that holds the project's setup\.py or pyproject\.toml\n$/);
 });
 
+toolTest(t, [PY, 'apt-cache'], 'a setup.py importing a declared build requirement that is not installed (versioneer[toml] since 0.28) names it as the build requirement, with the other unmet ones', () => {
+  // constantly 23.10.4, partd 1.4.2, donfig 0.8.1: build-system.requires versioneer[toml]==0.29, `import versioneer` in setup.py
+  const dir = project({
+    'pyproject.toml': '[build-system]\nrequires = ["setuptools>=9999", "zzz-pyservice-versioner[toml]==0.29"]\nbuild-backend = "setuptools.build_meta"\n',
+    'setup.py': 'from setuptools import setup\nimport zzz_pyservice_versioner\nsetup(name="v", version=zzz_pyservice_versioner.get_version())\n',
+  });
+  const r = deb(dir);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(
+    r.stderr.trim(),
+    /^error: the project's build requirement zzz-pyservice-versioner\[toml\]==0\.29 is not installed for \/usr\/bin\/python3 \(setup\.py line 2 imports zzz_pyservice_versioner\): python3-zzz-pyservice-versioner is not in this machine's Debian archive .*; also unmet: setuptools>=9999 \([0-9.]+ is installed; Debian: python3-setuptools\)$/,
+  );
+  assert.ok(oneLine(r.stderr), r.stderr);
+  assert.equal(r.files, ['pyproject.toml', 'setup.py']);
+});
+
 toolTest(t, [PY], 'the before/after walk of the project lists .git, node_modules and virtualenvs but does not walk into them', () => {
   const log = join(tempDir(), 'scandir.log');
   // The backend logs every directory Python lists from the moment its hook runs: the walk after the hook is in it
