@@ -233,8 +233,13 @@ def no_version_file_writes():
         setuptools_scm.dump_version = lambda *args, **kwargs: None
 
 
+# The keywords setup.py passed to setup(), before setuptools drops those no installed plugin knows
+SETUP_KEYWORDS = {}
+
+
 def make_capture(distutils_core, original_setup):
     def capture(**attrs):
+        SETUP_KEYWORDS.update(attrs)
         check_declared_helpers(attrs.get("setup_requires"), "setup_requires in setup.py")
         if attrs.get("use_scm_version"):
             require_helper("setuptools_scm", "use_scm_version in setup.py")
@@ -404,7 +409,9 @@ def compiled_code(dist, requires):
 
         if "rust" in pep517_metadata.compiled_code("setuptools.build_meta", requires):
             kinds |= {"c", "rust"}
-    if getattr(dist, "ext_modules", None) or getattr(dist, "cffi_modules", None):
+    # cffi_modules as setup() was given them: setuptools drops a keyword no installed plugin handles, and the
+    # handler is cffi's own (PyNaCl 1.5 on a python3 without python3-cffi, which its setup_requires brings)
+    if getattr(dist, "ext_modules", None) or getattr(dist, "cffi_modules", None) or SETUP_KEYWORDS.get("cffi_modules"):
         kinds.add("c")
     if getattr(dist, "rust_extensions", None):
         kinds |= {"c", "rust"}

@@ -227,4 +227,20 @@ toolTest(t, [PY], 'remembered answers: the same report from memory, read only fr
   assert.is(fakeIn(run(vpy)), undefined, 'an upgrade meets it');
 });
 
+toolTest(t, [PY], 'setup(cffi_modules=…) compiles C whether or not cffi (whose plugin reads that keyword) is installed: python3-dev in Build-Depends', () => {
+  // PyNaCl 1.5.0: setup_requires cffi, cffi_modules=["src/bindings/build.py:ffi"]; without cffi installed setuptools
+  // drops the unknown keyword and the read saw no compiled code
+  const dir = tempDir();
+  writeFileSync(join(dir, 'build_ffi.py'), 'from cffi import FFI\nffi = FFI()\nffi.cdef("int x(void);")\nffi.set_source("_ffix", "int x(void) { return 1; }")\n');
+  writeFileSync(
+    join(dir, 'setup.py'),
+    'from setuptools import setup\nsetup(name="ffix", version="1.0", setup_requires=["cffi>=1.4.1"], install_requires=["cffi>=1.4.1"], cffi_modules=["build_ffi.py:ffi"], py_modules=["ffix"], entry_points={"console_scripts": ["ffix = ffix:main"]})\n',
+  );
+  const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--dry-run', '--json', '--kind', 'tool'], { env: cleanEnv(tempDir()), encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.backend.compiled, ['c']);
+  assert.ok(['python3-cffi', 'python3-dev'].every((p) => report.answers.buildDeps.includes(p)), report.answers.buildDeps.join(', '));
+});
+
 t.run();
