@@ -56,6 +56,10 @@ export function synopsisFor(meta: ProjectMetadata, kind: 'service' | 'tool' = 's
   const raw = meta.description;
   if (raw === null) return { description: fallback, problem: 'the project declares no description' };
   let first = (raw.split(/\r\n|\r|\n/).find((l) => l.trim() !== '') ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim();
+  // An emoji's presentation selector (U+FE0F after 🛠) and the joiner inside an emoji sequence only choose how a
+  // pictograph is drawn: dropped, so domdf-python-tools' "Helpful functions for Python 🐍 🛠️" is not refused as
+  // hiding characters (any other invisible character still is)
+  if (lintian) first = first.replace(/(\p{Extended_Pictographic})[\ufe0e\ufe0f]/gu, '$1').replace(/(\p{Extended_Pictographic})\u200d(?=\p{Extended_Pictographic})/gu, '$1');
   // A Markdown link is its text in a plain-text synopsis: myst-parser's "An extended [CommonMark](https://spec…) compliant parser"
   if (lintian) first = first.replace(/\[([^\]\n]+)\]\((?:https?:[^)\s]*|[^)\s]*)\)/g, '$1');
   // Adoption (pyservice update) keeps the project's own words; the Debian synopsis is cleaned

@@ -217,7 +217,8 @@ async function runDebLocked(
   if (synopsis.problem) {
     if (asker)
       description = await asker.ask<string>({ kind: 'input', name: 'description', message: `One-line description for Debian (${synopsis.problem})`, initial: description, validate: mods.validate.descriptionProblem });
-    else notes.push(`${synopsis.problem}; the Debian synopsis is "${description}"`);
+    // deb has no --description (the validators' flag): the synopsis is changed in debian/control, or upstream
+    else notes.push(`${synopsis.problem.replace(/ \(--description\)|; give one with --description/g, '')}; the Debian synopsis is "${description}" (debian/control's Description: edit it there, or the project's summary)`);
   }
 
   // 7. Answers → the same debian/ plan a generated service gets, plus the record

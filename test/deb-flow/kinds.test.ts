@@ -23,6 +23,28 @@ function deb(args: string[], env: Record<string, string> = {}) {
   return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
 }
 
+toolTest(t, [PY], 'an emoji in the summary reaches debian/control whole; an invisible character gets the fallback synopsis with a fix deb has (no --description flag)', () => {
+  // domdf-python-tools 3.10: "Helpful functions for Python\u2002🐍\u2002🛠️" (U+FE0F after the hammer and wrench)
+  const summary = (description: string) => {
+    const dir = join(tempDir(), 'emoji');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'setup.py'), `from setuptools import setup\nsetup(name="emojitool", version="1.0", description=${JSON.stringify(description)}, py_modules=["emojitool"], entry_points={"console_scripts": ["emojitool = emojitool:main"]})\n`);
+    const r = deb([dir, '--maintainer', ME, '--yes', '--kind', 'tool', '--dry-run', '--json']);
+    assert.is(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as { answers: { description: string }; notes: string[] };
+  };
+  const emoji = summary('Helpful functions for Python\u2002\u{1F40D}\u2002\u{1F6E0}\uFE0F and \u{1F468}\u200D\u{1F4BB}');
+  assert.is(emoji.answers.description, 'Helpful functions for Python \u{1F40D} \u{1F6E0} and \u{1F468}\u{1F4BB}');
+  assert.not.match(emoji.notes.join('\n'), /description/);
+  // A zero-width space is still refused: the fallback, and the note says where the synopsis is changed
+  const hidden = summary('Lists\u200Bthings');
+  assert.is(hidden.answers.description, 'Command-line tool written in Python');
+  const note = hidden.notes.find((n) => n.includes('description')) ?? '';
+  assert.match(note, /control or invisible character/);
+  assert.match(note, /debian\/control's Description: edit it there, or the project's summary\)$/);
+  assert.not.match(note, /--description/);
+});
+
 toolTest(t, [PY], 'a library (no scripts) is refused as a tool: the real run exits 2 writing nothing, the dry run lists the refusal and no note about a service\'s default script', () => {
   const dir = join(tempDir(), 'lib');
   mkdirSync(dir);
