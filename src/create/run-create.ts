@@ -5,6 +5,9 @@ import type { Answers, CreateRequest, CreateResult, FilePlan, Output, ProjectRec
 export type { CreateRequest, CreateResult };
 import { defaultAnswers, defaultDescription } from '../answers/defaults.js';
 import { answersProblems } from '../answers/validate.js';
+import { deriveNames } from '../answers/names.js';
+import { consoleScripts } from '../templates/render.js';
+import { systemCommandRefusal } from '../deb/system-commands.js';
 import { askForCreate, VALIDATORS } from '../answers/questions.js';
 import { latestTemplateVersion, loadManifest, manifestAnswerProblem } from '../templates/manifest.js';
 import { openSource } from '../template-sources/open.js';
@@ -69,6 +72,12 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   // 4. Validate everything before touching the disk
   const problems = answersProblems(answers);
   if (problems.length) throw new UsageError(problems.join('\n'));
+  // A tool's or service's commands are /usr/bin links: never over sh, ls, python3 or sudo (a tool's preinst diverts)
+  if (answers.type !== 'library') {
+    const names = deriveNames(answers.name);
+    const refusal = await systemCommandRefusal(consoleScripts(answers).map((s) => s.name), names.debName, answers.consoleScripts.length ? 'rename it in consoleScripts' : 'choose another project name (--name), or give the command another name in consoleScripts (--answers)');
+    if (refusal) throw new UsageError(refusal);
+  }
   const dir = resolve(req.dir ?? answers.name);
   try {
     checkTarget(dir);
