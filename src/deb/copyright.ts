@@ -1,4 +1,5 @@
 import type { ProjectMetadata } from '../python/metadata.js';
+import { INVISIBLE } from '../secrets/redact.js';
 
 /**
  * What debian/copyright (DEP-5) says about the upstream project, from the metadata its backend publishes. Pure.
@@ -61,7 +62,8 @@ export function dep5Expression(expression: string, keepUnknown = false): string 
     if (upper === 'OR' || upper === 'AND') out.push(upper.toLowerCase());
     else if (upper === 'WITH') {
       const exception = tokens[++i];
-      if (!exception) return null;
+      // An SPDX exception id, like a license id: 'MIT WITH a\u0085b' or '… WITH $(x)' is no expression
+      if (!exception || !SPDX_ID.test(exception)) return null;
       out.push(`with ${exception.replace(/-exception.*$/i, '')} exception`);
     } else if (tok === '(' || tok === ')') out.push(tok);
     else {
@@ -192,7 +194,9 @@ export function upstreamPeople(name: string | null, email: string | null): strin
     for (const n of names) if (!people.some((p) => p.startsWith(n))) out.push(n);
     out.push(...people);
   }
-  return [...new Set(out.map((p) => p.replace(/\s+/g, ' ').trim()).filter((p) => p && !/[\r\n]/.test(p)))];
+  // Control characters (C1's CSI and NEL included), line separators and the invisible ones that reorder or hide
+  // text (a bidi override) are no part of a name: debian/copyright gets a blank for each
+  return [...new Set(out.map((p) => p.replace(INVISIBLE, ' ').replace(/\s+/g, ' ').trim()).filter((p) => p && !/[\r\n]/.test(p)))];
 }
 
 /** "A <a@x>, b@y, \"C, D\" <c@z>" → ["A <a@x>", "b@y", "C, D <c@z>"] (commas inside quotes or <> kept). */

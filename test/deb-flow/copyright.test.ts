@@ -78,6 +78,22 @@ for (const [name, email, want] of PEOPLE) t(`people: ${JSON.stringify(name)} + $
 const EXTRACTED = '@list /var/lib/apt/lists/x_Packages\nPackage: yamllint\nPackage: exim4-daemon-light\nProvides: mail-transport-agent, default-mta (= 4.96), perl:any\nPackage: g++\n';
 const STATUS = 'Package: local-thing\nStatus: install ok installed\nPriority: optional\n\nPackage: our-venv-tool\nStatus: install ok installed\n\nPackage: removed-thing\nStatus: deinstall ok config-files\nDescription: once installed\n';
 const NAMES = { archive: () => compactNames(EXTRACTED), installed: (n: string) => stanzaOf(STATUS, n) };
+t('hostile people and license fields: no control, line-separator or bidi character reaches debian/copyright', () => {
+  // Measured: author 'Eve\u0085X' crashed the render (deb822 escaper: NEL is a line break; exit 1 with a template
+  // trace), 'Eve\u009bX' (C1 CSI) and 'Eve\u202eX' (a right-to-left override) were written into debian/copyright
+  for (const c of ['\u0085', '\u009b', '\u202e', '\u2028', '\u200b', '\u001b', '\u0007', '\u2066'])
+    for (const people of [upstreamPeople(`Eve${c}X`, 'e@x.org'), upstreamPeople(null, `Eve${c}X <e@x.org>`), upstreamAuthors({ author: `Eve${c}X`, author_email: null, maintainer: `M${c}`, maintainer_email: 'm@x.org' })]) {
+      assert.ok(people.length > 0, JSON.stringify(c));
+      for (const p of people) assert.not.match(p, /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/, JSON.stringify(p));
+    }
+  assert.equal(upstreamPeople('Eve\u0085X', 'e@x.org'), ['Eve X <e@x.org>']);
+  // A WITH exception is an SPDX id like any other: otherwise the expression is not one debian/copyright can name
+  assert.is(dep5Expression('GPL-2.0-or-later WITH Classpath-exception-2.0'), 'GPL-2+ with Classpath exception');
+  for (const bad of ['MIT WITH a\u0085b', 'MIT WITH $(reboot)', 'MIT WITH \u202eevil', 'MIT WITH x;y'])
+    assert.is(dep5Expression(bad), null, JSON.stringify(bad));
+  assert.is(upstreamLicense({ license: 'MIT WITH a\u0085b', license_expression: null, classifiers: [] }), null);
+});
+
 t('a name is used when the archive has it, provides it, or dpkg has it installed (not our own venv package)', () => {
   const ours = (n: string) => n === 'our-venv-tool';
   assert.ok(nameUse(NAMES, 'yamllint', ours).used);

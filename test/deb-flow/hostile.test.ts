@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PYSERVICE_BIN } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
@@ -14,6 +14,7 @@ import { systemCommand } from '../../src/deb/collisions.js';
  */
 const t = suite('pyservice deb: hostile upstream projects');
 const PY = '/usr/bin/python3';
+const ME = 'Pat Doe <pat@example.org>';
 
 function deb(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', ...args], { env: { ...cleanEnv(tempDir()), GIT_CONFIG_NOSYSTEM: '1', ...env }, encoding: 'utf8', input: '' });
@@ -43,7 +44,7 @@ toolTest(t, [PY], 'terminal sequences in the metadata (summary, author, license,
   );
   // With colours on, only the CLI's own colour sequences may reach the terminal; with NO_COLOR none at all
   for (const env of [{ FORCE_COLOR: '1' }, { NO_COLOR: '1' }] as Record<string, string>[]) {
-    const r = deb([dir, '--dry-run', '--yes', '--kind', 'tool', '--maintainer', 'Pat Doe <pat@example.org>'], env);
+    const r = deb([dir, '--dry-run', '--yes', '--kind', 'tool', '--maintainer', ME], env);
     assert.is(r.code, 0, r.stderr);
     const seen = escapes(r.stdout + r.stderr);
     const own = new Set(['\u001b[1m', '\u001b[2m', '\u001b[22m', '\u001b[31m', '\u001b[32m', '\u001b[33m', '\u001b[39m']);
@@ -54,8 +55,6 @@ toolTest(t, [PY], 'terminal sequences in the metadata (summary, author, license,
     assert.ok(r.stdout.includes('e\\u001b[8mvil = evil:main'), r.stdout);
   }
 });
-
-const ME = 'Pat Doe <pat@example.org>';
 
 toolTest(t, [PY, 'dpkg-query'], 'a console script named like a system command is refused, tool or service: never diverted, never linked over it', () => {
   // With merged /usr, dpkg knows /usr/bin/sh and /usr/bin/ls only as /bin/sh (dash) and /bin/ls (coreutils): the
@@ -87,6 +86,27 @@ toolTest(t, [PY, 'dpkg-query'], 'a console script named like a system command is
       assert.equal(report.files, []);
     }
   }
+});
+
+toolTest(t, [PY], 'control, line-separator and bidi characters in the people and the license: debian/ is written without them, no crash', () => {
+  // NEL (U+0085) made the deb822 escaper throw inside the copyright template (exit 1, a template trace on stderr);
+  // C1's CSI and a right-to-left override reached debian/copyright as they were
+  const dir = setupPy(
+    'people',
+    `    name="people-tool", version="1.0", description="Lists people",
+    author="Eve\x85Mallory, Trudy\u202eX, Csi\x9bY", author_email="e@x.org, t@x.org, c@x.org",
+    maintainer="Zed\u2028Z", maintainer_email="z@x.org", license="MIT",
+    entry_points={"console_scripts": ["people-tool = evil:main"]},`,
+  );
+  const r = deb([dir, '--yes', '--kind', 'tool', '--maintainer', ME], { NO_COLOR: '1' });
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  for (const f of readdirSync(join(dir, 'debian'))) {
+    if (f === 'source') continue;
+    const text = readFileSync(join(dir, 'debian', f), 'utf8');
+    assert.not.match(text, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/, f);
+  }
+  const copyright = readFileSync(join(dir, 'debian', 'copyright'), 'utf8');
+  for (const who of ['Eve Mallory <e@x.org>', 'Trudy X <t@x.org>', 'Csi Y <c@x.org>', 'Zed Z <z@x.org>']) assert.ok(copyright.includes(who), `${who}\n${copyright}`);
 });
 
 t('systemCommand: the interpreter and password prompts, whatever this machine has; ordinary names are fine', () => {
