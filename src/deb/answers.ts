@@ -127,7 +127,10 @@ export function consoleScriptsFor(meta: ProjectMetadata, kind: 'tool' | 'service
     const wanted = /\[([^\]]*)\]\s*$/.exec(entry)?.[1]?.split(',').map((e) => e.trim()).filter(Boolean) ?? [];
     const normal = entry.replace(/\s*\[[^\]]*\]\s*$/, '').replace(/\s*=\s*/, ' = ').trim();
     const missing = wanted.filter((e) => !declared.has(normalExtra(e)));
+    const unnamed = wanted.filter((e) => !EXTRA_NAME.test(e));
     if (consoleScriptsProblem([normal])) notes.push(`console script "${entry}" is left out: it is not "name = module:function"`);
+    // debian/pyservice.mk installs the wheel with its extras ('w.whl[a,b]'): only names PEP 685 allows go there
+    else if (unnamed.length) notes.push(`console script "${entry}" is left out: its extra ${unnamed.map((e) => shown(e)).join(', ')} is not a valid extra name (letters, digits, - _ .)`);
     else if (missing.length) notes.push(`console script "${entry}" is left out: it needs the extra ${missing.join(', ')}, which the project does not declare`);
     else if (!scripts.includes(normal)) {
       scripts.push(normal);
@@ -148,6 +151,7 @@ export function chosenExtras(meta: ProjectMetadata, kind: 'tool' | 'service', fl
   const declared = new Map(Object.keys(meta.extras ?? {}).map((e) => [normalExtra(e), e]));
   const extras = [...fromScripts];
   for (const e of flag) {
+    if (!EXTRA_NAME.test(e)) throw new DebInputError(`${shown(e)} is not a valid extra name (--extras takes names of letters, digits, - _ and .)`);
     if (!declared.has(normalExtra(e)))
       throw new DebInputError(`the project declares no extra ${shown(e)} (--extras); it declares: ${[...declared.values()].join(', ') || 'none'}`);
     if (!extras.includes(normalExtra(e))) extras.push(normalExtra(e));
@@ -169,6 +173,9 @@ function extraRequirements(meta: ProjectMetadata, extra: string): string[] {
   const key = Object.keys(meta.extras ?? {}).find((k) => normalExtra(k) === extra);
   return key === undefined ? [] : meta.extras[key]!;
 }
+
+/** What an extra's name may be (PEP 685's valid names; the answers check asks the same of scriptExtras). */
+const EXTRA_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** PEP 685: extras compare lowercased with runs of -_. as '-'. */
 const normalExtra = (e: string) => e.toLowerCase().replace(/[-_.]+/g, '-');

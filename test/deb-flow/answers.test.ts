@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ProjectMetadata } from '../../src/python/metadata.js';
-import { consoleScriptsFor, toolchainFor, debAnswers, debianVersionFor, homepageFor, projectNameFor, synopsisFor, vcsVersionNote } from '../../src/deb/answers.js';
+import { chosenExtras, consoleScriptsFor, DebInputError, toolchainFor, debAnswers, debianVersionFor, homepageFor, projectNameFor, synopsisFor, vcsVersionNote } from '../../src/deb/answers.js';
 import { debEnvIdentity, parseMaintainer, pickMaintainer } from '../../src/deb/maintainer.js';
 import { answersProblems, descriptionProblem } from '../../src/answers/validate.js';
 import { deriveNames } from '../../src/answers/names.js';
@@ -98,6 +98,20 @@ t('a console script whose extra the project does not declare is left out, with t
   assert.equal(r.scripts, ['black = black:main']);
   assert.equal(r.extras, []);
   assert.match(r.notes.join('\n'), /"blackd = blackd:patched_main \[d\]" is left out: it needs the extra d/);
+});
+
+t('an extra that is no valid name (an in-tree backend publishes anything): the script is left out, --extras refuses it; debAnswers never fails validation', () => {
+  // Measured: Provides-Extra 'ex$(id)' and an entry point 'hostile = pkg:main [ex$(id)]' from an in-tree PEP 517
+  // backend ended pyservice deb with 'internal: deb answers failed validation' (exit 1)
+  const m = meta({ name: 'hostile', version: '1.0', console_scripts: ['hostile = pkg:main [ex$(id)]', 'hostile2 = pkg:main [good]', 'hostile3 = pkg:main [a b]'], extras: { 'ex$(id)': ['foo'], good: [], 'a b': [] } });
+  const r = consoleScriptsFor(m, 'tool');
+  assert.equal(r.scripts, ['hostile2 = pkg:main']);
+  assert.equal(r.extras, ['good']);
+  assert.match(r.notes.join('\n'), /"hostile = pkg:main \[ex\$\(id\)\]" is left out: its extra "ex\$\(id\)" is not a valid extra name/);
+  assert.throws(() => chosenExtras(m, 'tool', ['ex$(id)'], []), (e: Error) => e instanceof DebInputError && /"ex\$\(id\)" is not a valid extra name \(--extras/.test(e.message));
+  const built = debAnswers({ meta: m, name: 'hostile', maintainer: { name: 'P D', email: 'p@d.org' }, distro: 'bookworm', description: 'Tool', kind: 'tool' });
+  assert.equal(built.answers.scriptExtras, ['good']);
+  assert.equal(answersProblems(built.answers), []);
 });
 
 const SYNOPSES: [string, string[], string][] = [
