@@ -52,6 +52,12 @@ const CORPUS: [string, RegExp, { suite?: string; vcs?: true; license?: string; h
   ['ruamel.yaml', /^setuptools\.build_meta$/, { suite: 'trixie' }],
   ['python-qtconsole', /^setuptools\.build_meta$/, { suite: 'trixie', license: 'BSD-3-clause' }], // setup.py gui_scripts (a Qt application's launcher), License: BSD
   ['markupsafe', /^setuptools\.build_meta$/, { suite: 'trixie' }], // setup.py ext_modules (a C extension): Build-Depends python3-dev
+  // poetry-core: a requirement several extras share is one Requires-Dist line ('pillow ; extra == "aura" or extra == "fetchart"…'), a console script
+  ['beets', /^poetry\.core\.masonry\.api$/, { suite: 'trixie' }],
+  // hatchling + hatch-requirements-txt: dependencies read from requirements.txt by a metadata hook; an emoji summary
+  ['domdf-python-tools', /^hatchling\.build$/, { suite: 'trixie' }],
+  // setup.py imports versioneer, a build requirement (versioneer[toml]==0.29, not vendored): the version from the git-archive keywords
+  ['partd', /^setuptools\.build_meta$/, { suite: 'trixie' }],
 ];
 const MAINTAINER = ['--maintainer', 'Corpus Tester <corpus@example.org>'];
 
@@ -109,8 +115,15 @@ const normalReq = (r: string) =>
 /** Requires-Dist → "req|extra" pairs (extra '' when unconditional), the extra's marker clause removed. */
 function requirementPairs(list: string[]): string[] {
   return list
-    .map((r) => {
+    .flatMap((r) => {
       const [req, marker = ''] = r.split(/;(.*)/s, 2) as [string, string?];
+      // poetry-core writes a requirement several extras share as one line: 'pillow ; extra == "a" or extra == "b"',
+      // maybe beside other markers ('(python_version >= "3.8") and (extra == "a" or extra == "b")'): one pair per extra
+      const group = /\(?\s*extra\s*==\s*["'][^"']+["'](?:\s+or\s+extra\s*==\s*["'][^"']+["'])+\s*\)?/.exec(marker);
+      if (group) {
+        const rest = marker.replace(group[0], '').replace(/^\s*and\s+|\s+and\s*$/g, '').trim().replace(/^\(([^()]*)\)$/, '$1');
+        return [...group[0].matchAll(/extra\s*==\s*["']([^"']+)["']/g)].map((e) => `${normalReq(rest ? `${req};${rest}` : req)}|${e[1]}`);
+      }
       const m = /^(.*?)(?:\s*\band\b\s*)?\(?\s*extra\s*==\s*["']([^"']+)["']\s*\)?(?:\s*\band\b\s*)?(.*)$/.exec(marker.trim());
       if (!m) return `${normalReq(r)}|`;
       // setuptools writes `(sys_platform != "cygwin") and extra == "check"`: the parentheses only group the rest
