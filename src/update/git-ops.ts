@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { run, runOk } from '../exec/run.js';
-import { findRepo } from './worktree.js';
+import { findRepo, realPath } from './worktree.js';
 import { shown } from '../secrets/redact.js';
 
 /**
@@ -22,7 +22,8 @@ export interface GitPlace {
 export function gitPlace(projectDir: string): GitPlace {
   const repo = findRepo(projectDir);
   if (!repo) throw new Error(`${projectDir} is not inside a git repository`);
-  const rel = relative(repo.root, projectDir).split('\\').join('/');
+  // Both real paths: findRepo's root has its symlinks resolved
+  const rel = relative(repo.root, realPath(projectDir)).split('\\').join('/');
   return { top: repo.root, prefix: rel === '' ? '' : `${rel}/` };
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Mode, OursState } from '../types.js';
 import { plannedPathProblem } from '../plan/planned-path.js';
@@ -24,9 +24,29 @@ export function journalDir(at: WriteTarget): string {
   return at.gitDir ? join(at.gitDir, 'pyservice-update') : join(at.root, '.pyservice-update');
 }
 
-/** Walks up from `start` to the first directory with `.git`; null when there is none. Reads the disk, spawns nothing. */
+/**
+ * A path with its symlinks resolved, as git resolves its working directory; a part that does not exist yet (create's
+ * new project) is kept as written below its nearest existing parent.
+ */
+export function realPath(path: string): string {
+  const abs = resolve(path);
+  try {
+    return realpathSync(abs);
+  } catch {
+    const up = dirname(abs);
+    return up === abs ? abs : join(realPath(up), basename(abs));
+  }
+}
+
+/**
+ * Walks up from `start`, its symlinks resolved, to the first directory with `.git`; null when there is none. Reads
+ * the disk, spawns nothing. From the real path because git works there: a project reached through a symlink in
+ * another repository (or outside any) is in the repository that holds its files. Walking up the symlink's path
+ * found the other repository, whose index then got the link's path ('git update-index: Unable to process path
+ * lnk/debian/changelog', after every file was written).
+ */
 export function findRepo(start: string): Repo | null {
-  let dir = resolve(start);
+  let dir = realPath(start);
   for (;;) {
     const dotGit = join(dir, '.git');
     let st;

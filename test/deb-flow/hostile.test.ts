@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PYSERVICE_BIN } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
@@ -107,6 +107,42 @@ toolTest(t, [PY], 'control, line-separator and bidi characters in the people and
   }
   const copyright = readFileSync(join(dir, 'debian', 'copyright'), 'utf8');
   for (const who of ['Eve Mallory <e@x.org>', 'Trudy X <t@x.org>', 'Csi Y <c@x.org>', 'Zed Z <z@x.org>']) assert.ok(copyright.includes(who), `${who}\n${copyright}`);
+});
+
+toolTest(t, [PY, 'git'], 'a project reached through a symlink: its own repository stages debian/ at its real paths; the repository holding the link is untouched', () => {
+  const git = (cwd: string, ...args: string[]) => spawnSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.org', ...args], { cwd, encoding: 'utf8' });
+  const index = (cwd: string) => git(cwd, 'diff', '--cached', '--name-only').stdout.trim().split('\n').filter(Boolean);
+  // Repository A (where the user stands) has staged work of its own and a link to a project in repository B
+  const a = join(tempDir(), 'a');
+  const b = join(tempDir(), 'b');
+  for (const r of [a, b]) {
+    mkdirSync(r);
+    git(r, 'init', '-q', '.');
+    git(r, 'commit', '-q', '--allow-empty', '-m', 'init');
+  }
+  writeFileSync(join(a, 'staged.txt'), 'mine\n');
+  git(a, 'add', 'staged.txt');
+  const project = setupPy('p', `    name="linked-tool", version="1.0", description="Linked tool",
+    entry_points={"console_scripts": ["linked-tool = evil:main"]},`);
+  const inB = join(b, 'pkgs', 'tool');
+  mkdirSync(join(b, 'pkgs'));
+  spawnSync('cp', ['-r', project, inB]);
+  symlinkSync(inB, join(a, 'lnk'));
+  const r = deb([join(a, 'lnk'), '--yes', '--kind', 'tool', '--maintainer', ME], { NO_COLOR: '1' });
+  // Before: every file written into B, then 'git update-index' in A failed on lnk/debian/changelog (exit 1)
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  assert.equal(index(a), ['staged.txt']);
+  const staged = index(b);
+  assert.ok(staged.includes('pkgs/tool/debian/control') && staged.includes('pkgs/tool/.pyservice.json'), staged.join('\n'));
+  assert.ok(staged.every((p) => p.startsWith('pkgs/tool/')), staged.join('\n'));
+  // A link from outside any repository into B: the same paths in B (it used to stage nothing)
+  const outside = join(tempDir(), 'out-link');
+  const second = join(b, 'pkgs', 'tool2');
+  spawnSync('cp', ['-r', project, second]);
+  symlinkSync(second, outside);
+  const r2 = deb([outside, '--yes', '--kind', 'tool', '--maintainer', ME], { NO_COLOR: '1' });
+  assert.is(r2.code, 0, r2.stdout + r2.stderr);
+  assert.ok(index(b).includes('pkgs/tool2/debian/control'), index(b).join('\n'));
 });
 
 t('systemCommand: the interpreter and password prompts, whatever this machine has; ordinary names are fine', () => {
