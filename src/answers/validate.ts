@@ -30,7 +30,16 @@ function substvarProblem(label: string, v: string, flag: string): string | null 
   return `${label} ${shown(v)} contains "\${", which dpkg replaces with a substitution variable in debian/control; write it without the braces (${flag})`;
 }
 
-export const descriptionProblem = (v: string) => oneLineProblem('the description', v, 80, '--description') ?? substvarProblem('the description', v, '--description');
+/**
+ * A description is a systemd unit's Description= too, and systemd joins a line ending in a backslash with the next
+ * one (systemd.syntax(7)): 'Runs \\' swallowed the unit's Documentation= line. Measured with create --description and
+ * with an upstream summary through pyservice deb.
+ */
+function continuationProblem(label: string, v: string, flag: string): string | null {
+  return /\\$/.test(v) ? `${label} ${shown(v)} ends with a backslash, which joins the next line of the systemd unit to it; remove it (${flag})` : null;
+}
+
+export const descriptionProblem = (v: string) => oneLineProblem('the description', v, 80, '--description') ?? substvarProblem('the description', v, '--description') ?? continuationProblem('the description', v, '--description');
 
 export function authorProblem(v: string): string | null {
   const p = oneLineProblem('the author name', v, 100, '--author') ?? substvarProblem('the author name', v, '--author');

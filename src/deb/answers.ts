@@ -93,7 +93,8 @@ export function synopsisFor(meta: ProjectMetadata, kind: 'service' | 'tool' = 's
   if (first !== before && first) first = first[0]!.toUpperCase() + first.slice(1);
   // No final full stop; nor a comma, semicolon or colon left where a backend cut a sentence at its first line break
   // (flit_core 3.8 publishes myst-parser's "…compliant parser,\nwith bridges to docutils & sphinx." as "…parser,")
-  if (lintian) first = first.replace(/(?<!\.)\.$/, '').replace(/\s*[,;:]+$/, '').trim();
+  // A trailing backslash would join the systemd unit's next line to its Description= (descriptionProblem)
+  if (lintian) first = first.replace(/[\s\\]+$/, '').replace(/(?<!\.)\.$/, '').replace(/\s*[,;:]+$/, '').trim();
   // A summary that is only the name (flit's module docstring "click_default_group") says nothing: ask, or fall back
   const bare = (x: string) => x.toLowerCase().replace(/[-_. ]+/g, '-');
   if (lintian && first !== '' && own.some((n) => bare(n) === bare(first))) return { description: fallback, problem: `the project's description is only its name (${shown(first)})` };

@@ -105,6 +105,8 @@ export function changelogLine(value: string): string {
 export function systemdValue(value: string): string {
   requireOneLine(value, 'systemd');
   requireNoControl(value, 'systemd');
+  // A line ending in a backslash continues on the next one (systemd.syntax(7)): the next setting would be swallowed
+  if (/\\$/.test(value.trim())) throw new EscapeError('systemd value must not end with a backslash');
   return value.trim().replace(/%/g, '%%');
 }
 

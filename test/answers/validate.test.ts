@@ -16,6 +16,9 @@ t('description: one line, not blank, at most 80 characters', () => {
   assert.match(descriptionProblem(' padded')!, /blanks/);
   assert.match(descriptionProblem('x'.repeat(81))!, /80/);
   assert.match(descriptionProblem('bell\u0007')!, /control/);
+  // The unit's Description= line would continue onto the next setting
+  assert.match(descriptionProblem('Runs \\')!, /ends with a backslash, which joins the next line of the systemd unit/);
+  assert.is(descriptionProblem('Runs a \\ b'), null);
 });
 
 t('author: no <, > or comma (they break the Debian Maintainer field)', () => {

@@ -145,6 +145,18 @@ toolTest(t, [PY, 'git'], 'a project reached through a symlink: its own repositor
   assert.ok(index(b).includes('pkgs/tool2/debian/control'), index(b).join('\n'));
 });
 
+toolTest(t, [PY], 'a summary ending in a backslash does not join the unit\'s next line to Description=', () => {
+  // systemd continues a line that ends in a backslash: 'Description=x: Runs things \\' swallowed Documentation=
+  const dir = setupPy('bs', `    name="bs-svc", version="1.0", description="Runs things \\\\",
+    entry_points={"console_scripts": ["bs-svc = evil:main"]},`);
+  const r = deb([dir, '--yes', '--kind', 'service', '--maintainer', ME], { NO_COLOR: '1' });
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  const unit = readFileSync(join(dir, 'debian', 'bs-svc.service'), 'utf8');
+  assert.match(unit, /^Description=bs-svc: Runs things\nDocumentation=man:bs-svc\(1\)$/m, unit);
+  assert.not.match(unit, /\\$/m);
+  assert.match(readFileSync(join(dir, 'debian', 'control'), 'utf8'), /^Description: Runs things$/m);
+});
+
 t('systemCommand: the interpreter and password prompts, whatever this machine has; ordinary names are fine', () => {
   for (const c of ['python', 'python3', 'python3.11', 'python3.13-config', 'sudo', 'su', 'pkexec', 'doas', 'passwd', 'ssh', 'pinentry-curses'])
     assert.ok(systemCommand(c), c);

@@ -66,6 +66,10 @@ t('debField and debDescription fold long descriptions the deb822 way', () => {
 t('systemdValue doubles % (a specifier) and refuses line breaks', () => {
   assert.is(systemdValue('100% %n'), '100%% %%n');
   assert.throws(() => systemdValue('a\nb'), isEscapeError);
+  // systemd joins a line that ends in a backslash with the next one
+  assert.throws(() => systemdValue('Runs \\'), isEscapeError);
+  assert.throws(() => systemdValue('Runs \\  '), isEscapeError);
+  assert.is(systemdValue('a \\ b'), 'a \\ b');
 });
 
 t('iniValue refuses blanks at the ends and line breaks (RawConfigParser would drop or split them)', () => {
