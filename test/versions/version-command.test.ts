@@ -2,6 +2,7 @@ import { PYSERVICE_BIN } from '../helpers/cli.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/paths.js';
 import { projectDirOf, versionScriptPath, VERSION_SCRIPT } from '../../src/versions/version-script.js';
@@ -27,6 +28,17 @@ t('the project directory is the positional after the subcommand (and its tag)', 
     [['convert', '1.0', '2.0'], '.'],
   ];
   for (const [positionals, dir] of table) assert.is(projectDirOf(positionals), dir, positionals.join(' '));
+});
+
+t('a tag or directory with a line break or control character is refused in one line, before the script runs', () => {
+  // The script quoted such a tag back raw: $'v1.0.0\n  * injected' printed a second 'error:' line of the caller's text
+  for (const args of [['release', 'v1.0.0\n  * injected'], ['release', 'v1.0.0\u001b]0;t\u0007'], ['show', 'dir\u202e'], ['convert', '1.0\r']]) {
+    const r = spawnSync(process.execPath, [PYSERVICE, 'version', ...args], { cwd: tempDir(), encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    assert.is(r.status, 2, `${JSON.stringify(args)}: ${r.stdout}${r.stderr}`);
+    assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, /contains a line break, control or invisible character/);
+    assert.not.match(r.stderr, /[\u0000-\u0009\u000b-\u001f\u202e]/);
+  }
 });
 
 t("a project without its own script runs this package's template copy", () => {

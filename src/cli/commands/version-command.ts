@@ -1,5 +1,5 @@
 import { EXIT, UsageError } from '../errors.js';
-import { carriesCredentials } from '../../secrets/redact.js';
+import { carriesCredentials, INVISIBLE, shown } from '../../secrets/redact.js';
 import type { Output } from '../output.js';
 import { parseFlags } from '../flags.js';
 import { resolve } from 'node:path';
@@ -21,6 +21,10 @@ export async function versionCommand(argv: string[], out: Output): Promise<numbe
   const { values, positionals } = parseFlags(argv, FLAGS, 'pyservice version');
   // The arguments go to the script's command line: a URL with a password there is visible to every user (ps).
   if (argv.some((a) => carriesCredentials(a))) throw new UsageError('an argument carries a credential (a URL with a password or token); pyservice version takes a tag and a directory, never a URL with a login');
+  // A tag or directory with a line break or control character: the script quotes it back raw, so its one-line error
+  // became several (measured: release $'v1.0.0\n  * injected' printed a second 'error:' line of the caller's text)
+  const odd = argv.find((a) => new RegExp(INVISIBLE.source).test(a));
+  if (odd !== undefined) throw new UsageError(`the argument ${shown(odd)} contains a line break, control or invisible character; pass a tag like v1.2.0 and a plain directory`);
   const writes = (positionals[0] === 'snapshot' || positionals[0] === 'release') && !values['dry-run'] && !values['print-version'] && !values.help;
   // The script rewrites debian/changelog: never through a symlinked debian/ (update's rule, for every writer).
   const unsafe = writes ? unsafePathReason(resolve(projectDirOf(positionals)), 'debian/changelog') : null;
