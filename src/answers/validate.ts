@@ -123,6 +123,10 @@ export function buildDepsProblem(deps: readonly string[]): string | null {
 const SCRIPT_RE = /^[A-Za-z0-9][A-Za-z0-9._-]* = [A-Za-z_][A-Za-z0-9_.]*(:[A-Za-z_][A-Za-z0-9_.]*)?$/;
 export function consoleScriptsProblem(scripts: readonly string[]): string | null {
   for (const s of scripts) if (!SCRIPT_RE.test(s)) return `${shown(s)} is not a console script entry like "my-tool = my_pkg.cli:main"`;
+  // One /usr/bin link per name: a second entry of the same name is a second link (and preinst diversion) to one path
+  const names = scripts.map((s) => s.split('=')[0]!.trim());
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) return `the console script name ${shown(twice)} is given twice; each command needs its own name`;
   return null;
 }
 

@@ -133,6 +133,8 @@ export function consoleScriptsFor(meta: ProjectMetadata, kind: 'tool' | 'service
     // debian/pyservice.mk installs the wheel with its extras ('w.whl[a,b]'): only names PEP 685 allows go there
     else if (unnamed.length) notes.push(`console script "${entry}" is left out: its extra ${unnamed.map((e) => shown(e)).join(', ')} is not a valid extra name (letters, digits, - _ .)`);
     else if (missing.length) notes.push(`console script "${entry}" is left out: it needs the extra ${missing.join(', ')}, which the project does not declare`);
+    // pip installs one bin/NAME: the first entry of a name wins, as in the wheel's entry_points.txt
+    else if (!scripts.includes(normal) && scripts.some((s) => named(s) === named(normal))) notes.push(`console script "${entry}" is left out: the name ${named(normal)} is already the command of an earlier entry`);
     else if (!scripts.includes(normal)) {
       scripts.push(normal);
       for (const e of wanted) if (!extras.includes(normalExtra(e))) extras.push(normalExtra(e));

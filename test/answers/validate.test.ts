@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { answersProblems, authorProblem, descriptionProblem, emailProblem, indexUrlProblem, urlProblem } from '../../src/answers/validate.js';
+import { answersProblems, authorProblem, consoleScriptsProblem, descriptionProblem, emailProblem, indexUrlProblem, urlProblem } from '../../src/answers/validate.js';
 import { defaultAnswers } from '../../src/answers/defaults.js';
 
 const t = suite('answer validation');
@@ -25,6 +25,14 @@ t('author: no <, > or comma (they break the Debian Maintainer field)', () => {
   assert.is(authorProblem("Zoë O'Brien-Smith"), null);
   assert.match(authorProblem('A <b>')!, /Maintainer/);
   assert.match(authorProblem('Doe, John')!, /comma/);
+});
+
+t('console scripts: "name = module:function" each, every name once', () => {
+  assert.is(consoleScriptsProblem(['a = m.cli:main', 'b = m.cli:other']), null);
+  // Two entries of one name were two /usr/bin links (and preinst diversions) to one path
+  assert.match(consoleScriptsProblem(['a = m.cli:main', 'a = m.other:main'])!, /"a" is given twice/);
+  assert.match(consoleScriptsProblem(['a = m.cli:main', 'a = m.cli:main'])!, /"a" is given twice/);
+  assert.match(consoleScriptsProblem(['../x = m:f'])!, /not a console script entry/);
 });
 
 t('email must look like an address', () => {

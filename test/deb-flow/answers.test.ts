@@ -93,6 +93,12 @@ t('console scripts: spacing normalised, a declared extra kept for install, inval
   assert.ok(r.notes.some((n) => /installs the project with it/.test(n)), r.notes.join('\n'));
 });
 
+t('two entry points of one name: the first is the command, the other left out with a note (not an internal error)', () => {
+  const r = consoleScriptsFor(meta({ console_scripts: ['a = m.cli:main', 'a = m.other:main', 'a = m.cli:main'] }));
+  assert.equal(r.scripts, ['a = m.cli:main']);
+  assert.match(r.notes.join('\n'), /"a = m\.other:main" is left out: the name a is already the command of an earlier entry/);
+});
+
 t('a console script whose extra the project does not declare is left out, with the reason', () => {
   const r = consoleScriptsFor(meta({ console_scripts: ['blackd = blackd:patched_main [d]', 'black = black:main'] }));
   assert.equal(r.scripts, ['black = black:main']);
