@@ -574,7 +574,26 @@ def main():
         every = list(md.get("install_requires") or []) + [r for reqs in (md.get("extras") or {}).values() for r in reqs]
         md["not_here"] = not_here(every)
         md["debian_wheels"] = debian_wheels(every)
+        md["python_accepted"] = python_accepted(md.get("requires_python"))
     emit(result)
+
+
+def python_accepted(spec):
+    """Requires-Python judged by packaging's SpecifierSet (pip's own check before it installs a wheel) for this
+    interpreter's version and for each Python 3.8-3.14 (X.Y): {version: bool}. {} without a Requires-Python, without
+    packaging, or for a specifier packaging cannot parse. The caller picks the target release's Python."""
+    if not spec:
+        return {}
+    try:
+        from packaging.specifiers import SpecifierSet
+
+        accepted = SpecifierSet(spec)
+        import platform
+
+        versions = [platform.python_version()] + [f"3.{minor}" for minor in range(8, 15)]
+        return {v: accepted.contains(v, prereleases=True) for v in versions}
+    except Exception:
+        return {}
 
 
 def not_here(requirements):

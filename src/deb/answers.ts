@@ -8,6 +8,7 @@ import type { ProjectMetadata } from '../python/metadata.js';
 import type { Maintainer } from './maintainer.js';
 import { upstreamAuthors, upstreamLicense, type UpstreamLicense } from './copyright.js';
 import type { LicenseFiles } from './license-files.js';
+import { DISTROS } from '../answers/distros.js';
 
 /**
  * Metadata → the answers a generated service would have. Pure. Everything the project declares that the
@@ -37,6 +38,26 @@ export const VERSION_FIX = 'pass --upstream-version X (also given to setuptools_
  * (`pyservice version`) order below it. No version, or one without a release number, is a problem: a package
  * built as 0.0.0 would break "roll back by installing the previous .deb", so nothing is invented.
  */
+/**
+ * Requires-Python against the Python of the release the .deb is for: debian/rules installs the wheel with pip, which
+ * refuses one whose Requires-Python excludes it ("requires a different Python"), so the build would fail after
+ * minutes. `accepted` is packaging's verdict per version (the helper's); the reading interpreter's own full version
+ * counts when it is the release's X.Y (bookworm's 3.11.2 for "~=3.11.4"), else X.Y. Null when accepted or unknown.
+ */
+export function requiresPythonProblem(meta: Pick<ProjectMetadata, 'requires_python' | 'python_accepted'>, distro: string, interpreter: string): string | null {
+  const target = DISTROS[distro]?.python;
+  const accepted = meta.python_accepted ?? {};
+  if (!target || !meta.requires_python) return null;
+  const version = interpreter.startsWith(`${target}.`) && interpreter in accepted ? interpreter : target;
+  if (accepted[version] !== false) return null;
+  const others = Object.values(DISTROS).filter((d) => d.codename !== distro && accepted[d.python] === true);
+  return (
+    `the project requires Python ${shown(meta.requires_python)} (Requires-Python) and ${distro}'s python3 is ${version}: pip would refuse to install it while the package builds; ` +
+    (others.length ? `package it for ${others.map((d) => `--distro ${d.codename} (Python ${d.python})`).join(' or ')}, built on that release, or ` : '') +
+    'relax requires-python upstream'
+  );
+}
+
 export function debianVersionFor(version: string | null): { version: string; note?: string } | { problem: string } {
   if (version === null) return { problem: `the project declares no version; ${VERSION_FIX}` };
   if (!versionProblem(version)) return { version };

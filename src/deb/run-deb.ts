@@ -197,6 +197,8 @@ async function runDebLocked(
       `the Debian package name "${names.debName}" is taken: ${use.where}; installing ours would replace or break it. ` +
         `Choose another: --prefix TEAM (or PYSERVICE_DEB_PREFIX=TEAM once) gives ${prefix ?? 'TEAM'}-${names.debName}, or --package NAME names it explicitly`,
     );
+  const pythonProblem = mods.answers.requiresPythonProblem(m, distro, meta.python);
+  if (pythonProblem) refusals.push(pythonProblem);
   if (use.used && req.packageName !== undefined) notes.push(`the Debian package name "${names.debName}" is also used by Debian (${use.where}); kept because --package names it explicitly`);
   if (!use.checked) notes.push(`could not check whether Debian already uses the name "${names.debName}": ${use.why}`);
 

@@ -23,6 +23,8 @@ export interface ProjectMetadata {
   not_here?: string[];
   /** The requirements (install_requires and the extras') that a wheel in Debian's /usr/share/python-wheels satisfies (setuptools, wheel, pip): installed offline. */
   debian_wheels?: string[];
+  /** Requires-Python as packaging judges it (pip's check before installing the wheel): version (the helper's own "3.11.2", or "3.13") → accepted. */
+  python_accepted?: Record<string, boolean>;
   /** Optional dependencies: extra name → requirement strings (the extra's own marker removed). */
   extras: Record<string, string[]>;
   /** "name = module:func", one per console script ("name = module:func [extra]" when it needs an extra). */
@@ -142,6 +144,9 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
   metadata.install_requires = stringList(m.install_requires);
   metadata.not_here = stringList(m.not_here);
   metadata.debian_wheels = stringList(m.debian_wheels);
+  metadata.python_accepted = {};
+  if (m.python_accepted && typeof m.python_accepted === 'object' && !Array.isArray(m.python_accepted))
+    for (const [k, v] of Object.entries(m.python_accepted as Record<string, unknown>)) if (typeof v === 'boolean') metadata.python_accepted[k] = v;
   metadata.console_scripts = stringList(m.console_scripts);
   metadata.gui_scripts = stringList(m.gui_scripts);
   metadata.scripts = stringList(m.scripts);

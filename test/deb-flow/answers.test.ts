@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ProjectMetadata } from '../../src/python/metadata.js';
-import { chosenExtras, consoleScriptsFor, DebInputError, toolchainFor, debAnswers, debianVersionFor, homepageFor, projectNameFor, synopsisFor, vcsVersionNote } from '../../src/deb/answers.js';
+import { chosenExtras, consoleScriptsFor, DebInputError, toolchainFor, debAnswers, debianVersionFor, homepageFor, projectNameFor, requiresPythonProblem, synopsisFor, vcsVersionNote } from '../../src/deb/answers.js';
 import { debEnvIdentity, parseMaintainer, pickMaintainer } from '../../src/deb/maintainer.js';
 import { answersProblems, descriptionProblem } from '../../src/answers/validate.js';
 import { deriveNames } from '../../src/answers/names.js';
@@ -69,6 +69,23 @@ for (const py of [null, 'banana', '']) {
     assert.match(r.problem, /SETUPTOOLS_SCM_PRETEND_VERSION/);
   });
 }
+
+t('Requires-Python against the target release\'s Python, as packaging judged it: the interpreter\'s own version when it is that X.Y, else X.Y', () => {
+  // Verdicts as the helper gives them (packaging's SpecifierSet, pip's own check): a project requiring >=3.12
+  const newer = { '3.11.2': false, '3.10': false, '3.11': false, '3.12': true, '3.13': true };
+  const p = requiresPythonProblem({ requires_python: '>=3.12', python_accepted: newer }, 'bookworm', '3.11.2');
+  assert.is(p, 'the project requires Python ">=3.12" (Requires-Python) and bookworm\'s python3 is 3.11.2: pip would refuse to install it while the package builds; package it for --distro trixie (Python 3.13) or --distro noble (Python 3.12), built on that release, or relax requires-python upstream');
+  assert.is(requiresPythonProblem({ requires_python: '>=3.12', python_accepted: newer }, 'trixie', '3.11.2'), null, 'trixie\'s 3.13 is accepted');
+  // A patch level: bookworm's 3.11.2 is not ~=3.11.4, though "3.11" alone would not say so either way
+  const patch = { '3.11.2': false, '3.11': false, '3.12': false, '3.13': false };
+  assert.match(requiresPythonProblem({ requires_python: '~=3.11.4', python_accepted: patch }, 'bookworm', '3.11.2') ?? '', /bookworm's python3 is 3\.11\.2: .*; relax requires-python upstream$/);
+  // Another release than the interpreter's: judged by that release's X.Y
+  assert.match(requiresPythonProblem({ requires_python: '<3.11', python_accepted: { '3.11.2': false, '3.10': true, '3.12': false } }, 'noble', '3.11.2') ?? '', /noble's python3 is 3\.12: .*--distro jammy \(Python 3\.10\)/);
+  // Accepted, no Requires-Python, or no verdict (no packaging, an unparsable specifier): no problem
+  assert.is(requiresPythonProblem({ requires_python: '>=3.8', python_accepted: { '3.11.2': true, '3.11': true } }, 'bookworm', '3.11.2'), null);
+  assert.is(requiresPythonProblem({ requires_python: null, python_accepted: {} }, 'bookworm', '3.11.2'), null);
+  assert.is(requiresPythonProblem({ requires_python: '>=3.12', python_accepted: {} }, 'bookworm', '3.11.2'), null);
+});
 
 t('synopsis: the first line when valid; otherwise a fallback that passes the validator, with the reason', () => {
   assert.equal(synopsisFor(meta({ description: 'Serves things' })), { description: 'Serves things' });

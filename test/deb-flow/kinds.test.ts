@@ -23,6 +23,24 @@ function deb(args: string[], env: Record<string, string> = {}) {
   return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
 }
 
+toolTest(t, [PY], 'a project whose Requires-Python excludes the target release\'s Python is refused before anything is written (pip would refuse it mid-build)', () => {
+  // Debian's pip 23 on the wheel of a requires-python >=3.12 project: "requires a different Python: 3.11.2 not in '>=3.12'"
+  const dir = join(tempDir(), 'newpy');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'pyproject.toml'), '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n[project]\nname = "newpy"\nversion = "1.0"\ndescription = "Needs a Python no release has"\nrequires-python = ">=3.99"\n[project.scripts]\nnewpy = "newpy:main"\n');
+  writeFileSync(join(dir, 'newpy.py'), 'def main():\n    pass\n');
+  const real = deb([dir, '--maintainer', ME, '--yes', '--kind', 'tool']);
+  assert.is(real.code, 2, real.stderr);
+  assert.match(real.stderr.trim(), /^error: the project requires Python ">=3\.99" \(Requires-Python\) and bookworm's python3 is 3\.11(\.\d+)?: pip would refuse to install it while the package builds; relax requires-python upstream$/);
+  assert.equal(readdirSync(dir).sort(), ['newpy.py', 'pyproject.toml']);
+  const dry = deb([dir, '--maintainer', ME, '--yes', '--kind', 'tool', '--dry-run', '--json']);
+  assert.is(dry.code, 0, dry.stderr);
+  assert.match(JSON.parse(dry.stdout).refusals.join('\n'), /requires Python ">=3\.99"/);
+  // The interpreter's own Python accepted: no refusal
+  writeFileSync(join(dir, 'pyproject.toml'), readFileSync(join(dir, 'pyproject.toml'), 'utf8').replace('>=3.99', '>=3.8'));
+  assert.equal(JSON.parse(deb([dir, '--maintainer', ME, '--yes', '--kind', 'tool', '--dry-run', '--json']).stdout).refusals, []);
+});
+
 toolTest(t, [PY], 'an emoji in the summary reaches debian/control whole; an invisible character gets the fallback synopsis with a fix deb has (no --description flag)', () => {
   // domdf-python-tools 3.10: "Helpful functions for Python\u2002🐍\u2002🛠️" (U+FE0F after the hammer and wrench)
   const summary = (description: string) => {
