@@ -361,9 +361,31 @@ def published_name(dist):
         return dist.metadata.name
 
 
+def discover_packages(dist):
+    """setuptools' automatic discovery (packages and py_modules a setup() does not list), which every build command
+    runs first (Distribution.run_command → set_defaults) and the config stage never reaches: a flat layout with
+    several top-level folders (isrcsubmit 2.1.0) read fine and failed only in dpkg-buildpackage. Its error is said
+    now; any other exception is left to the build, which reports it in its own words."""
+    set_defaults = getattr(dist, "set_defaults", None)
+    if not callable(set_defaults):
+        return
+    try:
+        set_defaults()
+    except Exception as err:
+        if type(err).__name__ != "PackageDiscoveryError":
+            return
+        first = (str(err).strip().splitlines() or [""])[0].rstrip(".")
+        raise Failure(
+            "setup-invalid",
+            f"setuptools cannot tell which packages the wheel holds ({first}), so building the package would fail: "
+            "list them with packages= or py_modules= in setup() (or [tool.setuptools] packages / py-modules in pyproject.toml)",
+        )
+
+
 def describe(dist, sources):
     import setuptools
 
+    discover_packages(dist)
     m = dist.metadata
     build_requires, build_packages = setuptools_build_requires(dist)
     return {

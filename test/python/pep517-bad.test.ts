@@ -254,6 +254,25 @@ toolTest(t, [PY, 'apt-cache'], 'a setup.py importing a declared build requiremen
   assert.equal(r.files, ['pyproject.toml', 'setup.py']);
 });
 
+toolTest(t, [PY], 'a setup() without packages= whose flat layout setuptools cannot resolve is exit 1 at the read, not in dpkg-buildpackage', () => {
+  // isrcsubmit 2.1.0: setup.py lists no packages, and pkg/ and test_data/ sit beside isrcsubmit.py
+  const dir = project({
+    'setup.py': 'from setuptools import setup\nsetup(name="flat", version="1.0", entry_points={"console_scripts": ["flat = flat:main"]})\n',
+    'flat.py': 'def main():\n    pass\n',
+    'pkg/__init__.py': '',
+    'test_data/__init__.py': '',
+  });
+  const r = deb(dir);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr.trim(), /^error: setuptools cannot tell which packages the wheel holds \(Multiple top-level packages discovered in a flat-layout: \['pkg', 'test_data'\]\), so building the package would fail: list them with packages= or py_modules= in setup\(\)/);
+  assert.ok(oneLine(r.stderr), r.stderr);
+  assert.equal(r.files, ['flat.py', 'pkg', 'setup.py', 'test_data']);
+  // Listed: read as before
+  writeFileSync(join(dir, 'setup.py'), 'from setuptools import setup\nsetup(name="flat", version="1.0", py_modules=["flat"], entry_points={"console_scripts": ["flat = flat:main"]})\n');
+  const ok = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--dry-run', '--json'], { env: cleanEnv(tempDir(), { NO_COLOR: '1' }), encoding: 'utf8' });
+  assert.is(ok.status, 0, ok.stderr);
+});
+
 toolTest(t, [PY], 'the before/after walk of the project lists .git, node_modules and virtualenvs but does not walk into them', () => {
   const log = join(tempDir(), 'scandir.log');
   // The backend logs every directory Python lists from the moment its hook runs: the walk after the hook is in it
