@@ -97,14 +97,16 @@ const SCP_WITH_PASSWORD = /(^|[\s"'=(,<])([A-Za-z0-9._~%+-]+):([^\s@/"'<>]+)@(\[
  * Free text with URLs in it. A URL runs from its scheme to the next blank: a password with a blank in it is
  * only recognised by `shown()`, which knows where the value ends.
  */
-export function redactText(text: string): string {
-  if (!text.includes('://') && !text.includes('@') && !text.includes('?')) return text; // the common case, fast
+export function redactText(input: string): string {
+  if (!input.includes('://') && !input.includes('@') && !input.includes('?')) return input; // the common case, fast
+  const text = boundedWords(input);
   let out = '';
   let last = 0;
+  const blank = /\s/g;
   for (const m of text.matchAll(SCHEME)) {
     if (m.index! < last) continue; // inside the previous URL
-    const stop = text.slice(m.index!).search(/\s/);
-    const end = stop < 0 ? text.length : m.index! + stop;
+    blank.lastIndex = m.index!;
+    const end = blank.exec(text)?.index ?? text.length;
     out += text.slice(last, m.index!) + redactUrl(text.slice(m.index!, end), m[0].length);
     last = end;
   }
@@ -112,6 +114,20 @@ export function redactText(text: string): string {
   return out
     .replace(SCP_WITH_PASSWORD, (_all, lead: string, user: string, _pw: string, host: string) => `${lead}${user}:***@${host}`)
     .replace(QUERY_OUTSIDE_URL, (word: string) => (word.includes('://') ? word : word.slice(0, word.indexOf('?')) + redactQueryAndFragment(word.slice(word.indexOf('?')))));
+}
+
+/**
+ * The patterns above look at one word (a run without blanks) at a time, but a regex engine retries a failed match
+ * at every position of a word: their cost grows with the square of a word's length. Measured: 80 kB of text made
+ * of 'a?' (or 'a:b@', 'https://a@…') took 6-16 s, so a project summary or README of a few hundred kB, which
+ * pyservice deb's report and --json show, held the command for minutes. A word longer than LONG_WORD that could
+ * hold a credential (it has '://', '@' or '?') is not shown at all: hiding errs on the safe side, and no URL,
+ * address or requirement people write is that long without a blank.
+ */
+const LONG_WORD = 512;
+function boundedWords(text: string): string {
+  if (text.length <= LONG_WORD) return text;
+  return text.replace(/\S+/g, (w) => (w.length > LONG_WORD && /:\/\/|[@?]/.test(w) ? `[${w.length} characters not shown]` : w));
 }
 
 /** A word with a query string that is no scheme:// URL: an scp-like git address (`git@host:org/r?token=…`), a path. */
