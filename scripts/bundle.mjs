@@ -12,8 +12,11 @@
 //   pyservice-COMMAND.js                 one bundle per command, loaded when that command runs
 //   update-fast-path.js, update-run.js   update's no-op check (src/update/fast-path.ts) and the rest of
 //                                        update (COMMAND_SPLITS): a run with nothing to do loads the first only
+//   deb-run.js                           deb's work (src/deb/run-deb.ts): loads while Python reads the metadata
 //   errors.js                            src/errors.ts, shared: the dispatcher maps the errors commands throw
 //                                        by class, so there must be one copy of each class
+//   python-read.js                       src/python/read-metadata.ts, shared: deb starts the read before
+//                                        deb-run.js loads, and deb-run.js takes it from the same module
 // A module bundled into two files that load in one process exists twice there: fine for functions, wrong for a
 // class (instanceof fails across the copies). The build fails if such a module declares a class.
 // Input: tsc's output in dist/src.
@@ -24,6 +27,8 @@ import { asciiSource } from './ascii-source.mjs';
 
 const BINS = ['create-pyservice', 'pyservice'];
 const ERRORS = resolve('dist/src/errors.js');
+/** Bundles of their own that every importer shares (one copy of their classes and state in a process). */
+const SHARED = { errors: ERRORS, 'python-read': resolve('dist/src/python/read-metadata.js') };
 const COMMANDS = readdirSync('dist/src/cli/commands')
   .filter((f) => f.endsWith('-command.js'))
   .map((f) => f.slice(0, -'-command.js'.length));
@@ -37,6 +42,7 @@ const COMMAND_SPLITS = {
     modules: { 'update-fast-path': 'update/fast-path.js', 'update-run': 'update/run-update.js', 'update-fleet': 'cli/commands/fleet-output.js' },
     runs: [['update-fast-path', 'update-run'], ['update-fleet']],
   },
+  deb: { modules: { 'deb-run': 'deb/run-deb.js' }, runs: [['deb-run']] },
 };
 const SPLITS = Object.entries(COMMAND_SPLITS).flatMap(([from, c]) => Object.entries(c.modules).map(([out, module]) => ({ from, out, module })));
 
@@ -44,10 +50,10 @@ const SPLITS = Object.entries(COMMAND_SPLITS).flatMap(([from, c]) => Object.entr
 const splitPoints = {
   name: 'split-points',
   setup(b) {
-    b.onResolve({ filter: /errors\.js$/ }, (args) => {
-      const path = resolve(args.resolveDir, args.path);
-      return path === ERRORS && args.kind !== 'entry-point' ? { path: './errors.js', external: true } : undefined;
-    });
+    for (const [out, file] of Object.entries(SHARED))
+      b.onResolve({ filter: new RegExp(`/${file.split('/').pop().replace(/\./g, '\\.')}$`) }, (args) =>
+        resolve(args.resolveDir, args.path) === file && args.kind !== 'entry-point' ? { path: `./${out}.js`, external: true } : undefined,
+      );
     for (const { from, out, module } of SPLITS)
       b.onResolve({ filter: new RegExp(`/${module.split('/').pop().replace(/\./g, '\\.')}$`) }, (args) =>
         resolve(args.resolveDir, args.path) === resolve('dist/src', module) &&
@@ -84,12 +90,12 @@ const { metafile } = await build({
     ...Object.fromEntries(BINS.map((b) => [`${b}.main`, `dist/src/cli/bin/${b}.js`])),
     ...Object.fromEntries(COMMANDS.map((c) => [`pyservice-${c}`, `dist/src/cli/commands/${c}-command.js`])),
     ...Object.fromEntries(SPLITS.map(({ out, module }) => [out, `dist/src/${module}`])),
-    errors: ERRORS,
+    ...SHARED,
   },
   outdir: 'dist/bin',
 });
 // The files one process can load together: the dispatcher, a command and what that command splits off.
-const together = COMMANDS.flatMap((c) => (COMMAND_SPLITS[c]?.runs ?? [[]]).map((run) => ['pyservice.main.js', `pyservice-${c}.js`, ...run.map((o) => `${o}.js`)]));
+const together = COMMANDS.flatMap((c) => (COMMAND_SPLITS[c]?.runs ?? [[]]).map((run) => ['pyservice.main.js', `pyservice-${c}.js`, ...run.map((o) => `${o}.js`), 'python-read.js']));
 const inputsOf = (out) => Object.keys(metafile.outputs[`dist/bin/${out}`].inputs);
 const declares = (out, cls) => new RegExp(`\\bclass ${cls}\\d*\\b`).test(readFileSync(`dist/bin/${out}`, 'utf8'));
 for (const group of together)

@@ -33,3 +33,6 @@ export class CancelledError extends PyserviceError {
     super(message, 'cancelled');
   }
 }
+
+/** An argument that carries a credential (a URL with a password, a token in a query): never put on a command line. */
+export class SecretArgumentError extends Error {}

@@ -12,8 +12,8 @@ import { findRepo, readOurs, unsafePathReason, type WriteTarget } from '../updat
 import { acquireUpdateLock, refuseIfLocked } from '../update/lock.js';
 import type { RunPlan } from '../update/plan-run.js';
 import { redactDeep } from '../secrets/redact.js';
-import { MetadataError, type MetadataReading } from '../python/metadata.js';
-import { DEFAULT_PYTHON, readMetadata } from '../python/read-metadata.js';
+import type { MetadataReading } from '../python/metadata.js';
+import { DEFAULT_PYTHON, MetadataError, readMetadata } from '../python/read-metadata.js';
 import { parseMaintainer, type IdentityHint, type Maintainer } from './maintainer.js';
 
 /**

@@ -3,9 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { childProcess } from '../lazy.js';
 import { carriesCredentials } from '../secrets/redact.js';
 import { childEnv } from './child-env.js';
+import { SecretArgumentError } from '../errors.js';
 
-/** An argument that carries a credential (a URL with a password, a token in a query): never put on a command line. */
-export class SecretArgumentError extends Error {}
+export { SecretArgumentError } from '../errors.js';
 
 /**
  * The one place that starts child processes. Arguments never carry secrets, and the secret variables this tool
@@ -36,6 +36,8 @@ export interface RunOptions {
   input?: string;
   /** A hard limit: the child's whole process group is killed (SIGKILL) when the time is up. */
   timeoutMs?: number;
+  /** Aborting kills the child's whole process group, as the time limit does (a result nobody will read). */
+  signal?: AbortSignal;
 }
 
 /** After the child exits, how long to wait for its pipes to drain before giving up on a grandchild holding them. */
@@ -47,12 +49,12 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     return Promise.reject(new SecretArgumentError(`refusing to run ${cmd}: an argument carries a credential (a URL with a password or token); credentials go to ~/.netrc`));
   return new Promise((resolvePromise, reject) => {
     const env = childEnv(opts.env, opts.cleanEnv);
-    const marker = `${process.pid}.${++started}`;
+    const marker = `${process.pid}.${++state.started}`;
     env[MARKER] = marker;
     // detached: the child leads its own process group, so a kill reaches everything it forked.
     const child = childProcess().spawn(cmd, [...args], { cwd: opts.cwd, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const entry = { child, marker, done: new Promise<void>((r) => child.once('exit', () => r()).once('error', () => r())) };
-    live.add(entry);
+    state.live.add(entry);
     watchExit();
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -66,6 +68,12 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
             sweep(marker);
           }, opts.timeoutMs)
         : undefined;
+    const onAbort = () => {
+      killGroup();
+      sweep(marker);
+    };
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     let settled = false;
@@ -74,9 +82,10 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
       if (settled) return;
       settled = true;
       if (timer) clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
       // A pending drain timer would keep this process alive 200 ms after its last child closed its pipes.
       if (drain) clearTimeout(drain);
-      live.delete(entry);
+      state.live.delete(entry);
       killGroup(); // the leader is gone; whatever it left in its group goes too
       child.stdout.destroy();
       child.stderr.destroy();
@@ -89,7 +98,8 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     };
     child.on('error', (e) => {
       if (timer) clearTimeout(timer);
-      live.delete(entry);
+      opts.signal?.removeEventListener('abort', onAbort);
+      state.live.delete(entry);
       settled = true;
       reject(new Error(`${cmd} could not be run: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH' : e.message}`));
     });
@@ -140,7 +150,6 @@ function killTree(child: ChildProcess, sig: NodeJS.Signals): void {
 
 /** The variable that marks a child's descendants, wherever they moved (see sweep). */
 export const MARKER = 'PYSERVICE_RUN';
-let started = 0;
 
 /**
  * Kills every process of this user whose environment carries `marker`: what a child started and then moved out of
@@ -178,16 +187,23 @@ export function sweep(marker: string): number {
 }
 const NUL = Buffer.from([0]);
 
-const live = new Set<{ child: ChildProcess; marker: string; done: Promise<void> }>();
-let watching = false;
+/**
+ * The children this process started, and the counter their markers come from. One per process, kept on globalThis:
+ * this module is bundled into python-read.js and into the command bundles (scripts/bundle.mjs), and a deb run loads
+ * both, so two copies must share one registry (stopChildren sees every child) and one counter (no two children
+ * carry the same marker).
+ */
+const state: { live: Set<{ child: ChildProcess; marker: string; done: Promise<void> }>; started: number; watching: boolean } = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for('create-pyservice.exec.run')
+] ??= { live: new Set(), started: 0, watching: false }) as never;
 
 /** When this process exits (an error, process.exit), no child group it started is left running. */
 function watchExit(): void {
-  if (watching) return;
-  watching = true;
+  if (state.watching) return;
+  state.watching = true;
   process.once('exit', () => {
-    for (const { child } of live) killTree(child, 'SIGKILL');
-    for (const { marker } of live) sweep(marker);
+    for (const { child } of state.live) killTree(child, 'SIGKILL');
+    for (const { marker } of state.live) sweep(marker);
   });
 }
 
@@ -197,7 +213,7 @@ function watchExit(): void {
  * it removes.
  */
 export async function stopChildren(graceMs = 2000): Promise<void> {
-  const running = [...live];
+  const running = [...state.live];
   for (const { child } of running) killTree(child, 'SIGTERM');
   const timer = setTimeout(() => {
     for (const { child } of running) killTree(child, 'SIGKILL');

@@ -1,8 +1,12 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { run } from '../exec/run.js';
 import { cacheRoot, packageRoot } from '../paths.js';
 import { MetadataError, parseHelperOutput, tail, type MetadataReading } from './metadata.js';
+
+// Those who catch the read's errors take the class from here: with this module, metadata.ts is a bundle of its own
+// (python-read.js, scripts/bundle.mjs), and a class must have one copy in a process.
+export { MetadataError };
 
 /** The interpreter that builds the .deb (dh-virtualenv's --python), not whatever python3 is first on PATH. */
 export const DEFAULT_PYTHON = '/usr/bin/python3';
@@ -47,13 +51,45 @@ export interface ReadOptions {
  * would run it, and setuptools itself applies setup.cfg and pyproject.toml; any other build backend is asked through
  * PEP 517. See python-helpers/pyservice_metadata.py. The time limit covers everything the backend forks.
  */
-export async function readMetadata(dir: string, opts: ReadOptions = {}): Promise<MetadataReading> {
+export function readMetadata(dir: string, opts: ReadOptions = {}): Promise<MetadataReading> {
+  if (started?.key === keyOf(dir, opts)) {
+    const { reading } = started;
+    started = undefined;
+    return reading;
+  }
+  return readNow(dir, opts);
+}
+
+/**
+ * A read started before the code that uses it has loaded: `pyservice deb` starts it as soon as its flags are
+ * parsed, so Python runs on the other core while Node loads the rest of the command (~250 KB of bundle, ~15 ms
+ * here). The next readMetadata with the same arguments takes it; dropStarted() stops one nobody took (the command
+ * failed first: its process group is killed, so a hanging backend does not keep this process alive).
+ */
+let started: { key: string; reading: Promise<MetadataReading>; abort: AbortController } | undefined;
+
+export function startReading(dir: string, opts: ReadOptions = {}): void {
+  dropStarted();
+  const abort = new AbortController();
+  const reading = readNow(dir, opts, abort.signal);
+  reading.catch(() => undefined); // handled by whoever takes it
+  started = { key: keyOf(dir, opts), reading, abort };
+}
+
+export function dropStarted(): void {
+  started?.abort.abort();
+  started = undefined;
+}
+
+const keyOf = (dir: string, opts: ReadOptions) => JSON.stringify([resolve(dir), opts.python ?? DEFAULT_PYTHON, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, opts.pretendVersion ?? null]);
+
+async function readNow(dir: string, opts: ReadOptions, signal?: AbortSignal): Promise<MetadataReading> {
   const python = opts.python ?? DEFAULT_PYTHON;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let r;
   try {
     const pretend = opts.pretendVersion ? { SETUPTOOLS_SCM_PRETEND_VERSION: opts.pretendVersion, PBR_VERSION: opts.pretendVersion } : {};
-    r = await run(python, helperArgv(dir), { cwd: dir, env: { ...helperEnv(), PYSERVICE_PYCACHE: join(cacheRoot(), 'python'), ...pretend }, timeoutMs });
+    r = await run(python, helperArgv(dir), { cwd: dir, env: { ...helperEnv(), PYSERVICE_PYCACHE: join(cacheRoot(), 'python'), ...pretend }, timeoutMs, signal });
   } catch (err) {
     const hint = python === DEFAULT_PYTHON ? 'install Debian\'s python3 (apt-get install python3 python3-setuptools)' : 'check --python';
     throw new MetadataError('no-python', `cannot run ${python}: ${(err as Error).message.replace(/^.*could not be run: /, '')}; ${hint}`);

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PYSERVICE_BIN } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
@@ -363,6 +363,62 @@ toolTest(t, [PY], 'a backend that daemonizes a child (double fork, setsid) and h
   for (let i = 0; i < 40 && running(); i++) await new Promise((res) => setTimeout(res, 50));
   assert.not.ok(running(), `the backend's daemon ${pid} outlived the deadline`);
   assert.not.ok(readdirSync(dir).includes('debian'));
+});
+
+/**
+ * deb starts the metadata read as soon as its flags are parsed, before the rest of the command loads
+ * (read-metadata.ts startReading): the read it starts is the one it uses, and a run that fails before it needs the
+ * read stops it rather than waiting for it.
+ */
+toolTest(t, [PY], 'the read deb starts early is the one it uses: the backend runs once', () => {
+  const calls = join(tempDir(), 'calls');
+  const body = [
+    'import os',
+    'def prepare_metadata_for_build_wheel(d, c=None):',
+    '    open(os.environ["CALLS"], "a").write("called\\n")',
+    '    os.mkdir(os.path.join(d, "x-1.0.dist-info"))',
+    '    open(os.path.join(d, "x-1.0.dist-info", "METADATA"), "w").write("Metadata-Version: 2.1\\nName: xcount\\nVersion: 1.0\\nSummary: Counts its calls\\n")',
+    '    open(os.path.join(d, "x-1.0.dist-info", "entry_points.txt"), "w").write("[console_scripts]\\nxcount = xcount:main\\n")',
+    '    return "x-1.0.dist-info"',
+    '',
+  ].join('\n');
+  const dir = project(IN_TREE(body));
+  for (const extra of [['--dry-run'], ['--dry-run', '--timeout', '20', '--python', PY], []]) {
+    writeFileSync(calls, '');
+    const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--kind', 'tool', ...extra], { env: cleanEnv(tempDir(), { CALLS: calls }), encoding: 'utf8' });
+    assert.is(r.status, 0, r.stderr);
+    assert.is(readFileSync(calls, 'utf8'), 'called\n', `deb ${extra.join(' ')}: the backend ran more than once`);
+  }
+  assert.ok(readdirSync(dir).includes('debian'));
+});
+
+toolTest(t, [PY], 'a run refused before it needs the metadata stops the read it started: a hanging backend neither delays the exit nor outlives it', () => {
+  const body = [
+    'import os, time',
+    'def prepare_metadata_for_build_wheel(d, c=None):',
+    '    open(os.environ["PIDFILE"], "w").write(str(os.getpid()))',
+    '    time.sleep(300)',
+    '',
+  ].join('\n');
+  const dir = project({ ...IN_TREE(body), 'debian/control': 'Source: theirs\n' });
+  const pidFile = join(tempDir(), 'pid');
+  const started = Date.now();
+  // debian/ exists and there is no --force: exit 2, whatever the backend does (the default --timeout is 30 s)
+  const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>'], { env: cleanEnv(tempDir(), { PIDFILE: pidFile }), encoding: 'utf8', timeout: 60_000 });
+  assert.is(r.status, 2, r.stderr);
+  assert.match(r.stderr, /debian\/ already exists/);
+  assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms: waited for the backend`);
+  if (existsSync(pidFile)) {
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    let state = 'gone';
+    try {
+      state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0]!;
+    } catch {
+      /* gone */
+    }
+    assert.ok(state === 'gone' || state === 'Z', `the backend ${pid} is still running (state ${state})`);
+  }
+  assert.equal(readFileSync(join(dir, 'debian', 'control'), 'utf8'), 'Source: theirs\n');
 });
 
 t.run();

@@ -4,7 +4,6 @@ import type { Output } from '../output.js';
 import { parseFlags } from '../flags.js';
 import { terminalAsker } from '../prompts.js';
 import { DISTROS } from '../../answers/distros.js';
-import { runDeb } from '../../deb/run-deb.js';
 import type { DebRequest } from '../../types.js';
 
 export const DEB_HELP = `Usage: pyservice deb [dir] [options]
@@ -111,8 +110,18 @@ export async function debCommand(argv: string[], out: Output): Promise<number> {
     out.raw(DEB_HELP);
     return EXIT.ok;
   }
-  // --yes and --json never ask (run-deb takes no asker then): not even whether there is a terminal to ask on
-  const result = await runDeb({ ...req, asker: req.yes || req.json ? undefined : terminalAsker() }, out);
+  // The metadata read starts now, before the rest of deb loads: Python runs on the other core meanwhile, and
+  // runDeb's read takes it (read-metadata.ts). A run that fails before it gets there stops it.
+  const { startReading, dropStarted } = await import('../../python/read-metadata.js');
+  startReading(req.dir, { python: req.python, timeoutMs: req.timeoutMs, pretendVersion: req.upstreamVersion });
+  let result;
+  try {
+    const { runDeb } = await import('../../deb/run-deb.js');
+    // --yes and --json never ask (run-deb takes no asker then): not even whether there is a terminal to ask on
+    result = await runDeb({ ...req, asker: req.yes || req.json ? undefined : terminalAsker() }, out);
+  } finally {
+    dropStarted();
+  }
   // Like git merge (and pyservice update): conflicts left to resolve are a non-zero exit, so scripts can tell.
   return result.conflicts.length ? EXIT.conflicts : EXIT.ok;
 }
