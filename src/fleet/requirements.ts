@@ -193,11 +193,13 @@ export function readPyproject(root: string): Requirement[] {
         if (r) out.push(r);
       }
     }
-    const poetry = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*=\s*(.+)$/.exec(line);
-    if (table === 'tool.poetry.dependencies' && poetry && normalizeName(poetry[1]!) !== 'python') {
-      const v = /^["']([^"']*)["']/.exec(poetry[2]!)?.[1] ?? /version\s*=\s*["']([^"']*)["']/.exec(poetry[2]!)?.[1] ?? '';
+    // A key may be quoted, as TOML allows and a dotted name needs: astral's "backports.zoneinfo" = { … }
+    const poetry = /^\s*(?:"([A-Za-z0-9][A-Za-z0-9._-]*)"|'([A-Za-z0-9][A-Za-z0-9._-]*)'|([A-Za-z0-9][A-Za-z0-9_-]*))\s*=\s*(.+)$/.exec(line);
+    const key = poetry ? (poetry[1] ?? poetry[2] ?? poetry[3])! : '';
+    if (table === 'tool.poetry.dependencies' && poetry && normalizeName(key) !== 'python') {
+      const v = /^["']([^"']*)["']/.exec(poetry[4]!)?.[1] ?? /version\s*=\s*["']([^"']*)["']/.exec(poetry[4]!)?.[1] ?? '';
       const exact = /^=?=?\s*(\d[^,*^~<>=\s]*)$/.exec(v);
-      out.push({ name: normalizeName(poetry[1]!), text: line.trim(), specifier: v, pinned: exact ? exact[1]! : null, file: 'pyproject.toml' });
+      out.push({ name: normalizeName(key), text: line.trim(), specifier: v, pinned: exact ? exact[1]! : null, file: 'pyproject.toml' });
     }
   }
   return out;

@@ -56,8 +56,18 @@ p = os.path.join(root, 'pyproject.toml')
 if os.path.exists(p):
     d = tomllib.load(open(p, 'rb'))
     for s in d.get('project', {}).get('dependencies', []): add(s, 'pyproject.toml')
-    for k in d.get('tool', {}).get('poetry', {}).get('dependencies', {}):
-        if k != 'python': out.append(f"pyproject.toml:{canonicalize_name(k)}:-")
+    # Poetry's own constraint parser says what a [tool.poetry.dependencies] value pins ("1.16.0" is exactly 1.16.0)
+    try:
+        from poetry.core.constraints.version import Version, parse_constraint
+    except ImportError:  # poetry-core < 1.5 (bookworm's 1.4)
+        import warnings; warnings.simplefilter('ignore')
+        from poetry.core.semver.helpers import parse_constraint
+        from poetry.core.semver.version import Version
+    for k, v in d.get('tool', {}).get('poetry', {}).get('dependencies', {}).items():
+        if k == 'python': continue
+        text = v if isinstance(v, str) else v.get('version') if isinstance(v, dict) else None
+        c = parse_constraint(text) if isinstance(text, str) else None
+        out.append(f"pyproject.toml:{canonicalize_name(k)}:{c.text if isinstance(c, Version) else '-'}")
 c = os.path.join(root, 'setup.cfg')
 if os.path.exists(c):
     from setuptools.config.setupcfg import read_configuration

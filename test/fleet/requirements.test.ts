@@ -25,7 +25,7 @@ t('a project: requirements with includes and hashes, setup.cfg, setup.py variabl
   writeFileSync(join(dir, 'req', 'base.txt'), 'qux ~= 2.0\n-r ../../outside.txt\n');
   writeFileSync(join(dir, 'setup.cfg'), '[metadata]\nname = x\n\n[options]\ninstall_requires =\n    cfg-dep>=1\n    cfg.pinned==0.3  # pinned\npython_requires = >=3.9\n');
   writeFileSync(join(dir, 'setup.py'), 'REQS = [\n    "py-dep==4.5",  # comment with "quotes" and a ] bracket\n    \'other\',\n]\nsetup(name="x", install_requires=REQS)\n');
-  writeFileSync(join(dir, 'pyproject.toml'), '[project]\nname = "x"\ndependencies = [\n  "pep621-dep==7",\n]\n[tool.poetry.dependencies]\npython = "^3.9"\npoetry-dep = "1.2.3"\nranged = { version = "^2.0" }\n');
+  writeFileSync(join(dir, 'pyproject.toml'), '[project]\nname = "x"\ndependencies = [\n  "pep621-dep==7",\n]\n[tool.poetry.dependencies]\npython = "^3.9"\npoetry-dep = "1.2.3"\nranged = { version = "^2.0" }\n"backports.zoneinfo" = { version = "0.2.1", markers = "python_version < \'3.9\'" }\n\'single.quoted\' = "*"\n');
   const got = projectRequirements(dir).map((r) => `${r.file}:${r.name}:${r.pinned ?? '-'}`);
   assert.equal(got, [
     'req/base.txt:qux:-',
@@ -38,6 +38,9 @@ t('a project: requirements with includes and hashes, setup.cfg, setup.py variabl
     'pyproject.toml:pep621-dep:7',
     'pyproject.toml:poetry-dep:1.2.3',
     'pyproject.toml:ranged:-',
+    // quoted keys, as a dotted name must be written (astral)
+    'pyproject.toml:backports-zoneinfo:0.2.1',
+    'pyproject.toml:single-quoted:-',
   ]);
 });
 
