@@ -77,6 +77,10 @@ export function synopsisFor(meta: ProjectMetadata, kind: 'service' | 'tool' = 's
   const raw = meta.description;
   if (raw === null) return { description: fallback, problem: 'the project declares no description' };
   let first = (raw.split(/\r\n|\r|\n/).find((l) => l.trim() !== '') ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim();
+  // The rules below are regexes whose cost grows with the square of a run they retry ('\\\\…', '[[[…': 50 kB took
+  // 2-4 s); a synopsis keeps at most 80 characters, so only the first SYNOPSIS_READ are looked at
+  const length = [...first].length;
+  if (first.length > SYNOPSIS_READ) first = first.slice(0, SYNOPSIS_READ);
   // An emoji's presentation selector (U+FE0F after 🛠) and the joiner inside an emoji sequence only choose how a
   // pictograph is drawn: dropped, so domdf-python-tools' "Helpful functions for Python 🐍 🛠️" is not refused as
   // hiding characters (any other invisible character still is)
@@ -125,10 +129,15 @@ export function synopsisFor(meta: ProjectMetadata, kind: 'service' | 'tool' = 's
   if (chars.length > 80) {
     const cut = chars.slice(0, 79).join('');
     const atWord = cut.replace(/\s+\S*$/, '');
-    return { description: (atWord.length >= 40 ? atWord : cut).replace(/[\s.,;:]+$/, '') + '…', problem: `the project's description is ${chars.length} characters long (at most 80 fit a Debian synopsis)` };
+    return { description: (atWord.length >= 40 ? atWord : cut).replace(/[\s.,;:]+$/, '') + '…', problem: `the project's description is ${length > chars.length ? length : chars.length} characters long (at most 80 fit a Debian synopsis)` };
   }
   return { description: fallback, problem: `the project's description is unusable: ${descriptionProblem(first)}` };
 }
+
+/** How much of a summary's first line synopsisFor reads (a synopsis keeps at most 80 characters). */
+const SYNOPSIS_READ = 1000;
+/** An entry point longer than this is no command anyone types; its regexes would cost the square of its length. */
+const ENTRY_MAX = 500;
 
 /**
  * Console scripts as the templates write them ("name = module:func"). An entry point that needs an extra
@@ -146,6 +155,10 @@ export function consoleScriptsFor(meta: ProjectMetadata, kind: 'tool' | 'service
   const gui = (meta.gui_scripts ?? []).filter((g) => !meta.console_scripts.some((c) => named(c) === named(g)));
   if (kind === 'service' && gui.length) notes.push(`gui_scripts are not linked into /usr/bin for a service: ${gui.map(named).join(', ')} (package it as a tool to have them)`);
   for (const entry of [...meta.console_scripts, ...(kind === 'tool' ? gui : [])]) {
+    if (entry.length > ENTRY_MAX) {
+      notes.push(`console script ${shown(entry.slice(0, 60))}… (${entry.length} characters) is left out: it is not "name = module:function"`);
+      continue;
+    }
     const wanted = /\[([^\]]*)\]\s*$/.exec(entry)?.[1]?.split(',').map((e) => e.trim()).filter(Boolean) ?? [];
     const normal = entry.replace(/\s*\[[^\]]*\]\s*$/, '').replace(/\s*=\s*/, ' = ').trim();
     const missing = wanted.filter((e) => !declared.has(normalExtra(e)));
@@ -267,7 +280,11 @@ export function requirementLines(text: string): string[] {
     .split(/\r?\n/)
     .map((l) => l.replace(/(^|\s)#.*$/, '').trim())
     .filter((l) => l !== '' && !l.startsWith('-'))
-    .map((l) => l.replace(/\s+--\S.*$/, '').trim());
+    // The first ' --option' ends the requirement (found with indexOf: a regex retried each blank of a long run)
+    .map((l) => {
+      const opt = / --\S/.exec(l.replace(/\s/g, ' '));
+      return (opt ? l.slice(0, opt.index) : l).trim();
+    });
 }
 
 /** PEP 503 normalised name of a requirement ('Foo_Bar>=1' → 'foo-bar'), or of a wheel file name. */
