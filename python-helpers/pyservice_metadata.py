@@ -414,10 +414,27 @@ def describe(dist, sources):
         # PEP 621 [project.urls] land here, not in `url`: the deb flow takes a Homepage from it.
         "project_urls": {str(k): str(v) for k, v in (getattr(m, "project_urls", None) or {}).items()},
         "sources": sources,
-        "backend": {"name": "setuptools.build_meta", "requires": build_requires, "packages": build_packages, "unmet": [], "hook": "setup() capture", "compiled": compiled_code(dist, build_requires)},
+        "backend": {"name": "setuptools.build_meta", "requires": build_requires, "packages": build_packages, "unmet": [], "hook": "setup() capture", "compiled": compiled_code(dist, build_requires), "libraries": ext_libraries(dist)},
         "python": sys.version.split()[0],
         "setuptools": getattr(setuptools, "__version__", "?"),
     }
+
+
+# Linked by every C extension through the compiler itself, from libc6-dev and gcc: no Build-Depends of their own
+TOOLCHAIN_LIBRARIES = {"m", "c", "dl", "pthread", "rt", "util", "stdc++", "gcc_s", "crypt"}
+
+
+def ext_libraries(dist):
+    """The system libraries setup()'s extensions link (Extension(libraries=[…]): quisk's fftw3, asound, pulse,
+    portaudio): their headers come from -dev packages that only the packager can name. Those the project builds
+    itself (setup(libraries=[(name, info)]) for build_clib) and the toolchain's own are left out."""
+    own = {str(lib[0]) for lib in (getattr(dist, "libraries", None) or []) if isinstance(lib, (tuple, list)) and lib}
+    out = []
+    for ext in getattr(dist, "ext_modules", None) or []:
+        for lib in getattr(ext, "libraries", None) or []:
+            if isinstance(lib, str) and lib not in own and lib not in TOOLCHAIN_LIBRARIES and lib not in out:
+                out.append(lib)
+    return out
 
 
 def compiled_code(dist, requires):

@@ -250,6 +250,8 @@ export interface DebAnswerInputs {
   buildPackages?: string[];
   /** What the build compiles (the helper's backend.compiled): "c" and/or "rust". */
   compiled?: readonly ('c' | 'rust')[];
+  /** System libraries the C extensions link (setup() Extension libraries=). */
+  libraries?: readonly string[];
   /** The PEP 517 backend when it is not setuptools, and the Debian packages its build-system.requires map to. */
   backend?: { name: string; packages: string[] };
   indexUrl?: string;
@@ -368,7 +370,7 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
       `the project declares no license debian/copyright can name${i.licenseFiles && 'problem' in i.licenseFiles ? ` and ${i.licenseFiles.problem}` : ''}: debian/copyright says "proprietary, all rights reserved"; ` +
         'declare one upstream (License-Expression) or edit debian/copyright if that is wrong',
     );
-  const toolchain = toolchainFor(i.compiled ?? []);
+  const toolchain = toolchainFor(i.compiled ?? [], i.libraries ?? []);
   notes.push(...toolchain.notes);
   const authors = upstreamAuthors(i.meta);
   const answers: Answers = {
@@ -402,10 +404,18 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
  * (bcrypt 4.x, cryptography through setuptools-rust or maturin) cargo and rustc as well. Without them the build
  * failed on a clean builder ("Python.h: No such file or directory") although deb had said nothing.
  */
-export function toolchainFor(compiled: readonly ('c' | 'rust')[]): { packages: string[]; notes: string[] } {
+export function toolchainFor(compiled: readonly ('c' | 'rust')[], libraries: readonly string[] = []): { packages: string[]; notes: string[] } {
   const packages: string[] = [];
   const notes: string[] = [];
   if (compiled.includes('c') || compiled.includes('rust')) packages.push('python3-dev');
+  // quisk 4.2 links fftw3, asound, pulse and portaudio: with python3-dev alone the build stopped at the compiler.
+  // Which package has a library's headers is the archive's to say (asound's is libasound2-dev, portaudio's
+  // portaudio19-dev), so the names are said, not guessed into debian/control
+  if (libraries.length)
+    notes.push(
+      `the project's C extensions link ${libraries.join(', ')} (setup() Extension libraries=): add the development packages that ship ${libraries.map((l) => `lib${l}.so`).join(', ')} and their headers ` +
+        `to Build-Depends in debian/control (apt-file search lib${libraries[0]}.so names one), or the build stops at the compiler`,
+    );
   if (compiled.includes('rust')) {
     packages.push('cargo', 'rustc');
     notes.push(

@@ -231,7 +231,7 @@ async function runDebLocked(
   // Only when the metadata names no license debian/copyright can use: licensecheck takes ~1.5 s
   const licenseFiles = mods.copyright.upstreamLicense(m) ? undefined : await (await import('./license-files.js')).checkLicenseFiles(dir);
   const answersFor = (k: 'tool' | 'service') =>
-    mods.answers.debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro, description, kind: k, serviceCommand: req.serviceCommand, extras: req.extras, backend, buildPackages, compiled: meta.backend.compiled, indexUrl: req.indexUrl, requirementsTxt, requirementsLock, wheelhouse, licenseFiles });
+    mods.answers.debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro, description, kind: k, serviceCommand: req.serviceCommand, extras: req.extras, backend, buildPackages, compiled: meta.backend.compiled, libraries: meta.backend.libraries, indexUrl: req.indexUrl, requirementsTxt, requirementsLock, wheelhouse, licenseFiles });
   let built;
   try {
     built = answersFor(kind);

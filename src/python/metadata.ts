@@ -49,6 +49,8 @@ export interface BackendInfo {
   removed: string[];
   /** What the build compiles: "c" (an extension module: Python's headers) and/or "rust" (cargo, rustc). */
   compiled: ('c' | 'rust')[];
+  /** System libraries setup()'s C extensions link (Extension libraries=): their -dev packages are the packager's to add. */
+  libraries: string[];
 }
 
 /** The configuration files setuptools took metadata from, highest authority first. */
@@ -166,6 +168,7 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
     hook: typeof b.hook === 'string' ? b.hook : '',
     removed: stringList(b.removed),
     compiled: stringList(b.compiled).filter((k): k is 'c' | 'rust' => k === 'c' || k === 'rust'),
+    libraries: stringList(b.libraries),
   };
   const projectUrls: Record<string, string> = {};
   if (obj.project_urls && typeof obj.project_urls === 'object')

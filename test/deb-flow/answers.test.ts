@@ -205,6 +205,13 @@ t('what the build compiles becomes Build-Depends: python3-dev for an extension m
   assert.match(rust.notes.join('\n'), /compiles Rust .*cargo vendor/);
   const r = debAnswers({ meta: meta({ console_scripts: ['x = x:main'] }), name: 'x', maintainer: { name: 'P', email: 'p@example.org' }, distro: 'bookworm', description: 'X', kind: 'tool', buildPackages: ['python3-setuptools-rust'], compiled: ['c', 'rust'] });
   assert.equal(r.answers.buildDeps, ['python3-setuptools-rust', 'python3-dev', 'cargo', 'rustc']);
+  // quisk 4.2: its extensions link asound, pulse and fftw3, whose headers python3-dev does not bring; the archive
+  // names their packages (asound's is libasound2-dev), so the note says what to look up and adds no guess
+  const linked = toolchainFor(['c'], ['asound', 'pulse', 'fftw3']);
+  assert.equal(linked.packages, ['python3-dev']);
+  assert.equal(linked.notes, [
+    "the project's C extensions link asound, pulse, fftw3 (setup() Extension libraries=): add the development packages that ship libasound.so, libpulse.so, libfftw3.so and their headers to Build-Depends in debian/control (apt-file search libasound.so names one), or the build stops at the compiler",
+  ]);
 });
 
 t('a project without console scripts gets a note saying debian/ names a script it lacks', () => {

@@ -243,4 +243,22 @@ toolTest(t, [PY], 'setup(cffi_modules=…) compiles C whether or not cffi (whose
   assert.ok(['python3-cffi', 'python3-dev'].every((p) => report.answers.buildDeps.includes(p)), report.answers.buildDeps.join(', '));
 });
 
+toolTest(t, [PY], 'the system libraries setup()\'s extensions link are reported, without the toolchain\'s own or those the project builds itself', () => {
+  // quisk 4.2: Extension(libraries=['asound', 'pulse', 'fftw3', 'm']); PyNaCl-style build_clib libraries are the project's
+  const dir = tempDir();
+  writeFileSync(
+    join(dir, 'setup.py'),
+    'from setuptools import setup, Extension\n' +
+      'setup(name="linked", version="1.0", py_modules=["linked"], libraries=[("ownlib", {"sources": ["own.c"]})],\n' +
+      '      ext_modules=[Extension("linked._a", ["a.c"], libraries=["zzzaudio", "m", "ownlib"]), Extension("linked._b", ["b.c"], libraries=["zzzfft", "zzzaudio", "pthread"])],\n' +
+      '      entry_points={"console_scripts": ["linked = linked:main"]})\n',
+  );
+  const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--dry-run', '--json', '--kind', 'tool'], { env: cleanEnv(tempDir()), encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.backend.libraries, ['zzzaudio', 'zzzfft']);
+  assert.match(report.notes.join('\n'), /C extensions link zzzaudio, zzzfft \(setup\(\) Extension libraries=\)/);
+  assert.ok(report.answers.buildDeps.includes('python3-dev'));
+});
+
 t.run();
