@@ -83,7 +83,10 @@ export function dropStarted(): void {
 
 const keyOf = (dir: string, opts: ReadOptions) => JSON.stringify([resolve(dir), opts.python ?? DEFAULT_PYTHON, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, opts.pretendVersion ?? null]);
 
-async function readNow(dir: string, opts: ReadOptions, signal?: AbortSignal): Promise<MetadataReading> {
+async function readNow(relative: string, opts: ReadOptions, signal?: AbortSignal): Promise<MetadataReading> {
+  // The helper runs in the project (cwd) and is given its path: a relative one would be read from inside itself
+  // (`pyservice deb beets` looked for beets/beets once deb-command started the read with the flag as typed)
+  const dir = resolve(relative);
   const python = opts.python ?? DEFAULT_PYTHON;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let r;

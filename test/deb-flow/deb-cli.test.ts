@@ -52,6 +52,24 @@ t('--help documents the flags and the exit codes', () => {
   assert.match(r.stdout, /Exit codes: 0 ok, 1 failure.*2 bad usage or bad input[\s\S]*130 cancelled/);
 });
 
+toolTest(t, [PY], 'a project given as a relative path (pyservice deb beets, pyservice deb ./x/y) is read and written where it is', () => {
+  // The read started before the rest of deb loaded took the path as typed, and the helper, run inside the project,
+  // looked for beets/beets ("No such file or directory")
+  const dir = project();
+  const parent = join(dir, '..');
+  const name = dir.slice(parent.length + 1);
+  for (const given of [name, `./${name}`, join('..', parent.split('/').pop()!, name)]) {
+    const env = { ...cleanEnv(tempDir()), NO_COLOR: '1', GIT_CONFIG_NOSYSTEM: '1' };
+    const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', given, '--maintainer', ME, '--kind', 'tool', '--dry-run', '--json'], { cwd: parent, env, encoding: 'utf8', input: '' });
+    assert.is(r.status, 0, `${given}: ${r.stderr}`);
+    assert.is(JSON.parse(r.stdout).dir, dir, given);
+  }
+  const env = { ...cleanEnv(tempDir()), NO_COLOR: '1', GIT_CONFIG_NOSYSTEM: '1' };
+  const real = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', name, '--maintainer', ME, '--kind', 'tool', '--yes'], { cwd: parent, env, encoding: 'utf8', input: '' });
+  assert.is(real.status, 0, real.stderr);
+  assert.ok(existsSync(join(dir, 'debian', 'control')));
+});
+
 toolTest(t, [PY], 'writes only debian/*, .pyservice.json and .pyservice.baseline, and shows the metadata and the Debian name', () => {
   const dir = project();
   const before = tree(dir);
