@@ -504,8 +504,21 @@ def failure_from(err, project, who="setup.py"):
         known = DEBIAN_PACKAGES.get(top.lower())
         if known:
             return Failure("missing-helper", f"{who} imports {top}, which {sys.executable} cannot import: apt-get install {known[1]}{where}", detail, [known[1]])
-        return Failure("missing-module", f"{who} failed: no module named {err.name!r} for {sys.executable}{where}; install it for that interpreter (Debian usually packages it as python3-{top.lower().replace('_', '-')}) or make setup.py not import it", detail)
+        # Without a setup.py the import came from an attr: directive (version = attr: pkg.__version__), which setuptools
+        # evaluates by importing the module only when the value is not a literal it can read from the source
+        fix = "make setup.py not import it" if who == "setup.py" else "give the attr: value a literal assignment (__version__ = \"1.2.3\"), which setuptools reads without importing the module"
+        return Failure("missing-module", f"{who} failed: no module named {err.name!r} for {sys.executable}{where}; install it for that interpreter (Debian usually packages it as python3-{top.lower().replace('_', '-')}) or {fix}", detail)
     return Failure("setup-failed", with_unmet_setuptools(f"{who} failed: {type(err).__name__}: {one_line(err) or '(no message)'}{where}"), detail)
+
+
+def pyproject_has_tool(name):
+    """Whether pyproject.toml (in the cwd) has a [tool.NAME] table."""
+    tomllib = toml_parser()
+    try:
+        with open("pyproject.toml", "rb") as f:
+            return isinstance((tomllib.load(f).get("tool") or {}).get(name), dict) if tomllib else False
+    except Exception:
+        return False
 
 
 def subproject_hint(project, depth=2, shown=3):
@@ -559,6 +572,13 @@ def read(project):
             # A repository whose Python project is in a folder (hypothesis: hypothesis-python/; pytz: src/;
             # feature-check: python/), its top pyproject.toml only tool settings: setuptools would make an UNKNOWN 0.0.0
             if os.path.exists("pyproject.toml"):
+                if pyproject_has_tool("poetry"):
+                    # pip would build it with setuptools, which knows nothing of [tool.poetry]: UNKNOWN 0.0.0
+                    raise Failure(
+                        "bad-config",
+                        'pyproject.toml has [tool.poetry] but no [build-system], so no backend reads it; add [build-system] requires = ["poetry-core"] '
+                        'and build-backend = "poetry.core.masonry.api" (python3-poetry-core)',
+                    )
                 raise Failure("no-project", f"no setup.py or setup.cfg in {project}, and its pyproject.toml declares no [project] (tool settings only){subproject_hint(project)}")
             raise Failure("no-project", f"no setup.py, setup.cfg or pyproject.toml in {project}{subproject_hint(project)}")
 

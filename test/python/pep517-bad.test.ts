@@ -273,6 +273,31 @@ toolTest(t, [PY], 'a setup() without packages= whose flat layout setuptools cann
   assert.is(ok.status, 0, ok.stderr);
 });
 
+toolTest(t, [PY], 'a version attr: whose module imports what is not installed names the two ways out, neither about a setup.py it does not have', () => {
+  // setuptools reads attr: from the module's source when the value is a literal, and imports the module otherwise
+  const files = (init: string) => ({
+    'pyproject.toml': '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n[project]\nname = "atpkg"\ndynamic = ["version"]\n[project.scripts]\natpkg = "atpkg:main"\n[tool.setuptools.dynamic]\nversion = {attr = "atpkg.__version__"}\n',
+    'src/atpkg/__init__.py': init,
+  });
+  const dir = project(files('import zzz_pyservice_absent_dep\n__version__ = zzz_pyservice_absent_dep.version\ndef main():\n    pass\n'));
+  const r = deb(dir);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr.trim(), /^error: setuptools reading pyproject\.toml failed: no module named 'zzz_pyservice_absent_dep' for \/usr\/bin\/python3 \(src\/atpkg\/__init__\.py line 1\); install it .* or give the attr: value a literal assignment \(__version__ = "1\.2\.3"\), which setuptools reads without importing the module$/);
+  assert.not.match(r.stderr, /setup\.py/);
+  // What the message says works: a literal, the same failing import above it
+  const fixed = project(files('import zzz_pyservice_absent_dep\n__version__ = "1.2.3"\ndef main():\n    pass\n'));
+  const ok = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', fixed, '--maintainer', 'T <t@example.org>', '--dry-run', '--json'], { env: cleanEnv(tempDir(), { NO_COLOR: '1' }), encoding: 'utf8' });
+  assert.is(ok.status, 0, ok.stderr);
+  assert.is(JSON.parse(ok.stdout).metadata.version, '1.2.3');
+});
+
+toolTest(t, [PY], 'a [tool.poetry] project without [build-system] is exit 2 naming the table to add, not "no version"', () => {
+  const dir = project({ 'pyproject.toml': '[tool.poetry]\nname = "po"\nversion = "1.0"\ndescription = "x"\nauthors = ["A <a@example.org>"]\n' });
+  const r = deb(dir);
+  assert.is(r.code, 2, r.stderr);
+  assert.is(r.stderr.trim(), 'error: pyproject.toml has [tool.poetry] but no [build-system], so no backend reads it; add [build-system] requires = ["poetry-core"] and build-backend = "poetry.core.masonry.api" (python3-poetry-core)');
+});
+
 toolTest(t, [PY], 'the before/after walk of the project lists .git, node_modules and virtualenvs but does not walk into them', () => {
   const log = join(tempDir(), 'scandir.log');
   // The backend logs every directory Python lists from the moment its hook runs: the walk after the hook is in it
