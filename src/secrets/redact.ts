@@ -36,7 +36,11 @@ function redactParams(part: string): string {
   const lead = part[0]!;
   const body = part.slice(1);
   if (lead === '#' && body !== '' && !body.includes('=')) return /^[A-Za-z0-9_-]{20,}$/.test(body) ? '#***' : part;
-  return lead + body.replace(/([^&;=]*)=([^&;]*)/g, (all, k: string, v: string) => (v !== '' && isSecretParam(k) ? `${k}=***` : all));
+  // Each name=value between & and ; (split, not a regex retried at every position of a long value without '=')
+  return lead + body.split(/([&;])/).map((kv) => {
+    const eq = kv.indexOf('=');
+    return eq >= 0 && eq < kv.length - 1 && isSecretParam(kv.slice(0, eq)) ? `${kv.slice(0, eq)}=***` : kv;
+  }).join('');
 }
 
 function redactUserinfo(userinfo: string): string {
@@ -95,43 +99,53 @@ const SCP_WITH_PASSWORD = /(^|[\s"'=(,<])([A-Za-z0-9._~%+-]+):([^\s@/"'<>]+)@(\[
 
 /**
  * Free text with URLs in it. A URL runs from its scheme to the next blank: a password with a blank in it is
- * only recognised by `shown()`, which knows where the value ends.
+ * only recognised by `shown()`, which knows where the value ends. Every rule looks at one word (a run without
+ * blanks) at a time, so the text is taken word by word (see redactWord).
  */
 export function redactText(input: string): string {
   if (!input.includes('://') && !input.includes('@') && !input.includes('?')) return input; // the common case, fast
-  const text = boundedWords(input);
-  let out = '';
-  let last = 0;
-  const blank = /\s/g;
-  for (const m of text.matchAll(SCHEME)) {
-    if (m.index! < last) continue; // inside the previous URL
-    blank.lastIndex = m.index!;
-    const end = blank.exec(text)?.index ?? text.length;
-    out += text.slice(last, m.index!) + redactUrl(text.slice(m.index!, end), m[0].length);
-    last = end;
-  }
-  out += text.slice(last);
-  return out
-    .replace(SCP_WITH_PASSWORD, (_all, lead: string, user: string, _pw: string, host: string) => `${lead}${user}:***@${host}`)
-    .replace(QUERY_OUTSIDE_URL, (word: string) => (word.includes('://') ? word : word.slice(0, word.indexOf('?')) + redactQueryAndFragment(word.slice(word.indexOf('?')))));
+  return input.replace(/\S+/g, redactWord);
 }
 
 /**
- * The patterns above look at one word (a run without blanks) at a time, but a regex engine retries a failed match
- * at every position of a word: their cost grows with the square of a word's length. Measured: 80 kB of text made
- * of 'a?' (or 'a:b@', 'https://a@…') took 6-16 s, so a project summary or README of a few hundred kB, which
- * pyservice deb's report and --json show, held the command for minutes. A word longer than LONG_WORD that could
- * hold a credential (it has '://', '@' or '?') is not shown at all: hiding errs on the safe side, and no URL,
- * address or requirement people write is that long without a blank.
+ * One word. The rules are regexes, and a regex engine retries a failed match at every position of a word: their
+ * cost grows with the square of the word's length. Measured on the whole text: 80 kB of 'a?' (or 'a:b@',
+ * 'https://a@…') took 6-16 s, and a 60 kB word of '\\' and '[' 21 s (the query rule scanning a word with no '?'),
+ * so a project summary or README of a few hundred kB, which pyservice deb's report and --json show, held the
+ * command for minutes. Here a word none of whose rules can apply costs three substring searches, and a word longer
+ * than LONG_WORD that could hold a credential (it has '://', '@' or '?') is not shown at all: hiding errs on the
+ * safe side, and no URL, address or requirement people write is that long without a blank.
  */
 const LONG_WORD = 512;
-function boundedWords(text: string): string {
-  if (text.length <= LONG_WORD) return text;
-  return text.replace(/\S+/g, (w) => (w.length > LONG_WORD && /:\/\/|[@?]/.test(w) ? `[${w.length} characters not shown]` : w));
+function redactWord(word: string): string {
+  const url = word.includes('://');
+  const at = word.includes('@');
+  const query = word.includes('?');
+  if (!url && !at && !query) return word;
+  if (word.length > LONG_WORD) return `[${word.length} characters not shown]`;
+  let out = word;
+  // The first scheme starts the URL, which runs to the end of the word
+  const m = url ? new RegExp(SCHEME.source).exec(word) : null;
+  if (m) out = word.slice(0, m.index) + redactUrl(word.slice(m.index), m[0].length);
+  if (at) out = out.replace(SCP_WITH_PASSWORD, (_all, lead: string, user: string, _pw: string, host: string) => `${lead}${user}:***@${host}`);
+  if (query) out = queryOutsideUrl(out);
+  return out;
 }
 
-/** A word with a query string that is no scheme:// URL: an scp-like git address (`git@host:org/r?token=…`), a path. */
-const QUERY_OUTSIDE_URL = /[^\s?]+\?[^\s]*=[^\s]*/g;
+/**
+ * A word with a query string that is no scheme:// URL: an scp-like git address (`git@host:org/r?token=…`), a path.
+ * From the first character that is not '?' to the end of the word, when a '?' follows it and an '=' that '?'
+ * (what the regex [^\s?]+\?[^\s]*=[^\s]* matched, found with indexOf in one pass).
+ */
+function queryOutsideUrl(word: string): string {
+  const start = word.search(/[^?]/);
+  if (start < 0) return word;
+  const q = word.indexOf('?', start);
+  if (q < 0 || word.indexOf('=', q) < 0) return word;
+  const w = word.slice(start);
+  return word.slice(0, start) + (w.includes('://') ? w : w.slice(0, w.indexOf('?')) + redactQueryAndFragment(w.slice(w.indexOf('?'))));
+}
+
 
 /** Every string inside a JSON-able value, redacted (keys too); for --json reports built from a project's metadata. */
 export function redactDeep<T>(value: T): T {
