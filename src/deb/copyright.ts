@@ -109,7 +109,63 @@ const ALIASES: Record<string, string> = {
   'public-domain': 'Unlicense',
   'python-software-foundation-license': 'PSF-2.0',
   psf: 'PSF-2.0',
+  // The same names once freeTextKey has dropped 'the', 'license', 'version', 'software', 'GNU', brackets and the 'v'
+  // before a number: "Apache 2.0", "Apache License Version 2.0", "The MIT License", "BSD 3-Clause", "MPL 2.0"
+  'apache-2.0': 'Apache-2.0',
+  mit: 'MIT',
+  'mit/x11': 'MIT',
+  'bsd-3-clause': 'BSD-3-Clause',
+  '3-clause-bsd': 'BSD-3-Clause',
+  'bsd-2-clause': 'BSD-2-Clause',
+  '2-clause-bsd': 'BSD-2-Clause',
+  'mpl-2.0': 'MPL-2.0',
+  'mozilla-public-2.0': 'MPL-2.0',
+  gpl2: 'GPL-2.0-only',
+  'gpl-2': 'GPL-2.0-only',
+  'gpl-2+': 'GPL-2.0-or-later',
+  gpl3: 'GPL-3.0-only',
+  'gpl-3': 'GPL-3.0-only',
+  'gpl-3+': 'GPL-3.0-or-later',
+  'lgplv2+': 'LGPL-2.0-or-later',
+  'lgpl-2.1': 'LGPL-2.1-only',
+  'lgpl-2.1+': 'LGPL-2.1-or-later',
+  'lgpl-3': 'LGPL-3.0-only',
+  'lgpl-3+': 'LGPL-3.0-or-later',
+  agplv3: 'AGPL-3.0-only',
+  'agplv3+': 'AGPL-3.0-or-later',
+  'agpl-3': 'AGPL-3.0-only',
+  'agpl-3+': 'AGPL-3.0-or-later',
+  cc0: 'CC0-1.0',
+  // "GNU General Public License v3 or later" and the like, spelled out
+  'general-public-2': 'GPL-2.0-only',
+  'general-public-2+': 'GPL-2.0-or-later',
+  'general-public-3': 'GPL-3.0-only',
+  'general-public-3+': 'GPL-3.0-or-later',
+  'lesser-general-public-2.1': 'LGPL-2.1-only',
+  'lesser-general-public-2.1+': 'LGPL-2.1-or-later',
+  'lesser-general-public-3': 'LGPL-3.0-only',
+  'lesser-general-public-3+': 'LGPL-3.0-or-later',
+  'affero-general-public-3': 'AGPL-3.0-only',
+  'affero-general-public-3+': 'AGPL-3.0-or-later',
 };
+
+/**
+ * A free-text License field as an ALIASES key: lowercase; 'the', 'license'/'licence', 'version', 'software', 'GNU',
+ * brackets, commas and quotes dropped; 'v' before a number dropped; 'or later' as '+'; blanks as '-'.
+ */
+export function freeTextKey(field: string): string {
+  return field
+    .toLowerCase()
+    .replace(/\blicen[cs]e[ds]?\b/g, ' ')
+    .replace(/\b(?:the|version|software|gnu)\b/g, ' ')
+    .replace(/[(),"]/g, ' ')
+    .replace(/\bv\.?\s*(?=\d)/g, '')
+    .replace(/\s+(?:or|and)\s+(?:any\s+)?later\b/g, '+')
+    .trim()
+    .replace(/[\s_]+/g, '-')
+    .replace(/-+\+/g, '+')
+    .replace(/-+/g, '-');
+}
 
 /** Trove classifier (after "License :: ") → SPDX id; the ambiguous ones ("BSD License") are left out. */
 const CLASSIFIERS: Record<string, string> = {
@@ -151,8 +207,9 @@ export function upstreamLicense(meta: Pick<ProjectMetadata, 'license' | 'license
   if (field && !field.includes('\n') && field.length <= 80) {
     const direct = dep5Expression(field);
     if (direct) return { dep5: direct, from: 'License' };
-    const alias = ALIASES[field.toLowerCase().replace(/[\s_]+/g, '-')];
-    if (alias) return { dep5: dep5Name(alias)!, from: 'License' };
+    const alias = ALIASES[field.toLowerCase().replace(/[\s_]+/g, '-')] ?? ALIASES[freeTextKey(field)];
+    const named = alias ? dep5Name(alias) : null;
+    if (named) return { dep5: named, from: 'License' };
   }
   const named = [...new Set((meta.classifiers ?? []).filter((c) => c.startsWith('License :: ')).map((c) => CLASSIFIERS[c.slice('License :: '.length)] ?? '?'))];
   if (named.length === 1 && named[0] !== '?') return { dep5: dep5Name(named[0]!)!, from: 'classifier' };

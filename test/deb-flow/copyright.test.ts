@@ -43,6 +43,38 @@ t('a License-Expression id with no DEP-5 spelling of its own is kept as SPDX wri
   assert.equal(licenseNames('Apache-2.0 with LLVM exception or Unicode-3.0'), ['Apache-2.0', 'Unicode-3.0']);
 });
 
+t('free-text License fields as setup.py files write them, without "the", "license", "version" or a "v" before the number', () => {
+  // Only the metadata's License field (no classifier to fall back on): what debian/copyright's License: says
+  const cases: [string, string | null][] = [
+    ['Apache 2.0', 'Apache-2.0'],
+    ['Apache License Version 2.0', 'Apache-2.0'],
+    ['Apache License (2.0)', 'Apache-2.0'],
+    ['Apache v2', 'Apache-2.0'],
+    ['Apache Software License 2.0', 'Apache-2.0'],
+    ['The MIT License', 'Expat'],
+    ['MIT/X11', 'Expat'],
+    ['BSD 3-Clause License', 'BSD-3-clause'],
+    ['3-clause BSD', 'BSD-3-clause'],
+    ['BSD 2-Clause', 'BSD-2-clause'],
+    ['MPL 2.0', 'MPL-2.0'],
+    ['GNU GPLv3', 'GPL-3'],
+    ['GPL v3 or later', 'GPL-3+'],
+    ['GNU General Public License v2 or later', 'GPL-2+'],
+    ['GNU Lesser General Public License v3', 'LGPL-3'],
+    ['GNU General Public License', null], // no version: left to classifiers and licensecheck
+    ['LGPLv2+', 'LGPL-2+'],
+    ['AGPLv3', 'AGPL-3'],
+    ['CC0', 'CC0-1.0'],
+    // Ambiguous or unknown: not named
+    ['BSD', null],
+    ['Apache', null],
+    ['LGPL', null],
+    ['Dual License', null],
+    ['ZPL 2.1', null],
+  ];
+  for (const [field, dep5] of cases) assert.is(upstreamLicense({ license: field, license_expression: null, classifiers: [] })?.dep5 ?? null, dep5, field);
+});
+
 t('license names: one stand-alone paragraph per short name', () => {
   assert.equal(licenseNames('Expat or Apache-2.0'), ['Expat', 'Apache-2.0']);
   assert.equal(licenseNames('GPL-2+ with Classpath exception'), ['GPL-2+']);
