@@ -506,11 +506,15 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
         dist = backend_distribution(name) if name.split(".")[0] == top else top
         guessed = top not in BACKEND_DISTRIBUTIONS and any(u["why"] == "not installed" for u in unmet)
         # An unknown module's python3-<module> is only a guess: a declared requirement that is missing names it better
-        packages = sorted({u["package"] for u in unmet} | (set() if guessed else {debian_package(dist)}))
+        # Only what is not installed is to install: pymediainfo's wheel>=0.42 with bookworm's 0.38.4 was told
+        # 'apt-get install python3-wheel', which is installed; a too-old one is said after, with its version
+        packages = sorted({u["package"] for u in unmet if u["why"] == "not installed"} | (set() if guessed else {debian_package(dist)}))
+        older = [u for u in unmet if u["why"] != "not installed"]
         raise Failure(
             "missing-backend",
             f"the project's build backend {name} cannot be imported by {sys.executable} (no module {missing}): "
-            f"apt-get install {' '.join(packages)} (or pass --python for an interpreter that has it)",
+            f"apt-get install {' '.join(packages)} (or pass --python for an interpreter that has it)"
+            + ("; also unmet: " + ", ".join(f"{u['requirement']} ({u['why']}; Debian: {u['package']})" for u in older) if older else ""),
             traceback.format_exc()[-2000:],
             packages,
         )

@@ -55,6 +55,16 @@ toolTest(t, [PY, 'apt-cache'], 'an unknown backend is exit 1 naming the module, 
   assert.equal(r.files, ['pyproject.toml']);
 });
 
+toolTest(t, [PY, 'apt-cache'], 'a missing backend with a build requirement that is installed but too old: only the missing one is to install, the old one is said with its version', () => {
+  // pymediainfo 7.0.1: requires pdm-backend (not in bookworm) and wheel>=0.42 (bookworm has 0.38.4); it was told 'apt-get install python3-wheel'
+  const dir = project({ 'pyproject.toml': '[build-system]\nrequires = ["zzz-pyservice-backend", "setuptools>=9999"]\nbuild-backend = "zzz_pyservice_backend.api"\n[project]\nname = "x"\nversion = "1"\n' });
+  const r = deb(dir);
+  assert.is(r.code, 1, r.stderr);
+  assert.not.match(r.stderr, /apt-get install[^;]*python3-setuptools/);
+  assert.match(r.stderr.trim(), /; also unmet: setuptools>=9999 \([0-9.]+ is installed; Debian: python3-setuptools\)$/);
+  assert.ok(oneLine(r.stderr), r.stderr);
+});
+
 toolTest(t, [PY, 'apt-cache'], 'a known but missing backend names its Debian package, or the release that has it', () => {
   // A module name Debian's python3 cannot import, mapped like a real backend's would be (poetry's own name).
   const dir = project({ 'pyproject.toml': '[build-system]\nrequires = ["hatch-fancy-pypi-readme"]\nbuild-backend = "hatch_fancy_pypi_readme_missing.build"\n' });
