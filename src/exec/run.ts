@@ -66,7 +66,7 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
             timedOut = true;
             killGroup();
             sweep(marker);
-          }, opts.timeoutMs)
+          }, Math.min(opts.timeoutMs, 2 ** 31 - 1)) // a longer delay fires at once (Node's TimeoutOverflowWarning)
         : undefined;
     const onAbort = () => {
       killGroup();

@@ -225,6 +225,9 @@ t('bad flags are exit 2 before anything runs', () => {
     [['--distro', 'woody'], /--distro/],
     [['--maintainer', 'nobody'], /Full Name <email/],
     [['--timeout', 'soon'], /--timeout takes a number/],
+    // Past Node's 2^31-1 ms a timer fires at once: the backend was killed immediately ('did not finish within 1000000000 s')
+    [['--timeout', '1e9'], /--timeout takes at most 86400 seconds/],
+    [['--timeout', '86401'], /--timeout takes at most 86400 seconds/],
     [['a', 'b'], /at most one directory/],
     [[join(dir, 'missing')], /is not a directory/],
   ] as [string[], RegExp][]) {

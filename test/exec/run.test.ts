@@ -139,4 +139,11 @@ t('a finished run leaves no timer behind: the process can exit as soon as its la
   assert.is(timers(), before);
 });
 
+t('a deadline past what a timer holds (2^31-1 ms) is no deadline at once: the child runs to its end', async () => {
+  // setTimeout with a longer delay fires after 1 ms: run('sleep 0.3', timeoutMs 1e12) was killed as timed out
+  const r = await run('sh', ['-c', 'sleep 0.3; echo done'], { timeoutMs: 1e12 });
+  assert.is(r.timedOut, false);
+  assert.is(r.stdout.trim(), 'done');
+});
+
 t.run();

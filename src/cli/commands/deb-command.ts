@@ -77,9 +77,13 @@ export function parseDebArgs(argv: readonly string[]): DebRequest | 'help' {
   // The extra words are not echoed: one of them might be a secret typed in the wrong place.
   if (positionals.length > 1) throw new UsageError(`expected at most one directory, got ${positionals.length} words; quote a directory name that has spaces`);
   let timeoutMs: number | undefined;
+  const MAX_TIMEOUT_S = 86_400;
   if (typeof values.timeout === 'string') {
     const s = Number(values.timeout);
     if (!Number.isFinite(s) || s <= 0) throw new UsageError(`--timeout takes a number of seconds, got ${shown(values.timeout)}`);
+    // Node's timers hold at most 2^31-1 ms (~24.8 days): past that a timer fires at once, and --timeout 1e9 killed
+    // the backend immediately with 'did not finish within 1000000000 s'
+    if (s > MAX_TIMEOUT_S) throw new UsageError(`--timeout takes at most ${MAX_TIMEOUT_S} seconds (a day), got ${shown(values.timeout)}`);
     timeoutMs = Math.round(s * 1000);
   }
   return {
