@@ -20,7 +20,8 @@ export function parseMaintainer(value: string, flag = '--maintainer'): Maintaine
   const name = m[1]!;
   const email = m[2]!;
   const problem = authorProblem(name) ?? emailProblem(email);
-  return problem ? `${problem.replace(/\(--(author|email)\)/, `(${flag})`)}` : { name, email };
+  // The checks are create's and name its flags: here the value came from this flag ('<a@b.c>' was told 'give one with --author')
+  return problem ? problem.replace(/--(?:author|email)\b/g, flag) : { name, email };
 }
 
 /**

@@ -157,6 +157,15 @@ t('metadata of any length is read in linear time: summaries, entry points, peopl
   assert.ok(Date.now() - t0 < 3000, `${Date.now() - t0} ms`);
 });
 
+t('--maintainer problems name --maintainer, never create\'s --author or --email', () => {
+  for (const [value, want] of [['<a@example.org>', /the author name is empty; give one with --maintainer$/], ['A, B <a@example.org>', /comma.*\(--maintainer\)$/], ['A B <not-an-address>', /not an address.*\(--maintainer\)$/]] as const) {
+    const r = parseMaintainer(value);
+    assert.type(r, 'string');
+    assert.match(r as string, want);
+    assert.not.match(r as string, /--author|--email/);
+  }
+});
+
 const SYNOPSES: [string, string[], string][] = [
   ['A linter for YAML files.', ['yamllint'], 'Linter for YAML files'],
   ['yamllint: a linter for YAML files', ['yamllint'], 'Linter for YAML files'],
