@@ -68,9 +68,12 @@ export function lockHeld(at: WriteTarget): boolean {
   return liveHolder(lockPath(at)) !== null;
 }
 
+/** Who holds the lock, while a live run holds it (null when none does); takes nothing. */
+export const lockHolder = (at: WriteTarget): string | null => liveHolder(lockPath(at));
+
 /** For runs that write nothing (--dry-run, --diff, --json): refuse while a live update holds the lock, take nothing. */
 export function refuseIfLocked(at: WriteTarget): void {
-  const why = liveHolder(lockPath(at));
+  const why = lockHolder(at);
   if (why) throw new UpdateLockedError(lockedMessage(why, lockPath(at)));
 }
 

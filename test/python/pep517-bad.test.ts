@@ -438,8 +438,9 @@ toolTest(t, [PY], 'a run refused before it needs the metadata stops the read it 
   const dir = project({ ...IN_TREE(body), 'debian/control': 'Source: theirs\n' });
   const pidFile = join(tempDir(), 'pid');
   const started = Date.now();
-  // debian/ exists and there is no --force: exit 2, whatever the backend does (the default --timeout is 30 s)
-  const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>'], { env: cleanEnv(tempDir(), { PIDFILE: pidFile }), encoding: 'utf8', timeout: 60_000 });
+  // A dry run starts the read first; debian/ exists and there is no --force: exit 2, whatever the backend does
+  // (the default --timeout is 30 s)
+  const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--dry-run'], { env: cleanEnv(tempDir(), { PIDFILE: pidFile }), encoding: 'utf8', timeout: 60_000 });
   assert.is(r.status, 2, r.stderr);
   assert.match(r.stderr, /debian\/ already exists/);
   assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms: waited for the backend`);
@@ -454,6 +455,39 @@ toolTest(t, [PY], 'a run refused before it needs the metadata stops the read it 
     assert.ok(state === 'gone' || state === 'Z', `the backend ${pid} is still running (state ${state})`);
   }
   assert.equal(readFileSync(join(dir, 'debian', 'control'), 'utf8'), 'Source: theirs\n');
+});
+
+toolTest(t, [PY, 'strace'], 'a real run starts the metadata read only once it holds its lock (a dry run starts it first)', () => {
+  // The helper removes whatever appears in the project while it runs (a backend's leftovers): a read started
+  // before the lock was taken could remove the lock file, and one beside a resumed journal the files it writes.
+  // strace -f orders the lock's creation and the helper's execve across both processes.
+  const body = [
+    'import os',
+    'def prepare_metadata_for_build_wheel(d, c=None):',
+    '    os.mkdir(os.path.join(d, "x-1.0.dist-info"))',
+    '    open(os.path.join(d, "x-1.0.dist-info", "METADATA"), "w").write("Metadata-Version: 2.1\\nName: xlock\\nVersion: 1.0\\nSummary: Looks around\\n")',
+    '    open(os.path.join(d, "x-1.0.dist-info", "entry_points.txt"), "w").write("[console_scripts]\\nxlock = xlock:main\\n")',
+    '    return "x-1.0.dist-info"',
+    '',
+  ].join('\n');
+  const order = (dryRun: boolean) => {
+    const dir = project(IN_TREE(body));
+    const log = join(tempDir(), 'strace');
+    const args = ['-f', '-qq', '-s', '512', '-e', 'trace=execve,openat', '-o', log, process.execPath, PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--kind', 'tool', ...(dryRun ? ['--dry-run'] : [])];
+    const r = spawnSync('strace', args, { env: cleanEnv(tempDir()), encoding: 'utf8' });
+    assert.is(r.status, 0, r.stderr);
+    const lines = readFileSync(log, 'utf8').split('\n');
+    return {
+      lock: lines.findIndex((l) => l.includes('.pyservice-update.lock') && l.includes('O_CREAT')),
+      python: lines.findIndex((l) => /execve\("\/usr\/bin\/python3", \[[^\]]*run_cached\.py/.test(l)),
+    };
+  };
+  const real = order(false);
+  assert.ok(real.lock >= 0 && real.python >= 0, JSON.stringify(real));
+  assert.ok(real.lock < real.python, 'the helper started before the lock was taken');
+  const dry = order(true);
+  assert.is(dry.lock, -1, 'a dry run takes no lock');
+  assert.ok(dry.python >= 0);
 });
 
 t.run();

@@ -5,6 +5,10 @@ import { parseFlags } from '../flags.js';
 import { terminalAsker } from '../prompts.js';
 import { DISTROS } from '../../answers/distros.js';
 import type { DebRequest } from '../../types.js';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { lockHolder } from '../../update/lock.js';
+import { findRepo } from '../../update/worktree.js';
 
 export const DEB_HELP = `Usage: pyservice deb [dir] [options]
 
@@ -114,10 +118,16 @@ export async function debCommand(argv: string[], out: Output): Promise<number> {
     out.raw(DEB_HELP);
     return EXIT.ok;
   }
-  // The metadata read starts now, before the rest of deb loads: Python runs on the other core meanwhile, and
-  // runDeb's read takes it (read-metadata.ts). A run that fails before it gets there stops it.
+  // A dry run starts the metadata read now, before the rest of deb loads: Python runs on the other core meanwhile,
+  // and runDeb's read takes it (read-metadata.ts). Only a dry run, and only while no other pyservice run writes
+  // here: the helper removes whatever appears in the project while it runs (a backend's leftovers), so a real run
+  // reads after taking its lock and before writing its journal, as runDeb orders it.
   const { startReading, dropStarted } = await import('../../python/read-metadata.js');
-  startReading(req.dir, { python: req.python, timeoutMs: req.timeoutMs, pretendVersion: req.upstreamVersion });
+  if (req.dryRun) {
+    const dir = resolve(req.dir);
+    if (existsSync(dir) && lockHolder({ root: dir, gitDir: findRepo(dir)?.gitDir ?? null }) === null)
+      startReading(dir, { python: req.python, timeoutMs: req.timeoutMs, pretendVersion: req.upstreamVersion });
+  }
   let result;
   try {
     const { runDeb } = await import('../../deb/run-deb.js');
