@@ -50,6 +50,14 @@ export interface Answers {
   scriptExtras?: string[];
   /** `pyservice deb` only: requirements.txt is the upstream's own list, not a pinned deploy set; not installed. */
   ignoreRequirementsTxt?: boolean;
+  /**
+   * `pyservice deb --kind service` only (templates 1.3.0): the service runs the upstream project's own program, not
+   * a generated service. Its unit passes the env file's DAEMON_ARGS, and the generated service's settings and man
+   * page are not shipped. Absent (create): false.
+   */
+  adopted?: boolean;
+  /** `pyservice deb` only (templates 1.3.0): the upstream project's name (debian/copyright Upstream-Name) when the package is named otherwise. */
+  upstreamName?: string;
 }
 
 /** Names derived from `Answers.name`, shown to the user and used by templates. */

@@ -142,11 +142,14 @@ function choiceProblem(label: string, v: string, choices: readonly string[], fla
 
 /** The deb flow's upstream facts go into deb822 fields and debian/rules: one line each, no control characters. */
 function upstreamProblem(a: Answers): string | null {
-  const texts = [a.license ?? '', a.buildBackend ?? '', ...(a.upstreamAuthors ?? []), ...(a.scriptExtras ?? [])];
-  if (texts.some((t) => CONTROL.test(t))) return 'the upstream license, authors, backend and extras must be single lines without control or invisible characters';
+  const texts = [a.license ?? '', a.buildBackend ?? '', a.upstreamName ?? '', ...(a.upstreamAuthors ?? []), ...(a.scriptExtras ?? [])];
+  if (texts.some((t) => CONTROL.test(t))) return 'the upstream name, license, authors, backend and extras must be single lines without control or invisible characters';
+  if (a.upstreamName !== undefined && (typeof a.upstreamName !== 'string' || a.upstreamName.trim() === '')) return 'upstreamName is the upstream project\'s name';
   if (a.buildBackend && !/^[A-Za-z_][\w.]*(:[\w.]+)?$/.test(a.buildBackend)) return `the build backend "${a.buildBackend}" is not a module path`;
   if ((a.scriptExtras ?? []).some((e) => !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(e))) return 'an extra name has characters PEP 685 does not allow';
   if (a.ignoreRequirementsTxt !== undefined && typeof a.ignoreRequirementsTxt !== 'boolean') return 'ignoreRequirementsTxt is true or false';
+  if (a.adopted !== undefined && typeof a.adopted !== 'boolean') return 'adopted is true or false';
+  if (a.adopted === true && a.type !== 'service') return 'adopted is for services (pyservice deb --kind service)';
   return null;
 }
 

@@ -349,8 +349,6 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
   const fromWheel = i.requirementsLock !== undefined ? [] : [...(i.meta.install_requires ?? []), ...extras.extras.flatMap((e) => extraRequirements(i.meta, e))];
   const wanted = [...deploy, ...fromWheel.filter((r) => !pinned.has(requirementName(r)))];
   const requires = [...new Set(wanted)].filter((r) => !notNeeded.has(r) && (i.wheelhouse === undefined || !housed.has(requirementName(r))));
-  const needsPip = wanted.filter((r) => requirementName(r) === 'pip' && !(i.meta.not_here ?? []).includes(r));
-  if (needsPip.length) notes.push(pipRequirementNote(needsPip[0]!));
   if (i.wheelhouse !== undefined && requires.length > 0)
     notes.push(`wheelhouse/ has no wheel for ${requires.join(', ')}: debian/rules installs from wheelhouse/ and Debian's wheels only (no index), so the build fails until they are added (make wheelhouse, or copy the wheels there)`);
   else if (requires.length > 0 && !i.indexUrl)
@@ -393,6 +391,10 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
     ...(i.backend ? { buildBackend: i.backend.name } : {}),
     ...(extras.extras.length ? { scriptExtras: extras.extras } : {}),
     ...(unpinned.length ? { ignoreRequirementsTxt: true } : {}),
+    // Templates 1.3.0: a service made from the upstream project's own program (ExecStart takes DAEMON_ARGS), and the
+    // upstream name for debian/copyright when the package is named otherwise (--prefix, --package)
+    ...(kind === 'service' ? { adopted: true } : {}),
+    ...(i.meta.name && i.meta.name !== deriveNames(i.name).distName ? { upstreamName: i.meta.name } : {}),
   };
   return { answers, notes };
 }
@@ -433,30 +435,15 @@ export function licenseFor(meta: ProjectMetadata, files?: LicenseFiles | null): 
 }
 
 /**
- * debian/pyservice.mk (templates 1.2.0) runs pip from Debian's pip wheel, unpacked, and pip counts that copy as
- * installed: measured with pipdeptree 2.2.0 (install_requires pip>=6.0.0), the build said "Requirement already
- * satisfied: pip>=6.0.0 in ./debian/.pyservice/pip" and /usr/bin/pipdeptree failed with "No module named 'pip'".
- * PIP_IGNORE_INSTALLED, exported below the include (the venv starts empty, so it changes nothing else), installs pip
- * into the venv; debian/rules is the team's file, so the note says the line to add.
- */
-function pipRequirementNote(requirement: string): string {
-  return (
-    `the project requires pip (${requirement}), which debian/pyservice.mk's pip (run from Debian's wheel) counts as installed, so the .deb would lack it ` +
-    `and the command fail with "No module named 'pip'": add the line "export PIP_IGNORE_INSTALLED := 1" below the include line of debian/rules (the venv starts empty, so nothing else changes)`
-  );
-}
-
-/**
- * What the unit of a service made from someone else's program does (templates 1.2.0): it runs the command with no
- * arguments, and the environment file it ships holds a generated service's settings. Measured with gunicorn as a
- * service: the unit's `gunicorn` exits "Error: No application module specified." (systemd would restart it every
- * 5 s), while the same binary, given GUNICORN_CMD_ARGS and an app, served as the service user.
+ * What the unit of a service made from someone else's program does (templates 1.3.0): it runs the command with the
+ * env file's DAEMON_ARGS, empty as shipped. Measured with gunicorn as a service under templates 1.2.0: the unit's
+ * bare `gunicorn` exited "Error: No application module specified." (systemd would restart it every 5 s), while the
+ * same binary, given its arguments, served as the service user; a daemon that needs arguments gets them there.
  */
 function serviceUnitNote(n: DerivedNames, command: string): string {
-  const p = n.importName.toUpperCase() + '_';
   return (
-    `the unit runs ${command} with no arguments (ExecStart=/opt/venvs/${n.debName}/bin/${command}) as the user ${n.systemUser} in /var/lib/${n.debName}, with /etc/${n.debName}/${n.debName}.env as its environment, ` +
-    `whose settings (${p}INTERVAL, ${p}HEALTH_HOST, ${p}HEALTH_PORT, ${p}LOG_LEVEL) are a generated service's: replace them with what ${command} reads; a daemon that needs arguments takes them from there or from a file in /var/lib/${n.debName}`
+    `the unit runs /opt/venvs/${n.debName}/bin/${command} $DAEMON_ARGS as the user ${n.systemUser} in /var/lib/${n.debName}; DAEMON_ARGS (its arguments, empty as shipped) and any settings ${command} reads from its environment ` +
+    `go in /etc/${n.debName}/${n.debName}.env`
   );
 }
 
@@ -479,8 +466,9 @@ export function vcsVersionNote(requires: readonly string[], inGit: boolean, pyth
   const [, tool, variable] = hit;
   // A bare upstream tarball (gitlint, bandit: no PKG-INFO, no .git) was read with --upstream-version; debian/rules
   // builds the wheel with the same backend, which then finds no version either
+  // (templates 1.3.0: debian/pyservice.mk gives the build debian/changelog's version then)
   if (!inGit && fromFlag)
-    return `the version comes from git (${tool}) and this tree has no git history: --upstream-version gave it to the read, and the build needs it too: ${variable}=${pythonVersion} dpkg-buildpackage -us -uc -b (or build from a git checkout whose tag is ${pythonVersion})`;
+    return `the version comes from git (${tool}) and this tree has no git history: --upstream-version gave it to the read, and debian/rules gives the build debian/changelog's version (${debianVersion}) as ${variable}${debianVersion === pythonVersion ? '' : `, so the wheel is ${debianVersion}, not ${pythonVersion}`}`;
   if (!inGit) return null;
   const start = `the version comes from git (${tool}), and the build asks it again for the commit it builds`;
   // Read off a tag: the release to pin. Otherwise git already gives a development version (no tag, or changes).

@@ -265,7 +265,7 @@ async function runDebLocked(
   const vcs = mods.answers.vcsVersionNote(meta.backend.requires, target.gitDir !== null, m.version ?? '', built.answers.version, req.upstreamVersion !== undefined);
   if (vcs) notes.push(vcs);
   for (const { command, owner, system } of owned)
-    if (!system) notes.push(built.answers.type === 'tool' ? divertedNote(command, owner, names.debName) : serviceCollisionNote(command, owner, names.debName));
+    if (!system) notes.push(divertedNote(command, owner, names.debName));
   const problems = mods.validate.answersProblems(built.answers);
   if (problems.length) throw new Error(`internal: deb answers failed validation: ${problems.join('; ')}`);
   const { planProject } = mods.filePlan;
@@ -304,19 +304,6 @@ async function runDebLocked(
 
 function divertedNote(command: string, owner: string, debName: string): string {
   return `/usr/bin/${command} is also in ${owner} (on this machine): while ${debName} is installed, that file is diverted to /usr/bin/${command}.distrib (dpkg-divert) and comes back when ${debName} is removed`;
-}
-
-/**
- * A service links its commands into /usr/bin without a diversion (only a tool's maintainer scripts divert):
- * measured with python-build packaged as a service, `dpkg -i` stopped with "trying to overwrite
- * '/usr/bin/pyproject-build', which is also in package python3-build", and the package was left unconfigured.
- */
-function serviceCollisionNote(command: string, owner: string, debName: string): string {
-  if (owner.startsWith('no package')) return `/usr/bin/${command} exists on this machine and belongs to no package: installing ${debName} replaces it with its own link`;
-  return (
-    `/usr/bin/${command} is also in ${owner} (on this machine): a service's commands are not diverted, so dpkg -i of ${debName} fails ("trying to overwrite") wherever ${owner} is installed; ` +
-    `remove ${owner} there, or package it as a tool (--kind tool), whose commands divert the other package's file while installed`
-  );
 }
 
 /** The error's apt-get advice limited to what this machine's Debian archive has (the apt lists read meanwhile). */

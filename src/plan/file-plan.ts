@@ -17,10 +17,15 @@ export { BASELINE_FILE, RECORD_FILE };
 export type { FilePlan, PlannedFile, ProjectRecord };
 
 
+/**
+ * Whether an entry's `when` holds for the answers: each listed answer equals the value or one of the values. An
+ * answer the project does not have compares as "false" (`"adopted": "false"`: every project but a service adopted
+ * by `pyservice deb`).
+ */
 export function entryApplies(entry: ManifestEntry, answers: Answers): boolean {
   if (!entry.when) return true;
   return Object.entries(entry.when).every(([key, want]) => {
-    const have = String((answers as unknown as Record<string, unknown>)[key]);
+    const have = String((answers as unknown as Record<string, unknown>)[key] ?? false);
     return Array.isArray(want) ? want.includes(have) : have === want;
   });
 }

@@ -70,8 +70,12 @@ export async function gatherUpdate(req: UpdateRequest, out: Output, hooks: Updat
   const newQuestions = Object.fromEntries(Object.entries(manifest.answers ?? {}).filter(([k]) => (record?.answers as unknown as Record<string, unknown> | undefined)?.[k] === undefined));
   let answers: Answers;
   let missing: (keyof Answers)[] = [];
-  if (record) answers = { ...record.answers, ...req.given };
-  else {
+  if (record) {
+    answers = { ...record.answers, ...req.given };
+    // A service `pyservice deb` made before templates 1.3.0 runs the upstream project's program as well; its record
+    // predates the answer that says so (templates 1.3.0 read it: DAEMON_ARGS, no generated settings or man page)
+    if (record.origin === 'deb' && answers.type === 'service' && answers.adopted === undefined && from !== to) answers.adopted = true;
+  } else {
     const pre = await adoptionPrefill(projectDir, hooks);
     warnings.push(...pre.notes);
     const base = { ...defaultAnswers({ dirName: basename(projectDir).toLowerCase() }), ...pre.answers, ...req.given } as Answers;

@@ -152,7 +152,8 @@ toolTest(t, [PY], 'a summary ending in a backslash does not join the unit\'s nex
   const r = deb([dir, '--yes', '--kind', 'service', '--maintainer', ME], { NO_COLOR: '1' });
   assert.is(r.code, 0, r.stdout + r.stderr);
   const unit = readFileSync(join(dir, 'debian', 'bs-svc.service'), 'utf8');
-  assert.match(unit, /^Description=bs-svc: Runs things\nDocumentation=man:bs-svc\(1\)$/m, unit);
+  // (templates 1.3.0: a service deb adopts has no generated man page, and this project no home page: no Documentation=)
+  assert.match(unit, /^Description=bs-svc: Runs things\nAfter=network-online\.target$/m, unit);
   assert.not.match(unit, /\\$/m);
   assert.match(readFileSync(join(dir, 'debian', 'control'), 'utf8'), /^Description: Runs things$/m);
 });

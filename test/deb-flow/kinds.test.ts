@@ -109,7 +109,7 @@ toolTest(t, [PY], 'with --yes a project that is not a generated service is a too
   assert.is(JSON.parse(again.stdout).kind, 'tool');
 });
 
-toolTest(t, [PY, 'dpkg-query', 'lintian'], 'a command another package ships in /usr/bin: a tool diverts it, a service is told dpkg -i fails where that package is installed', () => {
+toolTest(t, [PY, 'dpkg-query', 'lintian'], 'a command another package ships in /usr/bin: a tool and a service both divert it while installed', () => {
   // lintian is lintian's (Priority: optional; .ci/packages.txt installs it): a project with a console script of that
   // name. (dpkg-deb, used here before, is Essential dpkg's: refused since, deb-flow/hostile.test.ts.)
   const dir = project();
@@ -121,7 +121,7 @@ toolTest(t, [PY, 'dpkg-query', 'lintian'], 'a command another package ships in /
   assert.match(tool.stdout, new RegExp(`^note: /usr/bin/lintian is also in ${owner} \\(on this machine\\): while cs-svc is installed, that file is diverted`, 'm'));
   const service = deb([dir, '--maintainer', ME, '--kind', 'service', '--dry-run']);
   assert.is(service.code, 0, service.stderr);
-  assert.match(service.stdout, new RegExp(`^note: /usr/bin/lintian is also in ${owner} \\(on this machine\\): a service's commands are not diverted, so dpkg -i of cs-svc fails`, 'm'));
+  assert.match(service.stdout, new RegExp(`^note: /usr/bin/lintian is also in ${owner} \\(on this machine\\): while cs-svc is installed, that file is diverted`, 'm'));
   assert.not.match(service.stdout, /cs-svc is also in/, 'only the colliding command is named');
 });
 
@@ -134,15 +134,33 @@ toolTest(t, [PY], '--kind service --service-command picks the daemon; an unknown
   const r = deb([dir, '--maintainer', ME, '--kind', 'service', '--service-command', 'cs-admin']);
   assert.is(r.code, 0, r.stderr);
   const unit = readFileSync(join(dir, 'debian', 'cs-svc.service'), 'utf8');
-  assert.match(unit, /^ExecStart=\/opt\/venvs\/cs-svc\/bin\/cs-admin$/m);
+  // Templates 1.3.0: an adopted service's daemon takes its arguments from the env file, which ships only that
+  assert.match(unit, /^ExecStart=\/opt\/venvs\/cs-svc\/bin\/cs-admin \$DAEMON_ARGS$/m);
+  assert.not.match(unit, /^Documentation=man:/m, 'no generated man page to point at');
   // The note about the unit says what the rendered unit and environment file hold
   const note = r.stdout.split('\n').find((l) => l.startsWith('note: the unit runs ')) ?? '';
-  assert.ok(note.includes(`(${unit.match(/^ExecStart=.*$/m)![0]})`), note);
+  assert.ok(note.includes(`runs ${unit.match(/^ExecStart=(.*)$/m)![1]} as`), note);
   assert.ok(note.includes(`as the user ${unit.match(/^User=(.*)$/m)![1]} in ${unit.match(/^WorkingDirectory=(.*)$/m)![1]}`), note);
   const envFile = unit.match(/^EnvironmentFile=(\/etc\/.*)$/m)![1]!;
-  assert.ok(note.includes(`with ${envFile} as its environment`), note);
-  const shipped = readFileSync(join(dir, 'debian', 'conf', 'cs-svc.env'), 'utf8').match(/^[A-Z_]+(?==)/gm)!;
-  assert.equal(note.match(/[A-Z][A-Z_]+_[A-Z_]+/g), shipped, 'the note names every setting the file ships');
+  assert.ok(note.includes(`go in ${envFile}`), note);
+  const shipped = readFileSync(join(dir, 'debian', 'conf', 'cs-svc.env'), 'utf8');
+  assert.equal(shipped.match(/^[A-Z_]+(?==)/gm), ['DAEMON_ARGS'], 'only the daemon\'s arguments, none of a generated service\'s settings');
+  assert.match(shipped, /^#   \/opt\/venvs\/cs-svc\/bin\/cs-admin \$DAEMON_ARGS$/m);
+  // No generated man page, and lintian is told the commands' documentation is upstream's
+  const files = readdirSync(join(dir, 'debian'));
+  assert.not.ok(files.includes('cs-svc.1') || files.includes('cs-svc.manpages'), files.join(' '));
+  assert.not.match(readFileSync(join(dir, 'debian', 'cs-svc.links'), 'utf8'), /man1/);
+  const overrides = readFileSync(join(dir, 'debian', 'cs-svc.lintian-overrides'), 'utf8');
+  for (const cmd of ['cs-svc', 'cs-admin']) assert.match(overrides, new RegExp(`^cs-svc: no-manual-page \\[usr/bin/${cmd}\\]$`, 'm'));
+  // Its commands divert another package's file while installed, as a tool's do; purge still cleans up
+  const preinst = readFileSync(join(dir, 'debian', 'cs-svc.preinst'), 'utf8');
+  const postrm = readFileSync(join(dir, 'debian', 'cs-svc.postrm'), 'utf8');
+  for (const cmd of ['cs-svc', 'cs-admin']) {
+    assert.match(preinst, new RegExp(`^ +dpkg-divert --package cs-svc --add --rename --divert /usr/bin/${cmd}\\.distrib /usr/bin/${cmd} >/dev/null$`, 'm'));
+    assert.match(postrm, new RegExp(`^ +dpkg-divert --package cs-svc --remove --rename --divert /usr/bin/${cmd}\\.distrib /usr/bin/${cmd} >/dev/null$`, 'm'));
+  }
+  assert.match(postrm, /^ +purge\)\n +rm -f \/etc\/cs-svc\/secrets\.env$/m);
+  assert.is(JSON.parse(readFileSync(join(dir, '.pyservice.json'), 'utf8')).answers.adopted, true);
 });
 
 toolTest(t, [PY, '/usr/lib/apt/apt-helper'], 'a name Debian uses is refused (exit 2, nothing written) unless --package names it; --prefix avoids it', () => {
@@ -160,6 +178,11 @@ toolTest(t, [PY, '/usr/lib/apt/apt-helper'], 'a name Debian uses is refused (exi
   assert.is(JSON.parse(prefixed.stdout).debName, 'acme-dpkg');
   const explicit = deb([dir, '--maintainer', ME, '--yes', '--package', 'dpkg', '--dry-run', '--json']);
   assert.equal(JSON.parse(explicit.stdout).refusals, []);
+  // Templates 1.3.0: debian/copyright names the upstream project, not the prefixed package
+  const written = deb([dir, '--maintainer', ME, '--yes'], { PYSERVICE_DEB_PREFIX: 'acme' });
+  assert.is(written.code, 0, written.stderr);
+  assert.match(readFileSync(join(dir, 'debian', 'control'), 'utf8'), /^Source: acme-dpkg$/m);
+  assert.match(readFileSync(join(dir, 'debian', 'copyright'), 'utf8'), /^Upstream-Name: dpkg$/m);
 });
 
 toolTest(t, [PY], '--index-url writes pip.conf with the index-url only; a bad URL is exit 2', () => {

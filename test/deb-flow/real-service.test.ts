@@ -129,6 +129,8 @@ toolTest(t, ['/usr/bin/python3', 'dpkg-buildpackage', 'dh_virtualenv', 'lintian'
   for (const path of [`./lib/systemd/system/${PKG}.service`, `./usr/lib/sysusers.d/${PKG}.conf`, `./etc/${PKG}/${PKG}.env`])
     assert.match(contents, new RegExp(`^-rw-r--r-- root/root .* ${path.replace(/\./g, '\\.')}$`, 'm'), path);
   assert.match(contents, new RegExp(`\\./usr/bin/gunicorn -> /opt/venvs/${PKG}/bin/gunicorn$`, 'm'));
+  assert.not.match(contents, /\/man1\//, 'no generated man page for someone else\'s program');
+  assert.match(readFileSync(join(project, 'debian', 'copyright'), 'utf8'), /^Upstream-Name: gunicorn$/m);
 
   const before = existsSync('/usr/bin/gunicorn');
   const env_file = `/etc/${PKG}/${PKG}.env`;
@@ -140,7 +142,9 @@ toolTest(t, ['/usr/bin/python3', 'dpkg-buildpackage', 'dh_virtualenv', 'lintian'
     const user = await exec('getent', ['passwd', PKG], { env: PATH_ENV });
     assert.match(user.stdout, new RegExp(`^${PKG}:x:\\d+:\\d+:[^:]*:/var/lib/${PKG}:/usr/sbin/nologin$`, 'm'), 'a system user without a login');
     const unit = readFileSync(`/lib/systemd/system/${PKG}.service`, 'utf8');
-    assert.match(unit, new RegExp(`^ExecStart=/opt/venvs/${PKG}/bin/gunicorn$`, 'm'));
+    // Templates 1.3.0: the daemon's arguments come from the env file, which ships DAEMON_ARGS and nothing of a generated service
+    assert.match(unit, new RegExp(`^ExecStart=/opt/venvs/${PKG}/bin/gunicorn \\$DAEMON_ARGS$`, 'm'));
+    assert.equal(readFileSync(env_file, 'utf8').match(/^[A-Z_]+(?==)/gm), ['DAEMON_ARGS']);
     assert.match(unit, new RegExp(`^User=${PKG}$`, 'm'));
     assert.match(unit, new RegExp(`^EnvironmentFile=${env_file}$`, 'm'));
     assert.ok(existsSync(`/etc/systemd/system/multi-user.target.wants/${PKG}.service`), 'the postinst enabled the unit');

@@ -19,7 +19,7 @@ import { toolTest } from '../helpers/tools.js';
  * wherever rich, pytest or twine are: the package then diverts Debian's file while installed, and the purge must
  * give it back byte for byte.
  */
-const t = suite('pyservice deb: real command-line tools (hatchling, flit_core, setuptools with a C extension) → .debs that install, run and purge');
+const t = suite('pyservice deb: real command-line tools (hatchling, flit_core, setuptools with a C extension, poetry-core) → .debs that install, run and purge');
 const TEAM = `pst${process.pid}`;
 const MAINTAINER = ['--maintainer', 'Ops Team <ops@example.org>'];
 const PATH_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' };
@@ -68,6 +68,18 @@ const TOOLS: Tool[] = [
     runs: [{ args: ['--version'], expect: (v) => new RegExp(`^websockets ${v.replace(/\./g, '\\.')}$`, 'm') }],
     extension: /\/site-packages\/websockets\/speedups\.cpython-[^/]+\.so$/m,
   },
+  {
+    // 8.2: poetry-core; a GitHub tarball (no PKG-INFO, no git); qrcode/console_scripts.py is an executable
+    // "#!/usr/bin/env python" module, which templates 1.2.0 shipped as is (lintian: unusual-interpreter python)
+    src: 'python-qrcode',
+    suite: 'trixie',
+    backend: /^poetry\.core\.masonry\.api$/,
+    command: 'qr',
+    runs: [
+      { args: ['--version'], expect: (v) => new RegExp(`^${v.replace(/\./g, '\\.')}$`, 'm') },
+      { args: ['--factory=svg', 'hello'], expect: () => /^<svg [^>]*><svg:rect x="4mm" y="4mm" width="1mm" height="1mm"/m },
+    ],
+  },
 ];
 
 /** dpkg under the tests' lock; dpkg's own lock may be held by someone else's apt for a while: wait for it. */
@@ -113,6 +125,8 @@ for (const tool of TOOLS) {
     const debName = readFileSync(join(project, 'debian', 'control'), 'utf8').match(/^Package: (.+)$/m)![1]!;
     assert.ok(debName.startsWith(`${TEAM}-`), debName);
     assert.not.match(made.stdout, /from an index/, 'wheelhouse/ holds every runtime dependency: no index is needed');
+    // Templates 1.3.0: the upstream project's name, not the prefixed package's
+    assert.match(readFileSync(join(project, 'debian', 'copyright'), 'utf8'), new RegExp(`^Upstream-Name: (?!${TEAM}-)\\S+$`, 'm'));
 
     const built = await exec('dpkg-buildpackage', ['-us', '-uc', '-b'], { cwd: project, env });
     assert.is(built.code, 0, (built.stdout + built.stderr).slice(-3000));
