@@ -266,6 +266,13 @@ async function runDebLocked(
   if (vcs) notes.push(vcs);
   for (const { command, owner, system } of owned)
     if (!system) notes.push(divertedNote(command, owner, names.debName));
+  // --index-url: what reads the pip.conf it writes (the Makefile of a generated project, debian/pyservice.mk here)
+  if (req.indexUrl)
+    notes.push(
+      wheelhouse !== undefined
+        ? `pip.conf: the .deb's build (debian/pyservice.mk) reads its index-url, but installs from wheelhouse/ while that exists (no index)`
+        : `pip.conf: the .deb's build (debian/pyservice.mk) installs dependencies from its index-url ${req.indexUrl}, with the login from ~/.netrc (pyservice login)`,
+    );
   const problems = mods.validate.answersProblems(built.answers);
   if (problems.length) throw new Error(`internal: deb answers failed validation: ${problems.join('; ')}`);
   const { planProject } = mods.filePlan;

@@ -193,6 +193,9 @@ toolTest(t, [PY], '--index-url writes pip.conf with the index-url only; a bad UR
   assert.is(r.code, 0, r.stderr);
   const conf = readFileSync(join(dir, 'pip.conf'), 'utf8');
   assert.equal(conf.split('\n').filter((l) => /^[^#\s]/.test(l)), ['[global]', 'index-url = https://pypi.example.org/simple/']);
+  // What reads it: the build (debian/pyservice.mk), as the report says
+  assert.match(r.stdout, /^note: pip\.conf: the \.deb's build \(debian\/pyservice\.mk\) installs dependencies from its index-url https:\/\/pypi\.example\.org\/simple\/, with the login from ~\/\.netrc \(pyservice login\)$/m);
+  assert.match(readFileSync(join(dir, 'debian', 'pyservice.mk'), 'utf8'), /grep -Es '\^\[\[:space:\]\]\*index-url\[\[:space:\]\]\*=' pip\.conf/);
 });
 
 /** A project in a temporary directory from a map of files. */

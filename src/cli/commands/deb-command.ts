@@ -30,7 +30,8 @@ Options:
   --package NAME               Debian package name (default: the project's name, lowercase, _ → -); a name
                                Debian already uses (apt lists, dpkg status) is refused unless given here
   --prefix TEAM                package as TEAM-NAME (default: $PYSERVICE_DEB_PREFIX), to stay clear of Debian's names
-  --index-url URL              the team's index (PEP 503 /simple/): written to ./pip.conf (index-url only)
+  --index-url URL              the team's index (PEP 503 /simple/): written to ./pip.conf (index-url only),
+                               which the .deb's build (debian/pyservice.mk) installs dependencies from
   --distro NAME                ${Object.keys(DISTROS).join('|')} (default: bookworm)
   --python PATH                interpreter that reads the metadata and builds the .deb (default: /usr/bin/python3)
   --upstream-version X         the version to package when the backend has none (e.g. a VCS version outside a
