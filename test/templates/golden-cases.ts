@@ -83,18 +83,48 @@ export const GOLDEN_CASES: Record<string, Answers> = {
     indexUser: 'reader',
     consoleScripts: ['acme = acme_cli.main:run', 'acme-admin = acme_cli.admin:main'],
   },
+  // What `pyservice deb --kind service --prefix pst` records for someone else's program (gunicorn's shape)
+  'service-adopted': {
+    ...base,
+    name: 'pst-gunicorn',
+    description: 'WSGI HTTP Server for UNIX',
+    author: HOSTILE_AUTHOR,
+    url: 'https://gunicorn.org/?a=1&b=%20',
+    version: '23.0.0',
+    ci: 'none',
+    consoleScripts: ['gunicorn = gunicorn.app.wsgiapp:run', 'gunicorn-admin = gunicorn.admin:main'],
+    license: 'Expat',
+    upstreamAuthors: ['Benoit Chesneau <benoitc@example.org>'],
+    upstreamName: 'Gunicorn',
+    adopted: true,
+  },
 };
 
 /** Cases for project types or answers a version introduced: kept from that version on. */
-const CASE_SINCE: Record<string, string> = { 'tool-gitlab-hostile': '1.2.0' };
+const CASE_SINCE: Record<string, string> = { 'tool-gitlab-hostile': '1.2.0', 'service-adopted': '1.3.0' };
+
+/**
+ * Answers validation refused after a version's goldens were written: such a version keeps rendering them as it
+ * did, and later versions are checked with the nearest answer that is still valid. A description holding "${"
+ * (dpkg would read a substitution variable in debian/control) is refused since after 1.2.0: from 1.3.0 on the
+ * hostile description says "$x" instead of "${x}".
+ */
+function stillValid(version: string, answers: Answers): Answers {
+  if (compareVersions(version, '1.3.0') < 0) return answers;
+  return { ...answers, description: answers.description.replace(/\$\{/g, '$') };
+}
 
 /** The golden cases of a version: every case, but those whose type it does not have yet. */
 export function casesFor(version: string): Record<string, Answers> {
-  return Object.fromEntries(Object.entries(GOLDEN_CASES).filter(([name]) => !CASE_SINCE[name] || compareVersions(version, CASE_SINCE[name]!) >= 0));
+  return Object.fromEntries(
+    Object.entries(GOLDEN_CASES)
+      .filter(([name]) => !CASE_SINCE[name] || compareVersions(version, CASE_SINCE[name]!) >= 0)
+      .map(([name, answers]) => [name, stillValid(version, answers)]),
+  );
 }
 
 /** The frozen versions: their renders must never change. */
-export const FROZEN_VERSIONS = ['1.0.0', '1.1.0', '1.2.0'];
+export const FROZEN_VERSIONS = ['1.0.0', '1.1.0', '1.2.0', '1.3.0'];
 
 export interface GoldenFile {
   path: string;
