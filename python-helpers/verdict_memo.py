@@ -62,11 +62,11 @@ def _load():
 def _save():
     if not _added or not os.path.isabs(CACHE):
         return
+    tmp = os.path.join(CACHE, f".{FILE}.{os.getpid()}")
     try:
         if not _private(os.lstat(CACHE)):
             return
         memo = _memo if len(_memo) <= LIMIT else {}
-        tmp = os.path.join(CACHE, f".{FILE}.{os.getpid()}")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         try:
             os.write(fd, json.dumps(memo, ensure_ascii=True, sort_keys=True).encode("ascii"))
@@ -76,7 +76,7 @@ def _save():
     except OSError:
         try:
             os.unlink(tmp)
-        except (OSError, UnboundLocalError):
+        except OSError:
             pass
 
 

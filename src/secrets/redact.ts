@@ -95,7 +95,18 @@ function redactUrl(url: string, schemeLength: number): string {
  * missing scheme, quoting it, and git would take as an ssh address). A password holds no blank, `/`, `@` or quote
  * here, so a scheme's `//` never matches.
  */
-const SCP_WITH_PASSWORD = /(^|[\s"'=(,<])([A-Za-z0-9._~%+-]+):([^\s@/"'<>]+)@(\[[^\]\s]+\]|[A-Za-z0-9.-]+)(?=[:/?#\s"'<>),;\]]|$)/g;
+const SCP_WITH_PASSWORD = new RegExp(
+  [
+    /(^|[\s"'=(,<])/.source, // 1: what precedes the address: the start, a blank, a quote, an = or an opening bracket
+    /([A-Za-z0-9._~%+-]+)/.source, // 2: the user name
+    ':',
+    /([^\s@/"'<>]+)/.source, // 3: the secret: no blank, @, / or quote
+    '@',
+    /(\[[^\]\s]+\]|[A-Za-z0-9.-]+)/.source, // 4: the host, a name or a bracketed IPv6 address
+    /(?=[:/?#\s"'<>),;\]]|$)/.source, // followed by a port or path, a query, the end or a closing character
+  ].join(''),
+  'g',
+);
 
 /**
  * Free text with URLs in it. A URL runs from its scheme to the next blank: a password with a blank in it is
