@@ -10,6 +10,7 @@ read leaves the project as it was.
 import os
 import re
 import shutil
+import stat
 import sys
 import tempfile
 
@@ -227,6 +228,54 @@ def dynamic_requirements(backend):
 # Folders a backend does not build into and that can hold tens of thousands of files: version control, a
 # virtualenv, node_modules, tox/nox environments. Each is listed itself (a new one is still seen) but not walked.
 NOT_WALKED = {".git", ".hg", ".svn", ".bzr", "node_modules", ".tox", ".nox", ".venv", "venv", ".mypy_cache", ".pytest_cache", ".ruff_cache"}
+
+
+TMP_PREFIX = "pyservice-metadata-"
+
+
+def run_folder():
+    """The read's own temporary folder, made the temporary folder of everything in this process and its children
+    (tempfile, TMPDIR), so what a backend or setup.py puts there goes with it; removed by the caller at the end,
+    and by a later read when this one was killed outright. Returns its path."""
+    remove_dead_runs_folders()
+    folder = tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-")
+    tempfile.tempdir = folder
+    os.environ["TMPDIR"] = folder
+    return folder
+
+
+def remove_dead_runs_folders():
+    """Removes the temporary folders of reads that were killed outright (SIGKILL: no cleanup runs): each is named
+    after the pid of its read, and is removed once no such process exists (only this user's). Folders of
+    versions that did not name them so (pyservice-metadata-XXXXXXXX, mkdtemp's 8 characters) once a day old."""
+    import time
+
+    top = tempfile.gettempdir()
+    try:
+        names = [n for n in os.listdir(top) if n.startswith(TMP_PREFIX)]
+    except OSError:
+        return
+    for name in names:
+        rest = name[len(TMP_PREFIX):]
+        pid = rest.split("-")[0]
+        path = os.path.join(top, name)
+        try:
+            st = os.lstat(path)
+            if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+                continue
+            if "-" in rest and pid.isdigit():
+                try:
+                    os.kill(int(pid), 0)
+                    continue  # a live read's (or a reused pid's: left for later)
+                except ProcessLookupError:
+                    pass
+                except PermissionError:
+                    continue
+            elif len(rest) != 8 or st.st_mtime > time.time() - 86400:
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def tree(project):
@@ -522,7 +571,7 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
         raise Failure("backend-failed", f"the build backend {name} failed to load: {type(err).__name__}: {one_line(err)}", traceback.format_exc()[-2000:])
 
     before = tree(project)
-    tmp = tempfile.mkdtemp(prefix="pyservice-metadata-")
+    tmp = tempfile.mkdtemp(prefix="metadata-")  # inside the run's folder (run_folder)
     try:
         try:
             text, entry_points, hook = metadata_files(backend, tmp, backend_info["pyproject"])

@@ -74,6 +74,57 @@ class Captured(BaseException):
         self.dist = dist
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM, SIGINT or SIGHUP (pyservice's deadline, Ctrl-C, or the parent gone): raised where the project's code
+    runs, so the cleanups in `finally` (the temporary folder, what the backend left in the project) happen before
+    this process ends. A KeyboardInterrupt, so the `except Exception` of a setup.py or backend lets it through."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def stop_on_signals():
+    """Turns the stop signals into Interrupted, once each run (the group signal that follows reaches us too), and
+    watches the parent: when pyservice itself is killed (SIGKILL cannot be handled) this process would run on,
+    an orphan holding the project, so it then signals its own group (what the backend started) and itself."""
+    import signal
+
+    def stop(signum, frame):
+        for s in STOP_SIGNALS:
+            signal.signal(s, signal.SIG_IGN)
+        raise Interrupted(signum)
+
+    STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+    for s in STOP_SIGNALS:
+        signal.signal(s, stop)
+    marker = os.environ.get("PYSERVICE_RUN", "")  # "<pyservice's pid>.<n>" (src/exec/run.ts)
+    parent = int(marker.split(".")[0]) if marker.split(".")[0].isdigit() else os.getppid()
+
+    def watch():
+        import time
+
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        if os.getpgrp() == os.getpid():
+            os.killpg(os.getpid(), signal.SIGTERM)
+        else:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    import _thread
+
+    _thread.start_new_thread(watch, ())
+
+
+def end_interrupted(err):
+    """After the cleanups: whatever is left of the group this process leads goes too (it is the run's own)."""
+    import signal
+
+    if os.getpgrp() == os.getpid():
+        os.killpg(os.getpid(), signal.SIGKILL)
+    os._exit(128 + err.signum)
+
+
 def emit(obj):
     data = json.dumps(obj, ensure_ascii=False).encode("utf-8")
     while data:
@@ -626,15 +677,26 @@ def main():
     if len(sys.argv) != 2:
         emit({"ok": False, "kind": "usage", "error": "usage: pyservice_metadata.py PROJECT_DIR", "detail": ""})
         return
-    result = read(os.path.abspath(sys.argv[1]))
-    if result.get("ok"):
-        md = result["metadata"]
-        # The extras' requirements too: `pyservice deb --extras` installs them
-        every = list(md.get("install_requires") or []) + [r for reqs in (md.get("extras") or {}).values() for r in reqs]
-        md["not_here"] = not_here(every)
-        md["debian_wheels"] = debian_wheels(every)
-        md["python_accepted"] = python_accepted(md.get("requires_python"))
-    emit(result)
+    stop_on_signals()
+    import pep517_metadata
+    import shutil
+
+    folder = pep517_metadata.run_folder()
+    try:
+        result = read(os.path.abspath(sys.argv[1]))
+        if result.get("ok"):
+            md = result["metadata"]
+            # The extras' requirements too: `pyservice deb --extras` installs them
+            every = list(md.get("install_requires") or []) + [r for reqs in (md.get("extras") or {}).values() for r in reqs]
+            md["not_here"] = not_here(every)
+            md["debian_wheels"] = debian_wheels(every)
+            md["python_accepted"] = python_accepted(md.get("requires_python"))
+        emit(result)
+    except Interrupted as err:
+        shutil.rmtree(folder, ignore_errors=True)
+        end_interrupted(err)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def python_accepted(spec):

@@ -60,18 +60,26 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     const err: Buffer[] = [];
     let timedOut = false;
     const killGroup = () => killTree(child, 'SIGKILL');
+    // At the deadline (or an abort) the group gets SIGTERM first, so what handles it cleans up (the metadata helper
+    // removes its temporary folder and what the backend left in the project; git removes its index.lock), and
+    // SIGKILL STOP_GRACE_MS later, with whatever left the group, if the leader is still running then.
+    let hardKill: ReturnType<typeof setTimeout> | undefined;
+    const stop = () => {
+      if (hardKill) return;
+      killTree(child, 'SIGTERM');
+      hardKill = setTimeout(() => {
+        killGroup();
+        sweep(marker);
+      }, STOP_GRACE_MS);
+    };
     const timer =
       opts.timeoutMs !== undefined
         ? setTimeout(() => {
             timedOut = true;
-            killGroup();
-            sweep(marker);
+            stop();
           }, Math.min(opts.timeoutMs, 2 ** 31 - 1)) // a longer delay fires at once (Node's TimeoutOverflowWarning)
         : undefined;
-    const onAbort = () => {
-      killGroup();
-      sweep(marker);
-    };
+    const onAbort = () => stop();
     if (opts.signal?.aborted) onAbort();
     else opts.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -87,6 +95,10 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
       if (drain) clearTimeout(drain);
       state.live.delete(entry);
       killGroup(); // the leader is gone; whatever it left in its group goes too
+      if (hardKill) {
+        clearTimeout(hardKill);
+        sweep(marker); // stopped: what left the group goes as well
+      }
       child.stdout.destroy();
       child.stderr.destroy();
       resolvePromise({
@@ -98,6 +110,7 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     };
     child.on('error', (e) => {
       if (timer) clearTimeout(timer);
+      if (hardKill) clearTimeout(hardKill);
       opts.signal?.removeEventListener('abort', onAbort);
       state.live.delete(entry);
       settled = true;
@@ -197,14 +210,51 @@ const state: { live: Set<{ child: ChildProcess; marker: string; done: Promise<vo
   Symbol.for('create-pyservice.exec.run')
 ] ??= { live: new Set(), started: 0, watching: false }) as never;
 
-/** When this process exits (an error, process.exit), no child group it started is left running. */
+/**
+ * When this process exits (an error, process.exit) or is stopped by SIGINT, SIGTERM or SIGHUP, no child group it
+ * started is left running: Ctrl-C reaches only the terminal's foreground group, and each child leads a group of
+ * its own, so `pyservice deb` interrupted during a setup.py that waits for the network left that setup.py running
+ * (and what its backend had written into the project, and its temporary folder, behind). Each group gets SIGTERM
+ * and up to STOP_GRACE_MS to exit (the metadata helper cleans up on it), then SIGKILL; then the signal takes its
+ * default course (exit status 128+n, as before). A command that handles a signal itself (create's staging) is
+ * left to do so.
+ */
 function watchExit(): void {
   if (state.watching) return;
   state.watching = true;
-  process.once('exit', () => {
-    for (const { child } of state.live) killTree(child, 'SIGKILL');
-    for (const { marker } of state.live) sweep(marker);
-  });
+  process.once('exit', () => stopNow());
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (process.listenerCount(sig) > 1) return; // someone else handles it (and calls stopChildren)
+    for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
+    stopNow();
+    process.kill(process.pid, sig);
+  };
+  for (const s of STOP_SIGNALS) process.on(s, onSignal);
+}
+const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** How long a stopped child has between SIGTERM and SIGKILL. */
+export const STOP_GRACE_MS = 2000;
+
+/** Synchronously: SIGTERM to every live child group, a wait of up to STOP_GRACE_MS for their leaders, then SIGKILL. */
+function stopNow(): void {
+  const live = [...state.live];
+  if (!live.length) return;
+  for (const { child } of live) killTree(child, 'SIGTERM');
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const end = Date.now() + STOP_GRACE_MS;
+  while (Date.now() < end && live.some(({ child }) => child.pid !== undefined && running(child.pid))) Atomics.wait(pause, 0, 0, 20);
+  for (const { child } of live) killTree(child, 'SIGKILL');
+  for (const { marker } of live) sweep(marker);
+}
+
+/** Whether a child of ours is still running (not yet reaped, it shows as a zombie once it has exited). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) [ZX]/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /**

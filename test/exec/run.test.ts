@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, stopChildren } from '../../src/exec/run.js';
+import { run, stopChildren, STOP_GRACE_MS } from '../../src/exec/run.js';
 import { INDEX_PASSWORD_ENV } from '../../src/secrets/env.js';
 import { PYSERVICE_BIN } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
@@ -59,6 +59,20 @@ t('at the deadline the whole group is killed, grandchildren included, and the re
   assert.ok(r.timedOut);
   assert.ok(took < 4000, `took ${took} ms`);
   assert.ok(await gone(Number(readFileSync(join(dir, 'pid'), 'utf8'))));
+});
+
+t('at the deadline the group gets SIGTERM first (a trap cleans up), and SIGKILL only if it is still running after the grace', async () => {
+  const dir = tempDir();
+  // Before: SIGKILL at once, so the metadata helper never removed its temporary folder or the backend's build/
+  const r = await run('sh', ['-c', `trap 'echo cleaned > ${dir}/trap; exit 143' TERM; echo $$ > ${dir}/pid; while :; do sleep 0.05; done`], { timeoutMs: 500 });
+  assert.ok(r.timedOut);
+  assert.is(readFileSync(join(dir, 'trap'), 'utf8'), 'cleaned\n', 'the trap ran');
+  const started = Date.now();
+  const stubborn = await run('sh', ['-c', `trap '' TERM; echo $$ > ${dir}/pid2; while :; do sleep 0.05; done`], { timeoutMs: 300 });
+  const took = Date.now() - started;
+  assert.ok(stubborn.timedOut);
+  assert.ok(took >= STOP_GRACE_MS && took < STOP_GRACE_MS + 3000, `a child ignoring SIGTERM is killed ${STOP_GRACE_MS} ms after the deadline (took ${took} ms)`);
+  assert.ok(await gone(Number(readFileSync(join(dir, 'pid2'), 'utf8'))));
 });
 
 t('at the deadline a descendant that left the group (setsid, its stdio closed, as a daemon does) is killed too', async () => {
