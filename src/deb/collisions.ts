@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join } from 'node:path';
 import { run } from '../exec/run.js';
 import { cacheRoot } from '../paths.js';
+import { processAlive } from '../exec/process-alive.js';
+import { privateDirProblem } from '../files/private-dir.js';
 
 /**
  * Is a Debian package name already the distribution's? Looked up in the local apt lists (every binary package
@@ -65,7 +67,10 @@ async function archiveNames(lists: string[], env: NodeJS.ProcessEnv): Promise<((
   const cacheDir = cacheRoot(env);
   const cached = join(cacheDir, `debian-names-${key}`);
   const reader = (name: string) => readFileSync(join(cached, String(bucketOf(name))), 'latin1');
-  if (existsSync(join(cached, String(BUCKETS - 1)))) return reader;
+  // The names decide whether a package name is refused: a cache another user could have written (XDG_CACHE_HOME
+  // in a shared folder) is neither read nor written nor cleaned, the names are extracted for this run alone
+  const trusted = privateCache(cacheDir, cached);
+  if (trusted && existsSync(join(cached, String(BUCKETS - 1)))) return reader;
   let names: string;
   try {
     const r = await run('sh', ['-c', EXTRACT, 'sh', ...lists], { timeoutMs: 30_000, cleanEnv: true, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' } });
@@ -77,19 +82,46 @@ async function archiveNames(lists: string[], env: NodeJS.ProcessEnv): Promise<((
   const buckets: string[][] = Array.from({ length: BUCKETS }, () => []);
   for (const line of names.split('\n')) if (line) buckets[bucketOf(line.slice(2))]!.push(line);
   const texts = buckets.map((b) => `\n${b.join('\n')}\n`);
+  const inMemory = (name: string) => texts[bucketOf(name)]!;
+  if (!trusted) return inMemory;
+  // Written whole into a temporary directory, then renamed into place: a reader sees all buckets or none. Another
+  // run that renamed its own first wins (the rename fails: ours goes), and one killed while writing leaves a
+  // folder named after its pid, removed by the next run once that pid is gone
+  const tmp = `${cached}.${process.pid}.tmp`;
   try {
-    // Written whole into a temporary directory, then renamed into place: a reader sees all buckets or none
-    mkdirSync(cacheDir, { recursive: true });
-    const tmp = `${cached}.${process.pid}.tmp`;
-    mkdirSync(tmp, { recursive: true });
-    texts.forEach((text, i) => writeFileSync(join(tmp, String(i)), text, 'latin1'));
+    mkdirSync(tmp, { mode: 0o700 });
+    texts.forEach((text, i) => writeFileSync(join(tmp, String(i)), text, { encoding: 'latin1', mode: 0o600 }));
     renameSync(tmp, cached);
   } catch {
-    return (name: string) => texts[bucketOf(name)]!; // a cache only
+    rmSync(tmp, { recursive: true, force: true });
+    return existsSync(join(cached, String(BUCKETS - 1))) ? reader : inMemory; // a cache only
   }
-  // The lists changed (apt-get update): earlier caches, and the single-file ones of older versions, are stale
-  for (const old of readdirSync(cacheDir)) if (old.startsWith('debian-names-') && join(cacheDir, old) !== cached && !old.endsWith('.tmp')) rmSync(join(cacheDir, old), { recursive: true, force: true });
+  // The lists changed (apt-get update): earlier caches, the single-file ones of older versions, and the
+  // temporary folders of dead runs are stale
+  for (const old of readdirSync(cacheDir)) {
+    if (!old.startsWith('debian-names-') || join(cacheDir, old) === cached) continue;
+    const writer = /\.([0-9]+)\.tmp$/.exec(old);
+    if (writer && processAlive(Number(writer[1]))) continue;
+    rmSync(join(cacheDir, old), { recursive: true, force: true });
+  }
   return reader;
+}
+
+/**
+ * Whether the cache folder may be used: made (0700) when missing, then it and every folder down to `cached` must be
+ * this user's and writable by no one else, and its parents as ssh's StrictModes wants them (files/private-dir.ts).
+ */
+function privateCache(cacheDir: string, cached: string): boolean {
+  try {
+    mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+  } catch {
+    return false;
+  }
+  try {
+    return privateDirProblem(cached, cacheDir) === null;
+  } catch {
+    return false;
+  }
 }
 
 /**
