@@ -86,7 +86,7 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
 
   const target: WriteTarget = { root: dir, gitDir: findRepo(dir)?.gitDir ?? null };
   if (req.dryRun) {
-    refuseIfLocked(target);
+    refuseIfLocked(target, 'deb');
     // Said once the metadata read has started: the journal module loads crypto (~7 ms), which the read need not wait for.
     const journalNote = async () => {
       const { readJournal } = await import('../update/journal.js');
@@ -99,7 +99,7 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
     const refused = await (await import('../update/git-ops.js')).gitRefusal(dir);
     if (refused) throw new UsageError(`${refused}; nothing was written`);
   }
-  const release = acquireUpdateLock(target, now);
+  const release = acquireUpdateLock(target, now, 'deb');
   try {
     const { finishInterrupted } = await import('../update/run-update.js');
     const resumed = await finishInterrupted(target, out, false, env);

@@ -19,6 +19,13 @@ import { removeStaleTemps, unsafePathReason, type WriteTarget as Repo } from './
 /** Writes a plan (see plan-run.ts): its journal, then the files, then git's index. */
 export async function applyRunPlan(repo: Repo, plan: RunPlan, now: Date, env: NodeJS.ProcessEnv = process.env): Promise<ApplyReport> {
   const { journal, blobs } = journalFor(pendingActions(plan), plan.toolFiles.filter((f) => f.changed), plan.from, plan.to, now, plan.command);
+  // git's index is updated last: when another git holds it now (an editor's status refresh, a hook, or a lock a
+  // killed git left), say so before any file is written, not after all of them
+  const lock = repo.gitDir === null ? null : join(repo.gitDir, 'index.lock');
+  if (lock && existsSync(lock))
+    throw new IndexLockedError(
+      `git's index is locked (${lock} exists): another git command is running, or an interrupted one left it; wait for it (or remove the file if no git is running) and rerun \`pyservice ${plan.command ?? 'update'}\`; nothing was written`,
+    );
   startJournal(repo, journal, blobs);
   return runJournal(repo, journal, env);
 }
@@ -135,7 +142,7 @@ export async function runJournal(repo: Repo, journal: Journal, env: NodeJS.Proce
   if (existsSync(join(repo.gitDir, 'index.lock')))
     throw new IndexLockedError(
       `git's index is locked (${join(repo.gitDir, 'index.lock')} exists). If no git command is running, it was left by an interrupted one: ` +
-        `remove it and rerun \`pyservice update\` to finish (the files are already written; only git's index is left to update).`,
+        `remove it and rerun \`pyservice ${journal.command ?? 'update'}\` to finish (the files are already written; only git's index is left to update).`,
     );
   const skip = new Set([...changedSince, ...(heldBack ? TOOL_FILES : [])]);
   await stagePaths(repo.root, journal.stage.filter((p) => !skip.has(p)));

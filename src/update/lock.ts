@@ -17,7 +17,12 @@ interface Holder {
   pid: number;
   host: string;
   started: string;
+  /** The command holding it (absent in the locks of earlier versions: update). */
+  command?: LockCommand;
 }
+
+/** The commands that take the lock: both write through update's writer. */
+export type LockCommand = 'update' | 'deb';
 
 export class UpdateLockedError extends FailureError {}
 
@@ -52,15 +57,17 @@ function liveHolder(path: string): string | null {
     } catch {
       return null;
     }
-    return 'another pyservice update is starting in this repository';
+    return 'another pyservice update or deb is starting in this repository';
   }
-  if (holder.host !== hostname()) return `another pyservice update holds this repository's lock (pid ${holder.pid} on ${holder.host}, since ${holder.started})`;
+  const who = `pyservice ${holder.command === 'deb' ? 'deb' : 'update'}`;
+  if (holder.host !== hostname()) return `another ${who} holds this repository's lock (pid ${holder.pid} on ${holder.host}, since ${holder.started})`;
   if (holder.pid === process.pid || !processAlive(holder.pid)) return null;
-  return `another pyservice update is running in this repository (pid ${holder.pid}, since ${holder.started})`;
+  return `another ${who} is running in this repository (pid ${holder.pid}, since ${holder.started})`;
 }
 
-function lockedMessage(why: string, path: string): string {
-  return `${why}; wait for it to finish, then run pyservice update again (if no update is running, remove ${path})`;
+/** The fix names the command the user ran (a deb was told to run pyservice update again). */
+function lockedMessage(why: string, path: string, command: LockCommand): string {
+  return `${why}; wait for it to finish, then run pyservice ${command} again (if none is running, remove ${path})`;
 }
 
 /** Whether a live run holds the lock (read only). */
@@ -72,15 +79,15 @@ export function lockHeld(at: WriteTarget): boolean {
 export const lockHolder = (at: WriteTarget): string | null => liveHolder(lockPath(at));
 
 /** For runs that write nothing (--dry-run, --diff, --json): refuse while a live update holds the lock, take nothing. */
-export function refuseIfLocked(at: WriteTarget): void {
+export function refuseIfLocked(at: WriteTarget, command: LockCommand = 'update'): void {
   const why = lockHolder(at);
-  if (why) throw new UpdateLockedError(lockedMessage(why, lockPath(at)));
+  if (why) throw new UpdateLockedError(lockedMessage(why, lockPath(at), command));
 }
 
 /** Takes the lock (a stale one is taken over) or throws UpdateLockedError. Returns the release function. */
-export function acquireUpdateLock(at: WriteTarget, now = new Date()): () => void {
+export function acquireUpdateLock(at: WriteTarget, now = new Date(), command: LockCommand = 'update'): () => void {
   const path = lockPath(at);
-  const me: Holder = { pid: process.pid, host: hostname(), started: now.toISOString() };
+  const me: Holder = { pid: process.pid, host: hostname(), started: now.toISOString(), ...(command === 'update' ? {} : { command }) };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o644);
@@ -97,7 +104,7 @@ export function acquireUpdateLock(at: WriteTarget, now = new Date()): () => void
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const why = liveHolder(path);
-    if (why) throw new UpdateLockedError(lockedMessage(why, path));
+    if (why) throw new UpdateLockedError(lockedMessage(why, path, command));
     // Stale: remove it only if it is still the one we judged (another run may have just taken it over).
     const seen = readHolder(path);
     const again = readHolder(path);
@@ -109,5 +116,5 @@ export function acquireUpdateLock(at: WriteTarget, now = new Date()): () => void
       }
     }
   }
-  throw new UpdateLockedError(lockedMessage('another pyservice update took the lock at the same moment', path));
+  throw new UpdateLockedError(lockedMessage('another pyservice update or deb took the lock at the same moment', path, command));
 }

@@ -339,25 +339,50 @@ toolTest(t, ['git'], 'a project from `pyservice deb` is updated only in debian/'
   assert.is(JSON.parse(read(dir, '.pyservice.json')).origin, 'deb');
 });
 
-toolTest(t, ['git'], 'a stale .git/index.lock is reported, not deleted; removing it and rerunning finishes the update', async () => {
+toolTest(t, ['git'], 'a .git/index.lock held when the update starts is reported before anything is written, and not deleted; once it is gone the update runs', async () => {
+  // Before: every file was written and the journal left, then the run stopped at git's index (exit 1)
   const dir = await oldProject();
   writeFileSync(join(dir, '.git/index.lock'), '');
+  const before = snapshot(dir);
   {
     const e = await rejection(update(dir));
-    assert.ok(e instanceof FailureError && /index\.lock exists/.test((e as Error).message), e.message);
+    assert.ok(e instanceof FailureError && /index\.lock exists\): another git command is running.*rerun `pyservice update`; nothing was written$/.test((e as Error).message), e.message);
   }
   assert.ok(existsSync(join(dir, '.git/index.lock')), 'the lock is left for the user');
-  assert.ok(existsSync(join(dir, '.git/pyservice-update/journal.json')), 'the journal waits for the rerun');
+  assert.not.ok(existsSync(join(dir, '.git/pyservice-update')), 'no journal');
+  assert.equal(snapshot(dir), before, 'no file written');
   rmSync(join(dir, '.git/index.lock'));
-  const { result, text } = await update(dir);
-  assert.is(result.status, 'resumed');
-  assert.match(text, /Finishing the interrupted update \(templates 1\.0\.0 → 1\.1\.0\)/);
+  const { result } = await update(dir);
+  assert.is(result.status, 'updated');
   assert.not.ok(existsSync(join(dir, '.git/pyservice-update')));
   const fresh = snapshot(await freshProject());
   const updated = snapshot(dir);
   for (const p of createdOnce(dir)) delete fresh[p], delete updated[p];
   assert.equal(updated, fresh);
   assert.ok(status(dir).includes('A  .editorconfig'));
+});
+
+toolTest(t, ['git'], 'pyservice deb: a held .git/index.lock and a live run\'s lock name pyservice deb in their fix', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'setup.py'), 'from setuptools import setup\nsetup(name="locked-tool", version="1.0", description="Waits", py_modules=["locked_tool"], entry_points={"console_scripts": ["locked-tool = locked_tool:main"]})\n');
+  writeFileSync(join(dir, 'locked_tool.py'), 'def main():\n    return 0\n');
+  git(dir, 'init', '-q');
+  commitAll(dir);
+  const args = ['deb', dir, '--yes', '--kind', 'tool', '--maintainer', 'T <t@example.org>'];
+  writeFileSync(join(dir, '.git/index.lock'), '');
+  const r = await pyservice(args);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /rerun `pyservice deb`; nothing was written/);
+  assert.is(status(dir).join('\n'), '', 'nothing written');
+  rmSync(join(dir, '.git/index.lock'));
+  // A live pyservice deb holds the repository's lock (this test's own pid is alive)
+  writeFileSync(join(dir, '.git/pyservice-update.lock'), JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), started: 'now', command: 'deb' }) + '\n');
+  const held = await pyservice(args);
+  assert.is(held.code, 1, held.stderr);
+  assert.match(held.stderr, /another pyservice deb is running in this repository .*then run pyservice deb again/);
+  rmSync(join(dir, '.git/pyservice-update.lock'));
+  const ok = await pyservice(args);
+  assert.is(ok.code, 0, ok.stderr);
 });
 
 toolTest(t, ['git'], '--conflict rej: your side stays in the file, the template hunks go to <file>.rej, the file stays unmerged', async () => {
