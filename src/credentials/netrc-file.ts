@@ -1,5 +1,5 @@
 import { crypto } from '../lazy.js';
-import { existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { chownSync, existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../apply/atomic.js';
@@ -148,6 +148,42 @@ function resolveTarget(file: string): string {
 }
 
 /**
+ * The logins file must be this user's: one that belongs to another user holds that user's logins (and rewriting
+ * it would hand it to this one, whom the other's pip cannot read as). Root may write any, and gives what it writes
+ * to the owner of what was there (atomic.ts; a new file: the folder's owner, see ownerOfNew): measured,
+ * `sudo pyservice login` with the user's HOME made the user's ~/.netrc root's, mode 0600, so the user's pip read
+ * none of its logins any more. A file not yet there is judged by the folder it would be made in.
+ */
+function refuseOthers(target: string): void {
+  const uid = process.getuid?.();
+  if (uid === undefined || uid === 0) return;
+  for (const [what, p] of [['', target], [' (the folder it would be created in)', dirname(target)]] as const) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      continue;
+    }
+    if (st.uid !== uid)
+      throw new NetrcFileError(
+        `${p}${what} belongs to another user (uid ${st.uid}), not to you (uid ${uid}): the logins there are theirs; run pyservice login as that user, or set NETRC to a file of your own`,
+      );
+    return;
+  }
+}
+
+/** Root creating the file in another user's folder (sudo with that user's HOME): the folder's owner gets it. */
+function ownerOfNew(target: string): { uid: number; gid: number } | null {
+  if (process.getuid?.() !== 0) return null;
+  try {
+    const st = statSync(dirname(target));
+    return st.uid !== 0 ? { uid: st.uid, gid: st.gid } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * A file holding a password must not be one git would commit: ~/.netrc symlinked (or NETRC pointed) into a
  * project or any work tree that does not ignore it would put the password in the next `git add -A`. Git itself
  * decides (`git check-ignore`, which also answers "not ignored" for a tracked file); outside a work tree, or
@@ -176,6 +212,7 @@ export interface NetrcWrite {
  */
 export async function prepareNetrcLogin(want: NetrcLogin, path: string = netrcPath(), earlier?: NetrcWrite): Promise<NetrcWrite> {
   const target = resolveTarget(path);
+  refuseOthers(target);
   const before = snapshot(target);
   await refuseCommittable(target);
   const same = earlier && earlier.result.target === target && earlier.before === before.text && earlier.result.created === (before.bytes === null) && sameLogin(earlier.want, want);
@@ -203,8 +240,10 @@ const sameLogin = (a: NetrcLogin, b: NetrcLogin) => a.host === b.host && a.login
 export async function saveNetrcLogin(want: NetrcLogin, path: string = netrcPath(), earlier?: NetrcWrite): Promise<NetrcSaved> {
   const { result, text } = await prepareNetrcLogin(want, path, earlier);
   if (result.action === 'unchanged' && result.modeBefore === 0o600) return result;
+  const giveTo = result.created ? ownerOfNew(result.target) : null;
   try {
     writeFileAtomic(result.target, text, 0o600);
+    if (giveTo) chownSync(result.target, giveTo.uid, giveTo.gid);
   } catch (err) {
     throw new NetrcFileError(`cannot write ${result.target}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }

@@ -1,11 +1,12 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { pyservice } from '../helpers/cli.js';
+import { PYSERVICE_BIN, pyservice } from '../helpers/cli.js';
 import { generate } from '../helpers/generate.js';
 import { tempDir } from '../helpers/tmp.js';
+import { isCI } from '../helpers/tools.js';
 
 /** `pyservice login`, the real binary as a child process without a terminal. */
 const login = suite('pyservice login');
@@ -190,6 +191,59 @@ login('a ~/.netrc that pip cannot read, or that is not UTF-8: exit 1 with the li
     assert.match(r.stderr, want);
     assert.ok(readFileSync(join(home, '.netrc')).equals(content));
   }
+});
+
+// Another user's ~/.netrc (sudo keeps HOME; a link into another home). Before: root rewrote it as root's, mode
+// 0600, and its owner's pip could read none of its logins; a non-root user replaced it with a file its owner
+// cannot read.
+const asRoot = process.getuid?.() === 0;
+login('root keeps the owner of the ~/.netrc it merges into, and gives a new one to the owner of the home it is made in', () => {
+  if (!asRoot) {
+    if (isCI()) assert.unreachable('CI runs as root; a skip is a failure under CI=true');
+    console.log('  skip: another user\'s ~/.netrc needs root (chown)');
+    return;
+  }
+  const home = tempDir('login-home-');
+  writeFileSync(join(home, '.netrc'), 'machine a.example login a password a\n', { mode: 0o600 });
+  chownSync(home, 65534, 65534);
+  chownSync(join(home, '.netrc'), 65534, 65534);
+  const args = ['login', '--index-url', 'https://pypi.example.com/simple/', '--index-user', 'installer'];
+  const r = pyservice(args, { cwd: home, env: env(home, 'tok') });
+  assert.is(r.code, 0, r.stderr);
+  const st = statSync(join(home, '.netrc'));
+  assert.equal([st.uid, st.gid, st.mode & 0o777], [65534, 65534, 0o600], 'still the user\'s, 0600');
+  assert.match(readFileSync(join(home, '.netrc'), 'utf8'), /^machine a\.example login a password a\nmachine pypi\.example\.com login installer password tok\n$/);
+  const fresh = tempDir('login-home-');
+  chownSync(fresh, 65534, 65534);
+  assert.is(pyservice(args, { cwd: fresh, env: env(fresh, 'tok') }).code, 0);
+  const made = statSync(join(fresh, '.netrc'));
+  assert.equal([made.uid, made.gid, made.mode & 0o777], [65534, 65534, 0o600], 'a new one is the home owner\'s');
+});
+
+login('a user who is not root is refused another user\'s ~/.netrc (or a home it would be made in), exit 1, nothing written', () => {
+  if (!asRoot) {
+    if (isCI()) assert.unreachable('CI runs as root; a skip is a failure under CI=true');
+    console.log('  skip: running as another user needs root');
+    return;
+  }
+  const home = tempDir('login-home-');
+  chmodSync(home, 0o777); // writable by the user, still root's
+  writeFileSync(join(home, '.netrc'), 'machine a.example login a password a\n', { mode: 0o644 });
+  const args = [PYSERVICE_BIN, 'login', '--index-url', 'https://pypi.example.com/simple/', '--index-user', 'installer'];
+  const run = (h: string) =>
+    spawnSync(process.execPath, args, { cwd: '/', uid: 65534, gid: 65534, encoding: 'utf8', input: '', env: { PATH: process.env.PATH, NO_COLOR: '1', HOME: h, XDG_CACHE_HOME: '/nonexistent', PYSERVICE_INDEX_PASSWORD: 'tok' } });
+  const r = run(home);
+  assert.is(r.status, 1, r.stderr);
+  assert.match(r.stderr, /\.netrc belongs to another user \(uid 0\), not to you \(uid 65534\).*run pyservice login as that user, or set NETRC to a file of your own/);
+  assert.not.match(r.stderr + r.stdout, /tok/);
+  assert.is(readFileSync(join(home, '.netrc'), 'utf8'), 'machine a.example login a password a\n');
+  assert.equal(readdirSync(home), ['.netrc']);
+  const empty = tempDir('login-home-');
+  chmodSync(empty, 0o777);
+  const e = run(empty);
+  assert.is(e.status, 1, e.stderr);
+  assert.match(e.stderr, /\(the folder it would be created in\) belongs to another user \(uid 0\)/);
+  assert.equal(readdirSync(empty), []);
 });
 
 login.run();
