@@ -575,6 +575,12 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
     try:
         try:
             text, entry_points, hook = metadata_files(backend, tmp, backend_info["pyproject"])
+            # What the backend asks beyond build-system.requires, the wheel build needs too (asked before the
+            # cleanup below, which removes what the hook leaves): jupyter-server 2.15's hatch build hook
+            # jupyter-builder (its dependency hatch-jupyter-builder) read fine, as hatchling runs build hooks only
+            # when it builds, and its .deb build stopped at 'Unknown build hook: jupyter-builder'
+            declared = {normalise(requirement_parts(r)[0] or "") for r in requires}
+            asked = [r for r in dynamic_requirements(backend) if normalise(requirement_parts(r)[0] or "") not in declared]
         except (Failure, KeyboardInterrupt):
             raise
         except BaseException as err:  # a backend may sys.exit() on bad configuration
@@ -610,12 +616,13 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
         removed = remove_new(project, before)
     metadata, urls = parse_metadata(text, console_scripts_from, text_or_none, entry_points)
     version = backend_version(name)
+    unmet = unmet + [dict(u, why=f"{u['why']}; the backend asks for it") for u in unmet_requirements(asked)]
     return {
         "ok": True,
         "metadata": metadata,
         "project_urls": urls,
         "sources": ["pyproject.toml"],
-        "backend": {"name": name, "version": version, "requires": requires, "packages": build_packages(requires), "unmet": unmet, "hook": hook, "removed": removed, "compiled": compiled_code(name, requires)},
+        "backend": {"name": name, "version": version, "requires": requires, "packages": build_packages(requires + asked), "unmet": unmet, "hook": hook, "removed": removed, "compiled": compiled_code(name, requires)},
         "python": sys.version.split()[0],
         "setuptools": "",
     }

@@ -261,4 +261,35 @@ toolTest(t, [PY], 'the system libraries setup()\'s extensions link are reported,
   assert.ok(report.answers.buildDeps.includes('python3-dev'));
 });
 
+toolTest(t, [PY, '/usr/lib/python3/dist-packages/hatchling/__init__.py'], "what the backend asks beyond build-system.requires (a hatch build hook's dependencies) is judged too and becomes Build-Depends", () => {
+  // jupyter-server 2.15 (trixie source): [tool.hatch.build.hooks.jupyter-builder] dependencies = ["hatch-jupyter-builder>=0.8.1"].
+  // hatchling runs build hooks only when it builds, so the metadata read succeeded with no word of it, and the .deb's
+  // build stopped at 'Unknown build hook: jupyter-builder'. hatchling's get_requires_for_build_wheel lists them.
+  const dir = tempDir();
+  mkdirSync(join(dir, 'x_hook'));
+  writeFileSync(join(dir, 'x_hook', '__init__.py'), 'def main():\n    return 0\n');
+  writeFileSync(
+    join(dir, 'pyproject.toml'),
+    [
+      '[build-system]',
+      'requires = ["hatchling"]',
+      'build-backend = "hatchling.build"',
+      '[project]',
+      'name = "x-hook"',
+      'version = "1.0"',
+      '[project.scripts]',
+      'x-hook = "x_hook:main"',
+      '[tool.hatch.build.hooks.zzz-builder]',
+      'dependencies = ["zzz-pyservice-absent-hook>=1", "hatchling"]',
+      '',
+    ].join('\n'),
+  );
+  const r = deb(dir);
+  assert.is(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.backend.unmet, [{ requirement: 'zzz-pyservice-absent-hook>=1', why: 'not installed; the backend asks for it', package: 'python3-zzz-pyservice-absent-hook' }]);
+  assert.equal(report.answers.buildDeps.filter((p: string) => p.startsWith('python3-hatch') || p.includes('zzz')), ['python3-hatchling', 'python3-zzz-pyservice-absent-hook']);
+  assert.match(report.notes.join('\n'), /build requirements Debian's python3 does not meet: zzz-pyservice-absent-hook>=1 \(not installed; the backend asks for it; Debian: python3-zzz-pyservice-absent-hook\)/);
+});
+
 t.run();
