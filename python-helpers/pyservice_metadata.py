@@ -243,6 +243,9 @@ def toml_parser():
 
 
 SETUPTOOLS_BACKENDS = ("setuptools.build_meta", "setuptools.build_meta:__legacy__")
+# Set when pyproject.toml names setuptools.build_meta itself: its hooks run setup.py without the project folder on
+# sys.path (only :__legacy__, pip's choice for a project that names no backend, puts it there)
+STRICT_BUILD_META = []
 
 
 def declared_backend():
@@ -261,6 +264,8 @@ def declared_backend():
     if not isinstance(system, dict):
         return None
     name = system.get("build-backend")
+    if isinstance(name, str) and name.strip() == "setuptools.build_meta":
+        STRICT_BUILD_META.append(True)
     if name is None or (isinstance(name, str) and name.strip() in SETUPTOOLS_BACKENDS):
         return None
     if not isinstance(name, str) or not name.strip():
@@ -549,6 +554,15 @@ def failure_from(err, project, who="setup.py"):
         return Failure("no-version", pep517_metadata.version_failure_message(err, "setuptools_scm"), detail)
     if isinstance(err, ModuleNotFoundError) and err.name:
         top = err.name.split(".")[0]
+        if STRICT_BUILD_META and who == "setup.py" and (os.path.isfile(os.path.join(project, top, "__init__.py")) or os.path.isfile(os.path.join(project, top + ".py"))):
+            return Failure(
+                "setup-failed",
+                f"setup.py imports {top}, the project's own module{where}, but the backend pyproject.toml names, setuptools.build_meta, "
+                f"does not put the project folder on sys.path (pip and build leave it off; only the implicit :__legacy__ backend adds it), so the wheel "
+                f"build fails the same way: add sys.path.insert(0, os.path.dirname(os.path.abspath(__file__))) to setup.py before that import, "
+                f"or make setup.py not import {top}",
+                detail,
+            )
         declared = missing_build_requirement(top, who, where)
         if declared:
             return Failure("missing-helper", declared[0], detail, [declared[1]])
@@ -653,7 +667,11 @@ def read(project):
                     import runpy
 
                     sys.argv = ["setup.py", "--name", "--version"]
-                    sys.path[0] = project  # `python3 setup.py` puts the script's directory first; drop this helper's
+                    # `python3 setup.py` and setuptools.build_meta:__legacy__ put the script's directory first; the
+                    # build_meta a pyproject.toml names does not: laniakea-spark 0.1.1's setup.py ('from spark import
+                    # __version__') read fine here while its wheel build stopped at "No module named 'spark'"
+                    if not STRICT_BUILD_META:
+                        sys.path[0] = project
                     runpy.run_path("setup.py", run_name="__main__")
                     raise Failure("no-setup-call", "setup.py ran to the end without calling setup() (is it behind a condition on sys.argv?)")
                 capture()

@@ -283,6 +283,40 @@ toolTest(t, [PY], 'a setup() without packages= whose flat layout setuptools cann
   assert.is(ok.status, 0, ok.stderr);
 });
 
+toolTest(t, [PY], "a setup.py that imports the project's own module under pyproject.toml's setuptools.build_meta is exit 1 at the read, as its wheel build fails; the fix it names reads, and so does a project that names no backend", () => {
+  // laniakea-spark 0.1.1 (trixie source): 'from spark import __version__' in setup.py, build-backend = "setuptools.build_meta".
+  // The read put the project first on sys.path (as python3 setup.py does) and succeeded; pip and build run
+  // setuptools.build_meta without it, and the wheel build stopped at "No module named 'spark'"
+  const files = (setup: string, backend = '\nbuild-backend = "setuptools.build_meta"') => ({
+    'pyproject.toml': `[build-system]\nrequires = ["setuptools"]${backend}\n`,
+    'setup.py': `${setup}from setuptools import setup\nfrom ownmod import __version__\nsetup(name="ownmod", version=__version__, packages=["ownmod"], entry_points={"console_scripts": ["ownmod = ownmod:main"]})\n`,
+    'ownmod/__init__.py': '__version__ = "2.0"\ndef main():\n    pass\n',
+  });
+  const dir = project(files(''));
+  const r = deb(dir);
+  assert.is(r.code, 1, r.stderr);
+  assert.ok(oneLine(r.stderr), r.stderr);
+  assert.match(
+    r.stderr.trim(),
+    /^error: setup\.py imports ownmod, the project's own module \(setup\.py line 2\), but the backend pyproject\.toml names, setuptools\.build_meta, does not put the project folder on sys\.path .* add sys\.path\.insert\(0, os\.path\.dirname\(os\.path\.abspath\(__file__\)\)\) to setup\.py before that import, or make setup\.py not import ownmod$/,
+  );
+  assert.equal(r.files, ['ownmod', 'pyproject.toml', 'setup.py']);
+  // The claim, measured with the real frontend: the wheel build fails the same way
+  const build = (d: string) => spawnSync(PY, ['-m', 'build', '--wheel', '--no-isolation', '--skip-dependency-check', '--outdir', tempDir(), d], { env: cleanEnv(tempDir()), encoding: 'utf8' });
+  assert.match(build(project(files(''))).stdout + build(project(files(''))).stderr, /No module named 'ownmod'/);
+  const read = (d: string) => spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', d, '--maintainer', 'T <t@example.org>', '--dry-run', '--json'], { env: cleanEnv(tempDir(), { NO_COLOR: '1' }), encoding: 'utf8' });
+  // The fix the message names: the read and the build both succeed
+  const fixed = project(files('import os, sys\nsys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))\n'));
+  assert.is(build(fixed).status, 0);
+  const ok = read(fixed);
+  assert.is(ok.status, 0, ok.stderr);
+  assert.is(JSON.parse(ok.stdout).metadata.version, '2.0');
+  // No build-backend (pip's implicit setuptools.build_meta:__legacy__ puts the folder first): read as before
+  const legacy = read(project(files('', '')));
+  assert.is(legacy.status, 0, legacy.stderr);
+  assert.is(JSON.parse(legacy.stdout).metadata.version, '2.0');
+});
+
 toolTest(t, [PY], 'a version attr: whose module imports what is not installed names the two ways out, neither about a setup.py it does not have', () => {
   // setuptools reads attr: from the module's source when the value is a literal, and imports the module otherwise
   const files = (init: string) => ({
