@@ -352,13 +352,29 @@ def extras_items(dist):
                     yield extra, f"{line.strip()}; {marker}" if marker else line.strip()
 
 
+def published_extra(name):
+    """An extra's name as this setuptools publishes it (Provides-Extra, and the extra == marker of Requires-Dist):
+    setuptools 66 with wheel 0.38 writes borgmatic 1.9's "Apprise" as "apprise" (pkg_resources.safe_extra, loaded
+    with setuptools); a setuptools with its own _normalization module uses that."""
+    try:
+        from setuptools._normalization import safe_extra
+    except ImportError:
+        safe_extra = getattr(sys.modules.get("pkg_resources"), "safe_extra", None)
+    return safe_extra(name) if safe_extra else name
+
+
 def extras(dist):
-    """extras_require as {extra: [requirement]}. A ":marker" key with no extra is conditional install_requires
-    (see conditional_requirements)."""
+    """extras_require as {extra: [requirement]}, named as the wheel names them. A ":marker" key with no extra is
+    conditional install_requires (see conditional_requirements). An extra without requirements is still one the
+    wheel provides (fontmake 3.9 keeps "lxml": [] and "mutatormath": [] so that fontmake[lxml] installs)."""
     out = {}
+    for key in getattr(dist, "extras_require", None) or {}:
+        extra = str(key).partition(":")[0]
+        if extra:
+            out.setdefault(published_extra(extra), [])
     for extra, req in extras_items(dist):
         if extra:
-            out.setdefault(extra, []).append(req)
+            out[published_extra(extra)].append(req)
     return out
 
 

@@ -65,4 +65,28 @@ toolTest(t, [PY], 'each extra of an `or` gets the requirement, with the rest of 
   assert.match(indexNote, /requests/);
 });
 
+toolTest(t, [PY], "a setup.py's extras are the wheel's: named as setuptools publishes them, an extra without requirements included", () => {
+  // borgmatic 1.9 ("Apprise" published as "apprise") and fontmake 3.9 ("lxml": [] and "mutatormath": [], kept so that
+  // fontmake[lxml] installs: --extras lxml was refused as not declared)
+  const dir = tempDir();
+  writeFileSync(join(dir, 'sx.py'), 'def main():\n    pass\n');
+  writeFileSync(
+    join(dir, 'setup.py'),
+    'from setuptools import setup\nsetup(name="sx", version="1.0", py_modules=["sx"], entry_points={"console_scripts": ["sx = sx:main"]},\n' +
+      '      extras_require={"Apprise": ["zzz-apprise>=1"], "Empty_One": [], "Lxml": [], "win:sys_platform == \'win32\'": ["zzz-win"], ":python_version < \'3\'": ["zzz-old"]})\n',
+  );
+  const env = cleanEnv(tempDir(), { NO_COLOR: '1' });
+  const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--dry-run', '--json', '--kind', 'tool', '--extras', 'lxml', '--maintainer', 'T <t@example.org>'], { env, encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const extras = JSON.parse(r.stdout).metadata.extras as Record<string, string[]>;
+  // The reference: the wheel setuptools builds, its Provides-Extra
+  const out = tempDir();
+  const built = spawnSync(PY, ['-m', 'build', '--wheel', '--no-isolation', '--skip-dependency-check', '--outdir', out, dir], { env, encoding: 'utf8' });
+  assert.is(built.status, 0, built.stderr);
+  const provided = spawnSync(PY, ['-c', 'import sys, zipfile, glob; z = zipfile.ZipFile(glob.glob(sys.argv[1] + "/*.whl")[0]); m = [n for n in z.namelist() if n.endswith(".dist-info/METADATA")][0]; print("\\n".join(l[len("Provides-Extra: "):] for l in z.read(m).decode().splitlines() if l.startswith("Provides-Extra: ")))', out], { env, encoding: 'utf8' });
+  assert.equal(Object.keys(extras).sort(), provided.stdout.trim().split('\n').sort());
+  assert.equal(extras.apprise, ['zzz-apprise>=1']);
+  assert.equal(extras.lxml, []);
+});
+
 t.run();
