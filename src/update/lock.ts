@@ -93,9 +93,14 @@ export function acquireUpdateLock(at: WriteTarget, now = new Date(), command: Lo
       const fd = openSync(path, 'wx', 0o644);
       try {
         writeSync(fd, JSON.stringify(me) + '\n');
-      } finally {
+      } catch (err) {
+        // A full disk: the lock file was made but holds nothing, which the next run took for a run starting
+        // ("another pyservice update or deb is starting") for 5 s; it goes, and the error is the disk's
         closeSync(fd);
+        unlinkSync(path);
+        throw err;
       }
+      closeSync(fd);
       return () => {
         const still = readHolder(path);
         if (still?.holder?.pid === me.pid && still.holder.host === me.host) unlinkSync(path);

@@ -1,10 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PYSERVICE_BIN, pyservice } from '../helpers/cli.js';
-import { toolTest } from '../helpers/tools.js';
+import { isCI, toolTest } from '../helpers/tools.js';
+import { tempDir } from '../helpers/tmp.js';
 import { LOCK_FILE } from '../../src/update/lock.js';
 import { sha256 } from '../../src/update/baseline.js';
 import { latestTemplateVersion } from '../../src/templates/manifest.js';
@@ -143,6 +144,36 @@ toolTest(t, ['git'], '--dry-run, --diff and --json write nothing: journal leftov
     assert.is(r.code, 0, `${flag}: ${r.stderr}`);
     assert.ok(existsSync(join(leftovers, 'half-written')), `${flag} deleted the journal leftovers`);
     assert.ok(readFileSync(index).equals(before.bytes) && statSync(index).mtimeMs === before.mtime, `${flag} rewrote git's index`);
+  }
+});
+
+toolTest(t, ['git', 'mount', 'umount'], 'a disk full when the lock is taken: one line naming the disk, no empty lock left, the rerun after freeing space works at once', async () => {
+  if (process.getuid?.() !== 0) {
+    if (isCI()) assert.unreachable('CI runs as root; a skip is a failure under CI=true');
+    console.log('  skip: a full disk needs a tmpfs mount (root)');
+    return;
+  }
+  // Before: the lock file was made, its write failed, and it stayed empty: the next run within 5 s was told
+  // "another pyservice update is starting in this repository"
+  const made = await oldProject();
+  const disk = tempDir();
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', disk]);
+  assert.is(mounted.status, 0, String(mounted.stderr));
+  try {
+    const dir = join(disk, 'p');
+    execFileSync('cp', ['-a', made, dir]);
+    // Every block taken (the lock's inode can still be made, its first byte cannot)
+    spawnSync('sh', ['-c', `cat /dev/zero > ${disk}/filler`]);
+    const full = pyservice(['update'], { cwd: dir, env });
+    assert.is(full.code, 1, full.stderr);
+    assert.match(full.stderr, /^error: no space left on the device; free some space and run the command again/);
+    assert.not.ok(existsSync(join(dir, '.git', LOCK_FILE)), 'no empty lock left');
+    rmSync(join(disk, 'filler'));
+    const again = pyservice(['update'], { cwd: dir, env });
+    assert.is(again.code, 0, again.stderr);
+    assert.is(recordVersion(dir), LATEST);
+  } finally {
+    spawnSync('umount', [disk]);
   }
 });
 
