@@ -441,9 +441,14 @@ export function licenseFor(meta: ProjectMetadata, files?: LicenseFiles | null): 
  * same binary, given its arguments, served as the service user; a daemon that needs arguments gets them there.
  */
 function serviceUnitNote(n: DerivedNames, command: string): string {
+  // The unit is Type=exec: the process it starts is the service. Measured with supervisor 4.2.5 (trixie source) as a
+  // service: its supervisord, given a config, forks into the background and exits 0 at once, which systemd takes for
+  // the end of the service (and stops what it left running); with -n it stayed in the foreground, ran its programs and
+  // exited 0 on SIGTERM. Whether a program daemonizes is not in its metadata: the note says what to look for.
   return (
     `the unit runs /opt/venvs/${n.debName}/bin/${command} $DAEMON_ARGS as the user ${n.systemUser} in /var/lib/${n.debName}; DAEMON_ARGS (its arguments, empty as shipped) and any settings ${command} reads from its environment ` +
-    `go in /etc/${n.debName}/${n.debName}.env`
+    `go in /etc/${n.debName}/${n.debName}.env. The unit is Type=exec, so ${command} must stay in the foreground: one that puts itself in the background (as supervisord does without -n) ` +
+    `ends the service as it forks, and systemd stops what it left running; give it its foreground option in DAEMON_ARGS`
   );
 }
 

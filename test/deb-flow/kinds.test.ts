@@ -143,6 +143,9 @@ toolTest(t, [PY], '--kind service --service-command picks the daemon; an unknown
   assert.ok(note.includes(`as the user ${unit.match(/^User=(.*)$/m)![1]} in ${unit.match(/^WorkingDirectory=(.*)$/m)![1]}`), note);
   const envFile = unit.match(/^EnvironmentFile=(\/etc\/.*)$/m)![1]!;
   assert.ok(note.includes(`go in ${envFile}`), note);
+  // A program that daemonizes itself ends a Type=exec service at once (supervisord without -n): the note says so
+  assert.ok(note.includes(`The unit is Type=${unit.match(/^Type=(.*)$/m)![1]}, so cs-admin must stay in the foreground`), note);
+  assert.match(note, /give it its foreground option in DAEMON_ARGS$/);
   const shipped = readFileSync(join(dir, 'debian', 'conf', 'cs-svc.env'), 'utf8');
   assert.equal(shipped.match(/^[A-Z_]+(?==)/gm), ['DAEMON_ARGS'], 'only the daemon\'s arguments, none of a generated service\'s settings');
   assert.match(shipped, /^#   \/opt\/venvs\/cs-svc\/bin\/cs-admin \$DAEMON_ARGS$/m);
