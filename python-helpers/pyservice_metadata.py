@@ -50,6 +50,10 @@ DEBIAN_PACKAGES = {
     "numpy": ("numpy", "python3-numpy"),
     "cffi": ("cffi", "python3-cffi"),
     "wheel": ("wheel", "python3-wheel"),
+    # A module whose distribution is named otherwise: psutils 3.3's setup.py imports build_manpages (argparse-manpage)
+    # and was told 'Debian usually packages it as python3-build-manpages', which no release has
+    "build_manpages": ("argparse-manpage", "python3-argparse-manpage"),
+    "skbuild": ("scikit-build", "python3-skbuild"),
 }
 
 

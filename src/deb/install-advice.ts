@@ -22,6 +22,14 @@ export const DEBIAN_SINCE: Record<string, string> = {
   'python3-dunamai': 'trixie',
   'python3-sphinx-theme-builder': 'trixie',
   'python3-nanobind': 'trixie',
+  // Found by pyservice deb on trixie sources read on bookworm: whey (python-coincidence, python-sdjson and five more
+  // were told python3-whey is a package "no other Debian package is known to provide"), cmake-build-extension (manif)
+  'python3-whey': 'trixie',
+  'python3-whey-pth': 'trixie',
+  'python3-cmake-build-extension': 'trixie',
+  'python3-hatch-mypyc': 'trixie',
+  'python3-hatch-regex-commit': 'trixie',
+  'python3-editables': 'trixie',
 };
 /** Packages Debian dropped after a release (pdm-pep517 gave way to pdm-backend; trixie has no python3-pdm-pep517). */
 export const DEBIAN_UNTIL: Record<string, { last: string; instead: string }> = {

@@ -51,4 +51,12 @@ t('without apt lists, or a message without the advice, nothing changes', () => {
   assert.is(checkedInstallAdvice('other text', ['python3-maturin'], has), 'other text');
 });
 
+t('backends and plugins found only in trixie by reading trixie sources on bookworm (whey, cmake-build-extension) are said to be there', () => {
+  // python-coincidence, python-sdjson and five more whey projects were told python3-whey is a package "no other Debian package is known to provide"
+  for (const pkg of ['python3-whey', 'python3-cmake-build-extension']) {
+    const m = `… (no module x): apt-get install ${pkg} (or pass --python for an interpreter that has it)`;
+    assert.is(checkedInstallAdvice(m, [pkg], has), `… (no module x): ${pkg} is not in this machine's Debian archive (Debian has it from trixie on); pass --python for an interpreter that has it`);
+  }
+});
+
 t.run();

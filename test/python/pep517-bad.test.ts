@@ -317,6 +317,19 @@ toolTest(t, [PY], "a setup.py that imports the project's own module under pyproj
   assert.is(JSON.parse(legacy.stdout).metadata.version, '2.0');
 });
 
+toolTest(t, [PY], "a setup.py importing a helper whose Debian package is named after its distribution (build_manpages: python3-argparse-manpage) names that package", () => {
+  // psutils 3.3 (trixie source) was told 'Debian usually packages it as python3-build-manpages', which no release has
+  const importable = spawnSync(PY, ['-c', 'import build_manpages'], { env: cleanEnv(tempDir()) }).status === 0;
+  const dir = project({ 'setup.py': 'from setuptools import setup\nfrom build_manpages import build_manpages\nsetup(name="bm", version="1.0")\n' });
+  const r = deb(dir);
+  // Where python3-argparse-manpage is installed the import works and setup.py reads to its setup() (a library: exit 2)
+  if (importable) return assert.match(r.stderr, /no console or GUI scripts/);
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr.trim(), /^error: setup\.py imports build_manpages, which \/usr\/bin\/python3 cannot import: apt-get install python3-argparse-manpage/);
+  assert.not.match(r.stderr, /python3-build-manpages/);
+  assert.ok(oneLine(r.stderr), r.stderr);
+});
+
 toolTest(t, [PY], 'a version attr: whose module imports what is not installed names the two ways out, neither about a setup.py it does not have', () => {
   // setuptools reads attr: from the module's source when the value is a literal, and imports the module otherwise
   const files = (init: string) => ({

@@ -292,4 +292,13 @@ toolTest(t, [PY, '/usr/lib/python3/dist-packages/hatchling/__init__.py'], "what 
   assert.match(report.notes.join('\n'), /build requirements Debian's python3 does not meet: zzz-pyservice-absent-hook>=1 \(not installed; the backend asks for it; Debian: python3-zzz-pyservice-absent-hook\)/);
 });
 
+toolTest(t, [PY], 'a build requirement whose Debian package is named after its module gets that name (pyqt-builder is python3-pyqtbuild)', () => {
+  // pyqt-qwt and python-poppler-qt5 (trixie sources: requires PyQt-builder) were told python3-pyqt-builder, which no release has
+  const r = deb(project(['PyQt-builder>=1.10', 'argparse-manpage[setuptools]']));
+  assert.is(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.backend.packages, ['python3-pyqtbuild', 'python3-argparse-manpage']);
+  for (const p of ['python3-pyqtbuild', 'python3-argparse-manpage']) assert.ok(report.answers.buildDeps.includes(p), report.answers.buildDeps.join(', '));
+});
+
 t.run();
