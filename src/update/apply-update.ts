@@ -6,9 +6,9 @@ import { RECORD_FILE } from '../plan/file-plan.js';
 import { hashBlobs, setConflictStages, stagePaths } from './git-ops.js';
 import { blobFile, readBlob, removeJournal, writeJournal, type Journal, type JournalConflict, type JournalOp } from './journal.js';
 import type { FileAction } from '../types.js';
-import { FailureError } from '../errors.js';
+import { FailureError, UsageError } from '../errors.js';
 import { pendingActions, type RunPlan } from './plan-run.js';
-import { removeStaleTemps, unsafePathReason, type WriteTarget as Repo } from './worktree.js';
+import { operationInProgress, removeStaleTemps, unsafePathReason, type WriteTarget as Repo } from './worktree.js';
 
 /**
  * The one writer of `pyservice update` and `pyservice deb`: journal first, then one atomic write (or delete) per
@@ -18,6 +18,8 @@ import { removeStaleTemps, unsafePathReason, type WriteTarget as Repo } from './
 
 /** Writes a plan (see plan-run.ts): its journal, then the files, then git's index. */
 export async function applyRunPlan(repo: Repo, plan: RunPlan, now: Date, env: NodeJS.ProcessEnv = process.env): Promise<ApplyReport> {
+  const busy = repo.gitDir ? operationInProgress(repo.gitDir, `pyservice ${plan.command}`) : null;
+  if (busy) throw new UsageError(busy);
   const { journal, blobs } = journalFor(pendingActions(plan), plan.toolFiles.filter((f) => f.changed), plan.from, plan.to, now, plan.command);
   // git's index is updated last: when another git holds it now (an editor's status refresh, a hook, or a lock a
   // killed git left), say so before any file is written, not after all of them

@@ -9,7 +9,7 @@ import { acquireUpdateLock, refuseIfLocked } from './lock.js';
 import type { FileAction } from '../types.js';
 import { isPlain, noOpInputs, settleNoOp, verdictContent, verdictPath } from './fast-path.js';
 import { findProjectDir } from './project.js';
-import { findRepo, journalDir, type WriteTarget } from './worktree.js';
+import { findRepo, journalDir, operationInProgress, type WriteTarget } from './worktree.js';
 
 export type { UpdateHooks } from './gather.js';
 export type { UpdateRequest };
@@ -86,6 +86,8 @@ async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHoo
       out.raw(planText(json, actions, from, to));
       if (req.diff) out.raw(planDiffs(actions));
       if (plan.dirty.length) out.warn(`the working tree is dirty; update would refuse (or use --allow-dirty):\n  ${plan.dirty.join('\n  ')}`);
+      const busy = plan.upToDate ? null : operationInProgress(git.gitDir, 'pyservice update');
+      if (busy) out.warn(`update would refuse: ${busy}`);
       out.raw('Nothing was written (' + (req.dryRun ? '--dry-run' : req.diff ? '--diff' : '--json') + ').\n');
     }
     return { status: plan.upToDate ? 'up-to-date' : 'planned', from, to, actions, plan: json, conflicts: [] };
@@ -96,6 +98,9 @@ async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHoo
     out.phase(`Already up to date (templates ${to}); nothing to do`);
     return { status: 'up-to-date', from, to, actions, plan: json, conflicts: [] };
   }
+  // A merge or rebase stopped half-way: refused even with --allow-dirty (its commit would take the update in).
+  const busy = operationInProgress(git.gitDir, 'pyservice update');
+  if (busy) throw new UsageError(busy);
   if (plan.dirty.length && !req.allowDirty)
     throw new UsageError(
       `the working tree has changes the update could mix with its own; commit or stash them first, or pass --allow-dirty:\n  ${plan.dirty.slice(0, 20).join('\n  ')}${plan.dirty.length > 20 ? `\n  … and ${plan.dirty.length - 20} more` : ''}`,

@@ -114,3 +114,24 @@ export function removeStaleTemps(root: string, path: string): void {
     if (name.startsWith(prefix) && /^[0-9a-f]{8}\.tmp$/.test(name.slice(prefix.length))) rmSync(join(dir, name), { force: true });
   }
 }
+
+/** git's own operations that stop half-way, by the file each leaves in the git directory, and how to end them. */
+const IN_PROGRESS: readonly { file: string; what: string; end: string }[] = [
+  { file: 'rebase-merge', what: 'a rebase', end: 'git rebase --continue, or git rebase --abort' },
+  { file: 'rebase-apply', what: 'a rebase or git am', end: 'git rebase --continue (git am --continue), or --abort' },
+  { file: 'MERGE_HEAD', what: 'a merge', end: 'resolve and git commit, or git merge --abort' },
+  { file: 'CHERRY_PICK_HEAD', what: 'a cherry-pick', end: 'git cherry-pick --continue, or git cherry-pick --abort' },
+  { file: 'REVERT_HEAD', what: 'a revert', end: 'git revert --continue, or git revert --abort' },
+];
+
+/**
+ * Why nothing may be written now, or null: git is in the middle of a merge, rebase, cherry-pick or revert in this
+ * working tree. Written then, a template change would be folded into that operation's commit (or lost by its
+ * --abort), and its conflict stages mixed with the operation's own; git's merge refuses the same way.
+ */
+export function operationInProgress(gitDir: string, command: string): string | null {
+  for (const op of IN_PROGRESS)
+    if (existsSync(join(gitDir, op.file)))
+      return `${op.what} is in progress in this repository (${op.file} in its git directory); finish it (${op.end}), then run ${command} again`;
+  return null;
+}

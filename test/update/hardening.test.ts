@@ -177,4 +177,36 @@ toolTest(t, ['git', 'mount', 'umount'], 'a disk full when the lock is taken: one
   }
 });
 
+toolTest(t, ['git'], 'a merge, rebase or cherry-pick stopped half-way: update is exit 2 naming it and how to end it, even with --allow-dirty; nothing written', async () => {
+  // Measured before: a merge with a conflict in src/ got 'commit or stash them first' (git stash refuses there);
+  // with --allow-dirty the template update was staged into the merge's commit (and a git merge --abort
+  // would have dropped it).
+  for (const op of ['merge', 'rebase', 'cherry-pick'] as const) {
+    const dir = await oldProject();
+    const head = git(dir, 'symbolic-ref', '--short', 'HEAD').trim();
+    git(dir, 'checkout', '-q', '-b', 'feature');
+    appendFileSync(join(dir, 'src/demo_svc/service.py'), '# feature\n');
+    commitAll(dir, 'feature');
+    git(dir, 'checkout', '-q', head);
+    appendFileSync(join(dir, 'src/demo_svc/service.py'), '# main\n');
+    commitAll(dir, 'main');
+    const stop = op === 'merge' ? ['merge', 'feature'] : op === 'rebase' ? ['rebase', 'feature'] : ['cherry-pick', 'feature'];
+    assert.throws(() => git(dir, ...stop), `${op} must stop on the conflict`);
+    const before = git(dir, 'status', '--porcelain');
+    const indexBefore = git(dir, 'ls-files', '-s');
+    for (const args of [['update'], ['update', '--allow-dirty']]) {
+      const r = pyservice(args, { cwd: dir, env });
+      assert.is(r.code, 2, `${op} ${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`${op === 'rebase' ? 'a rebase' : op === 'merge' ? 'a merge' : 'a cherry-pick'} is in progress`));
+      assert.match(r.stderr, new RegExp(`git ${op} --abort`));
+      assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    }
+    const dry = pyservice(['update', '--dry-run'], { cwd: dir, env });
+    assert.is(dry.code, 0, dry.stderr);
+    assert.match(dry.stderr, /update would refuse: a .* is in progress/);
+    assert.is(git(dir, 'status', '--porcelain'), before, 'nothing written');
+    assert.is(git(dir, 'ls-files', '-s'), indexBefore, "git's index untouched");
+    assert.is(recordVersion(dir), '1.0.0');
+  }
+});
 t.run();
