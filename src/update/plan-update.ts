@@ -42,6 +42,15 @@ export function planUpdate(inp: UpdateInputs): FileAction[] {
     if (!b || !t || base.has(newPath) || theirs.has(oldPath)) continue;
     const oldOurs = inp.ours(oldPath);
     const newOurs = inp.ours(newPath);
+    if (oldOurs.kind === 'missing' && newOurs.kind === 'missing') {
+      // The team deleted (or moved away) the file the templates now rename: it stays deleted under its new name,
+      // by the rules of a deleted file (a restore entry re-creates it); not "new in templates X".
+      handled.add(oldPath);
+      handled.add(newPath);
+      const a = decide(newPath, b, newOurs, t, inp);
+      actions.push(a.action === 'add' ? a : { ...a, reason: `you deleted ${oldPath}, which templates ${inp.templateVersion} renamed to ${newPath}; not re-created` });
+      continue;
+    }
     if (oldOurs.kind !== 'file' || newOurs.kind !== 'missing') continue; // fall back to remove + add rules
     handled.add(oldPath);
     handled.add(newPath);

@@ -126,6 +126,23 @@ t('rename of a created-once file moves the team\'s content unchanged', () => {
   assert.is(a.write?.content.toString(), 'team\n');
 });
 
+t('the user deleted a file the template renames: not re-created under its new name (unless its entry says restore)', () => {
+  // Measured on a 1.0.0 service whose team had moved CONTRIBUTING.md away: update to 1.3.0 added
+  // docs/CONTRIBUTING.md as 'new in templates 1.3.0' (1.1.0 renamed the file there).
+  const renames = { renames: new Map([['old.md', 'new.md']]) };
+  for (const theirs of ['title\n', 'TITLE\n']) {
+    const actions = plan({ 'old.md': { content: 'title\n' } }, {}, { 'new.md': { content: theirs } }, renames);
+    const a = one(actions, 'new.md');
+    assert.ok(a.action === 'unchanged' || a.action === 'skip', a.action);
+    assert.is(a.write, undefined);
+    assert.match(a.reason, /you deleted old\.md, which templates 2\.0\.0 renamed to new\.md; not re-created/);
+    assert.not.ok(actions.some((x) => x.write || x.remove));
+  }
+  const restored = one(plan({ 'old.md': { content: 'title\n' } }, {}, { 'new.md': { content: 'TITLE\n' } }, { ...renames, restore: new Set(['new.md']) }), 'new.md');
+  assert.is(restored.action, 'add');
+  assert.is(restored.write?.content.toString(), 'TITLE\n');
+});
+
 t('the user deleted a template file: not resurrected, even when the template changed it (unless its entry says restore)', () => {
   assert.is(one(plan({ f: { content: 'a\n' } }, {}, { f: { content: 'a\n' } }), 'f').action, 'unchanged');
   const changed = one(plan({ f: { content: 'a\n' } }, {}, { f: { content: 'b\n' } }), 'f');
