@@ -4,6 +4,7 @@ import { runSync } from '../exec/run.js';
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withLock } from './lock.js';
+import { processAlive } from '../exec/process-alive.js';
 import { privateDirProblem } from '../files/private-dir.js';
 import { redact } from './spec.js';
 import { FailureError } from '../errors.js';
@@ -87,21 +88,39 @@ export function exportTag(canonical: string, url: string, tag: string, commit: s
     const ar = git(['--git-dir', bare, 'archive', '--format=tar', commit]);
     if (ar.code !== 0) throw new FetchError(`cannot read tag ${tag} of ${redact(url)} from the cache: ${firstLine(ar.stderr)}`);
     const tmp = `${tree}.tmp-${process.pid}`;
+    removeDeadUnpacks(join(dir, 'trees'));
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
-    const tar = runSync('tar', ['-x', '-f', '-', '-C', tmp, '--no-same-owner', '--no-same-permissions'], { input: ar.stdout });
-    if (tar.exitCode !== 0) throw new FetchError(`cannot unpack tag ${tag}: ${firstLine(String(tar.stderr))}`);
-    const link = findSymlink(tmp, '');
-    if (link) {
+    try {
+      const tar = runSync('tar', ['-x', '-f', '-', '-C', tmp, '--no-same-owner', '--no-same-permissions'], { input: ar.stdout });
+      if (tar.exitCode !== 0) throw new FetchError(`cannot unpack tag ${tag}: ${firstLine(String(tar.stderr))}`);
+      const link = findSymlink(tmp, '');
+      if (link) throw new FetchError(`template ${redact(url)} at ${tag} contains a symlink (${link}); template files must be regular files`);
+      writeFileSync(join(tmp, '.complete'), commit + '\n');
+      rmSync(tree, { recursive: true, force: true });
+      mkdirSync(join(dir, 'trees'), { recursive: true });
+      renameSync(tmp, tree);
+    } catch (err) {
+      // A failed unpack (a full disk, a symlink) leaves no half tree behind
       rmSync(tmp, { recursive: true, force: true });
-      throw new FetchError(`template ${redact(url)} at ${tag} contains a symlink (${link}); template files must be regular files`);
+      throw err;
     }
-    writeFileSync(join(tmp, '.complete'), commit + '\n');
-    rmSync(tree, { recursive: true, force: true });
-    mkdirSync(join(dir, 'trees'), { recursive: true });
-    renameSync(tmp, tree);
     return tree;
   });
+}
+
+/** Half-unpacked trees of runs that died (killed, or a full disk) while they unpacked: named after their pid. */
+function removeDeadUnpacks(trees: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(trees);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = /\.tmp-([0-9]+)$/.exec(name);
+    if (m && !processAlive(Number(m[1]))) rmSync(join(trees, name), { recursive: true, force: true });
+  }
 }
 
 export function findSymlink(root: string, rel: string): string | null {

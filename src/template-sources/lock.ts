@@ -11,7 +11,14 @@ export function withLock<T>(file: string, fn: () => T, opts: { timeoutMs?: numbe
   for (;;) {
     try {
       const fd = openSync(file, 'wx', 0o600);
-      writeSync(fd, `${process.pid}\n`);
+      try {
+        writeSync(fd, `${process.pid}\n`);
+      } catch (err) {
+        // A full disk: an empty lock names no owner, so every run after this one waited its 2 minutes for it
+        closeSync(fd);
+        rmSync(file, { force: true });
+        throw err;
+      }
       closeSync(fd);
       break;
     } catch (err) {
@@ -34,8 +41,10 @@ export function withLock<T>(file: string, fn: () => T, opts: { timeoutMs?: numbe
 function isStale(file: string, staleMs: number): boolean {
   try {
     const pid = Number(readFileSync(file, 'utf8').trim());
-    if (Date.now() - statSync(file).mtimeMs > staleMs) return true;
-    if (!Number.isInteger(pid) || pid <= 0) return false;
+    const age = Date.now() - statSync(file).mtimeMs;
+    if (age > staleMs) return true;
+    // No pid after 5 s: its run died between making and writing it (or its disk was full), not one starting now
+    if (!Number.isInteger(pid) || pid <= 0) return age > 5000;
     return !processAlive(pid);
   } catch {
     return false; // the owner just released it (or is writing its pid): try again
