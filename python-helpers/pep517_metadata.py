@@ -499,11 +499,42 @@ def failure_message(err, backend_name, project=None):
     return f"the build backend {backend_name}{where} failed to prepare the metadata: {text}{project_frame(err, project)}"
 
 
+def scm_option_fix(err):
+    """The fix when setuptools_scm rejects an option of the project's configuration (TypeError: unexpected keyword
+    argument) because the installed setuptools-scm predates it, as '; …' (else ''). lesana 0.10.1 and gcalcli 4.5
+    (trixie sources: [tool.setuptools_scm] version_file, setuptools-scm 8's name for write_to) failed on bookworm's
+    7.1.0 with only 'Configuration.__init__() got an unexpected keyword argument 'version_file''."""
+    import traceback
+
+    m = re.search(r"unexpected keyword argument '([^']+)'", str(err))
+    if not isinstance(err, TypeError) or not m:
+        return ""
+    # setuptools_scm's own Configuration(**options), or hatch-vcs calling its get_version(**raw-options) (hatchling
+    # raises its own TypeError about it, from that one)
+    chain, seen = [], err
+    while seen is not None and len(chain) < 5:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    frames = [f.filename for e in chain for f in traceback.extract_tb(e.__traceback__)]
+    if not any(f"{os.sep}{d}{os.sep}" in f for f in frames for d in ("setuptools_scm", "hatch_vcs")):
+        return ""
+    option = m.group(1)
+    have = installed_version("setuptools-scm")
+    rename = "; or name it write_to, setuptools-scm 7's name for it" if option == "version_file" else ""
+    return (
+        f"; the project's setuptools_scm configuration sets {option}, which setuptools-scm{' ' + have if have else ''} does not know: "
+        f"it needs a newer setuptools-scm (Debian trixie has 8.2; or pass --python for an interpreter with one){rename}"
+    )
+
+
 def known_fix(err, backend_name):
     """The fix for a backend complaint whose cause its message does not say, as '; …' (else ''). hatchling checks
     classifiers against the list it was released with: bookworm's 1.12.2 rejects 'Programming Language :: Python ::
     3.13', which most projects released since 2024 declare (pylast 5.3, plumbum 1.9)."""
     text = str(err)
+    scm = scm_option_fix(err)  # hatch-vcs hands [tool.hatch.version.raw-options] to setuptools_scm
+    if scm:
+        return scm
     if backend_distribution(backend_name) == "hatchling" and "Unknown classifier" in text:
         version = backend_version(backend_name)
         return (

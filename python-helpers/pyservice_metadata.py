@@ -593,7 +593,7 @@ def failure_from(err, project, who="setup.py"):
         # evaluates by importing the module only when the value is not a literal it can read from the source
         fix = "make setup.py not import it" if who == "setup.py" else "give the attr: value a literal assignment (__version__ = \"1.2.3\"), which setuptools reads without importing the module"
         return Failure("missing-module", f"{who} failed: no module named {err.name!r} for {sys.executable}{where}; install it for that interpreter (Debian usually packages it as python3-{top.lower().replace('_', '-')}) or {fix}", detail)
-    return Failure("setup-failed", with_unmet_setuptools(f"{who} failed: {type(err).__name__}: {one_line(err) or '(no message)'}{where}"), detail)
+    return Failure("setup-failed", with_unmet_setuptools(f"{who} failed: {type(err).__name__}: {one_line(err) or '(no message)'}{where}") + pep517_metadata.scm_option_fix(err), detail)
 
 
 def pyproject_has_tool(name):

@@ -330,6 +330,33 @@ toolTest(t, [PY], "a setup.py importing a helper whose Debian package is named a
   assert.ok(oneLine(r.stderr), r.stderr);
 });
 
+toolTest(t, [PY, '/usr/lib/python3/dist-packages/setuptools_scm/__init__.py', '/usr/lib/python3/dist-packages/hatch_vcs/__init__.py'], "a setuptools_scm option newer than the installed setuptools-scm (version_file) is named with the two ways out, under setuptools and under hatch-vcs", () => {
+  // lesana 0.10.1 and gcalcli 4.5 (trixie sources: [tool.setuptools_scm] version_file, setuptools-scm 8's name for
+  // write_to) got only "Configuration.__init__() got an unexpected keyword argument 'version_file'" on bookworm's 7.1.0
+  const scm = spawnSync(PY, ['-c', 'import importlib.metadata as m; print(m.version("setuptools-scm"))'], { encoding: 'utf8' }).stdout.trim();
+  const setuptoolsProject = (key: string) => ({
+    'pyproject.toml': `[build-system]\nrequires = ["setuptools", "setuptools-scm"]\nbuild-backend = "setuptools.build_meta"\n[project]\nname = "sv"\ndynamic = ["version"]\n[project.scripts]\nsv = "sv:main"\n[tool.setuptools]\npackages = ["sv"]\n[tool.setuptools_scm]\n${key} = "sv/_version.py"\n`,
+    'sv/__init__.py': 'def main():\n    pass\n',
+  });
+  const hatchProject = (key: string) => ({
+    'pyproject.toml': `[build-system]\nrequires = ["hatchling", "hatch-vcs"]\nbuild-backend = "hatchling.build"\n[project]\nname = "hv"\ndynamic = ["version"]\n[project.scripts]\nhv = "hv:main"\n[tool.hatch.version]\nsource = "vcs"\n[tool.hatch.version.raw-options]\n${key} = "hv/_version.py"\n`,
+    'hv/__init__.py': 'def main():\n    pass\n',
+  });
+  for (const make of [setuptoolsProject, hatchProject]) {
+    const r = deb(project(make('version_file')), ['--upstream-version', '1.2.3', '--dry-run']);
+    if (Number(scm.split('.')[0]) >= 8) {
+      assert.is(r.code, 0, r.stderr); // a setuptools-scm that knows the option reads it
+      continue;
+    }
+    assert.is(r.code, 1, r.stderr);
+    assert.ok(oneLine(r.stderr), r.stderr);
+    assert.match(r.stderr.trim(), new RegExp(`unexpected keyword argument 'version_file'.*; the project's setuptools_scm configuration sets version_file, which setuptools-scm ${scm.replace(/\./g, '\\.')} does not know: it needs a newer setuptools-scm \\(Debian trixie has 8\\.2; or pass --python for an interpreter with one\\); or name it write_to, setuptools-scm 7's name for it$`));
+    // The second way out reads, with the version given as outside a checkout
+    const fixed = deb(project(make('write_to')), ['--upstream-version', '1.2.3', '--dry-run', '--json']);
+    assert.is(fixed.code, 0, fixed.stderr);
+  }
+});
+
 toolTest(t, [PY], 'a version attr: whose module imports what is not installed names the two ways out, neither about a setup.py it does not have', () => {
   // setuptools reads attr: from the module's source when the value is a literal, and imports the module otherwise
   const files = (init: string) => ({
