@@ -130,7 +130,9 @@ def end_interrupted(err):
 
 
 def emit(obj):
-    data = json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    # A lone surrogate (a file name that is not UTF-8, as os.listdir decodes it; a "\udcff" in setup.py) cannot be
+    # UTF-8: it goes as JSON's own \udcff escape, inside the string json.dumps put it in (it crashed the read)
+    data = json.dumps(obj, ensure_ascii=False).encode("utf-8", "backslashreplace")
     while data:
         data = data[os.write(RESULT_FD, data):]
 

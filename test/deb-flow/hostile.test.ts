@@ -164,4 +164,23 @@ t('systemCommand: the interpreter and password prompts, whatever this machine ha
   for (const c of ['pygmentize', 'markdown-it', 'http', 'python-build', 'pythonista', 'sudoku', 'sshuttle', 'evil-sh']) assert.is(systemCommand(c), null, c);
 });
 
+toolTest(t, [PY], 'text that is not UTF-8 (a lone surrogate in setup.py, a file name a setup.py leaves) is read, not a crash of the read', () => {
+  // Before: 'reading the metadata failed: … UnicodeEncodeError: 'utf-8' codec can't encode character '\udcff''
+  const dir = setupPy(
+    'surrogate',
+    `    name="odd-tool", version="1.0",
+    description="Odd \\udcff text", long_description="\\udcff",
+    author="Eve", author_email="eve@example.org", license="MIT",
+    entry_points={"console_scripts": ["odd-tool = evil:main"]},`,
+  );
+  writeFileSync(join(dir, 'setup.py'), `open(b"left-\\xff.txt", "w").write("x")\n` + readFileSync(join(dir, 'setup.py'), 'utf8'));
+  const r = deb([dir, '--dry-run', '--json', '--yes', '--kind', 'tool', '--maintainer', ME]);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(JSON.parse(r.stdout).metadata.description, 'Odd \udcff text', 'as read (JSON escapes it)');
+  assert.equal(readdirSync(dir).sort(), ['evil.py', 'setup.py'], 'the file setup.py left is removed');
+  const w = deb([dir, '--yes', '--kind', 'tool', '--maintainer', ME]);
+  assert.is(w.code, 0, w.stderr);
+  assert.match(readFileSync(join(dir, 'debian', 'control'), 'utf8'), /^Description: Odd \ufffd text$/m);
+});
+
 t.run();
