@@ -33,7 +33,7 @@ const showNames = (v: string) => {
   const n = deriveNames(v);
   return `distribution: ${n.distName}   import: ${n.importName}   Debian package: ${n.debName}`;
 };
-const DEFAULT_DESCRIPTIONS = new Set([defaultDescription('service'), defaultDescription('library')]);
+const DEFAULT_DESCRIPTIONS = new Set(PROJECT_TYPES.map((type) => defaultDescription(type)));
 
 export const ANSWER_QUESTIONS: readonly AnswerQuestion[] = [
   { key: 'name', message: 'Project name', validate: nameProblem, hint: showNames, identity: true },
@@ -85,8 +85,21 @@ async function askInto(asker: Asker, a: Answers, qs: readonly AnswerQuestion[], 
 }
 
 /** create: every question of the table the flags did not answer, then the template version's own questions. */
-export async function askForCreate(asker: Asker, a: Answers, given: Partial<Answers>, added: Record<string, ManifestAnswer>): Promise<void> {
-  const own = ANSWER_QUESTIONS.filter((q) => q.create !== false);
+export async function askForCreate(
+  asker: Asker,
+  a: Answers,
+  given: Partial<Answers>,
+  added: Record<string, ManifestAnswer>,
+  opts: { types?: readonly string[] | null; targetProblem?: (name: string) => string | null } = {},
+): Promise<void> {
+  const { types, targetProblem } = opts;
+  const own = ANSWER_QUESTIONS.filter((q) => q.create !== false).map((q) => {
+    // Only the project types the template version makes are offered (templates 1.1.0 have no tool)
+    if (q.key === 'type' && types) return { ...q, choices: () => PROJECT_TYPES.filter((t) => types.includes(t)) };
+    // The name is the directory when none was given: one that is not empty is said at the name, not after every question
+    if (q.key === 'name' && targetProblem) return { ...q, validate: (v: string) => q.validate?.(v) ?? targetProblem(v) };
+    return q;
+  });
   await askInto(asker, a, [...own, ...Object.entries(added).map(([k, m]) => manifestQuestion(k, m))], given);
 }
 

@@ -7,7 +7,7 @@ export type Command = (argv: string[], out: Output) => Promise<number>;
 
 /** pyservice's subcommands, each in its own module, loaded only when used. Adding one is one line here. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  create: { summary: 'scaffold a new library or service (same as create-pyservice)', load: async () => (await import('./commands/create-command.js')).createCommand },
+  create: { summary: 'scaffold a new service, tool or library (same as create-pyservice)', load: async () => (await import('./commands/create-command.js')).createCommand },
   templates: { summary: 'list the shipped template versions', load: async () => (await import('./commands/templates-command.js')).templatesCommand },
   login: { summary: 'save your read-only index login in ~/.netrc (mode 0600, merged)', load: async () => (await import('./commands/login-command.js')).loginCommand },
   version: {

@@ -5,11 +5,13 @@ import type { Answers, CreateRequest, CreateResult, FilePlan, Output, ProjectRec
 export type { CreateRequest, CreateResult };
 import { defaultAnswers, defaultDescription } from '../answers/defaults.js';
 import { answersProblems } from '../answers/validate.js';
+import { PROJECT_TYPES } from '../answers/types.js';
 import { deriveNames } from '../answers/names.js';
 import { consoleScripts } from '../templates/render.js';
 import { systemCommandRefusal } from '../deb/system-commands.js';
 import { askForCreate, VALIDATORS } from '../answers/questions.js';
-import { latestTemplateVersion, loadManifest, manifestAnswerProblem } from '../templates/manifest.js';
+import { latestTemplateVersion, loadManifest, manifestAnswerProblem, manifestTypes } from '../templates/manifest.js';
+import type { TemplateSet } from '../templates/template-set.js';
 import { openSource } from '../template-sources/open.js';
 import { parseSource, SHIPPED } from '../template-sources/spec.js';
 import { versionOfTag } from '../template-sources/semver.js';
@@ -51,7 +53,7 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   if (!interactive && !req.yes) {
     const missing: string[] = [];
     if (given.name === undefined) missing.push('--name NAME (or a directory)');
-    if (given.type === undefined) missing.push('--type service|library');
+    if (given.type === undefined) missing.push(`--type ${PROJECT_TYPES.join('|')}`);
     if (missing.length) throw new UsageError(`missing ${missing.join(' and ')}; no terminal to ask on, so pass them, or --yes for defaults`);
   }
 
@@ -60,9 +62,15 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   const answers = defaultAnswers({ dirName: req.dir ? basename(resolve(req.dir)) : undefined, gitName: id.name, gitEmail: id.email });
   // Team defaults (the template's manifest, then the user's/CI's defaults file) sit between ours and the user's.
   Object.assign(answers, teamAnswerDefaults([manifest.defaults ?? {}, readDefaultsFile()], answers.email));
-  if ((given.type ?? answers.type) === 'library') answers.description = defaultDescription('library');
+  // The default description follows the type (a tool is not a 'Long-running Python service')
+  if (PROJECT_TYPES.some((type) => defaultDescription(type) === answers.description)) answers.description = defaultDescription(given.type ?? answers.type);
   Object.assign(answers, given);
-  if (asker) await askForCreate(asker, answers, given, manifest.answers ?? {});
+  const types = manifestTypes(manifest);
+  if (given.type !== undefined) refuseTypeOfVersion(answers.type, types, templateVersion, available, set);
+  // A directory given is checked before any question, one named by the answer as it is typed
+  if (req.dir !== undefined) refuseTarget(resolve(req.dir));
+  if (asker) await askForCreate(asker, answers, given, manifest.answers ?? {}, { types, targetProblem: req.dir === undefined ? (name) => targetProblem(resolve(name)) : undefined });
+  refuseTypeOfVersion(answers.type, types, templateVersion, available, set);
   for (const [key, q] of Object.entries(manifest.answers ?? {})) {
     const v = (answers as unknown as Record<string, unknown>)[key];
     const problem = typeof v === 'string' && !VALIDATORS[key as keyof Answers] ? manifestAnswerProblem(key, q, v) : null;
@@ -79,12 +87,7 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
     if (refusal) throw new UsageError(refusal);
   }
   const dir = resolve(req.dir ?? answers.name);
-  try {
-    checkTarget(dir);
-  } catch (err) {
-    if (err instanceof TargetError) throw new UsageError(err.message);
-    throw err;
-  }
+  refuseTarget(dir);
   // Consent, user and password for ~/.netrc are settled (and ~/.netrc checked) before anything is written.
   const login = await credentialsForCreate({ answers, consent: req.saveCredentials, asker, dryRun: req.dryRun, envPassword }, out);
 
@@ -122,4 +125,33 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   else if (enclosing) out.phase(`Inside the git repository at ${enclosing.root}: no nested repository created; git add and commit ${shown} there`);
   if (login) await savePendingLogin(login, out);
   return { dir, shown, plan, record, written: true, loginSaved: Boolean(login) };
+}
+
+/**
+ * A project type the template version makes no file for is refused before anything is asked or written: measured,
+ * `--type tool --template-version 1.1.0` wrote 17 files (no src/, tests/ or debian/) and exited 0.
+ */
+function refuseTypeOfVersion(type: string, types: readonly string[] | null, version: string, available: readonly string[], set: TemplateSet): void {
+  if (!types || types.includes(type)) return;
+  const since = available.find((v) => manifestTypes(loadManifest(v, set))?.includes(type));
+  throw new UsageError(
+    `templates ${version} make no ${type} project (only ${types.join(', ')}); ` +
+      (since ? `use --template-version ${since} or later, or another --type` : `choose --type ${types.join(' or ')}`),
+  );
+}
+
+/** Why the project cannot be created at `dir` (not empty, a symlink, a mount point, an unwritable parent), or null. */
+function targetProblem(dir: string): string | null {
+  try {
+    checkTarget(dir);
+    return null;
+  } catch (err) {
+    if (err instanceof TargetError) return err.message;
+    throw err;
+  }
+}
+
+function refuseTarget(dir: string): void {
+  const problem = targetProblem(dir);
+  if (problem) throw new UsageError(problem);
 }

@@ -155,6 +155,20 @@ export function loadManifest(version: string, set: TemplateSet = shippedSet, see
   return { ...own, files: [...inherited, ...ownFiles], answers: { ...parent.answers, ...own.answers }, defaults: { ...parent.defaults, ...own.defaults } };
 }
 
+/**
+ * The project types a version's files are for (every `when.type` of its resolved manifest), or null when no
+ * file names a type (a team's set that makes one kind of project): a type outside the list renders a project
+ * without sources, tests or debian/ (templates 1.1.0 have no tool).
+ */
+export function manifestTypes(m: Manifest): string[] | null {
+  const types = new Set<string>();
+  for (const e of m.files) {
+    const w = e.when?.type;
+    for (const t of w === undefined ? [] : Array.isArray(w) ? w : [w]) types.add(t);
+  }
+  return types.size ? [...types] : null;
+}
+
 /** Shipped template versions, oldest first. */
 export function shippedTemplateVersions(): string[] {
   return shippedSet.versions();

@@ -41,9 +41,36 @@ t('without a terminal and without --yes, missing answers are exit 2 naming the f
   const parent = tempDir();
   const r = create([join(parent, 'svc')], { cwd: parent });
   assert.is(r.code, 2);
-  assert.match(r.stderr, /--type service\|library/);
+  assert.match(r.stderr, /--type service\|library\|tool;/);
   assert.match(r.stderr, /--yes/);
   assert.equal(readdirSync(parent), []);
+});
+
+t('every project type is in --help, and each gets its own default description', () => {
+  // Measured before: --help said '--type service|library', and --type tool --yes recorded 'Long-running Python service'
+  assert.match(create(['--help']).stdout, /--type TYPE +service\|library\|tool /);
+  const want = { service: 'Long-running Python service', library: 'Reusable Python library', tool: 'Command-line tool written in Python' };
+  for (const [type, description] of Object.entries(want)) {
+    const dir = join(tempDir(), `d-${type}`);
+    const r = create([dir, '--type', type, '--yes', '--no-git', ...ID]);
+    assert.is(r.code, 0, r.stderr);
+    assert.is(JSON.parse(readFileSync(join(dir, '.pyservice.json'), 'utf8')).answers.description, description, type);
+  }
+  const dir = join(tempDir(), 'given');
+  assert.is(create([dir, '--type', 'tool', '--description', 'Long-running Python service', '--yes', '--no-git', ...ID]).code, 0);
+  assert.is(JSON.parse(readFileSync(join(dir, '.pyservice.json'), 'utf8')).answers.description, 'Long-running Python service', 'a given description is kept');
+});
+
+t('a project type the template version does not make is exit 2 naming the version that does; nothing written', () => {
+  // Measured before: --type tool --template-version 1.1.0 wrote 17 files (no src/, tests/, debian/) and exited 0
+  const parent = tempDir();
+  const r = create([join(parent, 'old-tool'), '--type', 'tool', '--template-version', '1.1.0', '--yes', ...ID], { cwd: parent });
+  assert.is(r.code, 2, r.stderr);
+  assert.is(r.stderr.trim(), 'error: templates 1.1.0 make no tool project (only service, library); use --template-version 1.2.0 or later, or another --type');
+  assert.equal(readdirSync(parent), []);
+  const ok = create([join(parent, 'new-tool'), '--type', 'tool', '--template-version', '1.2.0', '--yes', '--no-git', ...ID], { cwd: parent });
+  assert.is(ok.code, 0, ok.stderr);
+  assert.ok(existsSync(join(parent, 'new-tool', 'src', 'new_tool', 'cli.py')));
 });
 
 const BAD_NAMES: [string, RegExp][] = [

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CREATE_BIN } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -68,8 +68,58 @@ toolTest(t, ['python3'], 'with CI=true it never prompts, even in a terminal: exi
   const cwd = tempDir();
   const r = drive([], ['svc'], cwd, { CI: 'true' });
   assert.is(r.code, 2, r.screen);
-  assert.match(r.screen, /--type service\|library/);
+  assert.match(r.screen, /--type service\|library\|tool;/);
   assert.not.ok(existsSync(join(cwd, 'svc')));
+});
+
+toolTest(t, ['python3'], 'a directory that is not empty is said before the first question (given) or at the name (typed); nothing asked in vain', () => {
+  // Measured before: every question was asked and answered, then 'is not empty; choose a new or empty directory'
+  const cwd = tempDir();
+  mkdirSync(join(cwd, 'taken'));
+  writeFileSync(join(cwd, 'taken', 'keep.txt'), 'mine');
+  const given = drive([], ['taken'], cwd);
+  assert.is(given.code, 2, given.screen);
+  assert.match(given.screen, /taken is not empty \(1 entries\); choose a new or empty directory/);
+  assert.not.match(given.screen, /Project type/);
+  const typed = drive(
+    [
+      ['Project name', 'taken\r'],
+      ['is not empty', BACKSPACE.repeat(5) + 'fresh\r'],
+      ['Project type', '\u0003'],
+    ],
+    ['--no-git'],
+    cwd,
+  );
+  assert.is(typed.code, 130, typed.timeout ? `waited for "${typed.timeout}":\n${typed.screen}` : typed.screen);
+  assert.equal(readdirSync(join(cwd, 'taken')), ['keep.txt']);
+});
+
+toolTest(t, ['python3'], 'a tool: its own default description; an older template version offers only the types it makes', () => {
+  const cwd = tempDir();
+  const r = drive(
+    [
+      ['Project type', `${DOWN}${DOWN}\r`],
+      ['Command-line tool written in Python', '\r'],
+      ['Author', 'Ada\r'],
+      ['Email', 'ada@example.org\r'],
+      ['CI provider', '\r'],
+      ['Target distribution', '\r'],
+      ['Private index URL', '\r'],
+      ['Home page', '\r'],
+      ['Oldest Python version', '\r'],
+    ],
+    ['cli-x', '--no-git'],
+    cwd,
+  );
+  assert.is(r.code, 0, r.timeout ? `waited for "${r.timeout}":\n${r.screen}` : r.screen);
+  const rec = JSON.parse(readFileSync(join(cwd, 'cli-x', '.pyservice.json'), 'utf8'));
+  assert.is(rec.answers.type, 'tool');
+  assert.is(rec.answers.description, 'Command-line tool written in Python');
+  // templates 1.1.0 have no tool: two choices, and a third Down stays on library
+  const old = drive([['Project type', `${DOWN}${DOWN}${DOWN}\r`], ['One-line description', '\u0003']], ['old-x', '--template-version', '1.1.0'], cwd);
+  assert.is(old.code, 130, old.screen);
+  assert.match(old.screen, /Project type · library/);
+  assert.not.match(old.screen, /\btool\b/);
 });
 
 t.run();

@@ -1,6 +1,7 @@
 import type { Answers } from '../../types.js';
 import { DISTROS } from '../../answers/distros.js';
 import { CI_PROVIDER_IDS } from '../../ci/providers.js';
+import { PROJECT_TYPES } from '../../answers/types.js';
 import { readAnswersFile as readAnswersFileData } from '../../answers/answers-file.js';
 import { AnswersShapeError } from '../../answers/shape.js';
 import type { CreateRequest } from '../../types.js';
@@ -10,10 +11,10 @@ import { UsageError } from '../errors.js';
 export const CREATE_HELP = `Usage: create-pyservice [dir] [options]
        npm create pyservice -- [dir] [options]
 
-Scaffold a Python library or service that builds, tests and ships from a private repo.
+Scaffold a Python service, command-line tool or library that builds, tests and ships from a private repo.
 
 Options:
-  --type service|library    project type (default: service)
+  --type TYPE               ${PROJECT_TYPES.join('|')} (default: service; tool from templates 1.2.0)
   --name NAME               distribution name (default: the directory's name)
   --description TEXT        one-line summary, at most 80 characters
   --author NAME             author / Debian maintainer name (default: git config user.name)
