@@ -1,4 +1,5 @@
-import { EXIT, EXIT_FOR, PyserviceError } from './errors.js';
+import { readFileSync, readlinkSync } from 'node:fs';
+import { EXIT, EXIT_FOR, PyserviceError, UsageError } from './errors.js';
 import { terminalOutput, type Output } from './output.js';
 import { toolVersion } from '../paths.js';
 
@@ -40,6 +41,7 @@ Exit codes: 0 ok, 1 failure (update: conflicts left to resolve, like git merge),
 /** Runs a command and maps errors to exit codes; the only place that decides how errors look. */
 export async function runCommand(cmd: Command, argv: string[], out: Output = terminalOutput()): Promise<number> {
   try {
+    refuseNotUtf8(argv);
     return await cmd(argv, out);
   } catch (err) {
     if (err instanceof PyserviceError) {
@@ -51,6 +53,56 @@ export async function runCommand(cmd: Command, argv: string[], out: Output = ter
     if (process.env.PYSERVICE_DEBUG) console.error(err);
     return EXIT.failure;
   }
+}
+
+/**
+ * Node decodes its arguments and the current folder's path as UTF-8, turning bytes that are not into U+FFFD: a
+ * folder named in Latin-1 (or its parent) then cannot be opened under the name Node has for it, and a
+ * `--description` typed on a Latin-1 terminal was written into the project with U+FFFD in it. Measured: create in
+ * /tmp/d\xff said 'cannot write in /tmp/d\ufffd: it is missing or not writable', deb there '. is not a directory'.
+ * Only when a U+FFFD is seen are the raw bytes (Linux's /proc) asked, so a run without one costs nothing.
+ */
+function refuseNotUtf8(argv: string[]): void {
+  const strict = new TextDecoder('utf-8', { fatal: true });
+  const valid = (b: Buffer) => {
+    try {
+      strict.decode(b);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (argv.some((a) => a.includes('\ufffd'))) {
+    let raw: Buffer[] = [];
+    try {
+      const all = readFileSync('/proc/self/cmdline');
+      for (let at = 0; at < all.length; ) {
+        const end = all.indexOf(0, at);
+        raw.push(all.subarray(at, end < 0 ? all.length : end));
+        at = end < 0 ? all.length : end + 1;
+      }
+    } catch {
+      raw = [];
+    }
+    const bad = raw.find((b) => !valid(b) && argv.includes(b.toString('utf8')));
+    if (bad)
+      throw new UsageError(
+        `the argument ${JSON.stringify(bad.toString('utf8'))} is not UTF-8 text (its other bytes are shown as \ufffd): give it in UTF-8 (a folder whose name is not UTF-8: rename it)`,
+      );
+  }
+  let cwd: string;
+  try {
+    cwd = process.cwd();
+  } catch {
+    return; // removed under us: the command says so where it needs it
+  }
+  if (!cwd.includes('\ufffd')) return;
+  try {
+    if (valid(readlinkSync('/proc/self/cwd', { encoding: 'buffer' }))) return;
+  } catch {
+    return;
+  }
+  throw new UsageError(`the current folder's path ${JSON.stringify(cwd)} is not UTF-8 (its other bytes are shown as \ufffd), so its files cannot be opened by name; run from a folder whose path is UTF-8 (rename the folder)`);
 }
 
 /** What the system said, and what to do about it, for the errors a full disk or a locked-down folder gives. */
