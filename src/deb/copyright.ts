@@ -242,7 +242,11 @@ export function upstreamPeople(name: string | null, email: string | null): strin
   const out: string[] = [];
   // Every pattern here is linear in its input: a name or address field can be any length (see upstreamAuthors)
   const bare = people.every((p) => !(p.includes('<') && p.indexOf('>', p.indexOf('<')) > 0));
-  if (people.length > 0 && bare && (names.length === people.length || (name && names.length !== people.length && people.length === 1))) {
+  // One address and a name field that is one person written with a comma ("Doe, Jane"), not a list of people:
+  // pympress 1.8.5's "Cimbali, Thomas Jost, Christof Rath, Epithumia" with me@cimba.li became one person holding
+  // all four names; a list (three or more, or full names with blanks) keeps each name, and the address, apart
+  const onePerson = names.length <= 2 && !names.some((n) => /\s/.test(n));
+  if (people.length > 0 && bare && (names.length === people.length || (name && names.length !== people.length && people.length === 1 && onePerson))) {
     // setuptools' author/author_email: the names and the addresses of the same people
     // A name field that already holds the address (async-timeout's setup.cfg: author = "Andrew Svetlov
     // <andrew.svetlov@gmail.com>", author_email = the same address) is that person as written

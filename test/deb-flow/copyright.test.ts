@@ -99,6 +99,9 @@ const PEOPLE: [string | null, string | null, string[]][] = [
   // async-timeout 5.0.1 (setup.cfg): the author field already carries the address the email field repeats
   ['Andrew Svetlov <andrew.svetlov@gmail.com>', 'andrew.svetlov@gmail.com', ['Andrew Svetlov <andrew.svetlov@gmail.com>']],
   ['Alice', 'Bob <bob@example.org>', ['Alice', 'Bob <bob@example.org>']], // PEP 621: one entry without an email
+  // pympress 1.8.5 (setup.cfg): four people and one address, whose owner the fields do not say: each apart, as Python's email.utils reads them
+  ['Cimbali, Thomas Jost, Christof Rath, Epithumia', 'me@cimba.li', ['Cimbali', 'Thomas Jost', 'Christof Rath', 'Epithumia', 'me@cimba.li']],
+  ['Doe, Jane', 'jd@example.org', ['Doe, Jane <jd@example.org>']], // one person, surname first
   ['Alice', 'Alice <alice@example.org>', ['Alice <alice@example.org>']],
   [null, 'bench@example.org', ['bench@example.org']],
   ['Only Name', null, ['Only Name']],
