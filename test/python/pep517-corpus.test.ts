@@ -58,6 +58,14 @@ const CORPUS: [string, RegExp, { suite?: string; vcs?: true; license?: string; h
   ['domdf-python-tools', /^hatchling\.build$/, { suite: 'trixie' }],
   // setup.py imports versioneer, a build requirement (versioneer[toml]==0.29, not vendored): the version from the git-archive keywords
   ['partd', /^setuptools\.build_meta$/, { suite: 'trixie' }],
+  // setup.py extras_require with a capitalised key ("Apprise"): the wheel publishes it as setuptools names it, "apprise"
+  ['borgmatic', /^setuptools\.build_meta$/, { suite: 'trixie' }],
+  // setup.py extras without requirements ("csv": [], "dbc": [] … beside real ones): each is an extra the wheel provides
+  ['python-canmatrix', /^setuptools\.build_meta$/, { suite: 'trixie' }],
+  // pdm-pep517 (bookworm's pdm backend), a src layout, the version read from a file; its WHEEL says "Root-Is-Purelib: True"
+  ['resfinder', /^pdm\.pep517\.api$/, { suite: 'trixie' }],
+  // setup.cfg gui_scripts (a GTK presentation program), no console scripts
+  ['pympress', /^setuptools\.build_meta$/, { suite: 'trixie' }],
 ];
 const MAINTAINER = ['--maintainer', 'Corpus Tester <corpus@example.org>'];
 
@@ -165,7 +173,8 @@ for name_key, mail_key in (('Author', 'Author-email'), ('Maintainer', 'Maintaine
         people += [n for n in names if not any(p[0] == n for p in pairs)]
     people += [f'{n} <{e}>' if n else e for n, e in pairs]
 # WHEEL's Root-Is-Purelib: false when the wheel holds compiled code
-purelib = 'Root-Is-Purelib: true' in w.read(info + 'WHEEL').decode()
+# (the value's case varies: pdm-pep517 writes True, and pip compares it lowercased)
+purelib = 'root-is-purelib: true' in w.read(info + 'WHEEL').decode().lower()
 print(json.dumps({'metadata': meta, 'entry_points': w.read(ep).decode() if ep in w.namelist() else '', 'people': people, 'purelib': purelib}))
 `;
 
@@ -227,6 +236,8 @@ for (const [src, backendPattern, how = {}] of CORPUS) {
       ...Object.entries(m.extras as Record<string, string[]>).flatMap(([extra, reqs]) => reqs.map((r) => `${normalReq(r)}|${extra}`)),
     ].sort();
     assert.equal(oursPairs, requirementPairs(all('requires-dist')), 'requirements (Requires-Dist, extras included)');
+    // Every extra the wheel provides, those without requirements too (--extras takes only a declared one)
+    assert.equal(Object.keys(m.extras).sort(), [...all('provides-extra')].sort(), 'extras (Provides-Extra)');
     assert.equal([...m.console_scripts].sort(), consoleScripts(realFiles.entry_points), 'console scripts');
     assert.equal([...m.gui_scripts].sort(), consoleScripts(realFiles.entry_points, 'gui_scripts'), 'gui scripts');
     // debian/copyright's upstream people: the wheel's fields as Python's email.utils reads them
