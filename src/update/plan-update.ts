@@ -77,6 +77,38 @@ export function planUpdate(inp: UpdateInputs): FileAction[] {
 const labelOurs = 'yours';
 
 function decide(path: string, b: BaselineEntry | undefined, o: OursState, t: PlannedFile | undefined, inp: UpdateInputs): FileAction {
+  // A file the team keeps with CRLF line endings (committed so; core.autocrlf is the checkout form's) is planned
+  // on its lines, and what is written keeps its line endings: converting the file was not a change to every line.
+  if (t && o.kind === 'file' && crlfOnly(o.content) && !t.content.includes(CRLF) && !(b?.content?.includes(CRLF) ?? false)) {
+    const a = decideOn(path, b, { ...o, content: lfOf(o.content) }, t, inp);
+    return {
+      ...a,
+      before: o.content,
+      ...(a.write ? { write: { ...a.write, content: crlfOf(a.write.content) } } : {}),
+      ...(a.rej ? { rej: { ...a.rej, content: crlfOf(a.rej.content) } } : {}),
+      ...(a.stages ? { stages: { ...a.stages, ours: { ...a.stages.ours, content: o.content } } } : {}),
+    };
+  }
+  return decideOn(path, b, o, t, inp);
+}
+
+const CRLF = Buffer.from('\r\n');
+
+/** Text whose every line ends with CRLF (at least one line), as a Windows editor saves it. */
+function crlfOnly(b: Buffer): boolean {
+  if (isBinary(b)) return false;
+  let lines = 0;
+  for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) {
+    if (i === 0 || b[i - 1] !== 13) return false;
+    lines++;
+  }
+  return lines > 0;
+}
+
+const lfOf = (b: Buffer) => Buffer.from(b.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
+const crlfOf = (b: Buffer) => Buffer.from(b.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
+
+function decideOn(path: string, b: BaselineEntry | undefined, o: OursState, t: PlannedFile | undefined, inp: UpdateInputs): FileAction {
   const before = o.kind === 'file' ? o.content : null;
   const act = (action: FileActionKind, reason: string, extra: Partial<FileAction> = {}): FileAction => ({ path, action, reason, before, ...extra });
   const v = inp.templateVersion;

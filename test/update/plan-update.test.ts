@@ -126,6 +126,39 @@ t('rename of a created-once file moves the team\'s content unchanged', () => {
   assert.is(a.write?.content.toString(), 'team\n');
 });
 
+t('a file the team keeps with CRLF endings is merged on its lines and keeps CRLF (markers too, as git writes them)', () => {
+  // Measured before: a 1.0.0 service whose .gitignore had been saved with CRLF (and committed so) got one conflict
+  // over the whole file on update to 1.3.0, with LF marker lines in a CRLF file.
+  const crlf = (s: string) => s.replace(/\n/g, '\r\n');
+  const base = { f: { content: 'a\nb\nc\nd\ne\n' } };
+  // not edited beyond the endings: the template's change, with CRLF
+  const upd = one(plan(base, { f: { content: crlf('a\nb\nc\nd\ne\n') } }, { f: { content: 'a\nB\nc\nd\ne\n' } }), 'f');
+  assert.is(upd.action, 'update');
+  assert.is(upd.write?.content.toString(), crlf('a\nB\nc\nd\ne\n'));
+  assert.is(upd.before?.toString(), crlf('a\nb\nc\nd\ne\n'));
+  // edited: a clean merge, CRLF
+  const merged = one(plan(base, { f: { content: crlf('a\nb\nc\nd\ne\nmine\n') } }, { f: { content: 'A\nb\nc\nd\ne\n' } }), 'f');
+  assert.is(merged.action, 'merge');
+  assert.is(merged.write?.content.toString(), crlf('A\nb\nc\nd\ne\nmine\n'));
+  // the same lines changed: one conflict on that line only, CRLF throughout; stage 2 is the file as it was
+  const conflict = one(plan(base, { f: { content: crlf('a\nmine\nc\nd\ne\n') } }, { f: { content: 'a\ntheirs\nc\nd\ne\n' } }), 'f');
+  assert.is(conflict.action, 'conflict');
+  assert.is(conflict.conflicts, 1);
+  assert.is(conflict.write?.content.toString(), crlf('a\n<<<<<<< yours\nmine\n=======\ntheirs\n>>>>>>> templates 2.0.0\nc\nd\ne\n'));
+  assert.is(conflict.stages?.ours.content.toString(), crlf('a\nmine\nc\nd\ne\n'));
+  assert.is(conflict.stages?.theirs.content.toString(), 'a\ntheirs\nc\nd\ne\n');
+  const rej = one(plan(base, { f: { content: crlf('a\nmine\nc\nd\ne\n') } }, { f: { content: 'a\ntheirs\nc\nd\ne\n' } }, { conflictStyle: 'rej' }), 'f');
+  assert.is(rej.write?.content.toString(), crlf('a\nmine\nc\nd\ne\n'));
+  assert.ok(rej.rej && !/[^\r]\n/.test(rej.rej.content.toString()), 'the .rej has CRLF too');
+  // already the template's lines: nothing to write, the endings stay
+  const same = one(plan(base, { f: { content: crlf('a\nB\nc\nd\ne\n') } }, { f: { content: 'a\nB\nc\nd\ne\n' } }), 'f');
+  assert.is(same.action, 'unchanged');
+  assert.is(same.write, undefined);
+  // mixed endings are bytes like any other: not converted
+  const mixed = one(plan(base, { f: { content: 'a\r\nb\nc\nd\ne\n' } }, { f: { content: 'a\nb\nc\nd\nE\n' } }), 'f');
+  assert.is(mixed.write?.content.toString(), 'a\r\nb\nc\nd\nE\n');
+});
+
 t('the user deleted a file the template renames: not re-created under its new name (unless its entry says restore)', () => {
   // Measured on a 1.0.0 service whose team had moved CONTRIBUTING.md away: update to 1.3.0 added
   // docs/CONTRIBUTING.md as 'new in templates 1.3.0' (1.1.0 renamed the file there).
