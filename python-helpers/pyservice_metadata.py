@@ -479,7 +479,8 @@ def describe(dist, sources):
             "maintainer_email": text_or_none(m.maintainer_email),
             "url": text_or_none(m.url),
             "license": text_or_none(m.license),
-            "license_expression": None,  # setuptools < 77 has no PEP 639 expressions
+            # PEP 639 (setuptools >= 77, e.g. from the team's index: index_build_env.py); older ones have none
+            "license_expression": text_or_none(getattr(m, "license_expression", None)),
             "classifiers": [str(c) for c in (getattr(m, "classifiers", None) or [])],
             "requires_python": text_or_none(getattr(dist, "python_requires", None)),
             "install_requires": requirements(dist) + conditional_requirements(dist, requirements(dist)),
@@ -638,8 +639,56 @@ def subproject_hint(project, depth=2, shown=3):
     return f"; the Python project{'s are' if len(found) > 1 else ' is'} in {listed}: pyservice deb {os.path.join(project, first)}"
 
 
+# Failures that build requirements Debian's python3 does not meet can explain: the read is worth trying again with
+# them from the team's index (index_build_env.py), which pyservice does when it knows one.
+BUILD_REQUIREMENT_FAILURES = {"missing-backend", "backend-failed", "missing-helper", "missing-module", "setup-invalid", "setup-failed"}
+
+
+def declared_build_requires():
+    """pyproject.toml's [build-system] requires as declared; [] without one or when it cannot be read (the read
+    itself reports that)."""
+    tomllib = toml_parser() if os.path.exists("pyproject.toml") else None
+    if tomllib is None:
+        return []
+    try:
+        with open("pyproject.toml", "rb") as f:
+            system = tomllib.load(f).get("build-system")
+    except Exception:
+        return []
+    requires = system.get("requires", []) if isinstance(system, dict) else []
+    return [r for r in requires if isinstance(r, str)] if isinstance(requires, list) else []
+
+
 def read(project):
+    """read_project, with the build requirements from the team's index first when pyservice asks for them
+    (PYSERVICE_BUILD_ENV); a failure says which declared build requirements Debian's python3 does not meet."""
     os.chdir(project)
+    try:
+        from_index = None
+        env_dir = os.environ.get("PYSERVICE_BUILD_ENV")
+        requires = declared_build_requires() if env_dir else []
+        if requires:
+            import index_build_env
+
+            where = os.environ.get("PYSERVICE_BUILD_INDEX_SHOWN") or "the index"
+            from_index = {"requires": requires, "installed": index_build_env.install(requires, env_dir, where, Failure)}
+        result = read_project(project)
+    except Failure as f:
+        result = {"ok": False, "kind": f.kind, "error": f.args[0], "detail": f.detail, "packages": f.packages}
+    if result.get("ok"):
+        if from_index:
+            result["backend"]["from_index"] = from_index
+    elif result.get("kind") in BUILD_REQUIREMENT_FAILURES and not os.environ.get("PYSERVICE_BUILD_ENV"):
+        try:
+            import pep517_metadata
+
+            result["unmet_build"] = [u["requirement"] for u in pep517_metadata.unmet_requirements(declared_build_requires())]
+        except Exception:
+            pass
+    return result
+
+
+def read_project(project):
     sources = []
     try:
         backend = declared_backend()

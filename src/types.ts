@@ -58,6 +58,12 @@ export interface Answers {
   adopted?: boolean;
   /** `pyservice deb` only (templates 1.3.0): the upstream project's name (debian/copyright Upstream-Name) when the package is named otherwise. */
   upstreamName?: string;
+  /**
+   * `pyservice deb` only (templates 1.4.0): Debian's python3 does not meet the project's build-system.requires
+   * (pdm-backend on bookworm, hatchling>=1.26…), so the wheel's build installs them from the index in ./pip.conf
+   * (or wheelhouse/) into debian/.pyservice/build-env first, as the read did. Absent: false (Build-Depends).
+   */
+  buildFromIndex?: boolean;
 }
 
 /** Names derived from `Answers.name`, shown to the user and used by templates. */

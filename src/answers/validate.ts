@@ -150,6 +150,8 @@ function upstreamProblem(a: Answers): string | null {
   if (a.ignoreRequirementsTxt !== undefined && typeof a.ignoreRequirementsTxt !== 'boolean') return 'ignoreRequirementsTxt is true or false';
   if (a.adopted !== undefined && typeof a.adopted !== 'boolean') return 'adopted is true or false';
   if (a.adopted === true && a.type !== 'service') return 'adopted is for services (pyservice deb --kind service)';
+  if (a.buildFromIndex !== undefined && typeof a.buildFromIndex !== 'boolean') return 'buildFromIndex is true or false';
+  if (a.buildFromIndex === true && a.type === 'library') return 'buildFromIndex is for a .deb (pyservice deb)';
   return null;
 }
 

@@ -255,6 +255,11 @@ export interface DebAnswerInputs {
   /** The PEP 517 backend when it is not setuptools, and the Debian packages its build-system.requires map to. */
   backend?: { name: string; packages: string[] };
   indexUrl?: string;
+  /**
+   * build-system.requires came from the team's index for the read (Debian's python3 does not meet them): the build
+   * installs them from there too, so they are no Build-Depends. `shown`: the index as messages print it.
+   */
+  fromIndex?: { requires: string[]; shown: string };
   /** The project's requirements.txt, when it has one (a deploy set only when every requirement is pinned). */
   requirementsTxt?: string;
   /** The project's requirements.lock, when it has one: debian/pyservice.mk installs it instead (--no-deps). */
@@ -370,6 +375,16 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
     );
   const toolchain = toolchainFor(i.compiled ?? [], i.libraries ?? []);
   notes.push(...toolchain.notes);
+  // From the index, build-system.requires are no Build-Depends (Debian's would be too old, or there are none); the
+  // build reads them from pyproject.toml with tomllib, which Python < 3.11 (jammy) has as python3-tomli
+  const buildRequirementPackages = i.fromIndex ? [] : [...(i.backend?.packages ?? []), ...(i.buildPackages ?? [])];
+  if (i.fromIndex) {
+    notes.push(
+      `build-system.requires (${i.fromIndex.requires.join(', ')}) came from ${i.fromIndex.shown} for the read, since Debian's python3 does not meet them: ` +
+        'debian/pyservice.mk installs them from the index-url in ./pip.conf (or wheelhouse/) into debian/.pyservice/build-env before it builds the wheel, so the build needs that index (login from ~/.netrc) or their wheels in wheelhouse/',
+    );
+  }
+  const tomli = i.fromIndex && Number((DISTROS[i.distro] ?? DISTROS.bookworm!).python.split('.')[1]) < 11 ? ['python3-tomli'] : [];
   const authors = upstreamAuthors(i.meta);
   const answers: Answers = {
     type: kind,
@@ -384,7 +399,7 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
     uploadUrl: '',
     indexUser: '',
     distro: i.distro,
-    buildDeps: [...new Set([...(i.backend?.packages ?? []), ...(i.buildPackages ?? []), ...toolchain.packages])],
+    buildDeps: [...new Set([...buildRequirementPackages, ...tomli, ...toolchain.packages])],
     consoleScripts,
     ...(license ? { license: license.dep5 } : {}),
     ...(license && authors.length ? { upstreamAuthors: authors } : {}),
@@ -395,6 +410,7 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
     // upstream name for debian/copyright when the package is named otherwise (--prefix, --package)
     ...(kind === 'service' ? { adopted: true } : {}),
     ...(i.meta.name && i.meta.name !== deriveNames(i.name).distName ? { upstreamName: i.meta.name } : {}),
+    ...(i.fromIndex ? { buildFromIndex: true } : {}),
   };
   return { answers, notes };
 }

@@ -13,7 +13,8 @@ import { acquireUpdateLock, refuseIfLocked } from '../update/lock.js';
 import type { RunPlan } from '../update/plan-run.js';
 import { redactDeep } from '../secrets/redact.js';
 import type { MetadataReading } from '../python/metadata.js';
-import { DEFAULT_PYTHON, MetadataError, readMetadata } from '../python/read-metadata.js';
+import { DEFAULT_PYTHON, MetadataError, readMetadata, type BuildIndex } from '../python/read-metadata.js';
+import { pipConfIndexUrl } from '../credentials/pip-conf.js';
 import { parseMaintainer, type IdentityHint, type Maintainer } from './maintainer.js';
 
 /**
@@ -156,18 +157,32 @@ async function runDebLocked(
   });
   templateVersion.catch(() => undefined); // a broken template folder is reported where the plan renders
   const identity = flagMaintainer ? Promise.resolve([]) : lookUpIdentity(dir, env, rest);
+  // The failure as the command reports it: the project's input (no project, a broken pyproject.toml, no version)
+  // or a flag exits 2; the rest exit 1.
+  const failed = async (err: MetadataError, hint = '') => {
+    if (process.env.PYSERVICE_DEBUG && err.detail) out.warn(err.detail);
+    const byFlag = err.kind === 'no-project' || err.kind === 'bad-config' || err.kind === 'no-version' || (err.kind === 'no-python' && req.python !== undefined);
+    if (byFlag) return new UsageError(err.message + hint);
+    return new FailureError((err.packages.length ? await checkedAgainstArchive(err, debianNames) : err.message) + hint);
+  };
   let meta: MetadataReading;
+  let readIndex: BuildIndex | null = null;
   try {
     meta = await reading;
   } catch (err) {
-    if (err instanceof MetadataError) {
-      if (process.env.PYSERVICE_DEBUG && err.detail) out.warn(err.detail);
-      // The project's input (no project, a broken pyproject.toml, no version) or a flag: exit 2; the rest exit 1.
-      const byFlag = err.kind === 'no-project' || err.kind === 'bad-config' || err.kind === 'no-version' || (err.kind === 'no-python' && req.python !== undefined);
-      if (byFlag) throw new UsageError(err.message);
-      throw new FailureError(err.packages.length ? await checkedAgainstArchive(err, debianNames) : err.message);
+    if (!(err instanceof MetadataError)) throw err;
+    // Build requirements Debian's python3 does not meet (a backend it lacks or has too old) may be the team's
+    // index's to give: with one known, the read is tried again with them installed from there
+    const index = (readIndex = err.unmetBuild.length ? buildIndexFor(dir, req.indexUrl, (await rest).validate.indexUrlProblem) : null);
+    if (!index)
+      throw await failed(err, err.unmetBuild.length ? `; or take ${err.unmetBuild.length === 1 ? 'it' : 'them'} from the team's package index: pyservice deb --index-url URL (or an index-url in ./pip.conf)` : '');
+    // Said before pip runs (it may take a while); --json's stdout is the report alone, whose reading says it too
+    if (!req.json) out.info(`Debian's python3 does not meet the build requirements ${err.unmetBuild.join(', ')}: installing build-system.requires from ${index.shown} for the read`);
+    try {
+      meta = await readMetadata(dir, { python, timeoutMs: req.timeoutMs, pretendVersion: req.upstreamVersion, index });
+    } catch (again) {
+      throw again instanceof MetadataError ? await failed(again) : again;
     }
-    throw err;
   }
   const mods = await rest;
   const m = req.upstreamVersion !== undefined ? { ...meta.metadata, version: req.upstreamVersion } : meta.metadata;
@@ -228,10 +243,11 @@ async function runDebLocked(
   // A setuptools project's own build requirements (setuptools_scm, pbr, cython…): Build-Depends too
   const buildPackages = meta.backend.hook === 'setup() capture' ? meta.backend.packages : [];
   const { requirementsTxt, requirementsLock, wheelhouse } = projectFiles(dir);
+  const fromIndex = meta.backend.fromIndex && readIndex ? { requires: meta.backend.fromIndex.requires, shown: readIndex.shown } : undefined;
   // Only when the metadata names no license debian/copyright can use: licensecheck takes ~1.5 s
   const licenseFiles = mods.copyright.upstreamLicense(m) ? undefined : await (await import('./license-files.js')).checkLicenseFiles(dir);
   const answersFor = (k: 'tool' | 'service') =>
-    mods.answers.debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro, description, kind: k, serviceCommand: req.serviceCommand, extras: req.extras, backend, buildPackages, compiled: meta.backend.compiled, libraries: meta.backend.libraries, indexUrl: req.indexUrl, requirementsTxt, requirementsLock, wheelhouse, licenseFiles });
+    mods.answers.debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro, description, kind: k, serviceCommand: req.serviceCommand, extras: req.extras, backend, buildPackages, compiled: meta.backend.compiled, libraries: meta.backend.libraries, indexUrl: req.indexUrl, requirementsTxt, requirementsLock, wheelhouse, licenseFiles, fromIndex });
   let built;
   try {
     built = answersFor(kind);
@@ -314,6 +330,26 @@ function divertedNote(command: string, owner: string, debName: string): string {
 }
 
 /** The error's apt-get advice limited to what this machine's Debian archive has (the apt lists read meanwhile). */
+/**
+ * The index a read may take build requirements from: --index-url (checked first: it must hold no login), else an
+ * index-url in the project's own pip.conf, which debian/pyservice.mk's build reads too; null without either.
+ */
+function buildIndexFor(dir: string, flag: string | undefined, problem: (url: string) => string | null): BuildIndex | null {
+  if (flag !== undefined) {
+    const p = problem(flag);
+    if (p) throw new UsageError(p);
+    return { url: flag, shown: shownValue(flag) };
+  }
+  const pipConf = join(dir, 'pip.conf');
+  let url: string | null = null;
+  try {
+    url = lstatSync(pipConf).isFile() ? pipConfIndexUrl(readFileSync(pipConf, 'utf8')) : null;
+  } catch {
+    return null;
+  }
+  return url ? { pipConf, shown: `${shownValue(url)} (./pip.conf)` } : null;
+}
+
 async function checkedAgainstArchive(err: MetadataError, lookup: Promise<{ c: typeof import('./collisions.js'); names: import('./collisions.js').DebianNames }>): Promise<string> {
   const [{ c, names }, { checkedInstallAdvice }] = await Promise.all([lookup, import('./install-advice.js')]);
   if (typeof names.archive !== 'function') return err.message;

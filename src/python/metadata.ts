@@ -51,6 +51,11 @@ export interface BackendInfo {
   compiled: ('c' | 'rust')[];
   /** System libraries setup()'s C extensions link (Extension libraries=): their -dev packages are the packager's to add. */
   libraries: string[];
+  /**
+   * Set when build-system.requires came from the team's index for this read (Debian's python3 did not meet them):
+   * the requirements, and "name version" of what pip installed (python-helpers/index_build_env.py).
+   */
+  fromIndex?: { requires: string[]; installed: string[] };
 }
 
 /** The configuration files setuptools took metadata from, highest authority first. */
@@ -82,6 +87,8 @@ export type MetadataErrorKind =
   | 'missing-backend'
   | 'backend-failed'
   | 'no-version'
+  /** pip could not install build-system.requires from the team's index (the read through the index). */
+  | 'index-failed'
   | 'helper-crashed';
 
 export class MetadataError extends Error {
@@ -92,13 +99,15 @@ export class MetadataError extends Error {
     readonly detail = '',
     /** The Debian packages the message tells to install ("apt-get install A B"), in its order. */
     readonly packages: string[] = [],
+    /** Declared build-system.requires that Debian's python3 does not meet, when they may explain the failure. */
+    readonly unmetBuild: string[] = [],
   ) {
     super(message);
   }
 }
 
 const STRING_FIELDS = ['name', 'version', 'description', 'long_description', 'author', 'author_email', 'maintainer', 'maintainer_email', 'url', 'license', 'license_expression', 'requires_python'] as const;
-const KINDS = new Set<string>(['no-project', 'no-setuptools', 'missing-helper', 'missing-module', 'bad-config', 'setup-invalid', 'setup-failed', 'setup-exit', 'no-setup-call', 'missing-backend', 'backend-failed', 'no-version']);
+const KINDS = new Set<string>(['no-project', 'no-setuptools', 'missing-helper', 'missing-module', 'bad-config', 'setup-invalid', 'setup-failed', 'setup-exit', 'no-setup-call', 'missing-backend', 'backend-failed', 'no-version', 'index-failed']);
 
 /** The last lines of a process's stderr, for error messages. */
 export function tail(text: string, lines = 8): string {
@@ -137,7 +146,7 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
     // A backend that exits (mesonpy, a setup.py calling sys.exit) said why on its output, not in an exception
     const said = whyItExited(stderr);
     if (kind === 'backend-failed' && /: RuntimeError: exited with status /.test(message) && said) message += ` (it printed last: ${said.slice(0, 300)})`;
-    throw new MetadataError(kind, message, detail, stringList(obj.packages));
+    throw new MetadataError(kind, message, detail, stringList(obj.packages), stringList(obj.unmet_build));
   }
   const m = obj.metadata as Record<string, unknown> | undefined;
   if (!m || typeof m !== 'object') throw new MetadataError('helper-crashed', 'reading the metadata failed: no metadata in the answer', stdout);
@@ -170,6 +179,8 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
     compiled: stringList(b.compiled).filter((k): k is 'c' | 'rust' => k === 'c' || k === 'rust'),
     libraries: stringList(b.libraries),
   };
+  const fromIndex = b.from_index as Record<string, unknown> | undefined;
+  if (fromIndex && typeof fromIndex === 'object') backend.fromIndex = { requires: stringList(fromIndex.requires), installed: stringList(fromIndex.installed) };
   const projectUrls: Record<string, string> = {};
   if (obj.project_urls && typeof obj.project_urls === 'object')
     for (const [k, v] of Object.entries(obj.project_urls as Record<string, unknown>)) if (typeof v === 'string') projectUrls[k] = v;

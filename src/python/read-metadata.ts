@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { run } from '../exec/run.js';
 import { cacheRoot, packageRoot } from '../paths.js';
@@ -11,6 +12,8 @@ export { MetadataError };
 /** The interpreter that builds the .deb (dh-virtualenv's --python), not whatever python3 is first on PATH. */
 export const DEFAULT_PYTHON = '/usr/bin/python3';
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/** A read through the team's index first downloads and installs the backend: a slow index needs more than 30 s. */
+export const INDEX_TIMEOUT_MS = 300_000;
 /** What the helper prints on stderr before it builds a whole wheel for the metadata (python-helpers/pep517_metadata.py). */
 const BUILDS_WHEEL = 'pyservice: the backend has no prepare_metadata_for_build_wheel hook; building the wheel to read its metadata';
 
@@ -33,10 +36,26 @@ const PROXY_VARS = ['http_proxy', 'https_proxy', 'ftp_proxy', 'all_proxy', 'HTTP
  * The helper's environment: the user's, minus what would reach the network or swap the interpreter's
  * library path (a pyenv PYTHONHOME/PYTHONPATH breaks Debian's python3), plus no bytecode written into the project.
  */
-export function helperEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+export function helperEnv(env: NodeJS.ProcessEnv = process.env, index?: BuildIndex): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
-  for (const k of Object.keys(env)) if (k.startsWith('PIP_') || PROXY_VARS.includes(k)) out[k] = undefined;
-  return { ...out, PYTHONPATH: undefined, PYTHONHOME: undefined, PYTHONSTARTUP: undefined, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', PIP_NO_INDEX: '1', PIP_CONFIG_FILE: '/dev/null' };
+  for (const k of Object.keys(env)) if (k.startsWith('PIP_') || (!index && PROXY_VARS.includes(k))) out[k] = undefined;
+  const python = { PYTHONPATH: undefined, PYTHONHOME: undefined, PYTHONSTARTUP: undefined, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8', PYSERVICE_BUILD_ENV: undefined, PYSERVICE_BUILD_INDEX_SHOWN: undefined };
+  if (!index) return { ...out, ...python, PIP_NO_INDEX: '1', PIP_CONFIG_FILE: '/dev/null' };
+  // Through the index: pip is configured exactly as debian/pyservice.mk configures it for the build (the project's
+  // pip.conf, or the --index-url given; none of the caller's PIP_* settings; the login from ~/.netrc) and reaches
+  // it through the caller's proxy, as the build does.
+  return { ...out, ...python, PIP_CONFIG_FILE: index.pipConf ?? '/dev/null', ...(index.url !== undefined ? { PIP_INDEX_URL: index.url } : {}), PYSERVICE_BUILD_INDEX_SHOWN: index.shown };
+}
+
+/**
+ * The team's package index, for a read whose build requirements Debian's python3 does not meet: pip installs
+ * build-system.requires from it into a private folder first (python-helpers/index_build_env.py). `url` is
+ * --index-url's (never holding a login); `pipConf` the project's own pip.conf; `shown` what messages print.
+ */
+export interface BuildIndex {
+  url?: string;
+  pipConf?: string;
+  shown: string;
 }
 
 export interface ReadOptions {
@@ -44,6 +63,8 @@ export interface ReadOptions {
   timeoutMs?: number;
   /** The version to package when the backend derives one from VCS (--upstream-version): given to setuptools_scm. */
   pretendVersion?: string;
+  /** Install build-system.requires from this index for the read (see BuildIndex). */
+  index?: BuildIndex;
 }
 
 /**
@@ -81,21 +102,27 @@ export function dropStarted(): void {
   started = undefined;
 }
 
-const keyOf = (dir: string, opts: ReadOptions) => JSON.stringify([resolve(dir), opts.python ?? DEFAULT_PYTHON, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, opts.pretendVersion ?? null]);
+const keyOf = (dir: string, opts: ReadOptions) => JSON.stringify([resolve(dir), opts.python ?? DEFAULT_PYTHON, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, opts.pretendVersion ?? null, opts.index ?? null]);
 
 async function readNow(relative: string, opts: ReadOptions, signal?: AbortSignal): Promise<MetadataReading> {
   // The helper runs in the project (cwd) and is given its path: a relative one would be read from inside itself
   // (`pyservice deb beets` looked for beets/beets once deb-command started the read with the flag as typed)
   const dir = resolve(relative);
   const python = opts.python ?? DEFAULT_PYTHON;
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = opts.timeoutMs ?? (opts.index ? INDEX_TIMEOUT_MS : DEFAULT_TIMEOUT_MS);
+  // The build requirements from the index go into a folder made here and removed here, whatever becomes of the
+  // helper (killed at the time limit, its own cleanup never runs)
+  const buildEnv = opts.index ? mkdtempSync(join(tmpdir(), 'pyservice-build-env-')) : undefined;
   let r;
   try {
     const pretend = opts.pretendVersion ? { SETUPTOOLS_SCM_PRETEND_VERSION: opts.pretendVersion, PBR_VERSION: opts.pretendVersion } : {};
-    r = await run(python, helperArgv(dir), { cwd: dir, env: { ...helperEnv(), PYSERVICE_PYCACHE: join(cacheRoot(), 'python'), ...pretend }, timeoutMs, signal });
+    const env = { ...helperEnv(process.env, opts.index), PYSERVICE_PYCACHE: join(cacheRoot(), 'python'), ...pretend, ...(buildEnv ? { PYSERVICE_BUILD_ENV: buildEnv } : {}) };
+    r = await run(python, helperArgv(dir), { cwd: dir, env, timeoutMs, signal });
   } catch (err) {
     const hint = python === DEFAULT_PYTHON ? 'install Debian\'s python3 (apt-get install python3 python3-setuptools)' : 'check --python';
     throw new MetadataError('no-python', `cannot run ${python}: ${(err as Error).message.replace(/^.*could not be run: /, '')}; ${hint}`);
+  } finally {
+    if (buildEnv) rmSync(buildEnv, { recursive: true, force: true });
   }
   if (r.timedOut) {
     // A backend without prepare_metadata_for_build_wheel builds the whole wheel, compiling included (bookworm's

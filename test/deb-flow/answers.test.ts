@@ -223,6 +223,21 @@ t('what the build compiles becomes Build-Depends: python3-dev for an extension m
   ]);
 });
 
+t('build requirements from the index: no Build-Depends for them (python3-tomli where Python < 3.11 reads pyproject.toml), buildFromIndex recorded, a note', () => {
+  const input = { meta: meta({ console_scripts: ['docopt-ng = docopt:main'] }), name: 'docopt-ng', maintainer: { name: 'P', email: 'p@example.org' }, description: 'X', kind: 'tool' as const, backend: { name: 'pdm.backend', packages: ['python3-pdm-backend'] }, compiled: ['c' as const] };
+  const plain = debAnswers({ ...input, distro: 'bookworm' });
+  assert.equal(plain.answers.buildDeps, ['python3-pdm-backend', 'python3-dev']);
+  assert.is(plain.answers.buildFromIndex, undefined);
+  const fromIndex = { requires: ['pdm-backend'], shown: '"https://pypi.example.com/simple/"' };
+  const bookworm = debAnswers({ ...input, distro: 'bookworm', fromIndex });
+  assert.equal(bookworm.answers.buildDeps, ['python3-dev']);
+  assert.is(bookworm.answers.buildFromIndex, true);
+  assert.match(bookworm.notes.join('\n'), /build-system\.requires \(pdm-backend\) came from "https:\/\/pypi\.example\.com\/simple\/" for the read, .*into debian\/\.pyservice\/build-env/);
+  assert.equal(debAnswers({ ...input, distro: 'jammy', fromIndex }).answers.buildDeps, ['python3-tomli', 'python3-dev']);
+  assert.equal(debAnswers({ ...input, distro: 'trixie', fromIndex }).answers.buildDeps, ['python3-dev']);
+  assert.equal(answersProblems({ ...bookworm.answers, buildFromIndex: 'yes' as unknown as boolean }), ['buildFromIndex is true or false']);
+});
+
 t('a project without console scripts gets a note saying debian/ names a script it lacks', () => {
   const r = debAnswers({ meta: meta({}), name: 'demo', maintainer: { name: 'P', email: 'p@example.org' }, distro: 'bookworm', description: 'Demo' });
   assert.ok(r.notes.some((n) => /declares no console_scripts/.test(n)), r.notes.join('\n'));

@@ -61,7 +61,7 @@ toolTest(t, [PY, 'apt-cache'], 'a missing backend with a build requirement that 
   const r = deb(dir);
   assert.is(r.code, 1, r.stderr);
   assert.not.match(r.stderr, /apt-get install[^;]*python3-setuptools/);
-  assert.match(r.stderr.trim(), /; also unmet: setuptools>=9999 \([0-9.]+ is installed; Debian: python3-setuptools\)$/);
+  assert.match(r.stderr.trim(), /; also unmet: setuptools>=9999 \([0-9.]+ is installed; Debian: python3-setuptools\); or take (?:it|them) from the team's package index: pyservice deb --index-url URL \(or an index-url in \.\/pip\.conf\)$/);
   assert.ok(oneLine(r.stderr), r.stderr);
 });
 
@@ -258,7 +258,7 @@ toolTest(t, [PY, 'apt-cache'], 'a setup.py importing a declared build requiremen
   assert.is(r.code, 1, r.stderr);
   assert.match(
     r.stderr.trim(),
-    /^error: the project's build requirement zzz-pyservice-versioner\[toml\]==0\.29 is not installed for \/usr\/bin\/python3 \(setup\.py line 2 imports zzz_pyservice_versioner\): python3-zzz-pyservice-versioner is not in this machine's Debian archive .*; also unmet: setuptools>=9999 \([0-9.]+ is installed; Debian: python3-setuptools\)$/,
+    /^error: the project's build requirement zzz-pyservice-versioner\[toml\]==0\.29 is not installed for \/usr\/bin\/python3 \(setup\.py line 2 imports zzz_pyservice_versioner\): python3-zzz-pyservice-versioner is not in this machine's Debian archive .*; also unmet: setuptools>=9999 \([0-9.]+ is installed; Debian: python3-setuptools\); or take (?:it|them) from the team's package index: pyservice deb --index-url URL \(or an index-url in \.\/pip\.conf\)$/,
   );
   assert.ok(oneLine(r.stderr), r.stderr);
   assert.equal(r.files, ['pyproject.toml', 'setup.py']);

@@ -88,13 +88,13 @@ toolTest(t, [PY], 'a failing backend names the unmet requirements, markers and s
   // Only installed-but-unmet ones: the backend's own failure comes first
   const r = deb(project(["setuptools>=9999; python_version < '3'", 'setuptools<1']), { FAIL_HOOK: '1' });
   assert.is(r.status, 1, r.stderr);
-  assert.match(r.stderr, /failed to prepare the metadata: ValueError: no way; unmet build requirements: setuptools<1 \(\S+ is installed; Debian: python3-setuptools\)$/m);
+  assert.match(r.stderr, /failed to prepare the metadata: ValueError: no way; unmet build requirements: setuptools<1 \(\S+ is installed; Debian: python3-setuptools\); or take (?:it|them) from the team's package index: pyservice deb --index-url URL \(or an index-url in \.\/pip\.conf\)$/m);
   // One that is not installed at all is the likely cause: named first, with what to install (here: nothing has it)
   const missing = deb(project(["zzz-pyservice-absent; python_version >= '3'", "setuptools>=9999; python_version < '3'", 'setuptools<1']), { FAIL_HOOK: '1' });
   assert.is(missing.status, 1, missing.stderr);
   assert.match(
     missing.stderr,
-    /^error: the project's build requirement zzz-pyservice-absent; python_version >= '3' is not installed for \/usr\/bin\/python3 \(\S+: ValueError: no way\): python3-zzz-pyservice-absent is not in this machine's Debian archive \(and no other Debian package is known to provide it\); pass --python for an interpreter that has it; also unmet: setuptools<1 \(\S+ is installed; Debian: python3-setuptools\)$/m,
+    /^error: the project's build requirement zzz-pyservice-absent; python_version >= '3' is not installed for \/usr\/bin\/python3 \(\S+: ValueError: no way\): python3-zzz-pyservice-absent is not in this machine's Debian archive \(and no other Debian package is known to provide it\); pass --python for an interpreter that has it; also unmet: setuptools<1 \(\S+ is installed; Debian: python3-setuptools\); or take (?:it|them) from the team's package index: pyservice deb --index-url URL \(or an index-url in \.\/pip\.conf\)$/m,
   );
 });
 

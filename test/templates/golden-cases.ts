@@ -98,10 +98,29 @@ export const GOLDEN_CASES: Record<string, Answers> = {
     upstreamName: 'Gunicorn',
     adopted: true,
   },
+  // What `pyservice deb --index-url` records for a tool whose backend Debian's python3 lacks, on jammy (Python
+  // 3.10: python3-tomli reads pyproject.toml at build time)
+  'tool-from-index': {
+    ...base,
+    type: 'tool',
+    name: 'docopt-ng',
+    description: 'Humane command line arguments parser',
+    url: 'https://github.com/jazzband/docopt-ng',
+    version: '0.9.0',
+    ci: 'none',
+    distro: 'jammy',
+    indexUrl: 'https://pypi.example.com/simple/',
+    buildDeps: ['python3-tomli'],
+    consoleScripts: ['docopt-ng = docopt:main'],
+    license: 'Expat',
+    upstreamAuthors: ['Jazzband <jazzband@example.org>'],
+    buildBackend: 'pdm.backend',
+    buildFromIndex: true,
+  },
 };
 
 /** Cases for project types or answers a version introduced: kept from that version on. */
-const CASE_SINCE: Record<string, string> = { 'tool-gitlab-hostile': '1.2.0', 'service-adopted': '1.3.0' };
+const CASE_SINCE: Record<string, string> = { 'tool-gitlab-hostile': '1.2.0', 'service-adopted': '1.3.0', 'tool-from-index': '1.4.0' };
 
 /**
  * Answers validation refused after a version's goldens were written: such a version keeps rendering them as it
@@ -124,7 +143,7 @@ export function casesFor(version: string): Record<string, Answers> {
 }
 
 /** The frozen versions: their renders must never change. */
-export const FROZEN_VERSIONS = ['1.0.0', '1.1.0', '1.2.0', '1.3.0'];
+export const FROZEN_VERSIONS = ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0'];
 
 export interface GoldenFile {
   path: string;

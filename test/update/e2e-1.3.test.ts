@@ -57,7 +57,7 @@ toolTest(t, ['git', 'shellcheck'], 'a created service: edits to debian/rules, th
   appendFileSync(join(dir, 'debian/conf/upd13-svc.env'), '# team: our own setting\nUPD13_SVC_EXTRA=1\n');
   commitAll(dir, 'team edits');
 
-  const { result } = await update(dir);
+  const { result } = await update(dir, { to: '1.3.0' }); // this transition's test: pinned, not "latest"
   assert.is(result.to, '1.3.0');
   assert.equal(result.actions.filter((a) => a.action === 'conflict').map((a) => a.path), [], 'conflicts');
   assert.is(git(dir, 'ls-files', '-u').trim(), '');
@@ -86,7 +86,7 @@ toolTest(t, ['git', 'shellcheck'], 'a service from pyservice deb (1.2.0 record w
   const dir = debProject12();
   writeFileSync(join(dir, 'debian/pst-gunicorn.service'), read(dir, 'debian/pst-gunicorn.service').replace('UMask=0027\n', 'UMask=0027\nTimeoutStopSec=30\n'));
   commitAll(dir, 'team edit');
-  const { result } = await update(dir);
+  const { result } = await update(dir, { to: '1.3.0' }); // this transition's test: pinned, not "latest"
   assert.is(result.to, '1.3.0');
   assert.equal(result.actions.filter((a) => a.action === 'conflict').map((a) => a.path), [], 'conflicts');
   const unit = read(dir, 'debian/pst-gunicorn.service');

@@ -31,12 +31,15 @@ Options:
                                Debian already uses (apt lists, dpkg status) is refused unless given here
   --prefix TEAM                package as TEAM-NAME (default: $PYSERVICE_DEB_PREFIX), to stay clear of Debian's names
   --index-url URL              the team's index (PEP 503 /simple/): written to ./pip.conf (index-url only),
-                               which the .deb's build (debian/pyservice.mk) installs dependencies from
+                               which the .deb's build (debian/pyservice.mk) installs dependencies from; build
+                               requirements Debian's python3 lacks (pdm-backend, a newer hatchling) come from
+                               it too, for the read and the build (so does an index-url already in ./pip.conf)
   --distro NAME                ${Object.keys(DISTROS).join('|')} (default: bookworm)
   --python PATH                interpreter that reads the metadata and builds the .deb (default: /usr/bin/python3)
   --upstream-version X         the version to package when the backend has none (e.g. a VCS version outside a
                                checkout; given to the backend as SETUPTOOLS_SCM_PRETEND_VERSION and PBR_VERSION)
-  --timeout SECONDS            how long the backend may run, everything it starts included (default: 30)
+  --timeout SECONDS            how long the backend may run, everything it starts included (default: 30;
+                               300 when build requirements are first installed from the index)
   -y, --yes                    never ask: take fallbacks (and say which) for what the project does not declare
   --dry-run                    read and plan only: show the metadata, the files and the diff; write nothing
   --force                      merge into an existing debian/: identical files stay, missing ones are added,
