@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { runSync } from '../exec/run.js';
 import { checkProject } from '../update/check.js';
 import { runUpdate, type UpdateRequest } from '../update/run-update.js';
@@ -20,6 +21,8 @@ export interface CheckRow {
 export function checkMany(dirs: readonly string[], opts: { pre?: boolean } = {}): CheckRow[] {
   return dirs.map((dir) => {
     try {
+      const gone = notADirectory(dir);
+      if (gone) return { dir, status: 'failed', current: null, latest: null, source: null, message: gone };
       const s = checkProject(dir, opts);
       if (!s) return { dir, status: 'failed', current: null, latest: null, source: null, message: 'not a pyservice project (no .pyservice.json)' };
       const unmerged = unmergedPaths(s.dir);
@@ -69,8 +72,17 @@ async function updateOne(dir: string, opts: FleetUpdateOptions): Promise<UpdateR
   const req: UpdateRequest = { dir, dryRun: false, diff: false, json: false, conflict: opts.conflict ?? 'inline', allowDirty: Boolean(opts.allowDirty), yes: false, given: {}, pre: opts.pre, trust: opts.trust };
   let previous: string | null = null;
   try {
+    const gone = notADirectory(dir);
+    if (gone) return { dir, status: 'failed', from: null, to: null, message: gone };
     if (!checkProject(dir)) return { dir, status: 'failed', from: null, to: null, message: 'not a pyservice project (no .pyservice.json); adopt it with pyservice update in that directory' };
     if (opts.branch) {
+      // The commit needs an identity: asked before anything changes (else the update was left staged on the branch)
+      const unknown = ['GIT_AUTHOR_IDENT', 'GIT_COMMITTER_IDENT'].map((v) => git(dir, ['var', v])).find((r) => r.code !== 0);
+      if (unknown)
+        return {
+          dir, status: 'failed', from: null, to: null,
+          message: `git has no identity to commit with here (${lastLine(unknown.stderr)}); set user.name and user.email (git config --global), then rerun; nothing was changed`,
+        };
       previous = git(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']).stdout.trim() || null;
       const sw = git(dir, ['switch', '-q', '-c', opts.branch]);
       if (sw.code !== 0) return { dir, status: 'failed', from: null, to: null, message: `cannot create branch ${opts.branch}: ${firstLine(sw.stderr)}` };
@@ -116,6 +128,7 @@ function git(cwd: string, args: string[]) {
 }
 
 const firstLine = (s: string) => s.trim().split('\n')[0]?.replace(/^(fatal|error):\s*/, '') ?? '';
+const lastLine = (s: string) => s.trim().split('\n').pop()?.replace(/^(fatal|error):\s*/, '') ?? '';
 const oneLine = (err: unknown) => ((err as Error).message ?? String(err)).split('\n')[0]!;
 
 /** A fixed-width table: one row per repository. */
@@ -123,4 +136,14 @@ export function table(header: readonly string[], rows: readonly (readonly string
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (r: readonly string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** A listed path that is not a directory (a typo in --from's list, a repository moved away), or null. */
+function notADirectory(dir: string): string | null {
+  try {
+    if (statSync(dir).isDirectory()) return null;
+    return 'not a directory; list the repository\'s folder instead';
+  } catch {
+    return 'no such directory; fix the path (a --from list\'s paths are relative to the list file)';
+  }
 }
