@@ -156,8 +156,8 @@ export function readProjectRecord(projectDir: string): ProjectRecord | null {
 
 /** git's view of the paths a plan may write: tracked files with changes, and which of `candidates` git tracks. */
 export async function gitState(projectDir: string, candidates: readonly string[]): Promise<GitState> {
-  const [modified, tracked] = await Promise.all([modifiedTrackedFiles(projectDir), trackedAmong(projectDir, candidates)]);
-  return { modified, tracked };
+  const [modified, { tracked, sparse }] = await Promise.all([modifiedTrackedFiles(projectDir), trackedAmong(projectDir, candidates)]);
+  return { modified, tracked, sparse };
 }
 
 async function adoptionPrefill(dir: string, hooks: UpdateHooks) {

@@ -62,12 +62,24 @@ export async function modifiedTrackedFiles(root: string): Promise<string[]> {
   return out;
 }
 
-/** Which of `paths` git tracks (exact paths, no globbing). */
-export async function trackedAmong(root: string, paths: readonly string[]): Promise<Set<string>> {
-  if (paths.length === 0) return new Set();
+/**
+ * Which of `paths` git tracks (exact paths, no globbing), and which of those a sparse checkout keeps out of the
+ * working tree (skip-worktree: `git ls-files -t` tags them S): absent from the disk, yet not deleted.
+ */
+export async function trackedAmong(root: string, paths: readonly string[]): Promise<{ tracked: Set<string>; sparse: Set<string> }> {
+  const tracked = new Set<string>();
+  const sparse = new Set<string>();
+  if (paths.length === 0) return { tracked, sparse };
   const g = gitPlace(root);
-  const r = await runOk('git', ['--literal-pathspecs', 'ls-files', '-z', '--full-name', '--', ...paths.map((p) => toTop(g, p))], { cwd: g.top });
-  return new Set(r.stdout.split('\0').filter(Boolean).map((p) => fromTop(g, p)).filter((p): p is string => p !== null));
+  const r = await runOk('git', ['--literal-pathspecs', 'ls-files', '-t', '-z', '--full-name', '--', ...paths.map((p) => toTop(g, p))], { cwd: g.top });
+  for (const entry of r.stdout.split('\0')) {
+    if (entry.length < 3) continue;
+    const p = fromTop(g, entry.slice(2));
+    if (p === null) continue;
+    tracked.add(p);
+    if (entry[0] === 'S') sparse.add(p);
+  }
+  return { tracked, sparse };
 }
 
 /** Writes files into git's object store as blobs, byte for byte (no filters); returns their object ids. */

@@ -46,6 +46,8 @@ export interface RunPlanInput {
 export interface GitState {
   modified: readonly string[];
   tracked: ReadonlySet<string>;
+  /** Tracked paths a sparse checkout keeps out of the working tree (skip-worktree). */
+  sparse: ReadonlySet<string>;
 }
 
 export interface ToolFile {
@@ -68,6 +70,12 @@ export interface RunPlan {
   answers: PlanJson['answers'];
   /** What makes the tree dirty for this plan: empty until `withDirty` adds git's view (a plan that writes nothing needs none). */
   dirty: string[];
+  /**
+   * Paths the plan acts on that a sparse checkout keeps off the disk: missing there, they read as deleted by the
+   * user ('you deleted it; not restored') while the record moved on, so the template's change was lost for good
+   * when the checkout was widened. Refused, even with --allow-dirty.
+   */
+  outsideSparse: string[];
   upToDate: boolean;
   baseline: PlanJson['baseline'];
   warnings: string[];
@@ -97,6 +105,7 @@ export function planRun(inp: RunPlanInput): RunPlan {
     toolFiles,
     answers: diffAnswers(inp.record?.answers, inp.answers, inp.newQuestions),
     dirty: [],
+    outsideSparse: [],
     upToDate,
     baseline: inp.record === null ? 'none' : inp.baselineSource,
     warnings: [...inp.warnings],
@@ -187,7 +196,12 @@ function diffAnswers(before: Answers | undefined, after: Answers, newQuestions: 
  * untracked files do not count). `git` is git's view of `dirtyCandidates()`.
  */
 export function withDirty(plan: RunPlan, git: GitState, disk: (path: string) => OursState): RunPlan {
-  return plan.upToDate ? plan : { ...plan, dirty: dirtyPaths(git, plan.actions, plan.toolFiles, disk) };
+  if (plan.upToDate) return plan;
+  const outsideSparse = plan.actions
+    .filter((a) => a.action !== 'unchanged')
+    .flatMap((a) => [a.path, ...(a.from ? [a.from] : []), ...(a.remove ?? []).map((r) => r.path)])
+    .filter((p, i, all) => git.sparse.has(p) && all.indexOf(p) === i);
+  return { ...plan, dirty: dirtyPaths(git, plan.actions, plan.toolFiles, disk), outsideSparse };
 }
 
 function dirtyPaths(git: GitState, actions: readonly FileAction[], tools: readonly ToolFile[], disk: (path: string) => OursState): string[] {

@@ -86,6 +86,7 @@ async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHoo
       out.raw(planText(json, actions, from, to));
       if (req.diff) out.raw(planDiffs(actions));
       if (plan.dirty.length) out.warn(`the working tree is dirty; update would refuse (or use --allow-dirty):\n  ${plan.dirty.join('\n  ')}`);
+      if (plan.outsideSparse.length) out.warn(`update would refuse: ${sparseProblem(plan.outsideSparse)}`);
       const busy = plan.upToDate ? null : operationInProgress(git.gitDir, 'pyservice update');
       if (busy) out.warn(`update would refuse: ${busy}`);
       out.raw('Nothing was written (' + (req.dryRun ? '--dry-run' : req.diff ? '--diff' : '--json') + ').\n');
@@ -101,6 +102,7 @@ async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHoo
   // A merge or rebase stopped half-way: refused even with --allow-dirty (its commit would take the update in).
   const busy = operationInProgress(git.gitDir, 'pyservice update');
   if (busy) throw new UsageError(busy);
+  if (plan.outsideSparse.length) throw new UsageError(sparseProblem(plan.outsideSparse));
   if (plan.dirty.length && !req.allowDirty)
     throw new UsageError(
       `the working tree has changes the update could mix with its own; commit or stash them first, or pass --allow-dirty:\n  ${plan.dirty.slice(0, 20).join('\n  ')}${plan.dirty.length > 20 ? `\n  … and ${plan.dirty.length - 20} more` : ''}`,
@@ -168,4 +170,10 @@ async function rememberUpToDate(gitDir: string, projectDir: string, restore: Ite
 
 function heldBackMessage(skipped: readonly string[]): string {
   return `${RECORD_FILE} and ${BASELINE_FILE} were not advanced, so the template's changes to ${skipped.join(', ')} are not lost: commit your work, then run pyservice update again to merge them`;
+}
+
+/** One line: the template files a sparse checkout keeps out, and how to bring them in. */
+function sparseProblem(paths: readonly string[]): string {
+  const shown = paths.slice(0, 3).join(', ') + (paths.length > 3 ? ` and ${paths.length - 3} more` : '');
+  return `${shown} ${paths.length === 1 ? 'is' : 'are'} outside this sparse checkout (git sparse-checkout): the update merges the templates' changes into ${paths.length === 1 ? 'it' : 'them'}; run \`git sparse-checkout disable\` (or add ${paths.length === 1 ? 'its folder' : 'their folders'}) and rerun pyservice update; nothing was written`;
 }

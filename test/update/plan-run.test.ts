@@ -132,7 +132,7 @@ for (const c of CASES) {
       ...c.over,
     };
     let plan = planRun(input);
-    if (c.git) plan = withDirty(plan, { modified: c.git.modified, tracked: new Set(c.git.tracked) }, disk);
+    if (c.git) plan = withDirty(plan, { modified: c.git.modified, tracked: new Set(c.git.tracked), sparse: new Set() }, disk);
     assert.equal(Object.fromEntries(plan.actions.map((a) => [a.path, a.action])), c.want.actions);
     assert.is(plan.upToDate, c.want.upToDate);
     assert.equal(plan.toolFiles.filter((f) => f.changed).map((f) => f.path), c.want.toolFiles);

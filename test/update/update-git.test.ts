@@ -385,6 +385,31 @@ toolTest(t, ['git'], 'pyservice deb: a held .git/index.lock and a live run\'s lo
   assert.is(ok.code, 0, ok.stderr);
 });
 
+toolTest(t, ['git'], 'a sparse checkout that keeps template files off the disk is refused (even with --allow-dirty), nothing written; widened, the update runs', async () => {
+  // Before: the files outside the cone read as deleted by the user ('you deleted it; … not restored'), and the
+  // record and baseline moved on to the new version: widening the checkout later brought the old files back, the
+  // templates' change to them lost for good
+  const dir = await oldProject();
+  git(dir, 'sparse-checkout', 'set', '--no-cone', '/.pyservice.*', '/setup.py');
+  assert.not.ok(existsSync(join(dir, 'Makefile')), 'sparse');
+  const before = snapshot(dir);
+  for (const over of [{}, { allowDirty: true }]) {
+    const e = await rejection(update(dir, over));
+    assert.ok(e instanceof UsageError, String(e));
+    assert.match(e.message, /^\S+(, \S+)*( and \d+ more)? (is|are) outside this sparse checkout \(git sparse-checkout\): .*run `git sparse-checkout disable` .*and rerun pyservice update; nothing was written$/);
+  }
+  assert.equal(snapshot(dir), before, 'nothing written');
+  assert.is(git(dir, 'status', '--porcelain'), '');
+  git(dir, 'sparse-checkout', 'disable');
+  const { result } = await update(dir);
+  assert.is(result.status, 'updated');
+  assert.is(JSON.parse(read(dir, '.pyservice.json')).templateVersion, TO);
+  const fresh = snapshot(await freshProject());
+  const updated = snapshot(dir);
+  for (const p of createdOnce(dir)) delete fresh[p], delete updated[p];
+  assert.equal(updated, fresh);
+});
+
 toolTest(t, ['git'], '--conflict rej: your side stays in the file, the template hunks go to <file>.rej, the file stays unmerged', async () => {
   const dir = await oldProject();
   appendFileSync(join(dir, 'Makefile'), '\nlint:\n\ttrue\n');
