@@ -61,6 +61,19 @@ t('every project type is in --help, and each gets its own default description', 
   assert.is(JSON.parse(readFileSync(join(dir, '.pyservice.json'), 'utf8')).answers.description, 'Long-running Python service', 'a given description is kept');
 });
 
+t('--json without --dry-run is exit 2 naming --dry-run; nothing written', () => {
+  // Measured before: create-pyservice ddx --yes --json created the project and printed no JSON
+  const parent = tempDir();
+  const r = create([join(parent, 'svc'), '--yes', '--json', ...ID], { cwd: parent });
+  assert.is(r.code, 2, r.stderr);
+  assert.is(r.stderr.trim(), 'error: --json prints the plan of a dry run; add --dry-run (nothing is written then), or drop --json to create the project');
+  assert.equal(readdirSync(parent), []);
+  const dry = create([join(parent, 'svc'), '--yes', '--json', '--dry-run', ...ID], { cwd: parent });
+  assert.is(dry.code, 0, dry.stderr);
+  assert.ok(JSON.parse(dry.stdout).files.length > 10);
+  assert.equal(readdirSync(parent), []);
+});
+
 t('a project type the template version does not make is exit 2 naming the version that does; nothing written', () => {
   // Measured before: --type tool --template-version 1.1.0 wrote 17 files (no src/, tests/, debian/) and exited 0
   const parent = tempDir();

@@ -99,6 +99,8 @@ export function parseCreateArgs(argv: readonly string[]): CreateRequest | 'help'
   if (values.version) return 'version';
   // The extra words are not echoed: one of them might be a password typed in the wrong place.
   if (positionals.length > 1) throw new UsageError(`expected at most one directory, got ${positionals.length} words; quote a directory name that has spaces`);
+  // --json is the dry run's plan: alone it would create the project and print no JSON (measured: it did)
+  if (values.json && !values['dry-run']) throw new UsageError('--json prints the plan of a dry run; add --dry-run (nothing is written then), or drop --json to create the project');
   const given: Partial<Answers> = typeof values.answers === 'string' ? readAnswersFile(values.answers) : {};
   for (const [flag, key] of Object.entries(FLAG_TO_KEY)) {
     const v = (values as Record<string, unknown>)[flag];
