@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, lstatS
 import { basename, dirname, join, resolve } from 'node:path';
 import type { FilePlan, PlannedFile } from '../plan/file-plan.js';
 import { stopChildren } from '../exec/run.js';
-import { CancelledError } from '../errors.js';
+import { CancelledError, FailureError } from '../errors.js';
 import { processAlive } from '../exec/process-alive.js';
 
 export class TargetError extends Error {}
@@ -156,8 +156,17 @@ export async function writeNewProject(plan: FilePlan | NewProjectFiles, target: 
     if (interrupted) await interrupted;
     // An empty target directory may exist (a non-empty one was refused earlier). Asked without a throw: Node's
     // error for an absent path cost create ~1 ms.
-    if (lstatSync(abs, { throwIfNoEntry: false })) rmdirSync(abs);
-    renameSync(staging, abs);
+    try {
+      if (lstatSync(abs, { throwIfNoEntry: false })) rmdirSync(abs);
+      renameSync(staging, abs);
+    } catch (err) {
+      // Checked empty at the start, filled since: another create at the same place won the race (measured: three
+      // at once, two said 'ENOTEMPTY: directory not empty, rmdir …'). Its files are left as they are.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR' || code === 'EISDIR')
+        throw new FailureError(`${target} was filled by something else while this run wrote the project (another create-pyservice there?); it is left as it is and nothing was written: choose a new or empty directory`);
+      throw err;
+    }
     return abs;
   } catch (err) {
     if (interrupted) await interrupted; // the interruption is the story, not the error of the git it stopped

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { stagingPath, writeNewProject } from '../../src/apply/new-project.js';
+import { FailureError } from '../../src/errors.js';
 import type { PlannedFile } from '../../src/types.js';
 import { CREATE_BIN, create, startCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -101,6 +102,23 @@ t('a failure while files are being written (in `more`, or a write itself) leaves
     await new Promise((r) => setTimeout(r, 50)); // a write still in flight would land now
     assert.equal(readdirSync(parent), [], `left behind after: ${(err as Error).message}`);
   }
+});
+
+t('a target another run fills while this one writes: exit 1 naming it and the fix, the other run\'s files kept, no staging left', async () => {
+  // Before: three creates of one directory at once, two said 'ENOTEMPTY: directory not empty, rmdir …'
+  const parent = tempDir();
+  const target = join(parent, 'same');
+  let err: unknown;
+  await writeNewProject({ files: [planned('mine.txt')] }, target, async () => {
+    mkdirSync(target);
+    writeFileSync(join(target, 'theirs.txt'), 'theirs\n');
+  }).catch((e: unknown) => (err = e));
+  assert.ok(err instanceof FailureError, String(err));
+  assert.match((err as Error).message, /^\/.*\/same was filled by something else while this run wrote the project .*nothing was written: choose a new or empty directory$/);
+  assert.equal(readdirSync(target), ['theirs.txt']);
+  assert.equal(readdirSync(parent), ['same']);
+  const r = spawnSync('sh', ['-c', `for i in 1 2 3; do "$0" "${CREATE_BIN}" same --yes --type tool --name same-x --no-git >/dev/null 2>"err$i" & done; wait; cat err1 err2 err3`, process.execPath], { cwd: tempDir(), encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  for (const line of r.stdout.split('\n').filter(Boolean)) assert.match(line, /^error: .*same was filled by something else/, line);
 });
 
 t("a killed run's staging directory is removed by the next run; a live run's is left alone", () => {
