@@ -39,6 +39,18 @@ def pip_command():
     return None
 
 
+def unreachable(output):
+    """Why pip could not reach the index at all, from the warnings of its retries (it then says only "No matching
+    distribution found", as for a missing package): 'Connection refused', 'Read timed out', an SSL error…"""
+    if "Retrying (Retry(" not in output:
+        return None
+    for pattern in (r"Failed to establish a new connection: \[Errno -?\d+\] ([^'\")]+)", r"(Read timed out[^'\")]*)", r"(SSLError\([^)]*\))", r"(ProxyError\([^)]*\))"):
+        m = re.search(pattern, output)
+        if m:
+            return m.group(1).strip().rstrip(".")[:200]
+    return "its connection failed"
+
+
 def last_error(output):
     """pip's line that says why: its last ERROR line (no matching distribution, a 401…), else its last line."""
     lines = [l.strip() for l in output.splitlines() if l.strip()]
@@ -67,6 +79,9 @@ def install(requires, env_dir, where, Failure):
     done = subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=env_dir)
     output = done.stdout.decode("utf-8", "replace")
     if done.returncode != 0:
+        cause = unreachable(output)
+        if cause:
+            raise Failure("index-failed", f"pip could not reach {where} to install the build requirements {', '.join(requires)}: {cause}; check the URL, the network and any proxy (http_proxy, https_proxy)", output[-3000:])
         raise Failure(
             "index-failed",
             f"pip could not install the build requirements {', '.join(requires)} from {where}: {last_error(output)}; "

@@ -118,6 +118,17 @@ toolTest(t, TOOLS, 'a wrong login: exit 1, one line naming the requirement, the 
   assert.not.match(r.stdout + r.stderr, PASSWORD);
 });
 
+toolTest(t, TOOLS, 'an index nobody listens on: exit 1, one line saying pip could not reach it and why', async () => {
+  await setUp();
+  const closed: Server = createServer();
+  await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+  const port = (closed.address() as { port: number }).port;
+  await new Promise<void>((done) => closed.close(() => done()));
+  const r = await deb(pypdf, ['--dry-run', '--yes', '--kind', 'tool', ...MAINTAINER, '--index-url', `http://127.0.0.1:${port}/simple/`], cleanEnv(home));
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`^error: pip could not reach "http://127\\.0\\.0\\.1:${port}/simple/" to install the build requirements flit_core >=3\\.9,<4: Connection refused; check the URL, the network and any proxy`, 'm'));
+});
+
 toolTest(t, TOOLS, 'an index that never answers: the time limit stops the whole read and its private build folder is removed', async () => {
   await setUp();
   const silent: Server = createServer(() => undefined);
