@@ -145,7 +145,9 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
     let message = typeof obj.error === 'string' ? obj.error : 'reading the metadata failed';
     // A backend that exits (mesonpy, a setup.py calling sys.exit) said why on its output, not in an exception
     const said = whyItExited(stderr);
-    if (kind === 'backend-failed' && /: RuntimeError: exited with status /.test(message) && said) message += ` (it printed last: ${said.slice(0, 300)})`;
+    // fiona 1.10.1's setup.py exits 1 without gdal-config after logging what to set (GDAL_CONFIG or GDAL_VERSION)
+    const exited = (kind === 'backend-failed' && /: RuntimeError: exited with status /.test(message)) || kind === 'setup-exit';
+    if (exited && said) message += ` (it printed last: ${said.slice(0, 300)})`;
     throw new MetadataError(kind, message, detail, stringList(obj.packages), stringList(obj.unmet_build));
   }
   const m = obj.metadata as Record<string, unknown> | undefined;

@@ -357,6 +357,18 @@ toolTest(t, [PY, '/usr/lib/python3/dist-packages/setuptools_scm/__init__.py', '/
   }
 });
 
+toolTest(t, [PY], 'a setup.py that exits before setup() is exit 1 with the line it printed last (what it wants)', () => {
+  // fiona 1.10.1 (trixie source) without gdal-config was only 'setup.py exited (status 1) before calling setup()'
+  const dir = project({
+    'setup.py': 'import logging, sys\nlogging.warning("Failed to get options via gdal-config")\nlogging.critical("A GDAL API version must be specified. Provide a path to gdal-config using a GDAL_CONFIG environment variable")\nsys.exit(1)\n',
+  });
+  const r = deb(dir);
+  assert.is(r.code, 1, r.stderr);
+  assert.ok(oneLine(r.stderr), r.stderr);
+  assert.match(r.stderr.trim(), /^error: setup\.py exited \(status 1\) before calling setup\(\) \(it printed last: CRITICAL:root:A GDAL API version must be specified\. Provide a path to gdal-config using a GDAL_CONFIG environment variable\)$/);
+  assert.equal(r.files, ['setup.py']);
+});
+
 toolTest(t, [PY], 'a version attr: whose module imports what is not installed names the two ways out, neither about a setup.py it does not have', () => {
   // setuptools reads attr: from the module's source when the value is a literal, and imports the module otherwise
   const files = (init: string) => ({
