@@ -50,6 +50,9 @@ t('--help documents the flags and the exit codes', () => {
   assert.is(r.code, 0);
   for (const flag of ['--maintainer', '--package', '--distro', '--python', '--yes', '--dry-run', '--force', '--json', '--timeout']) assert.ok(r.stdout.includes(flag), flag);
   assert.match(r.stdout, /Exit codes: 0 ok, 1 failure.*2 bad usage or bad input[\s\S]*130 cancelled/);
+  // every file a run writes is named (--index-url writes ./pip.conf: measured, while the help said 'Only debian/*…')
+  assert.match(r.stdout, /Only debian\/\*, \.pyservice\.json and \.pyservice\.baseline \(and \.\/pip\.conf with --index-url\) are written/);
+  assert.match(r.stdout, /2: [\s\S]*a merge or rebase in progress/);
 });
 
 toolTest(t, [PY], 'a project given as a relative path (pyservice deb beets, pyservice deb ./x/y) is read and written where it is', () => {

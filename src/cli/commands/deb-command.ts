@@ -29,7 +29,8 @@ Options:
                                point does not name, e.g. python-dotenv's dotenv needs cli)
   --package NAME               Debian package name (default: the project's name, lowercase, _ → -); a name
                                Debian already uses (apt lists, dpkg status) is refused unless given here
-  --prefix TEAM                package as TEAM-NAME (default: $PYSERVICE_DEB_PREFIX), to stay clear of Debian's names
+  --prefix TEAM                package as TEAM-NAME (default: $PYSERVICE_DEB_PREFIX), to stay clear of Debian's
+                               names
   --index-url URL              the team's index (PEP 503 /simple/): written to ./pip.conf (index-url only),
                                which the .deb's build (debian/pyservice.mk) installs dependencies from; build
                                requirements Debian's python3 lacks (pdm-backend, a newer hatchling) come from
@@ -49,15 +50,15 @@ Options:
   --json                       print the result as one JSON object (with --dry-run: writes nothing)
   -h, --help                   show this help
 
-Only debian/*, .pyservice.json and .pyservice.baseline are written, through pyservice update's writer: a
-journal first (a run a kill interrupted is finished by the next one), each file atomically, never through a
-symlink; in a git repository the result is staged and conflicts are left unmerged in git's index (stages
-1/2/3, as git merge does). Nothing is ever deleted.
+Only debian/*, .pyservice.json and .pyservice.baseline (and ./pip.conf with --index-url) are written, through
+pyservice update's writer: a journal first (a run a kill interrupted is finished by the next one), each file
+atomically, never through a symlink; in a git repository the result is staged and conflicts are left unmerged
+in git's index (stages 1/2/3, as git merge does). Nothing is ever deleted.
 Exit codes: 0 ok, 1 failure or conflicts left to resolve, 2 bad usage or bad input, 130 cancelled (Ctrl-C).
   1: conflicts were marked (like git merge: resolve, git add); setup.py or the backend failed or timed out;
      the backend or a build helper is not installed
   2: debian/ exists without --force; a broken pyproject.toml; no version; a name Debian uses; no maintainer and
-     no terminal to ask; a planned file is a symlink or a directory
+     no terminal to ask; a planned file is a symlink or a directory; a merge or rebase in progress
 `;
 
 const OPTIONS = {
