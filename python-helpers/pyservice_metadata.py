@@ -575,6 +575,17 @@ def failure_from(err, project, who="setup.py"):
 
     if pep517_metadata.is_version_failure(err):  # setuptools_scm outside a checkout, as under any other backend
         return Failure("no-version", pep517_metadata.version_failure_message(err, "setuptools_scm"), detail)
+    # receptor 1.5.5 (trixie source): setup.cfg's version = file: .VERSION, a file its Makefile writes; setuptools reads
+    # a missing file as '' and says only "Version loaded from file: .VERSION does not comply with PEP 440: "
+    missing = re.match(r"Version loaded from file: (.+?) does not comply with PEP 440: ?$", str(err))
+    if missing and not os.path.exists(os.path.join(project, missing.group(1))):
+        name = missing.group(1)
+        return Failure(
+            "setup-failed",
+            f"{who} failed: its version = file: {name} names a file the project does not have (its own build writes it first?): "
+            f"write the version into {name} (echo 1.2.3 > {name}) and read it again",
+            detail,
+        )
     if isinstance(err, ModuleNotFoundError) and err.name:
         top = err.name.split(".")[0]
         if STRICT_BUILD_META and who == "setup.py" and (os.path.isfile(os.path.join(project, top, "__init__.py")) or os.path.isfile(os.path.join(project, top + ".py"))):

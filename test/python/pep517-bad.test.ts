@@ -369,6 +369,22 @@ toolTest(t, [PY], 'a setup.py that exits before setup() is exit 1 with the line 
   assert.equal(r.files, ['setup.py']);
 });
 
+toolTest(t, [PY], 'a setup.cfg version = file: naming a file the project does not have is exit 1 naming the file; written, it reads', () => {
+  // receptor 1.5.5 (trixie source; its Makefile writes .VERSION) got "Version loaded from file: .VERSION does not comply with PEP 440: "
+  const dir = project({
+    'setup.cfg': '[metadata]\nname = vf\nversion = file: .VERSION\n[options]\npy_modules = vf\n[options.entry_points]\nconsole_scripts =\n    vf = vf:main\n',
+    'vf.py': 'def main():\n    pass\n',
+  });
+  const r = deb(dir);
+  assert.is(r.code, 1, r.stderr);
+  assert.ok(oneLine(r.stderr), r.stderr);
+  assert.match(r.stderr.trim(), /^error: setuptools reading setup\.cfg failed: its version = file: \.VERSION names a file the project does not have .*: write the version into \.VERSION \(echo 1\.2\.3 > \.VERSION\) and read it again$/);
+  assert.equal(r.files, ['setup.cfg', 'vf.py']);
+  writeFileSync(join(dir, '.VERSION'), '1.2.3\n');
+  const ok = deb(dir, ['--dry-run']);
+  assert.is(ok.code, 0, ok.stderr);
+});
+
 toolTest(t, [PY], 'a version attr: whose module imports what is not installed names the two ways out, neither about a setup.py it does not have', () => {
   // setuptools reads attr: from the module's source when the value is a literal, and imports the module otherwise
   const files = (init: string) => ({
