@@ -295,11 +295,71 @@ def tree(project):
     return seen
 
 
-def remove_new(project, before):
-    """Removes what the hook created (outermost new paths only); returns their project-relative names."""
+class Writes:
+    """The paths this process writes or creates (Python's audit events: open for writing, mkdir, rename, link,
+    copy, mkdtemp), so that what is new in the project after the read is removed only when the read made it.
+    Anything else that appeared meanwhile is someone else's: measured, a NOTES.md and a docs/ folder the user
+    made while `pyservice deb --dry-run` ran were deleted with the backend's build/. A backend's child processes
+    (cargo, meson) are not seen by the hook: what they leave is removed when its name is a build tree's."""
+
+    WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+    paths = set()
+    watching = False
+
+    @classmethod
+    def start(cls):
+        if not cls.watching and hasattr(sys, "addaudithook"):  # Python 3.8+; before, nothing new is taken for ours
+            sys.addaudithook(cls.hook)
+            cls.watching = True
+
+    @classmethod
+    def hook(cls, event, args):
+        try:
+            if event == "open":
+                path, mode, flags = args
+                if isinstance(path, int) or not (mode and any(c in mode for c in "wax+") or flags & cls.WRITE_FLAGS):
+                    return
+                made = [path]
+            elif event in ("os.mkdir", "tempfile.mkdtemp", "tempfile.mkstemp"):
+                made = [args[0]]
+            elif event in ("os.rename", "os.replace", "os.link", "os.symlink", "shutil.copyfile", "shutil.copytree", "shutil.move"):
+                made = [args[1]]
+            else:
+                return
+            for path in made:
+                if isinstance(path, int):
+                    continue
+                path = os.fsdecode(os.fspath(path))
+                cls.paths.add(os.path.abspath(path))
+        except Exception:
+            pass
+
+    @classmethod
+    def made(cls, path):
+        """Whether this process wrote `path` or something under it."""
+        inside = path + os.sep
+        return any(p == path or p.startswith(inside) for p in cls.paths)
+
+
+# What build tools make in a project from child processes the audit hook cannot see (cargo's target/, meson's and
+# scikit-build's build trees), besides setuptools' own: removed when new even though this process did not make them
+BUILD_TREES = {"build", "dist", ".eggs", "__pycache__", "target", "_skbuild", "pip-wheel-metadata", ".pdm-build", ".hatch"}
+
+
+def build_tree(name):
+    return name in BUILD_TREES or name.endswith(".egg-info") or name.startswith(".mesonpy-")
+
+
+def remove_new(project, before, left=None):
+    """Removes what the read created (outermost new paths only: those this process made, and build trees); returns
+    their project-relative names. New paths it did not make are someone else's: kept, and named in `left`."""
     removed = []
     for path in sorted(tree(project) - before):
         if os.path.dirname(path) in before or os.path.dirname(path) == project:
+            if not Writes.made(path) and not build_tree(os.path.basename(path)):
+                if left is not None:
+                    left.append(os.path.relpath(path, project))
+                continue
             if os.path.isdir(path) and not os.path.islink(path):
                 shutil.rmtree(path, ignore_errors=True)
             else:
@@ -606,6 +666,8 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
         raise Failure("backend-failed", f"the build backend {name} failed to load: {type(err).__name__}: {one_line(err)}", traceback.format_exc()[-2000:])
 
     before = tree(project)
+    Writes.start()
+    left = []
     tmp = tempfile.mkdtemp(prefix="metadata-")  # inside the run's folder (run_folder)
     try:
         try:
@@ -648,7 +710,7 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
             raise Failure("backend-failed", with_unmet(message, unmet + asked, backend_distribution(name)), detail)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-        removed = remove_new(project, before)
+        removed = remove_new(project, before, left)
     metadata, urls = parse_metadata(text, console_scripts_from, text_or_none, entry_points)
     version = backend_version(name)
     unmet = unmet + [dict(u, why=f"{u['why']}; the backend asks for it") for u in unmet_requirements(asked)]
@@ -657,7 +719,7 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
         "metadata": metadata,
         "project_urls": urls,
         "sources": ["pyproject.toml"],
-        "backend": {"name": name, "version": version, "requires": requires, "packages": build_packages(requires + asked), "unmet": unmet, "hook": hook, "removed": removed, "compiled": compiled_code(name, requires)},
+        "backend": {"name": name, "version": version, "requires": requires, "packages": build_packages(requires + asked), "unmet": unmet, "hook": hook, "removed": removed, "left": left, "compiled": compiled_code(name, requires)},
         "python": sys.version.split()[0],
         "setuptools": "",
     }

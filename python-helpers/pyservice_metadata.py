@@ -743,6 +743,8 @@ def read_project(project):
         import pep517_metadata
 
         before = pep517_metadata.tree(project)
+        pep517_metadata.Writes.start()
+        left = []
         try:
             try:
                 if has_setup_py:
@@ -758,10 +760,11 @@ def read_project(project):
                     raise Failure("no-setup-call", "setup.py ran to the end without calling setup() (is it behind a condition on sys.argv?)")
                 capture()
             finally:
-                removed = pep517_metadata.remove_new(project, before)
+                removed = pep517_metadata.remove_new(project, before, left)
         except Captured as done:
             result = describe(done.dist, sources)
             result["backend"]["removed"] = removed
+            result["backend"]["left"] = left
             return result
         except SystemExit as err:
             raise Failure("setup-exit", f"setup.py exited (status {err.code!r}) before calling setup()")

@@ -190,6 +190,8 @@ async function runDebLocked(
   if ('problem' in version) throw new UsageError(req.upstreamVersion !== undefined ? `${version.problem.replace(/;.*/, '')} (--upstream-version)` : version.problem);
   const asker = req.yes || req.json ? undefined : req.asker;
   const notes: string[] = [];
+  if (meta.backend.left.length)
+    notes.push(`${meta.backend.left.slice(0, 5).join(', ')}${meta.backend.left.length > 5 ? ` and ${meta.backend.left.length - 5} more` : ''} appeared in the project while its metadata was read, not made by the read (kept as ${meta.backend.left.length === 1 ? 'it is' : 'they are'}); remove ${meta.backend.left.length === 1 ? 'it' : 'them'} if the build backend left ${meta.backend.left.length === 1 ? 'it' : 'them'}`);
   if (meta.backend.unmet.length)
     notes.push(`build requirements Debian's python3 does not meet: ${meta.backend.unmet.map((u) => `${u.requirement} (${u.why}; Debian: ${u.package})`).join(', ')}`);
   if (req.indexUrl !== undefined) {

@@ -47,6 +47,8 @@ export interface BackendInfo {
   hook: string;
   /** Paths the backend created in the project, removed after the read. */
   removed: string[];
+  /** Paths that appeared in the project during the read without the read making them (someone else's): kept. */
+  left: string[];
   /** What the build compiles: "c" (an extension module: Python's headers) and/or "rust" (cargo, rustc). */
   compiled: ('c' | 'rust')[];
   /** System libraries setup()'s C extensions link (Extension libraries=): their -dev packages are the packager's to add. */
@@ -178,6 +180,7 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
       .map((u) => ({ requirement: String(u.requirement ?? ''), why: String(u.why ?? ''), package: String(u.package ?? '') })),
     hook: typeof b.hook === 'string' ? b.hook : '',
     removed: stringList(b.removed),
+    left: stringList(b.left),
     compiled: stringList(b.compiled).filter((k): k is 'c' | 'rust' => k === 'c' || k === 'rust'),
     libraries: stringList(b.libraries),
   };

@@ -22,6 +22,7 @@ const BACKEND = `import os, time
 def prepare_metadata_for_build_wheel(d, config_settings=None):
     os.makedirs("build/lib", exist_ok=True)
     open("stopped.egg-info", "w").write("x")
+    open("generated.toml", "w").write("x")  # a name no build tree has: the read's own, seen by its audit hook
     open(os.path.join(os.environ.get("TMPDIR", "/tmp"), "backend-temp"), "w").write("x")
     open(os.environ["PIDFILE"], "w").write(str(os.getpid()))
     time.sleep(float(os.environ.get("SLOW", "0")))
@@ -80,7 +81,8 @@ function started(p: ReturnType<typeof project>, extra: string[] = [], env: Recor
   const child = spawn(process.execPath, args(p.dir, extra), { env: { ...p.env, SLOW: '60', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (b) => (stderr += b));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((r) => child.on('exit', (code, signal) => r({ code, signal, stderr })));
+  child.stdout.on('data', (b) => (stderr += b)); // notes and errors alike
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((r) => child.on('close', (code, signal) => r({ code, signal, stderr })));
   return { child, exited };
 }
 
@@ -126,6 +128,23 @@ toolTest(t, [PY, 'git'], 'the folder of a read killed outright (SIGKILL to the h
   assert.equal(readdirSync(p.tmp), [`pyservice-metadata-${process.pid}-abcdefgh`], 'the dead read\'s folder is gone, the live one kept, the run\'s own removed');
   const status = execFileSync('git', ['-C', p.dir, 'status', '--porcelain', '--ignored'], { encoding: 'utf8' });
   assert.is(status, '', 'a finished read leaves nothing either');
+});
+
+toolTest(t, [PY, 'git'], 'files someone else makes in the project while the metadata is read are kept and named; the read\'s own are removed', async () => {
+  // Before: everything new after the read was removed: a NOTES.md and a docs/ folder the user made while
+  // `pyservice deb --dry-run` ran were deleted with the backend's build/
+  const p = project();
+  const { exited } = started(p, [], { SLOW: '3' });
+  assert.ok(await until(() => existsSync(p.pidFile) && readFileSync(p.pidFile, 'utf8') !== '', 20_000), 'the backend never started');
+  writeFileSync(join(p.dir, 'NOTES.md'), 'mine\n');
+  mkdirSync(join(p.dir, 'docs'));
+  writeFileSync(join(p.dir, 'docs', 'new.md'), 'mine too\n');
+  const r = await exited;
+  assert.is(r.code, 0, r.stderr);
+  assert.is(readFileSync(join(p.dir, 'NOTES.md'), 'utf8'), 'mine\n');
+  assert.is(readFileSync(join(p.dir, 'docs', 'new.md'), 'utf8'), 'mine too\n');
+  assert.match(r.stderr, /note: NOTES\.md, docs appeared in the project while its metadata was read, not made by the read \(kept as they are\)/);
+  for (const gone of ['build', 'stopped.egg-info', 'generated.toml']) assert.not.ok(existsSync(join(p.dir, gone)), `${gone} (the read's) is removed`);
 });
 
 t.run();
