@@ -55,6 +55,7 @@ BACKEND_DISTRIBUTIONS = {
     "hatchling": "hatchling",
     "flit_core": "flit-core",
     "poetry": "poetry-core",
+    "poetry.masonry": "poetry",  # poetry.masonry.api: the old backend, in poetry itself (poetry-core has poetry.core.masonry)
     "pdm": "pdm-backend",
     "pdm.pep517": "pdm-pep517",
     "maturin": "maturin",

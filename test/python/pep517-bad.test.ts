@@ -139,6 +139,18 @@ toolTest(t, [PY, 'apt-cache'], 'pdm-backend and pdm-pep517 share the pdm module:
   else assert.match(r.stderr, /python3-pdm-backend is not in this machine's Debian archive \(Debian has it from trixie on\)/);
 });
 
+toolTest(t, [PY, 'apt-cache'], "poetry's old backend poetry.masonry.api is poetry's own, not poetry-core's: the message names python3-poetry only", () => {
+  // Projects from before poetry-core (requires = ["poetry>=0.12"]) were told 'apt-get install python3-poetry
+  // python3-poetry-core', the second installed already and of no use: poetry-core has poetry.core.masonry, not poetry.masonry
+  const dir = project({ 'pyproject.toml': '[tool.poetry]\nname = "pox"\nversion = "0.1.0"\ndescription = "x"\nauthors = ["A <a@example.org>"]\n[build-system]\nrequires = ["poetry>=0.12"]\nbuild-backend = "poetry.masonry.api"\n' });
+  const r = deb(dir);
+  if (r.code === 0) return; // python3-poetry is installed here: the backend ran
+  assert.is(r.code, 1, r.stderr);
+  assert.not.match(r.stderr, /python3-poetry-core/);
+  if (aptHas('python3-poetry')) assert.match(r.stderr, /apt-get install python3-poetry \(or pass --python/);
+  assert.ok(oneLine(r.stderr), r.stderr);
+});
+
 toolTest(t, [PY], 'a backend without a version is exit 2 naming --upstream-version; with it the read succeeds', () => {
   const body = [
     'import os',
