@@ -144,6 +144,15 @@ const ENTRY_MAX = 500;
  * ("blackd = blackd:main [d]") keeps it in `extras` so the .deb installs that extra; one whose extra the project
  * does not declare is left out with a note (it would crash on a missing module).
  */
+/** Why a project with no command at all (console or GUI scripts, setup.py scripts=) gets no .deb. */
+export const LIBRARY_REFUSAL =
+  'the project declares no console or GUI scripts, so it is a library: it ships as a wheel to your package index (pip install), not as a .deb; a tool package is its commands in /usr/bin, so add [project.scripts] (or entry_points console_scripts) to package one';
+
+/** A library: no console or GUI script and no setup.py scripts= file (nothing a tool or a service could run). */
+export function hasNoCommands(meta: ProjectMetadata): boolean {
+  return meta.console_scripts.length === 0 && (meta.gui_scripts ?? []).length === 0 && (meta.scripts ?? []).length === 0;
+}
+
 export function consoleScriptsFor(meta: ProjectMetadata, kind: 'tool' | 'service' = 'service'): { scripts: string[]; extras: string[]; notes: string[] } {
   const scripts: string[] = [];
   const extras: string[] = [];
@@ -327,7 +336,7 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
         ? 'none of the project\'s console scripts can be packaged (see the notes), and a tool package is its commands in /usr/bin; fix them in [project.scripts] (or entry_points console_scripts)'
         : (i.meta.scripts ?? []).length
           ? `the project's commands are setup.py scripts= files (${(i.meta.scripts ?? []).join(', ')}), not entry points, and a tool package links entry points into /usr/bin; declare each as an entry point (entry_points console_scripts "name = module:function") to package it`
-          : 'the project declares no console or GUI scripts, so it is a library: it ships as a wheel to your package index (pip install), not as a .deb; a tool package is its commands in /usr/bin, so add [project.scripts] (or entry_points console_scripts) to package one',
+          : LIBRARY_REFUSAL,
     );
   const unlinked = (i.meta.scripts ?? []).filter((f) => !consoleScripts.some((c) => c.split('=')[0]!.trim() === f));
   if (unlinked.length)

@@ -226,6 +226,9 @@ async function runDebLocked(
   if (req.kind === undefined && recorded === null && asker)
     kind = await asker.ask<'tool' | 'service'>({ kind: 'select', name: 'kind', message: 'Package it as a command-line tool (venv + /usr/bin links) or a service (systemd unit, system user)', choices: ['tool', 'service'], initial: 'tool' });
   if (req.serviceCommand !== undefined && kind === 'tool') throw new UsageError('--service-command names the daemon of a service; this project is packaged as a tool (add --kind service)');
+  // A library as a tool is refused before the maintainer is looked for or asked: measured, a library without a
+  // maintainer was told to pass --maintainer, and then, given one, that it is a library. A dry run lists it below.
+  if (!req.dryRun && kind === 'tool' && mods.answers.hasNoCommands(m)) throw new UsageError(mods.answers.LIBRARY_REFUSAL);
 
   // 5. Maintainer: flag, DEBFULLNAME/DEBEMAIL, git config, then ask
   const maintainer = flagMaintainer ?? (await resolveMaintainer(await identity, asker, mods));

@@ -76,6 +76,15 @@ toolTest(t, [PY], 'a library (no scripts) is refused as a tool: the real run exi
   const report = JSON.parse(dry.stdout);
   assert.match(report.refusals.join('\n'), /so it is a library/);
   assert.not.match(report.notes.join('\n'), /generated-service default|names a plainlib script/, report.notes.join('\n'));
+  // Without a maintainer (no flag, no DEBEMAIL, no git identity) the library is what is said: measured before,
+  // 'no Debian maintainer: pass --maintainer', then, given one, 'it is a library'
+  for (const kind of [[], ['--kind', 'tool']]) {
+    const bare = deb([dir, ...kind], { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' });
+    assert.is(bare.code, 2, bare.stderr);
+    assert.match(bare.stderr.trim(), /^error: the project declares no console or GUI scripts, so it is a library/);
+    assert.is(bare.stderr.trim().split('\n').length, 1, bare.stderr);
+  }
+  assert.not.ok(existsSync(join(dir, 'debian')));
 });
 
 toolTest(t, [PY], 'with --yes a project that is not a generated service is a tool: links, no unit, no user, no /etc, no man page', () => {
