@@ -194,6 +194,21 @@ def setuptools_build_requires(dist):
     return requires, [p for p in pep517_metadata.build_packages(requires) if p not in ALWAYS_BUILD_DEPENDS]
 
 
+def setuptools_unmet(requires, packages):
+    """The build requirements Debian's python3 does not meet, judged as on the PEP 517 path, when there is more than
+    setuptools and wheel (a plain setup.py never imports pep517_metadata for it). cutadapt 4.7 (trixie source;
+    requires Cython >= 0.29.20) read with exit 0 and no word of Cython, and its wheel build stopped at the compiler
+    on the _align.c that Cython makes."""
+    if not packages:
+        return []
+    import pep517_metadata
+
+    try:
+        return pep517_metadata.unmet_requirements(requires)
+    except Exception:
+        return []
+
+
 def check_pyproject_helpers():
     if not os.path.exists("pyproject.toml"):
         return False
@@ -493,7 +508,7 @@ def describe(dist, sources):
         # PEP 621 [project.urls] land here, not in `url`: the deb flow takes a Homepage from it.
         "project_urls": {str(k): str(v) for k, v in (getattr(m, "project_urls", None) or {}).items()},
         "sources": sources,
-        "backend": {"name": "setuptools.build_meta", "requires": build_requires, "packages": build_packages, "unmet": [], "hook": "setup() capture", "compiled": compiled_code(dist, build_requires), "libraries": ext_libraries(dist)},
+        "backend": {"name": "setuptools.build_meta", "requires": build_requires, "packages": build_packages, "unmet": setuptools_unmet(build_requires, build_packages), "hook": "setup() capture", "compiled": compiled_code(dist, build_requires), "libraries": ext_libraries(dist)},
         "python": sys.version.split()[0],
         "setuptools": getattr(setuptools, "__version__", "?"),
     }

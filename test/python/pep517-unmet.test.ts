@@ -138,6 +138,13 @@ toolTest(t, [PY], 'a setuptools project\'s build requirements (pyproject.toml bu
   assert.is(report.backend.hook, 'setup() capture');
   assert.equal(report.backend.requires, ['setuptools>=61', 'wheel', 'setuptools_scm[toml]>=3.4', 'Cython>=0.29', 'setuptools']);
   assert.equal(report.answers.buildDeps, ['python3-setuptools-scm', 'cython3'], 'setuptools and wheel are always in Build-Depends');
+  // Judged as on the PEP 517 path (cutadapt 4.7's Cython was not, and its wheel build stopped at the compiler)
+  const cython = spawnSync(PY, ['-c', 'import importlib.metadata as m; print(m.version("Cython"))'], { encoding: 'utf8' });
+  if (cython.status === 0) assert.equal(report.backend.unmet.filter((u: { requirement: string }) => u.requirement.startsWith('Cython')), []);
+  else {
+    assert.equal(report.backend.unmet.filter((u: { requirement: string }) => u.requirement.startsWith('Cython')), [{ requirement: 'Cython>=0.29', why: 'not installed', package: 'cython3' }]);
+    assert.match(report.notes.join('\n'), /build requirements Debian's python3 does not meet: .*Cython>=0\.29 \(not installed; Debian: cython3\)/);
+  }
   // Nothing beyond setuptools and wheel: nothing added (and pep517_metadata is not imported for it)
   writeFileSync(join(dir, 'pyproject.toml'), '[build-system]\nrequires = ["setuptools>=61", "wheel"]\nbuild-backend = "setuptools.build_meta"\n[project]\nname = "plain"\nversion = "1.0"\n[project.scripts]\nplain = "plain:main"\n');
   writeFileSync(join(dir, 'setup.cfg'), '');
