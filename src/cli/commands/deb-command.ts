@@ -14,12 +14,12 @@ export const DEB_HELP = `Usage: pyservice deb [dir] [options]
 
 Adds a debian/ directory (dh-virtualenv, the same files a generated service gets) to an existing Python
 project. Metadata comes from the project's own build backend, run by --python in one subprocess that builds
-nothing and leaves nothing behind (no pip or network but the index below): setuptools projects (setup.py, setup.cfg, pyproject.toml
-[project]) as setuptools reads them; hatchling, flit_core, poetry-core, pdm and any other PEP 517 backend
-through its prepare_metadata_for_build_wheel hook. Backends come from Debian packages (python3-hatchling,
-flit, python3-poetry-core, python3-hatch-vcs…); a missing one is named, and one Debian lacks (or has too old)
-comes from the team's index when there is one (--index-url, or ./pip.conf): then pip installs the build
-requirements into a private folder first, for the read and for the .deb's build.
+nothing and leaves nothing behind (no pip or network but the index below): setuptools projects (setup.py,
+setup.cfg, pyproject.toml [project]) as setuptools reads them; hatchling, flit_core, poetry-core, pdm and any
+other PEP 517 backend through its prepare_metadata_for_build_wheel hook. Backends come from Debian packages
+(python3-hatchling, flit, python3-poetry-core, python3-hatch-vcs…); a missing one is named, and one Debian
+lacks (or has too old) comes from the team's index when there is one (--index-url, or ./pip.conf): then pip
+installs the build requirements into a private folder first, for the read and for the .deb's build.
 
 Options:
   --maintainer "NAME <EMAIL>"  Debian maintainer (default: DEBFULLNAME/DEBEMAIL, then git config user.name/email)
