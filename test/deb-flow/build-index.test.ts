@@ -4,7 +4,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, wr
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { PYSERVICE_BIN } from '../helpers/cli.js';
-import { exec, origTarball, unpack } from '../helpers/corpus.js';
+import { dpkg, exec, origTarball, unpack } from '../helpers/corpus.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
 import { startIndexServer, type IndexServer } from '../fixtures/index-server/server.js';
@@ -144,15 +144,6 @@ toolTest(t, TOOLS, 'an index that never answers: the time limit stops the whole 
     silent.close();
   }
 });
-
-/** dpkg under the tests' lock; dpkg's own lock may be held by someone else's apt for a while: wait for it. */
-async function dpkg(...args: string[]) {
-  for (let i = 0; ; i++) {
-    const r = await exec('flock', ['/tmp/pyservice-dpkg.lock', 'dpkg', ...args], { env: cleanEnv(home) });
-    if (r.code === 0 || i === 30 || !/frontend lock|lock.*held|locked by another/i.test(r.stderr)) return r;
-    await new Promise((done) => setTimeout(done, 5000));
-  }
-}
 
 /** A small tool whose backend bookworm's python3 has too old (flit_core 3.8 has no PEP 639 `license = "MIT"`). */
 function helloProject(): string {

@@ -5,7 +5,7 @@ import { appendFileSync, chmodSync, existsSync, readdirSync, readFileSync, write
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { PYSERVICE_BIN } from '../helpers/cli.js';
-import { exec, origTarball, unpack } from '../helpers/corpus.js';
+import { dpkg, exec, origTarball, unpack } from '../helpers/corpus.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
 
@@ -26,14 +26,6 @@ const TEAM = 'pstsvc';
 const PKG = `${TEAM}-gunicorn`;
 const PATH_ENV = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' };
 const GIT = ['-c', 'user.name=Ops Team', '-c', 'user.email=ops@example.org', '-c', 'commit.gpgsign=false'];
-
-async function dpkg(...args: string[]) {
-  for (let i = 0; ; i++) {
-    const r = await exec('flock', ['/tmp/pyservice-dpkg.lock', 'dpkg', ...args], { env: PATH_ENV });
-    if (r.code === 0 || i === 30 || !/frontend lock|lock.*held|locked by another/i.test(r.stderr)) return r;
-    await new Promise((done) => setTimeout(done, 5000));
-  }
-}
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {

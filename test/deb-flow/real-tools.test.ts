@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PYSERVICE_BIN } from '../helpers/cli.js';
-import { exec, origTarball, unpack } from '../helpers/corpus.js';
+import { dpkg, exec, origTarball, unpack } from '../helpers/corpus.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
 
@@ -81,15 +81,6 @@ const TOOLS: Tool[] = [
     ],
   },
 ];
-
-/** dpkg under the tests' lock; dpkg's own lock may be held by someone else's apt for a while: wait for it. */
-async function dpkg(...args: string[]) {
-  for (let i = 0; ; i++) {
-    const r = await exec('flock', ['/tmp/pyservice-dpkg.lock', 'dpkg', ...args], { env: PATH_ENV });
-    if (r.code === 0 || i === 30 || !/frontend lock|lock.*held|locked by another/i.test(r.stderr)) return r;
-    await new Promise((done) => setTimeout(done, 5000));
-  }
-}
 
 /** What /usr/bin/NAME is before the install: absent, or a file's hash and owner, to compare after the purge. */
 async function commandState(command: string): Promise<string> {

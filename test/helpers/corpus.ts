@@ -32,6 +32,18 @@ export function exec(cmd: string, args: string[], opts: { cwd?: string; env: Rec
   });
 }
 
+/**
+ * dpkg as the tests run it: under the tests' own lock (one dpkg at a time across test files), waiting while dpkg's
+ * lock is held by someone else's apt (up to 30 × 5 s).
+ */
+export async function dpkg(...args: string[]): Promise<Proc> {
+  for (let i = 0; ; i++) {
+    const r = await exec('flock', ['/tmp/pyservice-dpkg.lock', 'dpkg', ...args], { env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' } });
+    if (r.code === 0 || i === 30 || !/frontend lock|lock.*held|locked by another/i.test(r.stderr)) return r;
+    await new Promise((done) => setTimeout(done, 5000));
+  }
+}
+
 /** apt options for a private state that knows only `suite`'s deb-src list (created and updated on first use). */
 async function suiteOptions(suite: string): Promise<string[]> {
   const root = join(CORPUS_CACHE, `apt-${suite}`);
