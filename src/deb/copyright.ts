@@ -32,11 +32,18 @@ const SPDX: Record<string, string> = {
   wtfpl: 'WTFPL',
 };
 const GNU = /^(a|l)?gpl-(\d(?:\.\d)?)(?:\.0)?(-only|-or-later|\+)?$/;
+/**
+ * Creative Commons Attribution licenses and the SIL Open Font License, which DEP-5 spells as SPDX does (CC-BY-SA-4.0,
+ * OFL-1.1). reuse 5.0.2 (trixie source; poetry-core License: 'Apache-2.0 AND CC0-1.0 AND CC-BY-SA-4.0 AND
+ * GPL-3.0-or-later') got the proprietary stanza: one id without a DEP-5 name drops the whole expression.
+ */
+const SAME_SPELLING = /^(?:cc-by(?:-nc)?(?:-nd|-sa)?-\d\.\d|ofl-1\.[01])$/;
 
 /** One SPDX license id → DEP-5 short name, or null when it is not an SPDX id we know. */
 export function dep5Name(spdx: string): string | null {
   const id = spdx.trim().toLowerCase();
   if (SPDX[id]) return SPDX[id]!;
+  if (SAME_SPELLING.test(id)) return id.toUpperCase();
   const gnu = GNU.exec(id);
   if (gnu) {
     const family = `${(gnu[1] ?? '').toUpperCase()}GPL`;

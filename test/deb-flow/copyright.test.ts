@@ -18,6 +18,12 @@ const SPDX: [string, string | null][] = [
   ['GPL-2.0-or-later WITH Classpath-exception-2.0', 'GPL-2+ with Classpath exception'],
   ['LicenseRef-Proprietary', null],
   ['', null],
+  // reuse 5.0.2's License field (poetry-core): the Creative Commons and font licenses DEP-5 spells as SPDX does
+  ['Apache-2.0 AND CC0-1.0 AND CC-BY-SA-4.0 AND GPL-3.0-or-later', 'Apache-2.0 and CC0-1.0 and CC-BY-SA-4.0 and GPL-3+'],
+  ['CC-BY-4.0', 'CC-BY-4.0'],
+  ['cc-by-nc-nd-3.0', 'CC-BY-NC-ND-3.0'],
+  ['OFL-1.1', 'OFL-1.1'],
+  ['CC-BY-SA', null], // no version: not an SPDX id
 ];
 for (const [spdx, dep5] of SPDX) t(`SPDX ${JSON.stringify(spdx)} → DEP-5 ${JSON.stringify(dep5)}`, () => assert.is(dep5Expression(spdx), dep5));
 
