@@ -3,6 +3,7 @@ import Module, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import vm from 'node:vm';
 import { cacheRoot } from './paths.js';
+import { privateDirProblem } from './files/private-dir.js';
 
 /**
  * Loads a CommonJS file (the bundled bins, the precompiled templates) with V8's code cache, so a run skips
@@ -105,20 +106,31 @@ function ownedAndPrivate(what: string | Stats): boolean {
   return (uid === undefined || st.uid === uid) && (st.mode & 0o022) === 0;
 }
 
-/** Best effort: a cache that cannot be written (read-only home, full disk) costs the next run a compile, nothing more. */
+/**
+ * Best effort: a cache that cannot be written (read-only home, full disk) costs the next run a compile, nothing more.
+ * Written only into a folder no one else could have written (files/private-dir.ts: this user's down from the cache
+ * root, its parents as ssh's StrictModes wants them), and never through a name someone made first: measured, with
+ * XDG_CACHE_HOME in a shared folder whose create-pyservice/v8 another user owned (mode 0777), a symlink they
+ * planted at the predictable `NAME.v8.PID.tmp` made the run overwrite the file it pointed to (any file of the
+ * user's) with cache bytes. The temporary file is created exclusively (O_EXCL: a symlink there is refused).
+ */
 function writeCache(dir: string, cacheFile: string, key: string, data: Buffer): void {
   const tmp = `${cacheFile}.${process.pid}.tmp`;
+  let made = false;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileSync(tmp, Buffer.concat([Buffer.from(key, 'utf8'), data]), { mode: 0o600 });
+    if (privateDirProblem(dir, dirname(dir)) !== null) return;
+    writeFileSync(tmp, Buffer.concat([Buffer.from(key, 'utf8'), data]), { mode: 0o600, flag: 'wx' });
+    made = true;
     renameSync(tmp, cacheFile);
     trace.written++;
   } catch {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* never made */
-    }
+    if (made)
+      try {
+        unlinkSync(tmp);
+      } catch {
+        /* gone */
+      }
   }
 }
 
@@ -126,6 +138,11 @@ function writeCache(dir: string, cacheFile: string, key: string, data: Buffer): 
 function pruneOld(): void {
   const dir = codeCacheDir();
   if (!dir) return;
+  try {
+    if (privateDirProblem(dir, dirname(dir)) !== null) return; // not ours to clean
+  } catch {
+    return;
+  }
   const before = Date.now() - 30 * 24 * 3600 * 1000;
   try {
     for (const name of readdirSync(dir)) {

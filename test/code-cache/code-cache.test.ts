@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { suite } from 'uvu';
@@ -84,6 +84,33 @@ t('a cache in a directory others can write to is never used (a planted cache wou
   chmodSync(join(v8, readdirSync(v8)[0]!), 0o666);
   const loose = load(file, join(dir, 'cache'));
   assert.equal([loose.out, loose.used, loose.missing], ['cba', 0, 1]);
+});
+
+t('a cache folder others can write is never written into, and a symlink planted at the temporary name is not followed', () => {
+  // Before: with XDG_CACHE_HOME shared and create-pyservice/v8 mode 0777, a symlink at NAME.v8.PID.tmp (the pid is
+  // predictable) made the run overwrite the file it pointed to with cache bytes
+  const dir = tempDir('code-cache-');
+  const file = join(dir, 'mod.cjs');
+  writeFileSync(file, module_('abc'));
+  load(file, join(dir, 'private'));
+  const name = readdirSync(join(dir, 'private', 'create-pyservice', 'v8'))[0]!;
+  const cache = join(dir, 'shared');
+  const v8 = join(cache, 'create-pyservice', 'v8');
+  mkdirSync(v8, { recursive: true });
+  chmodSync(join(cache, 'create-pyservice'), 0o777);
+  chmodSync(v8, 0o777);
+  const victim = join(dir, 'victim.txt');
+  writeFileSync(victim, 'precious\n');
+  const script = `import(${JSON.stringify(LOADER)}).then((m) => console.log(m.requireCached(${JSON.stringify(file)}).value()))`;
+  const r = spawnSync('sh', ['-c', 'ln -s "$1" "$2/$3.$$.tmp" && exec "$4" -e "$5"', 'sh', victim, v8, name, process.execPath, script], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: join(dir, 'home'), XDG_CACHE_HOME: cache, PYSERVICE_TRACE_CODE_CACHE: '1' },
+  });
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout.trim(), 'cba');
+  assert.match(r.stderr, /0 used, 0 rejected, 1 missing, 0 written/);
+  assert.is(readFileSync(victim, 'utf8'), 'precious\n', 'the file the symlink points to is untouched');
+  assert.equal(readdirSync(v8).filter((f) => !f.endsWith('.tmp')), [], 'nothing written into a folder others can write');
 });
 
 t('PYSERVICE_NO_CODE_CACHE=1 and NODE_DISABLE_COMPILE_CACHE load plainly and write nothing', () => {
