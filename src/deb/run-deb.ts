@@ -130,7 +130,16 @@ async function runDebLocked(
 ): Promise<DebResult> {
   const { dir, distro, flagMaintainer, python, prefix } = flags;
 
-  // 2. An existing debian/ is the team's: only --force merges into it
+  // 2. A service or tool create-pyservice generated has the templates' debian/, which pyservice update keeps current:
+  // measured, deb --force on one marked 5 debian/ files the team had not touched as conflicts (its unit, env file,
+  // copyright and overrides are those of a project it adopts, not a generated service's)
+  const generated = generatedDeb(readOurs(dir, RECORD_FILE));
+  if (generated)
+    throw new UsageError(
+      `this project follows create-pyservice's templates (a ${generated.type}, templates ${generated.version}, per .pyservice.json): its debian/ is the templates' and pyservice update keeps it current; pyservice deb is for projects without such a record`,
+    );
+
+  // An existing debian/ is the team's: only --force merges into it
   const debianDir = resolve(dir, 'debian');
   // Update's rule for every writer: never write through a symlink (a symlinked debian/ put 17 files outside the project).
   const unsafe = unsafePathReason(dir, 'debian/control');
@@ -520,4 +529,17 @@ function textReport(r: DebResult, reading: MetadataReading, python: string, dryR
     else lines.push(`Build with: ${where === '.' ? '' : `cd ${where} && `}dpkg-buildpackage -us -uc -b`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** The type and template version of a service or tool `create` made (its record says origin "create"), else null. */
+function generatedDeb(record: ReturnType<typeof readOurs>): { type: string; version: string } | null {
+  if (record.kind !== 'file') return null;
+  try {
+    const r = JSON.parse(record.content.toString('utf8')) as { tool?: unknown; origin?: unknown; templateVersion?: unknown; answers?: { type?: unknown } };
+    const type = r.answers?.type;
+    if (r.tool !== 'create-pyservice' || r.origin !== 'create' || (type !== 'service' && type !== 'tool')) return null;
+    return { type, version: typeof r.templateVersion === 'string' ? r.templateVersion : '?' };
+  } catch {
+    return null; // a record deb cannot read is reported where the record is read
+  }
 }

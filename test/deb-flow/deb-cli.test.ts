@@ -9,6 +9,7 @@ import { PYSERVICE_BIN } from '../helpers/cli.js';
 import { captureOutput, generate, TEST_NOW } from '../helpers/generate.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
+import { latestTemplateVersion } from '../../src/templates/manifest.js';
 
 const t = suite('pyservice deb (CLI)');
 const PY = '/usr/bin/python3';
@@ -100,6 +101,21 @@ toolTest(t, [PY], 'one code path: the debian/ files are byte for byte those of a
   const theirs = tree(join(generated, 'debian'));
   assert.equal(Object.keys(ours).sort(), Object.keys(theirs).sort());
   for (const p of Object.keys(theirs)) assert.is(ours[p]!.content, theirs[p]!.content, p);
+});
+
+toolTest(t, [PY, 'git'], 'a service or tool from create (templates debian/, kept by update) is exit 2 naming pyservice update, even with --force; nothing changes', async () => {
+  // Measured before: pyservice deb --force --kind service on a generated service whose team had only added a
+  // Depends marked 5 debian/ files as conflicts (unit, env file, copyright, overrides, control): exit 1
+  for (const type of ['service', 'tool'] as const) {
+    const dir = await generate({ name: `gen-${type}`, type }, { git: true });
+    const before = tree(dir);
+    for (const extra of [[], ['--force'], ['--force', '--dry-run']]) {
+      const r = deb([dir, '--maintainer', ME, '--kind', type, ...extra]);
+      assert.is(r.code, 2, r.stderr);
+      assert.is(r.stderr.trim(), `error: this project follows create-pyservice's templates (a ${type}, templates ${latestTemplateVersion()}, per .pyservice.json): its debian/ is the templates' and pyservice update keeps it current; pyservice deb is for projects without such a record`);
+    }
+    assert.equal(tree(dir), before);
+  }
 });
 
 toolTest(t, [PY], 'an existing debian/ without --force is exit 2 naming --force; nothing changes', () => {

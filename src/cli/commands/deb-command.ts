@@ -60,7 +60,8 @@ Exit codes: 0 ok, 1 failure or conflicts left to resolve, 2 bad usage or bad inp
   1: conflicts were marked (like git merge: resolve, git add); setup.py or the backend failed or timed out;
      the backend or a build helper is not installed
   2: debian/ exists without --force; a broken pyproject.toml; no version; a name Debian uses; no maintainer and
-     no terminal to ask; a planned file is a symlink or a directory; a merge or rebase in progress
+     no terminal to ask; a planned file is a symlink or a directory; a merge or rebase in progress; a service
+     or tool whose .pyservice.json says create-pyservice made it (pyservice update keeps its debian/)
 `;
 
 const OPTIONS = {
