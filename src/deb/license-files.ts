@@ -46,6 +46,20 @@ export async function checkLicenseFiles(dir: string): Promise<LicenseFiles | nul
   } catch {
     return null;
   }
+  // REUSE (https://reuse.software) keeps the texts in LICENSES/<SPDX id>.txt instead: mkosi 25.3 and reuse 5.0.2
+  // (trixie sources) got the proprietary stanza with no word of them. One license there is the project's; several
+  // are named in the note (each covers the files that say so)
+  if (files.length === 0) {
+    try {
+      if (lstatSync(join(dir, 'LICENSES')).isDirectory())
+        files = readdirSync(join(dir, 'LICENSES'))
+          .filter((f) => !f.startsWith('.') && lstatSync(join(dir, 'LICENSES', f)).isFile())
+          .sort()
+          .map((f) => `LICENSES/${f}`);
+    } catch {
+      // no LICENSES folder
+    }
+  }
   if (files.length === 0) return null;
   // -c '.*': check every named file (by default licensecheck skips names without a source-code extension)
   const args = ['--machine', '--shortname-scheme=debian,spdx', '--check', '.*', '--', ...files];

@@ -64,4 +64,31 @@ toolTest(t, ['/usr/bin/python3', 'licensecheck'], 'a "BSD License" classifier an
   assert.not.match(copyright, /proprietary/);
 });
 
+const MIT = `Copyright (c) 2024 Someone
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of this software and associated documentation files (the "Software"), to deal in the Software without restriction, including without limitation the rights to use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the Software is furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+`;
+
+toolTest(t, ['/usr/bin/python3', 'licensecheck'], 'REUSE license texts in LICENSES/ are read when there is no top-level license file: one names the license, several are listed', () => {
+  // mkosi 25.3 and reuse 5.0.2 (trixie sources) keep theirs in LICENSES/<SPDX id>.txt and got the proprietary stanza with no word of them
+  const dir = join(tempDir(), 'reuseproj');
+  mkdirSync(join(dir, 'reuseproj'), { recursive: true });
+  mkdirSync(join(dir, 'LICENSES'));
+  writeFileSync(join(dir, 'reuseproj', '__init__.py'), 'def main(): pass\n');
+  writeFileSync(join(dir, 'LICENSES', 'BSD-3-Clause.txt'), BSD3);
+  writeFileSync(join(dir, 'pyproject.toml'), '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n[project]\nname = "reuseproj"\nversion = "1.0"\ndescription = "Keeps REUSE license texts"\n[tool.setuptools]\npackages = ["reuseproj"]\n[project.scripts]\nreuseproj = "reuseproj:main"\n');
+  const deb = () => spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--kind', 'tool', '--dry-run'], { env: cleanEnv(tempDir(), { NO_COLOR: '1' }), encoding: 'utf8' });
+  const one = deb();
+  assert.is(one.status, 0, one.stderr);
+  assert.match(one.stdout, /note: debian\/copyright names the license BSD-3-clause, read from LICENSES\/BSD-3-Clause\.txt \(licensecheck\)/);
+  writeFileSync(join(dir, 'LICENSES', 'MIT.txt'), MIT);
+  const two = deb();
+  assert.is(two.status, 0, two.stderr);
+  assert.match(two.stdout, /note: the project declares no license debian\/copyright can name and its license files name several licenses \(BSD-3-clause in LICENSES\/BSD-3-Clause\.txt, Expat in LICENSES\/MIT\.txt\)/);
+});
+
 t.run();
