@@ -12,7 +12,7 @@ import { entrySourceFile, latestTemplateVersion, loadManifest } from '../templat
 export const VERSION_SCRIPT = 'debian/pyservice-version';
 
 /** The script's subcommands; any other first word is the project directory. */
-const SUBCOMMANDS = new Set(['show', 'snapshot', 'release', 'convert']);
+export const SUBCOMMANDS: ReadonlySet<string> = new Set(['show', 'snapshot', 'release', 'convert']);
 
 /** The project directory named by the script's positional arguments: `[show|snapshot] [dir]`, `release TAG [dir]`. */
 export function projectDirOf(positionals: readonly string[]): string {

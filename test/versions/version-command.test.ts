@@ -76,7 +76,7 @@ toolTest(t, TOOLS, '`pyservice version …` and `python3 debian/pyservice-versio
     const cli = sh(process.execPath, [PYSERVICE, 'version', ...args], { cwd: dir, env });
     assert.is(cli.code, script.code, args.join(' '));
     assert.is(cli.stdout, script.stdout, args.join(' '));
-    assert.is(cli.stderr, script.stderr.replace(/^pyservice-version: /gm, ''), args.join(' '));
+    assert.is(cli.stderr, script.stderr.replace(/^pyservice-version: /gm, '').replaceAll('pyservice-version --help', 'pyservice version --help'), args.join(' '));
   }
   // And the same from outside the project, naming it.
   const outside = sh(process.execPath, [PYSERVICE, 'version', 'snapshot', '--print-version', dir], { env });
@@ -91,6 +91,24 @@ toolTest(t, TOOLS, 'pyservice version --help documents the subcommands, flags an
   const bad = sh(process.execPath, [PYSERVICE, 'version', '--colour']);
   assert.is(bad.code, 2);
   assert.is(bad.stderr.trim().split('\n').length, 1);
+});
+
+toolTest(t, TOOLS, 'a mistyped subcommand is exit 2 naming the commands; the script\'s messages name pyservice version, not pyservice-version', async () => {
+  // Measured before: 'pyservice version relase v1' said 'unexpected argument "v1"; see pyservice-version --help' and
+  // 'pyservice version snapshto' 'no snapshto/debian/changelog …' (exit 1): the first word was taken for the directory
+  const dir = await service();
+  for (const args of [['relase', 'v1'], ['snapshto']]) {
+    const r = sh(process.execPath, [PYSERVICE, 'version', ...args], { cwd: dir, env: { NO_COLOR: '1' } });
+    assert.is(r.code, 2, r.stderr);
+    assert.is(r.stderr.trim(), `error: "${args[0]}" is neither a command (show, snapshot, release, convert) nor a directory; see pyservice version --help`);
+  }
+  const extra = sh(process.execPath, [PYSERVICE, 'version', 'show', '.', 'more'], { cwd: dir, env: { NO_COLOR: '1' } });
+  assert.is(extra.code, 2, extra.stderr);
+  assert.match(extra.stderr, /see pyservice version --help/);
+  assert.not.match(extra.stderr, /pyservice-version/);
+  // a directory is still a directory
+  const shown = sh(process.execPath, [PYSERVICE, 'version', dir], { env: { NO_COLOR: '1' } });
+  assert.is(shown.code, 0, shown.stderr);
 });
 
 toolTest(t, TOOLS, 'make deb-release stamps the tag on HEAD (git describe), or TAG=…', async () => {

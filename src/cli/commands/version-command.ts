@@ -4,7 +4,8 @@ import type { Output } from '../output.js';
 import { parseFlags } from '../flags.js';
 import { resolve } from 'node:path';
 import { unsafePathReason } from '../../update/worktree.js';
-import { projectDirOf, runVersionScript, versionScriptPath } from '../../versions/version-script.js';
+import { projectDirOf, runVersionScript, SUBCOMMANDS, versionScriptPath } from '../../versions/version-script.js';
+import { existsSync } from 'node:fs';
 
 const FLAGS = {
   'dry-run': { type: 'boolean' },
@@ -25,6 +26,11 @@ export async function versionCommand(argv: string[], out: Output): Promise<numbe
   // became several (measured: release $'v1.0.0\n  * injected' printed a second 'error:' line of the caller's text)
   const odd = argv.find((a) => new RegExp(INVISIBLE.source).test(a));
   if (odd !== undefined) throw new UsageError(`the argument ${shown(odd)} contains a line break, control or invisible character; pass a tag like v1.2.0 and a plain directory`);
+  // A first word that is no subcommand is the project directory: a mistyped command ('relase') was looked for as
+  // one (measured: 'unexpected argument "v1"; see pyservice-version --help', or 'no relase/debian/changelog', exit 1)
+  const first = positionals[0];
+  if (!values.help && first !== undefined && !SUBCOMMANDS.has(first) && !existsSync(resolve(first)))
+    throw new UsageError(`${shown(first)} is neither a command (${[...SUBCOMMANDS].join(', ')}) nor a directory; see pyservice version --help`);
   const writes = (positionals[0] === 'snapshot' || positionals[0] === 'release') && !values['dry-run'] && !values['print-version'] && !values.help;
   // The script rewrites debian/changelog: never through a symlinked debian/ (update's rule, for every writer).
   const unsafe = writes ? unsafePathReason(resolve(projectDirOf(positionals)), 'debian/changelog') : null;
@@ -37,7 +43,8 @@ export async function versionCommand(argv: string[], out: Output): Promise<numbe
   }
   if (r.stdout) out.raw(r.stdout);
   for (const line of r.stderr.split('\n')) {
-    if (line.trim()) out.error(line.replace(/^pyservice-version: (error: )?/, ''));
+    // the script names itself; here it is run as pyservice version
+    if (line.trim()) out.error(line.replace(/^pyservice-version: (error: )?/, '').replaceAll('pyservice-version --help', 'pyservice version --help'));
   }
   return r.timedOut ? EXIT.failure : r.exitCode;
 }
