@@ -795,12 +795,14 @@ def main():
     if len(sys.argv) != 2:
         emit({"ok": False, "kind": "usage", "error": "usage: pyservice_metadata.py PROJECT_DIR", "detail": ""})
         return
-    stop_on_signals()
-    import pep517_metadata
     import shutil
 
-    folder = pep517_metadata.run_folder()
+    folder = None  # a stop before the folder exists has nothing to remove (and no traceback to print)
     try:
+        stop_on_signals()
+        import pep517_metadata
+
+        folder = pep517_metadata.run_folder()
         result = read(os.path.abspath(sys.argv[1]))
         if result.get("ok"):
             md = result["metadata"]
@@ -811,10 +813,12 @@ def main():
             md["python_accepted"] = python_accepted(md.get("requires_python"))
         emit(result)
     except Interrupted as err:
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
         end_interrupted(err)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def python_accepted(spec):

@@ -24,7 +24,7 @@ export interface RunResult {
   exitCode: number;
   stdout: string;
   stderr: string;
-  /** Set when the process was killed because it ran past `timeoutMs`. */
+  /** Set when the process was killed because it ran past `timeoutMs` (`stderr` is then what it printed before). */
   timedOut: boolean;
 }
 
@@ -64,8 +64,12 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
     // removes its temporary folder and what the backend left in the project; git removes its index.lock), and
     // SIGKILL STOP_GRACE_MS later, with whatever left the group, if the leader is still running then.
     let hardKill: ReturnType<typeof setTimeout> | undefined;
+    // What the child printed before it was stopped: after SIGTERM its stderr is its cleanup's (a Python traceback
+    // of the interruption), which a timeout message quoting "its last output" showed instead of the child's own
+    let errBeforeStop: number | undefined;
     const stop = () => {
       if (hardKill) return;
+      errBeforeStop = err.length;
       killTree(child, 'SIGTERM');
       hardKill = setTimeout(() => {
         killGroup();
@@ -104,7 +108,7 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
       resolvePromise({
         exitCode: code ?? (signal ? 128 + (signalNumber(signal) ?? 0) : 1),
         stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
+        stderr: Buffer.concat(timedOut && errBeforeStop !== undefined ? err.slice(0, errBeforeStop) : err).toString('utf8'),
         timedOut,
       });
     };

@@ -64,9 +64,11 @@ t('at the deadline the whole group is killed, grandchildren included, and the re
 t('at the deadline the group gets SIGTERM first (a trap cleans up), and SIGKILL only if it is still running after the grace', async () => {
   const dir = tempDir();
   // Before: SIGKILL at once, so the metadata helper never removed its temporary folder or the backend's build/
-  const r = await run('sh', ['-c', `trap 'echo cleaned > ${dir}/trap; exit 143' TERM; echo $$ > ${dir}/pid; while :; do sleep 0.05; done`], { timeoutMs: 500 });
+  const r = await run('sh', ['-c', `trap 'echo cleaned > ${dir}/trap; echo interrupted-traceback >&2; exit 143' TERM; echo $$ > ${dir}/pid; echo its-own-output >&2; while :; do sleep 0.05; done`], { timeoutMs: 500 });
   assert.ok(r.timedOut);
   assert.is(readFileSync(join(dir, 'trap'), 'utf8'), 'cleaned\n', 'the trap ran');
+  // A timeout message quotes the child's last output: what it printed before the stop, not its cleanup's
+  assert.is(r.stderr, 'its-own-output\n');
   const started = Date.now();
   const stubborn = await run('sh', ['-c', `trap '' TERM; echo $$ > ${dir}/pid2; while :; do sleep 0.05; done`], { timeoutMs: 300 });
   const took = Date.now() - started;
