@@ -245,7 +245,7 @@ export async function saveNetrcLogin(want: NetrcLogin, path: string = netrcPath(
     writeFileAtomic(result.target, text, 0o600);
     if (giveTo) chownSync(result.target, giveTo.uid, giveTo.gid);
   } catch (err) {
-    throw new NetrcFileError(`cannot write ${result.target}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new NetrcFileError(`cannot write ${result.target}: ${writeProblem(err as NodeJS.ErrnoException, result.target)}`);
   }
   return result;
 }
@@ -263,4 +263,27 @@ export function describeSaved(s: NetrcSaved, shown: string = s.path): string {
         : `${where} already holds this login for ${s.host} (line ${s.line})`;
   const mode = s.modeBefore !== null && s.modeBefore !== 0o600 ? `; mode ${s.modeBefore.toString(8).padStart(4, '0')} → 0600` : '; mode 0600';
   return `Index login for ${s.host} (user ${s.login}): ${what}${mode}. pip reads it for ${s.host} on any port.`;
+}
+
+/**
+ * What a failed write of the netrc file means for the user, and the fix: measured, NETRC in a folder that does not
+ * exist said only 'cannot write …/x: ENOENT'.
+ */
+function writeProblem(err: NodeJS.ErrnoException, target: string): string {
+  const dir = dirname(target);
+  switch (err.code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return `its folder ${dir} does not exist; create it, or point NETRC at a file in a folder that does`;
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied in ${dir}; write it as the user who owns that folder, or point NETRC elsewhere`;
+    case 'EROFS':
+      return `${dir} is on a read-only file system; point NETRC at a writable place`;
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'no space left on the device; free some space';
+    default:
+      return err.code ?? err.message;
+  }
 }

@@ -34,6 +34,24 @@ login('with flags only: creates ~/.netrc with mode 0600 and no temp file left be
   assert.equal(readdirSync(home), ['.netrc']);
 });
 
+login('a NETRC the login cannot be written to says why and what to do, in one line', () => {
+  // Measured before: NETRC in a folder that does not exist said 'cannot write …/x: ENOENT'
+  const home = tempDir('login-home-');
+  const args = ['login', '--index-url', 'https://pypi.example.com/simple/', '--index-user', 'installer'];
+  const missing = join(home, 'no-such-folder', 'netrc');
+  const r = pyservice(args, { cwd: home, env: env(home, 'tok', { NETRC: missing }) });
+  assert.is(r.code, 1, r.stderr);
+  assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, `cannot write ${missing}: its folder ${join(home, 'no-such-folder')} does not exist; create it, or point NETRC at a file in a folder that does`);
+  assert.not.match(r.stderr, /ENOENT/);
+  if (process.getuid?.() === 0) return; // root writes anywhere: the permission case needs another user
+  const locked = join(home, 'locked');
+  mkdirSync(locked, { mode: 0o500 });
+  const denied = pyservice(args, { cwd: home, env: env(home, 'tok', { NETRC: join(locked, 'netrc') }) });
+  assert.is(denied.code, 1, denied.stderr);
+  assert.match(denied.stderr, `permission denied in ${locked}`);
+});
+
 login('again with a new password: the entry is updated in place; a third time: already there', () => {
   const home = tempDir('login-home-');
   writeFileSync(join(home, '.netrc'), 'machine a.example login a password a\nmachine pypi.example.com login installer password old # rotated monthly\n', { mode: 0o600 });
