@@ -670,6 +670,39 @@ def subproject_hint(project, depth=2, shown=3):
 BUILD_REQUIREMENT_FAILURES = {"missing-backend", "backend-failed", "missing-helper", "missing-module", "setup-invalid", "setup-failed"}
 
 
+def declared_indexes():
+    """Package indexes the project's pyproject.toml names for other tools than pip ([[tool.uv.index]], [tool.uv]
+    index-url, [[tool.poetry.source]], [[tool.pdm.source]]): pip reads none of them, but they are the URL a
+    message can offer for --index-url. [] when there are none or the file cannot be read."""
+    tomllib = toml_parser() if os.path.exists("pyproject.toml") else None
+    if tomllib is None:
+        return []
+    try:
+        with open("pyproject.toml", "rb") as f:
+            tool = tomllib.load(f).get("tool", {})
+    except Exception:
+        return []
+    if not isinstance(tool, dict):
+        return []
+    found = []
+
+    def add(entries, key="url"):
+        for e in entries if isinstance(entries, list) else [entries]:
+            url = e.get(key) if isinstance(e, dict) else e
+            if isinstance(url, str) and re.match(r"https?://", url) and url not in found:
+                found.append(url)
+
+    uv = tool.get("uv") if isinstance(tool.get("uv"), dict) else {}
+    add(uv.get("index", []))
+    add(uv.get("index-url", []), None)
+    add(uv.get("extra-index-url", []), None)
+    poetry = tool.get("poetry") if isinstance(tool.get("poetry"), dict) else {}
+    add(poetry.get("source", []))
+    pdm = tool.get("pdm") if isinstance(tool.get("pdm"), dict) else {}
+    add(pdm.get("source", []))
+    return found[:3]
+
+
 def declared_build_requires():
     """pyproject.toml's [build-system] requires as declared; [] without one or when it cannot be read (the read
     itself reports that)."""
@@ -709,6 +742,8 @@ def read(project):
             import pep517_metadata
 
             result["unmet_build"] = [u["requirement"] for u in pep517_metadata.unmet_requirements(declared_build_requires())]
+            if result["unmet_build"]:
+                result["declared_indexes"] = declared_indexes()
         except Exception:
             pass
     return result

@@ -183,8 +183,15 @@ async function runDebLocked(
     // Build requirements Debian's python3 does not meet (a backend it lacks or has too old) may be the team's
     // index's to give: with one known, the read is tried again with them installed from there
     const index = (readIndex = err.unmetBuild.length ? buildIndexFor(dir, req.indexUrl, (await rest).validate.indexUrlProblem) : null);
-    if (!index)
-      throw await failed(err, err.unmetBuild.length ? `; or take ${err.unmetBuild.length === 1 ? 'it' : 'them'} from the team's package index: pyservice deb --index-url URL (or an index-url in ./pip.conf)` : '');
+    if (!index) {
+      // A uv, poetry or pdm project names its index in pyproject.toml, which pip (the read's and the build's) never reads
+      const urls = err.declaredIndexes.map(shownValue);
+      const how =
+        urls.length === 1
+          ? `pyservice deb --index-url ${urls[0]} (the index pyproject.toml names for uv, poetry or pdm, which pip does not read)`
+          : `pyservice deb --index-url URL (or an index-url in ./pip.conf)${urls.length ? ` (pyproject.toml names ${urls.join(', ')} for uv, poetry or pdm)` : ''}`;
+      throw await failed(err, err.unmetBuild.length ? `; or take ${err.unmetBuild.length === 1 ? 'it' : 'them'} from the team's package index: ${how}` : '');
+    }
     // Said before pip runs (it may take a while); --json's stdout is the report alone, whose reading says it too
     if (!req.json) out.info(`Debian's python3 does not meet the build requirements ${err.unmetBuild.join(', ')}: installing build-system.requires from ${index.shown} for the read`);
     try {

@@ -103,6 +103,8 @@ export class MetadataError extends Error {
     readonly packages: string[] = [],
     /** Declared build-system.requires that Debian's python3 does not meet, when they may explain the failure. */
     readonly unmetBuild: string[] = [],
+    /** Indexes pyproject.toml names for uv, poetry or pdm (pip reads none of them): what --index-url could be. */
+    readonly declaredIndexes: string[] = [],
   ) {
     super(message);
   }
@@ -150,7 +152,7 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
     // fiona 1.10.1's setup.py exits 1 without gdal-config after logging what to set (GDAL_CONFIG or GDAL_VERSION)
     const exited = (kind === 'backend-failed' && /: RuntimeError: exited with status /.test(message)) || kind === 'setup-exit';
     if (exited && said) message += ` (it printed last: ${said.slice(0, 300)})`;
-    throw new MetadataError(kind, message, detail, stringList(obj.packages), stringList(obj.unmet_build));
+    throw new MetadataError(kind, message, detail, stringList(obj.packages), stringList(obj.unmet_build), stringList(obj.declared_indexes));
   }
   const m = obj.metadata as Record<string, unknown> | undefined;
   if (!m || typeof m !== 'object') throw new MetadataError('helper-crashed', 'reading the metadata failed: no metadata in the answer', stdout);

@@ -105,6 +105,18 @@ toolTest(t, TOOLS, "the project's own pip.conf index-url serves as well; pip.con
   assert.is(readFileSync(join(copy, 'pip.conf'), 'utf8'), conf);
 });
 
+toolTest(t, TOOLS, "an index pyproject.toml names for uv or poetry (which pip never reads) is offered as the --index-url to pass, its login hidden", async () => {
+  await setUp();
+  const copy = tempDir();
+  cpSync(pypdf, copy, { recursive: true });
+  const url = index!.simpleUrl.replace('http://', 'http://installer:tok-S3cr3t@');
+  writeFileSync(join(copy, 'pyproject.toml'), `${readFileSync(join(copy, 'pyproject.toml'), 'utf8')}\n[[tool.uv.index]]\nname = "corp"\nurl = "${url}"\n`);
+  const r = await deb(copy, ['--dry-run', '--yes', '--kind', 'tool', ...MAINTAINER], cleanEnv(home));
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /; or take it from the team's package index: pyservice deb --index-url "http:\/\/installer:\*\*\*@127\.0\.0\.1:\d+\/simple\/" \(the index pyproject\.toml names for uv, poetry or pdm, which pip does not read\)$/m);
+  assert.not.match(r.stderr, /tok-S3cr3t/);
+});
+
 toolTest(t, TOOLS, 'a wrong login: exit 1, one line naming the requirement, the index and the fix; the password is never shown', async () => {
   await setUp();
   const other = tempDir();
