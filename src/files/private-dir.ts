@@ -43,3 +43,29 @@ export function privateDirProblem(dir: string, root: string): string | null {
   }
   return null;
 }
+
+/**
+ * Why a file that decides something of consequence (the team defaults: where the index password goes) could have
+ * been written by someone other than this user or root, or null: the file (through its symlinks) belongs to another
+ * user or others can write it, or a folder above it belongs to another user or is writable by every user without
+ * being sticky (/tmp). Group-writable folders are allowed (user-private groups), as in privateDirProblem.
+ */
+export function othersCouldWrite(file: string): string | null {
+  const uid = process.getuid?.();
+  if (uid === undefined) return null;
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch {
+    return null; // missing: nothing to believe
+  }
+  const st = lstatSync(real);
+  if (st.uid !== uid && st.uid !== 0) return `${real} belongs to another user (uid ${st.uid})`;
+  if (st.mode & 0o022) return `others can write ${real} (mode ${(st.mode & 0o777).toString(8)})`;
+  for (let p = dirname(real); ; p = dirname(p)) {
+    const d = lstatSync(p);
+    if (d.uid !== uid && d.uid !== 0) return `its folder ${p} belongs to another user (uid ${d.uid})`;
+    if (d.mode & 0o002 && !(d.mode & 0o1000)) return `its folder ${p} is writable by every user`;
+    if (p === dirname(p)) return null;
+  }
+}

@@ -1,4 +1,5 @@
 import { NotRegularFileError, readRegularText } from '../files/read-regular.js';
+import { othersCouldWrite } from '../files/private-dir.js';
 import { shown } from '../secrets/redact.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +29,16 @@ export function readDefaultsFile(file = defaultsFile()): ManifestDefaults {
     const read = readRegularText(file);
     if (read === null) throw Object.assign(new Error('missing'), { code: 'ENOENT' });
     text = read;
+    // Its indexUrl and uploadUrl become the project's pip.conf and .pypirc, and `pyservice login` sends the index
+    // password there: a file another user could have written (measured: a defaults.json of uid 65534, or one mode
+    // 0666, in XDG_CONFIG_HOME) made create write their host, and --save-credentials save the login for it
+    const loose = othersCouldWrite(file);
+    if (loose)
+      throw new DefaultsError(
+        `the defaults file ${file} is not private (${loose}): its indexUrl and uploadUrl decide where your index password goes; make it yours with chmod 644 (and its folder), or set PYSERVICE_DEFAULTS to a file only you or root can write`,
+      );
   } catch (err) {
+    if (err instanceof DefaultsError) throw err;
     if (err instanceof NotRegularFileError) throw new DefaultsError(`${err.message} (PYSERVICE_DEFAULTS or the defaults file)`);
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !process.env.PYSERVICE_DEFAULTS) return {};
     throw new DefaultsError(`cannot read defaults file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; fix PYSERVICE_DEFAULTS or the file`);

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, appendFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync, appendFileSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { create, CREATE_BIN } from '../helpers/cli.js';
 import { join } from 'node:path';
@@ -162,6 +162,32 @@ toolTest(t, ['git'], 'defaults layered: the manifest, then the user/CI defaults 
   const bad = create(['svc2', '--yes', '--no-git', '--template', repo.url], { cwd: sb.root, env: { ...sb.env, PYSERVICE_DEFAULTS: file } });
   assert.is(bad.code, 2);
   assert.not.match(bad.stderr, /hunter2/);
+});
+
+toolTest(t, ['git'], 'a defaults file another user could have written is refused (exit 2, nothing written): it decides where the index password goes', () => {
+  // Before: a defaults.json of mode 0666 (or of uid 65534) set indexUrl, the project's pip.conf pointed at that
+  // host, and --save-credentials / pyservice login would have sent the password there
+  const sb = sandbox();
+  const file = join(sb.root, 'defaults.json');
+  writeFileSync(file, JSON.stringify({ indexUrl: 'https://pypi.elsewhere.test/simple/' }), { mode: 0o644 });
+  const args = (name: string) => [name, '--yes', '--no-git', '--type', 'tool', '--name', name];
+  chmodSync(file, 0o666);
+  const loose = create(args('loose'), { cwd: sb.root, env: { ...sb.env, PYSERVICE_DEFAULTS: file } });
+  assert.is(loose.code, 2, loose.stderr);
+  assert.match(loose.stderr, /^error: the defaults file .*defaults\.json is not private \(others can write .* \(mode 666\)\): its indexUrl and uploadUrl decide where your index password goes; make it yours with chmod 644/);
+  assert.not.ok(existsSync(join(sb.root, 'loose')));
+  if (process.getuid?.() === 0) {
+    chmodSync(file, 0o644);
+    chownSync(file, 65534, 65534);
+    const theirs = create(args('theirs'), { cwd: sb.root, env: { ...sb.env, PYSERVICE_DEFAULTS: file } });
+    assert.is(theirs.code, 2, theirs.stderr);
+    assert.match(theirs.stderr, /belongs to another user \(uid 65534\)/);
+    chownSync(file, 0, 0);
+  }
+  chmodSync(file, 0o644);
+  const mine = create(args('mine'), { cwd: sb.root, env: { ...sb.env, PYSERVICE_DEFAULTS: file } });
+  assert.is(mine.code, 0, mine.stderr);
+  assert.match(readFileSync(join(sb.root, 'mine', 'pip.conf'), 'utf8'), /^index-url = https:\/\/pypi\.elsewhere\.test\/simple\/$/m);
 });
 
 toolTest(t, ['git'], 'a manifest path that leaves the project (or the template folder) is refused; nothing is written', () => {
