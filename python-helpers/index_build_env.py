@@ -3,8 +3,8 @@
 A project whose pyproject.toml [build-system] requires what Debian's python3 lacks (pdm-backend or uv_build on
 bookworm, hatchling>=1.26 where bookworm has 1.12, hatch-fancy-pypi-readme) cannot be read with Debian's packages.
 When the team has an index (pyservice deb --index-url, or an index-url in the project's pip.conf), pyservice runs
-the helper again with PYSERVICE_BUILD_ENV naming an empty private folder it made (and removes afterwards, killed
-or not): pip installs build-system.requires there from that index, and the folder goes first on sys.path, as
+the helper again with PYSERVICE_BUILD_ENV=1: pip installs build-system.requires from that index into build-env/ in
+the read's own temporary folder (removed with it), and that folder goes first on sys.path, as
 `python3 -m build`'s isolated environment would give the backend. debian/pyservice.mk (templates 1.4.0) installs
 the same requirements the same way before it builds the wheel, so what is read is what is built.
 

@@ -724,10 +724,15 @@ def read(project):
     os.chdir(project)
     try:
         from_index = None
-        env_dir = os.environ.get("PYSERVICE_BUILD_ENV")
-        requires = declared_build_requires() if env_dir else []
+        requires = declared_build_requires() if os.environ.get("PYSERVICE_BUILD_ENV") else []
         if requires:
             import index_build_env
+            import tempfile
+
+            # Inside the read's own folder (pep517_metadata.run_folder): removed with it, or by a later read when
+            # this one was killed outright
+            env_dir = os.path.join(tempfile.gettempdir(), "build-env")
+            os.mkdir(env_dir, 0o700)
 
             where = os.environ.get("PYSERVICE_BUILD_INDEX_SHOWN") or "the index"
             from_index = {"requires": requires, "installed": index_build_env.install(requires, env_dir, where, Failure)}

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { run } from '../exec/run.js';
 import { cacheRoot, packageRoot } from '../paths.js';
@@ -110,19 +109,14 @@ async function readNow(relative: string, opts: ReadOptions, signal?: AbortSignal
   const dir = resolve(relative);
   const python = opts.python ?? DEFAULT_PYTHON;
   const timeoutMs = opts.timeoutMs ?? (opts.index ? INDEX_TIMEOUT_MS : DEFAULT_TIMEOUT_MS);
-  // The build requirements from the index go into a folder made here and removed here, whatever becomes of the
-  // helper (killed at the time limit, its own cleanup never runs)
-  const buildEnv = opts.index ? mkdtempSync(join(tmpdir(), 'pyservice-build-env-')) : undefined;
   let r;
   try {
     const pretend = opts.pretendVersion ? { SETUPTOOLS_SCM_PRETEND_VERSION: opts.pretendVersion, PBR_VERSION: opts.pretendVersion } : {};
-    const env = { ...helperEnv(process.env, opts.index), PYSERVICE_PYCACHE: join(cacheRoot(), 'python'), ...pretend, ...(buildEnv ? { PYSERVICE_BUILD_ENV: buildEnv } : {}) };
+    const env = { ...helperEnv(process.env, opts.index), PYSERVICE_PYCACHE: join(cacheRoot(), 'python'), ...pretend, ...(opts.index ? { PYSERVICE_BUILD_ENV: '1' } : {}) };
     r = await run(python, helperArgv(dir), { cwd: dir, env, timeoutMs, signal });
   } catch (err) {
     const hint = python === DEFAULT_PYTHON ? 'install Debian\'s python3 (apt-get install python3 python3-setuptools)' : 'check --python';
     throw new MetadataError('no-python', `cannot run ${python}: ${(err as Error).message.replace(/^.*could not be run: /, '')}; ${hint}`);
-  } finally {
-    if (buildEnv) rmSync(buildEnv, { recursive: true, force: true });
   }
   if (r.timedOut) {
     // A backend without prepare_metadata_for_build_wheel builds the whole wheel, compiling included (bookworm's

@@ -151,7 +151,7 @@ toolTest(t, TOOLS, 'an index that never answers: the time limit stops the whole 
     const r = await deb(pypdf, ['--dry-run', '--yes', '--kind', 'tool', ...MAINTAINER, '--timeout', '3', '--index-url', `http://127.0.0.1:${port}/simple/`], cleanEnv(home, { TMPDIR: tmp }));
     assert.is(r.code, 1, r.stderr);
     assert.match(r.stderr, /did not finish within 3 s and was stopped/);
-    assert.equal(readdirSync(tmp).filter((f) => f.startsWith('pyservice-build-env-')), []);
+    assert.equal(readdirSync(tmp).filter((f) => f.startsWith('pyservice-')), [], 'the read\'s folder (and the build env in it) is removed');
   } finally {
     silent.close();
   }
