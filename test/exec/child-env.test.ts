@@ -81,6 +81,9 @@ toolTest(t, ['git'], 'a fleet update --branch: the project’s git hooks see nei
     chmodSync(join(dir, '.git', 'hooks', hook), 0o755);
   }
   writeFileSync(join(root, 'list'), `${dir}\n`);
+  // The repository's own identity: fleet update --branch commits, and refuses (changing nothing) without one (373956a)
+  git(dir, 'config', 'user.name', 'Fleet Test');
+  git(dir, 'config', 'user.email', 'fleet@example.org');
   const r = pyservice(['update', '--from', join(root, 'list'), '--branch', 'templates-next', '--json'], {
     cwd: root,
     env: { ...cleanEnv(join(root, 'home')), [INDEX_PASSWORD_ENV]: SECRET, GIT_DIR: join(outer, '.git'), GIT_INDEX_FILE: join(outer, '.git', 'index') },
