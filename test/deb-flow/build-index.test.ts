@@ -8,6 +8,7 @@ import { dpkg, exec, origTarball, unpack } from '../helpers/corpus.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
 import { startIndexServer, type IndexServer } from '../fixtures/index-server/server.js';
+import { compareVersions } from '../../src/templates/template-set.js';
 
 /**
  * Build backends Debian's python3 does not have (or has too old) come from the team's index: pypdf 5.4 (a real
@@ -197,7 +198,8 @@ toolTest(t, [...TOOLS, 'dpkg-buildpackage', 'dh_virtualenv', 'lintian', 'flock']
   assert.match(made.stdout, /build-system\.requires \(flit_core >=3\.11,<4\) came from "http:\/\/127\.0\.0\.1:\d+\/simple\/" for the read/);
   const record = JSON.parse(readFileSync(join(project, '.pyservice.json'), 'utf8'));
   assert.is(record.answers.buildFromIndex, true);
-  assert.is(record.templateVersion, '1.4.0');
+  assert.ok(compareVersions(record.templateVersion, '1.4.0') >= 0, `templates ${record.templateVersion}: buildFromIndex is rendered from 1.4.0 on`);
+  assert.match(readFileSync(join(project, 'debian', 'pyservice.mk'), 'utf8'), /pip install --target \$\(BUILD_ENV\)/);
   const control = readFileSync(join(project, 'debian', 'control'), 'utf8');
   assert.not.match(control, /^\s*flit\b/m, 'flit_core comes from the index, not Build-Depends');
   const built = await exec('dpkg-buildpackage', ['-us', '-uc', '-b'], { cwd: project, env });
