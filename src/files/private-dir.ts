@@ -18,12 +18,8 @@ export function privateDirProblem(dir: string, root: string): string | null {
   } catch {
     return `${root} cannot be resolved`;
   }
-  for (let p = dirname(realRoot); ; p = dirname(p)) {
-    const st = lstatSync(p);
-    if (st.uid !== uid && st.uid !== 0) return `${p} belongs to another user (uid ${st.uid})`;
-    if (st.mode & 0o002 && !(st.mode & 0o1000)) return `${p} is writable by every user`;
-    if (p === dirname(p)) break;
-  }
+  const above = foldersAboveProblem(realRoot, uid, '');
+  if (above) return above;
   const rel = relative(root, dir);
   if (rel.startsWith('..')) return `${dir} is not inside ${root}`;
   let p = root;
@@ -62,10 +58,18 @@ export function othersCouldWrite(file: string): string | null {
   const st = lstatSync(real);
   if (st.uid !== uid && st.uid !== 0) return `${real} belongs to another user (uid ${st.uid})`;
   if (st.mode & 0o022) return `others can write ${real} (mode ${(st.mode & 0o777).toString(8)})`;
-  for (let p = dirname(real); ; p = dirname(p)) {
-    const d = lstatSync(p);
-    if (d.uid !== uid && d.uid !== 0) return `its folder ${p} belongs to another user (uid ${d.uid})`;
-    if (d.mode & 0o002 && !(d.mode & 0o1000)) return `its folder ${p} is writable by every user`;
+  return foldersAboveProblem(real, uid, 'its folder ');
+}
+
+/**
+ * The first folder above `path` (a real path) that someone other than this user or root could write: one that
+ * belongs to another user, or that every user can write without the sticky bit (/tmp has it). Null when none.
+ */
+function foldersAboveProblem(path: string, uid: number, label: string): string | null {
+  for (let p = dirname(path); ; p = dirname(p)) {
+    const st = lstatSync(p);
+    if (st.uid !== uid && st.uid !== 0) return `${label}${p} belongs to another user (uid ${st.uid})`;
+    if (st.mode & 0o002 && !(st.mode & 0o1000)) return `${label}${p} is writable by every user`;
     if (p === dirname(p)) return null;
   }
 }
