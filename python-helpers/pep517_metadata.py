@@ -218,6 +218,17 @@ def load_backend(name, paths, project):
     return obj
 
 
+def undeclared_requirements(backend, requires):
+    """What the backend's get_requires_for_build_wheel asks beyond build-system.requires (by distribution name)."""
+    declared = {normalise(requirement_parts(r)[0] or "") for r in requires}
+    return [r for r in dynamic_requirements(backend) if normalise(requirement_parts(r)[0] or "") not in declared]
+
+
+def asked_unmet(asked):
+    """The unmet ones of what the backend asks for, said as such."""
+    return [dict(u, why=f"{u['why']}; the backend asks for it") for u in unmet_requirements(asked)]
+
+
 def dynamic_requirements(backend):
     """The backend's get_requires_for_build_wheel (PEP 517: what it needs beyond build-system.requires; hatchling's
     own in-tree backend lists its dependencies only there), asked after a failure to explain it; [] when it fails."""
@@ -522,6 +533,11 @@ def backend_distribution(name):
     return normalise(parts[0])
 
 
+def unmet_list(unmet):
+    """'req (why; Debian: package), …': how every message names build requirements Debian's python3 does not meet."""
+    return ", ".join(f"{u['requirement']} ({u['why']}; Debian: {u['package']})" for u in unmet)
+
+
 def with_unmet(message, unmet, own):
     """A failing backend's message with the build requirements Debian's python3 does not meet. When the backend
     itself (`own`, a normalised distribution) is older than the project asks (poetry-core 1.x for a poetry 2
@@ -536,7 +552,7 @@ def with_unmet(message, unmet, own):
         )
         unmet = [x for x in unmet if x is not u]
     if unmet:
-        message += "; unmet build requirements: " + ", ".join(f"{u['requirement']} ({u['why']}; Debian: {u['package']})" for u in unmet)
+        message += "; unmet build requirements: " + unmet_list(unmet)
     return message
 
 
@@ -659,7 +675,7 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
             "missing-backend",
             f"the project's build backend {name} cannot be imported by {sys.executable} (no module {missing}): "
             f"apt-get install {' '.join(packages)} (or pass --python for an interpreter that has it)"
-            + ("; also unmet: " + ", ".join(f"{u['requirement']} ({u['why']}; Debian: {u['package']})" for u in older) if older else ""),
+            + ("; also unmet: " + unmet_list(older) if older else ""),
             traceback.format_exc()[-2000:],
             packages,
         )
@@ -677,8 +693,7 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
             # cleanup below, which removes what the hook leaves): jupyter-server 2.15's hatch build hook
             # jupyter-builder (its dependency hatch-jupyter-builder) read fine, as hatchling runs build hooks only
             # when it builds, and its .deb build stopped at 'Unknown build hook: jupyter-builder'
-            declared = {normalise(requirement_parts(r)[0] or "") for r in requires}
-            asked = [r for r in dynamic_requirements(backend) if normalise(requirement_parts(r)[0] or "") not in declared]
+            asked = undeclared_requirements(backend, requires)
         except (Failure, KeyboardInterrupt):
             raise
         except BaseException as err:  # a backend may sys.exit() on bad configuration
@@ -691,8 +706,7 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
             # What the backend asks beyond build-system.requires is reported after the declared ones, never as the
             # cause: flit's list is the project's own dependencies (for importing its module), and their Debian names
             # are guesses (python-dateutil is python3-dateutil)
-            declared = {normalise(requirement_parts(u["requirement"])[0] or "") for u in unmet} | {normalise(requirement_parts(r)[0] or "") for r in requires}
-            asked = [dict(u, why=f"{u['why']}; the backend asks for it") for u in unmet_requirements(dynamic_requirements(backend)) if normalise(requirement_parts(u["requirement"])[0] or "") not in declared]
+            asked = asked_unmet(undeclared_requirements(backend, requires))
             absent = [u for u in unmet if u["why"] == "not installed"]
             if absent:
                 # A plugin of the backend (hatch-fancy-pypi-readme, hatch-vcs…) that is not installed: the likely
@@ -704,7 +718,7 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
                     f"the project's build requirement{'s' if len(absent) > 1 else ''} {', '.join(u['requirement'] for u in absent)} "
                     f"{'are' if len(absent) > 1 else 'is'} not installed for {sys.executable} ({name}: {type(err).__name__}: {one_line(err)[:200]}): "
                     f"apt-get install {' '.join(packages)} (or pass --python for an interpreter that has it)"
-                    + ("; also unmet: " + ", ".join(f"{u['requirement']} ({u['why']}; Debian: {u['package']})" for u in others) if others else ""),
+                    + ("; also unmet: " + unmet_list(others) if others else ""),
                     detail,
                     packages,
                 )
@@ -714,7 +728,7 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
         removed = remove_new(project, before, left)
     metadata, urls = parse_metadata(text, console_scripts_from, text_or_none, entry_points)
     version = backend_version(name)
-    unmet = unmet + [dict(u, why=f"{u['why']}; the backend asks for it") for u in unmet_requirements(asked)]
+    unmet = unmet + asked_unmet(asked)
     return {
         "ok": True,
         "metadata": metadata,

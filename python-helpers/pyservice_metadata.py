@@ -68,6 +68,10 @@ class Failure(BaseException):
         # machine's apt lists, since a name that is right for one release may not exist in another
         self.packages = list(packages)
 
+    def result(self):
+        """The answer the helper prints for it."""
+        return {"ok": False, "kind": self.kind, "error": self.args[0], "detail": self.detail, "packages": self.packages}
+
 
 class Captured(BaseException):
     """Raised out of the patched setup() to stop setup.py right there (BaseException: `except Exception` in
@@ -209,17 +213,30 @@ def setuptools_unmet(requires, packages):
         return []
 
 
+def pyproject():
+    """pyproject.toml (in the cwd: the project) as (table, error), parsed once per read. ({}, None) without the file,
+    or without a TOML parser (Python < 3.11 with neither tomli nor setuptools' copy, whose setuptools cannot read
+    [project] either); ({}, the exception) when it is no valid TOML: those who need it say so, the rest see none."""
+    if not PYPROJECT:
+        data, error = {}, None
+        tomllib = toml_parser() if os.path.exists("pyproject.toml") else None
+        if tomllib is not None:
+            try:
+                with open("pyproject.toml", "rb") as f:
+                    data = tomllib.load(f)
+            except Exception as err:
+                error = err
+        PYPROJECT.append((data, error))
+    return PYPROJECT[0]
+
+
+PYPROJECT = []
+
+
 def check_pyproject_helpers():
-    if not os.path.exists("pyproject.toml"):
-        return False
-    tomllib = toml_parser()
-    if tomllib is None:  # Python < 3.11 with a setuptools too old to read pyproject.toml [project] either
-        return False
-    try:
-        with open("pyproject.toml", "rb") as f:
-            data = tomllib.load(f)
-    except Exception as err:
-        raise Failure("bad-config", f"pyproject.toml is not valid TOML: {err}")
+    data, error = pyproject()
+    if error is not None:
+        raise Failure("bad-config", f"pyproject.toml is not valid TOML: {error}")
     requires = data.get("build-system", {}).get("requires", [])
     if isinstance(requires, list):
         BUILD_REQUIRES[:] = [r for r in requires if isinstance(r, str)]
@@ -271,16 +288,9 @@ STRICT_BUILD_META = []
 
 def declared_backend():
     """pyproject.toml's [build-system] when it names a backend other than setuptools', else None (setup() capture)."""
-    if not os.path.exists("pyproject.toml"):
-        return None
-    tomllib = toml_parser()
-    if tomllib is None:
-        return None
-    try:
-        with open("pyproject.toml", "rb") as f:
-            data = tomllib.load(f)
-    except Exception as err:
-        raise Failure("bad-config", f"pyproject.toml is not valid TOML: {one_line(err)}; fix the file (python3 -c 'import tomllib' reads it the same way)")
+    data, error = pyproject()
+    if error is not None:
+        raise Failure("bad-config", f"pyproject.toml is not valid TOML: {one_line(error)}; fix the file (python3 -c 'import tomllib' reads it the same way)")
     system = data.get("build-system")
     if not isinstance(system, dict):
         return None
@@ -572,7 +582,7 @@ def missing_build_requirement(module, who, where):
     return (
         f"the project's build requirement {wanted[0]} is not installed for {sys.executable} ({where.strip()[1:-1] if where else who} imports {module}): "
         f"apt-get install {package} (or pass --python for an interpreter that has it)"
-        + ("; also unmet: " + ", ".join(f"{u['requirement']} ({u['why']}; Debian: {u['package']})" for u in others) if others else ""),
+        + ("; also unmet: " + pep517_metadata.unmet_list(others) if others else ""),
         package,
     )
 
@@ -627,12 +637,8 @@ def failure_from(err, project, who="setup.py"):
 
 def pyproject_has_tool(name):
     """Whether pyproject.toml (in the cwd) has a [tool.NAME] table."""
-    tomllib = toml_parser()
-    try:
-        with open("pyproject.toml", "rb") as f:
-            return isinstance((tomllib.load(f).get("tool") or {}).get(name), dict) if tomllib else False
-    except Exception:
-        return False
+    tool = pyproject()[0].get("tool")
+    return isinstance(tool, dict) and isinstance(tool.get(name), dict)
 
 
 def subproject_hint(project, depth=2, shown=3):
@@ -674,14 +680,7 @@ def declared_indexes():
     """Package indexes the project's pyproject.toml names for other tools than pip ([[tool.uv.index]], [tool.uv]
     index-url, [[tool.poetry.source]], [[tool.pdm.source]]): pip reads none of them, but they are the URL a
     message can offer for --index-url. [] when there are none or the file cannot be read."""
-    tomllib = toml_parser() if os.path.exists("pyproject.toml") else None
-    if tomllib is None:
-        return []
-    try:
-        with open("pyproject.toml", "rb") as f:
-            tool = tomllib.load(f).get("tool", {})
-    except Exception:
-        return []
+    tool = pyproject()[0].get("tool", {})
     if not isinstance(tool, dict):
         return []
     found = []
@@ -706,14 +705,7 @@ def declared_indexes():
 def declared_build_requires():
     """pyproject.toml's [build-system] requires as declared; [] without one or when it cannot be read (the read
     itself reports that)."""
-    tomllib = toml_parser() if os.path.exists("pyproject.toml") else None
-    if tomllib is None:
-        return []
-    try:
-        with open("pyproject.toml", "rb") as f:
-            system = tomllib.load(f).get("build-system")
-    except Exception:
-        return []
+    system = pyproject()[0].get("build-system")
     requires = system.get("requires", []) if isinstance(system, dict) else []
     return [r for r in requires if isinstance(r, str)] if isinstance(requires, list) else []
 
@@ -722,9 +714,10 @@ def read(project):
     """read_project, with the build requirements from the team's index first when pyservice asks for them
     (PYSERVICE_BUILD_ENV); a failure says which declared build requirements Debian's python3 does not meet."""
     os.chdir(project)
+    via_index = bool(os.environ.get("PYSERVICE_BUILD_ENV"))
     try:
         from_index = None
-        requires = declared_build_requires() if os.environ.get("PYSERVICE_BUILD_ENV") else []
+        requires = declared_build_requires() if via_index else []
         if requires:
             import index_build_env
             import tempfile
@@ -738,11 +731,11 @@ def read(project):
             from_index = {"requires": requires, "installed": index_build_env.install(requires, env_dir, where, Failure)}
         result = read_project(project)
     except Failure as f:
-        result = {"ok": False, "kind": f.kind, "error": f.args[0], "detail": f.detail, "packages": f.packages}
+        result = f.result()
     if result.get("ok"):
         if from_index:
             result["backend"]["from_index"] = from_index
-    elif result.get("kind") in BUILD_REQUIREMENT_FAILURES and not os.environ.get("PYSERVICE_BUILD_ENV"):
+    elif result.get("kind") in BUILD_REQUIREMENT_FAILURES and not via_index:
         try:
             import pep517_metadata
 
@@ -828,7 +821,7 @@ def read_project(project):
         except Exception as err:
             raise failure_from(err, project, "setup.py" if has_setup_py else f"setuptools reading {' and '.join(sources)}")
     except Failure as f:
-        return {"ok": False, "kind": f.kind, "error": f.args[0], "detail": f.detail, "packages": f.packages}
+        return f.result()
 
 
 def main():
