@@ -1,3 +1,6 @@
+import { join } from 'node:path';
+import { readRegularText } from '../files/read-regular.js';
+
 /**
  * Reads the index URL from a pip configuration file the way pip does for `pip install`: RawConfigParser
  * syntax, option names normalised (`index_url` = `index-url`, case-insensitive), `[install]` over `[global]`.
@@ -30,4 +33,14 @@ export function pipConfIndexUrl(text: string): string | null {
   }
   const value = sections.get('install')?.get('index-url') ?? sections.get('global')?.get('index-url');
   return value ? value.split('\n')[0]!.trim() || null : null;
+}
+
+/**
+ * The index-url pip takes from a project's own ./pip.conf (what its Makefile and debian/pyservice.mk point
+ * PIP_CONFIG_FILE at), or null without the file or the setting. A pip.conf that is no regular file is named
+ * (NotRegularFileError, exit 2), never read.
+ */
+export function projectPipConfIndexUrl(dir: string): string | null {
+  const text = readRegularText(join(dir, 'pip.conf'));
+  return text === null ? null : pipConfIndexUrl(text);
 }

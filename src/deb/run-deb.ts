@@ -14,7 +14,7 @@ import type { RunPlan } from '../update/plan-run.js';
 import { redactDeep } from '../secrets/redact.js';
 import type { MetadataReading } from '../python/metadata.js';
 import { DEFAULT_PYTHON, MetadataError, readMetadata, type BuildIndex } from '../python/read-metadata.js';
-import { pipConfIndexUrl } from '../credentials/pip-conf.js';
+import { projectPipConfIndexUrl } from '../credentials/pip-conf.js';
 import { parseMaintainer, type IdentityHint, type Maintainer } from './maintainer.js';
 
 /**
@@ -361,14 +361,8 @@ function buildIndexFor(dir: string, flag: string | undefined, problem: (url: str
     if (p) throw new UsageError(p);
     return { url: flag, shown: shownValue(flag) };
   }
-  const pipConf = join(dir, 'pip.conf');
-  let url: string | null = null;
-  try {
-    url = lstatSync(pipConf).isFile() ? pipConfIndexUrl(readFileSync(pipConf, 'utf8')) : null;
-  } catch {
-    return null;
-  }
-  return url ? { pipConf, shown: `${shownValue(url)} (./pip.conf)` } : null;
+  const url = projectPipConfIndexUrl(dir);
+  return url ? { pipConf: join(dir, 'pip.conf'), shown: `${shownValue(url)} (./pip.conf)` } : null;
 }
 
 async function checkedAgainstArchive(err: MetadataError, lookup: Promise<{ c: typeof import('./collisions.js'); names: import('./collisions.js').DebianNames }>): Promise<string> {

@@ -1,7 +1,7 @@
 import { NotRegularFileError, readRegularText } from '../../files/read-regular.js';
 import { join, resolve } from 'node:path';
 import { indexLocationProblem } from '../../answers/validate.js';
-import { pipConfIndexUrl } from '../../credentials/pip-conf.js';
+import { projectPipConfIndexUrl } from '../../credentials/pip-conf.js';
 import { loginFromInput, PASSWORD_ENV, savePendingLogin, takeEnvPassword } from '../../credentials/login-flow.js';
 import { RECORD_FILE } from '../../plan/file-plan.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -47,8 +47,7 @@ export function projectIndex(dir: string): { indexUrl: string; indexUser: string
       throw new UsageError(`${join(dir, RECORD_FILE)} is not valid JSON; fix it or pass --index-url and --index-user`);
     }
   }
-  const pipConf = readText(join(dir, 'pip.conf'));
-  const fromPip = pipConf === null ? null : pipConfIndexUrl(pipConf);
+  const fromPip = projectPipConfIndexUrl(dir);
   return {
     indexUrl: fromPip ?? (typeof recorded.indexUrl === 'string' ? recorded.indexUrl : ''),
     indexUser: typeof recorded.indexUser === 'string' ? recorded.indexUser : '',
