@@ -8,7 +8,7 @@ import type { ProjectMetadata } from '../python/metadata.js';
 import type { Maintainer } from './maintainer.js';
 import { upstreamAuthors, upstreamLicense, type UpstreamLicense } from './copyright.js';
 import type { LicenseFiles } from './license-files.js';
-import { DISTROS } from '../answers/distros.js';
+import { DISTROS, distroFor } from '../answers/distros.js';
 
 /**
  * Metadata → the answers a generated service would have. Pure. Everything the project declares that the
@@ -393,7 +393,7 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
         'debian/pyservice.mk installs them from the index-url in ./pip.conf (or wheelhouse/) into debian/.pyservice/build-env before it builds the wheel, so the build needs that index (login from ~/.netrc) or their wheels in wheelhouse/',
     );
   }
-  const tomli = i.fromIndex && Number((DISTROS[i.distro] ?? DISTROS.bookworm!).python.split('.')[1]) < 11 ? ['python3-tomli'] : [];
+  const tomli = i.fromIndex && Number(distroFor(i.distro).python.split('.')[1]) < 11 ? ['python3-tomli'] : [];
   const authors = upstreamAuthors(i.meta);
   const answers: Answers = {
     type: kind,
