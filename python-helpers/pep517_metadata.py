@@ -538,12 +538,53 @@ def unmet_list(unmet):
     return ", ".join(f"{u['requirement']} ({u['why']}; Debian: {u['package']})" for u in unmet)
 
 
-def with_unmet(message, unmet, own):
+# The first release of each backend that reads PEP 639's `license = "SPDX expression"` string and `license-files`
+# list in [project] (hatchling took an SPDX string long before; its license-files was a table until 1.27).
+PEP639_SINCE = {
+    "hatchling": {"license-files": "1.27"},
+    "flit-core": {"license": "3.12", "license-files": "3.12"},
+    "setuptools": {"license": "77.0", "license-files": "77.0"},
+    "pdm-backend": {"license": "2.4", "license-files": "2.4"},
+    "poetry-core": {"license": "2.2", "license-files": "2.2"},
+}
+
+
+def pep639_too_old(pyproject, own):
+    """'the project's pyproject.toml … predates (…): declare …' when [project] uses a PEP 639 form that the
+    installed backend `own` (normalised) is older than, else None. Judged only after a failure. Measured:
+    pytest-testinfra 10.2 (hatchling, license-files = ["LICENSE"]) failed on bookworm's hatchling 1.12 with only
+    'Field `project.license-files` must be a table'; flit_core 3.8 says 'license field should be <class 'dict'>',
+    setuptools 66 '`project` must not contain {'license-files'} properties': none says that the backend is older
+    than the format, and the project asks for no newer one (then with_unmet says so)."""
+    project = (pyproject or {}).get("project")
+    since = PEP639_SINCE.get(own)
+    if not isinstance(project, dict) or not since:
+        return None
+    used = [k for k in ("license", "license-files") if k in since and (isinstance(project.get("license"), str) if k == "license" else isinstance(project.get(k), list))]
+    have = installed_version(own)
+    if not used or have is None:
+        return None
+    need = max((since[k] for k in used), key=lambda v: tuple(int(x) for x in v.split(".")))
+    if not specifier_excludes(f">={need}", have):
+        return None
+    form = " and ".join('license = "SPDX expression" string' if k == "license" else "license-files list" for k in used)
+    return (
+        f"the project's pyproject.toml [project] has a PEP 639 {form}, which {own} {have} predates ({own}>={need} reads it): "
+        f'declare "{own}>={need}" in its [build-system] requires and take it from the team\'s package index '
+        f"(pyservice deb --index-url URL), or pass --python for an interpreter with a newer {own}"
+    )
+
+
+def with_unmet(message, unmet, own, pyproject=None):
     """A failing backend's message with the build requirements Debian's python3 does not meet. When the backend
     itself (`own`, a normalised distribution) is older than the project asks (poetry-core 1.x for a poetry 2
     [project], setuptools 66 for a PEP 639 license string), that is said first and the backend's complaint,
-    usually about a format it does not know yet, after it."""
+    usually about a format it does not know yet, after it; so is a backend older than the PEP 639 form the
+    project's `pyproject` uses without asking for a newer one."""
     too_old = [u for u in unmet if own and normalise(requirement_parts(u["requirement"])[0] or "") == own and u["why"] != "not installed"]
+    pep639 = None if too_old else pep639_too_old(pyproject, own)
+    if pep639:
+        message = f"{pep639}: {message}"
     if too_old:
         u = too_old[0]
         message = (
@@ -722,7 +763,7 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
                     detail,
                     packages,
                 )
-            raise Failure("backend-failed", with_unmet(message, unmet + asked, backend_distribution(name)), detail)
+            raise Failure("backend-failed", with_unmet(message, unmet + asked, backend_distribution(name), backend_info["pyproject"]), detail)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         removed = remove_new(project, before, left)

@@ -254,15 +254,16 @@ def with_unmet_setuptools(message):
     """A setuptools failure's message with the build requirements Debian's python3 does not meet, an old
     setuptools first: bookworm's 66 rejects a PEP 639 `license = "BSD-3-Clause"` that setuptools>=77 (ijson)
     accepts, with a schema error that does not say why. Judged only after a failure (packaging costs an import)."""
-    if not BUILD_REQUIRES:
-        return message
     import pep517_metadata
 
     try:
-        unmet = pep517_metadata.unmet_requirements(BUILD_REQUIRES)
+        unmet = pep517_metadata.unmet_requirements(BUILD_REQUIRES) if BUILD_REQUIRES else []
+    except Exception:
+        unmet = []
+    try:
+        return pep517_metadata.with_unmet(message, unmet, "setuptools", pyproject()[0])
     except Exception:
         return message
-    return pep517_metadata.with_unmet(message, unmet, "setuptools")
 
 
 def toml_parser():

@@ -222,6 +222,58 @@ toolTest(t, [PY], 'a setuptools project that needs a newer setuptools than Debia
   assert.ok(oneLine(r.stderr), r.stderr);
 });
 
+/**
+ * PEP 639 forms a backend older than them rejects with a schema complaint that does not say so. pytest-testinfra 10.2
+ * (trixie source: hatchling, `license-files = ["LICENSE"]`, requires plain "hatchling") read on bookworm's hatchling
+ * 1.12.2 was only 'Field `project.license-files` must be a table'. Each case: the backend's installed version decides
+ * what is expected (older: exit 1 naming the form, the version that reads it and the two ways out; new enough: it reads).
+ */
+const PEP639_CASES: { backend: string; dist: string; need: string; form: string; pyproject: string; files: Record<string, string> }[] = [
+  {
+    backend: 'hatchling.build', dist: 'hatchling', need: '1.27', form: 'license-files list',
+    pyproject: '[project]\nname = "lf"\nversion = "1.0"\nlicense-files = ["LICENSE"]\n[project.scripts]\nlf = "lf:main"\n',
+    files: { 'lf/__init__.py': 'def main():\n    pass\n', LICENSE: 'MIT\n' },
+  },
+  {
+    backend: 'flit_core.buildapi', dist: 'flit-core', need: '3.12', form: 'license = "SPDX expression" string',
+    pyproject: '[project]\nname = "lf"\nversion = "1.0"\ndescription = "x"\nlicense = "MIT OR Apache-2.0"\n[project.scripts]\nlf = "lf:main"\n',
+    files: { 'lf/__init__.py': 'def main():\n    pass\n' },
+  },
+  {
+    backend: 'setuptools.build_meta', dist: 'setuptools', need: '77.0', form: 'license = "SPDX expression" string and license-files list',
+    pyproject: '[project]\nname = "lf"\nversion = "1.0"\nlicense = "MIT"\nlicense-files = ["LICENSE"]\n[project.scripts]\nlf = "lf:main"\n',
+    files: { 'lf/__init__.py': 'def main():\n    pass\n', LICENSE: 'MIT\n' },
+  },
+];
+for (const c of PEP639_CASES) {
+  toolTest(t, [PY], `a PEP 639 ${c.form} under a ${c.dist} older than it (and not asked for) is exit 1 naming the form, ${c.dist}>=${c.need} and the two ways out`, () => {
+    const module = c.dist === 'flit-core' ? 'flit_core' : c.dist;
+    const have = spawnSync(PY, ['-c', `import importlib.metadata as m; print(m.version("${module}"))`], { encoding: 'utf8' }).stdout.trim();
+    const older = spawnSync(PY, ['-c', `from packaging.version import Version as V; print(V("${have}") < V("${c.need}"))`], { encoding: 'utf8' }).stdout.trim() === 'True';
+    const dir = project({ 'pyproject.toml': `[build-system]\nrequires = ["${module}"]\nbuild-backend = "${c.backend}"\n${c.pyproject}`, ...c.files });
+    const before = readdirSync(dir).sort();
+    const r = deb(dir, ['--dry-run']);
+    if (!older) {
+      assert.is(r.code, 0, `${c.dist} ${have} reads PEP 639: ${r.stderr}`);
+      return;
+    }
+    assert.is(r.code, 1, r.stderr);
+    const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    assert.match(
+      r.stderr,
+      new RegExp(`^error: the project's pyproject\\.toml \\[project\\] has a PEP 639 ${esc(c.form)}, which ${esc(c.dist)} ${esc(have)} predates \\(${esc(c.dist)}>=${esc(c.need)} reads it\\): declare "${esc(c.dist)}>=${esc(c.need)}" in its \\[build-system\\] requires and take it from the team's package index \\(pyservice deb --index-url URL\\), or pass --python for an interpreter with a newer ${esc(c.dist)}: `),
+    );
+    assert.ok(oneLine(r.stderr), r.stderr);
+    assert.equal(r.files, before, 'nothing written');
+    // Declared as told, the read takes the documented path for a backend older than the project asks
+    writeFileSync(join(dir, 'pyproject.toml'), `[build-system]\nrequires = ["${module}>=${c.need}"]\nbuild-backend = "${c.backend}"\n${c.pyproject}`);
+    const again = deb(dir, ['--dry-run']);
+    assert.is(again.code, 1, again.stderr);
+    assert.match(again.stderr, new RegExp(`the project needs ${esc(module)}>=${esc(c.need)} and /usr/bin/python3 has ${esc(have)}.*--index-url`));
+    assert.not.match(again.stderr, /PEP 639/);
+  });
+}
+
 toolTest(t, [PY], 'a classifier newer than the installed hatchling (pylast and plumbum declare Python :: 3.13; bookworm has hatchling 1.12.2) is exit 1 naming the classifier and the two ways out', () => {
   const dir = project({
     'pyproject.toml': '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n[project]\nname = "clf"\nversion = "1.0"\nclassifiers = ["Programming Language :: Python :: 3", "Programming Language :: Python :: 9.99"]\n[project.scripts]\nclf = "clf:main"\n',
