@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { childProcess } from '../lazy.js';
 import { carriesCredentials } from '../secrets/redact.js';
 import { childEnv } from './child-env.js';
+import { guardedGitEnv } from './git-guard.js';
 import { SecretArgumentError } from '../errors.js';
 
 export { SecretArgumentError } from '../errors.js';
@@ -48,7 +49,7 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
   if (args.some((a) => carriesCredentials(a)))
     return Promise.reject(new SecretArgumentError(`refusing to run ${cmd}: an argument carries a credential (a URL with a password or token); credentials go to ~/.netrc`));
   return new Promise((resolvePromise, reject) => {
-    const env = childEnv(opts.env, opts.cleanEnv);
+    const env = spawnEnv(cmd, opts);
     const marker = `${process.pid}.${++state.started}`;
     env[MARKER] = marker;
     // detached: the child leads its own process group, so a kill reaches everything it forked.
@@ -153,8 +154,14 @@ export interface SyncResult {
 export function runSync(cmd: string, args: readonly string[], opts: SyncOptions = {}): SyncResult {
   if (args.some((a) => carriesCredentials(a)))
     throw new SecretArgumentError(`refusing to run ${cmd}: an argument carries a credential (a URL with a password or token); credentials go to ~/.netrc`);
-  const r = childProcess().spawnSync(cmd, [...args], { cwd: opts.cwd, env: childEnv(opts.env, opts.cleanEnv), input: opts.input, maxBuffer: opts.maxBuffer ?? 256 * 1024 * 1024, timeout: opts.timeoutMs });
+  const r = childProcess().spawnSync(cmd, [...args], { cwd: opts.cwd, env: spawnEnv(cmd, opts), input: opts.input, maxBuffer: opts.maxBuffer ?? 256 * 1024 * 1024, timeout: opts.timeoutMs });
   return { exitCode: r.status ?? (r.signal ? 128 + (signalNumber(r.signal) ?? 0) : 1), stdout: r.stdout ?? Buffer.alloc(0), stderr: r.stderr ?? Buffer.alloc(0), error: r.error };
+}
+
+/** A child's environment (child-env.ts); a git's also turns off what its repository could make it run (git-guard.ts). */
+function spawnEnv(cmd: string, opts: Pick<RunOptions, 'cwd' | 'env' | 'cleanEnv'>): Record<string, string> {
+  const env = childEnv(opts.env, opts.cleanEnv);
+  return cmd === 'git' ? guardedGitEnv(opts.cwd, env) : env;
 }
 
 function killTree(child: ChildProcess, sig: NodeJS.Signals): void {

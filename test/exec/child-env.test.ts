@@ -71,15 +71,22 @@ toolTest(t, ['git'], 'update run with a caller’s GIT_INDEX_FILE: the project�
   assert.match(git(dir, 'diff', '--cached', '--name-only'), /\.pyservice\.json/, 'the update is staged in the project');
 });
 
-toolTest(t, ['git'], 'a fleet update --branch: the project’s git hooks see neither the index password nor the caller’s GIT_DIR', async () => {
+toolTest(t, ['git'], 'a fleet update --branch: a program git runs for the commit (the user’s signing program) sees neither the index password nor the caller’s GIT_DIR; the project’s hooks never run', async () => {
   const root = tempDir();
   const outer = callerRepo(root);
   const dir = await generate({ name: 'fleet-one', type: 'library' }, { git: true, templateVersion: '1.0.0', dir: join(root, 'fleet-one') });
-  const seen = join(root, 'hook-env');
+  const seen = join(root, 'program-env');
+  const hookRan = join(root, 'hook-ran');
   for (const hook of ['post-checkout', 'post-commit']) {
-    writeFileSync(join(dir, '.git', 'hooks', hook), `#!/bin/sh\nenv >> '${seen}'\n`);
+    writeFileSync(join(dir, '.git', 'hooks', hook), `#!/bin/sh\ntouch '${hookRan}'\n`);
     chmodSync(join(dir, '.git', 'hooks', hook), 0o755);
   }
+  // The user's own configuration (~/.gitconfig) signs commits with a program of theirs, which git runs
+  const signer = join(root, 'sign.sh');
+  writeFileSync(signer, `#!/bin/sh\nenv >> '${seen}'\ncat >/dev/null\necho '[GNUPG:] SIG_CREATED D 1 8 00 0 X' >&2\nprintf -- '-----BEGIN PGP SIGNATURE-----\\n\\nx\\n-----END PGP SIGNATURE-----\\n'\n`);
+  chmodSync(signer, 0o755);
+  mkdirSync(join(root, 'home'), { recursive: true });
+  writeFileSync(join(root, 'home', '.gitconfig'), `[commit]\n\tgpgSign = true\n[gpg]\n\tprogram = ${signer}\n`);
   writeFileSync(join(root, 'list'), `${dir}\n`);
   // The repository's own identity: fleet update --branch commits, and refuses (changing nothing) without one (373956a)
   git(dir, 'config', 'user.name', 'Fleet Test');
@@ -89,9 +96,10 @@ toolTest(t, ['git'], 'a fleet update --branch: the project’s git hooks see nei
     env: { ...cleanEnv(join(root, 'home')), [INDEX_PASSWORD_ENV]: SECRET, GIT_DIR: join(outer, '.git'), GIT_INDEX_FILE: join(outer, '.git', 'index') },
   });
   assert.ok(r.code === 0 || r.code === 1, r.stderr);
-  assert.ok(existsSync(seen), `the hooks ran (${r.stdout})`);
+  assert.ok(existsSync(seen), `the signing program ran (${r.stdout})`);
+  assert.not.ok(existsSync(hookRan), 'a hook of the repository ran (src/exec/git-guard.ts)');
   const env = readFileSync(seen, 'utf8');
-  assert.not.ok(env.includes(SECRET), 'a git hook saw the index password');
+  assert.not.ok(env.includes(SECRET), 'a program git ran saw the index password');
   assert.not.match(env, /GIT_INDEX_FILE=.*outer/);
   assert.is(git(outer, 'diff', '--cached', '--name-only'), 'staged.txt\n');
   assert.match(git(dir, 'symbolic-ref', '--short', 'HEAD'), /templates-next/);
