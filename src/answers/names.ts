@@ -45,3 +45,24 @@ export function deriveNames(name: string): DerivedNames {
   const debName = toDebName(name);
   return { distName: name, importName: toImportName(name), debName, systemUser: toSystemUser(debName) };
 }
+
+/**
+ * Accounts a service's system user must never be. systemd-sysusers (debian/PKG.sysusers, `u NAME -`) creates
+ * nothing for a user that exists, so the unit runs as that account; and for a new user whose name is an
+ * existing group it takes that group's id as the primary group. Measured with systemd-sysusers 252 (bookworm):
+ * a service named `disk` became user disk with gid 6 (group disk: raw access to every block device), one named
+ * `root` ran as root, `backup` and `proxy` as Debian's shared accounts. Listed: every user and group Debian
+ * reserves for everyone (base-passwd's passwd.master and group.master, policy 9.2.2), the groups Debian packages
+ * create that grant a privilege (containers, virtual machines, devices, logs, TLS keys), and systemd's own
+ * `systemd-` prefix.
+ */
+const BASE_PASSWD = 'root daemon bin sys sync games man lp mail news uucp proxy www-data backup list irc gnats nobody adm tty disk kmem dialout fax voice cdrom floppy tape sudo audio dip operator src shadow utmp video sasl plugdev staff users nogroup';
+const PRIVILEGED_GROUPS = 'docker lxd incus libvirt libvirt-qemu kvm render input sgx netdev bluetooth ssl-cert crontab wheel admin lpadmin sambashare wireshark tss messagebus polkitd sshd postgres mysql';
+const RESERVED_USERS = new Set(`${BASE_PASSWD} ${PRIVILEGED_GROUPS}`.split(' '));
+
+/** Why a service's system user `user` would not be its own account (null when it would); `fix` says how to rename. */
+export function systemUserProblem(user: string, fix: string): string | null {
+  if (!RESERVED_USERS.has(user) && !user.startsWith('systemd-')) return null;
+  const whose = user.startsWith('systemd-') ? "in systemd's namespace for its own accounts (systemd-*)" : "an account or group every Debian system already has or reserves";
+  return `a service runs as the system user named after its package, and ${shown(user)} is ${whose}: the service would run as that account (or with that group's rights) instead of its own; ${fix}`;
+}

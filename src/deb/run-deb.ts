@@ -5,7 +5,7 @@ import type { Answers, Asker, DebFileReport, DebRequest, FileActionKind, FilePla
 import { BASELINE_FILE, RECORD_FILE } from '../plan/tool-files.js';
 import { parseRecord, RecordError } from '../update/project.js';
 import { DEFAULT_DISTRO, DISTROS } from '../answers/distros.js';
-import { deriveNames, nameProblem } from '../answers/names.js';
+import { deriveNames, nameProblem, systemUserProblem } from '../answers/names.js';
 import { FailureError, UsageError } from '../errors.js';
 import { toolVersion } from '../paths.js';
 import { findRepo, readOurs, unsafePathReason, type WriteTarget } from '../update/worktree.js';
@@ -245,6 +245,10 @@ async function runDebLocked(
   // A library as a tool is refused before the maintainer is looked for or asked: measured, a library without a
   // maintainer was told to pass --maintainer, and then, given one, that it is a library. A dry run lists it below.
   if (!req.dryRun && kind === 'tool' && mods.answers.hasNoCommands(m)) throw new UsageError(mods.answers.LIBRARY_REFUSAL);
+  // A service's system user is named after the package: never an account or group the system already has
+  const userProblem = kind === 'service' ? systemUserProblem(names.systemUser, `name the package otherwise: --prefix TEAM (or PYSERVICE_DEB_PREFIX) gives ${prefix ?? 'TEAM'}-${names.debName}, or --package NAME`) : null;
+  if (userProblem && !req.dryRun) throw new UsageError(userProblem);
+  if (userProblem) refusals.push(userProblem);
 
   // 5. Maintainer: flag, DEBFULLNAME/DEBEMAIL, git config, then ask
   const maintainer = flagMaintainer ?? (await resolveMaintainer(await identity, asker, mods));

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { deriveNames, nameProblem } from '../../src/answers/names.js';
+import { deriveNames, nameProblem, systemUserProblem } from '../../src/answers/names.js';
 
 const t = suite('project names');
 
@@ -45,5 +45,17 @@ for (const [name, why] of INVALID) {
     assert.match(p!, why);
   });
 }
+
+t('a service\'s system user is never an account or group Debian systems have: base-passwd\'s, privileged groups, systemd-*', () => {
+  // systemd-sysusers leaves an existing user as it is, and gives a new user an existing group's id
+  for (const name of ['root', 'nobody', 'daemon', 'www-data', 'backup', 'proxy', 'mail', 'disk', 'shadow', 'sudo', 'adm', 'kmem', 'docker', 'kvm', 'ssl-cert', 'systemd-journal', 'systemd-foo']) {
+    const p = systemUserProblem(deriveNames(name).systemUser, 'choose another project name (--name)');
+    assert.ok(p, name);
+    assert.match(p!, `"${name}"`);
+    assert.match(p!, /choose another project name \(--name\)$/);
+    assert.not.match(p!, '\n');
+  }
+  for (const name of ['my-service', 'disks', 'backup-agent', 'rooted', 'system-d', 'docker-gc']) assert.is(systemUserProblem(deriveNames(name).systemUser, 'x'), null, name);
+});
 
 t.run();

@@ -46,6 +46,22 @@ t('without a terminal and without --yes, missing answers are exit 2 naming the f
   assert.equal(readdirSync(parent), []);
 });
 
+t('a service named after an account or group Debian systems have (disk, backup, root) is exit 2, nothing written; a tool of that name is made', () => {
+  // Measured: create-pyservice backup --yes made debian/backup.service with User=backup (Debian's shared backup
+  // account), and a service named disk a user whose primary group is disk (gid 6, raw block devices)
+  for (const name of ['disk', 'backup', 'root']) {
+    const parent = tempDir();
+    const r = create([join(parent, name), '--yes', '--no-git', ...ID], { cwd: parent });
+    assert.is(r.code, 2, r.stderr);
+    assert.match(r.stderr, `"${name}" is an account or group every Debian system already has or reserves`);
+    assert.match(r.stderr, /choose another project name \(--name\)/);
+    assert.is(r.stderr.trim().split('\n').length, 1);
+    assert.equal(readdirSync(parent), [], 'nothing written');
+  }
+  const tool = join(tempDir(), 'disk');
+  assert.is(create([tool, '--type', 'tool', '--yes', '--no-git', ...ID]).code, 0);
+});
+
 t('every project type is in --help, and each gets its own default description', () => {
   // Measured before: --help said '--type service|library', and --type tool --yes recorded 'Long-running Python service'
   assert.match(create(['--help']).stdout, /--type TYPE +service\|library\|tool /);

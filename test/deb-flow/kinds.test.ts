@@ -23,6 +23,26 @@ function deb(args: string[], env: Record<string, string> = {}) {
   return { code: r.status ?? 128, stdout: r.stdout, stderr: r.stderr };
 }
 
+toolTest(t, [PY], 'a service whose package would run as an account Debian systems have (backup) is refused before the maintainer; --prefix gives it its own; a dry run lists it', () => {
+  const dir = join(tempDir(), 'backup');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'pyproject.toml'), '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n[project]\nname = "backup"\nversion = "1.0"\ndescription = "Backs things up"\nlicense = {text = "MIT"}\n[project.scripts]\nbackup = "backup:main"\n');
+  writeFileSync(join(dir, 'backup.py'), 'def main():\n    pass\n');
+  // no maintainer anywhere: the refusal comes first
+  const real = deb([dir, '--yes', '--kind', 'service']);
+  assert.is(real.code, 2, real.stderr);
+  assert.match(real.stderr.trim(), /^error: a service runs as the system user named after its package, and "backup" is an account or group every Debian system already has or reserves: .*--prefix TEAM \(or PYSERVICE_DEB_PREFIX\) gives TEAM-backup, or --package NAME$/);
+  assert.equal(readdirSync(dir).sort(), ['backup.py', 'pyproject.toml']);
+  const dry = deb([dir, '--maintainer', ME, '--yes', '--kind', 'service', '--dry-run', '--json']);
+  assert.is(dry.code, 0, dry.stderr);
+  assert.match(JSON.parse(dry.stdout).refusals.join('\n'), /"backup" is an account or group/);
+  // a tool has no system user; a prefixed service has its own
+  assert.is(deb([dir, '--maintainer', ME, '--yes', '--kind', 'tool', '--dry-run']).code, 0);
+  const prefixed = deb([dir, '--maintainer', ME, '--yes', '--kind', 'service', '--prefix', 'acme']);
+  assert.is(prefixed.code, 0, prefixed.stderr);
+  assert.match(readFileSync(join(dir, 'debian', 'acme-backup.service'), 'utf8'), /^User=acme-backup$/m);
+});
+
 toolTest(t, [PY], 'a project whose Requires-Python excludes the target release\'s Python is refused before anything is written (pip would refuse it mid-build)', () => {
   // Debian's pip 23 on the wheel of a requires-python >=3.12 project: "requires a different Python: 3.11.2 not in '>=3.12'"
   const dir = join(tempDir(), 'newpy');
