@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { escapeControls, shown as shownValue } from '../secrets/redact.js';
 import { join, relative, resolve } from 'node:path';
 import type { Answers, Asker, DebFileReport, DebRequest, FileActionKind, FilePlan, Output, ProjectRecord } from '../types.js';
@@ -15,6 +15,7 @@ import { redactDeep } from '../secrets/redact.js';
 import type { MetadataReading } from '../python/metadata.js';
 import { DEFAULT_PYTHON, MetadataError, readMetadata, type BuildIndex } from '../python/read-metadata.js';
 import { projectPipConfIndexUrl } from '../credentials/pip-conf.js';
+import { readRegularText } from '../files/read-regular.js';
 import { parseMaintainer, type IdentityHint, type Maintainer } from './maintainer.js';
 
 /**
@@ -413,15 +414,16 @@ function fileReports(plan: RunPlan, theirs: FilePlan, diff: (a: string, b: strin
   return rows.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 }
 
-/** requirements.txt and requirements.lock (regular files only) and the wheels of wheelhouse/ (a real directory only), as the build sees them. */
+/**
+ * requirements.txt and requirements.lock and the wheels of wheelhouse/ (a real directory only), as the build sees
+ * them: pip follows a symlinked requirements file, so this does too, through the one reader of project files (a
+ * FIFO or a directory there is refused with its fix instead of hanging or being skipped unseen).
+ */
 function projectFiles(dir: string): { requirementsTxt?: string; requirementsLock?: string; wheelhouse?: string[] } {
   const out: { requirementsTxt?: string; requirementsLock?: string; wheelhouse?: string[] } = {};
   for (const [file, key] of [['requirements.txt', 'requirementsTxt'], ['requirements.lock', 'requirementsLock']] as const) {
-    try {
-      if (lstatSync(join(dir, file)).isFile()) out[key] = readFileSync(join(dir, file), 'utf8');
-    } catch {
-      /* none */
-    }
+    const text = readRegularText(join(dir, file), file);
+    if (text !== null) out[key] = text;
   }
   try {
     if (lstatSync(join(dir, 'wheelhouse')).isDirectory()) out.wheelhouse = readdirSync(join(dir, 'wheelhouse'));

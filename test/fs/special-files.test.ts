@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PYSERVICE_BIN } from '../helpers/cli.js';
 import { generate } from '../helpers/generate.js';
@@ -58,6 +58,26 @@ toolTest(t, ['mkfifo', 'git'], 'login: a FIFO pip.conf is exit 2 naming it', asy
   assert.not.ok(r.hung, 'login waited on the FIFO');
   assert.is(r.code, 2, r.stdout + r.stderr);
   assert.match(r.stderr, /pip\.conf.*(FIFO|pipe)/);
+});
+
+toolTest(t, ['mkfifo'], 'deb: a FIFO requirements.txt is named (exit 2), and a symlinked one is read as the build reads it', async () => {
+  const dir = join(tempDir(), 'proj');
+  mkdirSync(join(dir, 'rq'), { recursive: true });
+  writeFileSync(join(dir, 'setup.py'), "from setuptools import setup\nsetup(name='rq-tool', version='1.0', packages=['rq'], install_requires=['click'], entry_points={'console_scripts': ['rq = rq:main']})\n");
+  writeFileSync(join(dir, 'rq', '__init__.py'), 'def main():\n    pass\n');
+  const args = ['deb', '--dry-run', '--yes', '--kind', 'tool', '--maintainer', 'P <p@example.org>', '--package', 'pyservice-test-rq'];
+  withFifo(dir, 'requirements.txt');
+  const fifo = run(args, dir);
+  assert.not.ok(fifo.hung, 'deb waited on the FIFO');
+  assert.is(fifo.code, 2, fifo.stdout + fifo.stderr);
+  assert.match(fifo.stderr, /requirements\.txt.*(FIFO|pipe)/);
+  // pip -r follows a symlink: the pins it installs count (before, a symlinked list was skipped unseen)
+  rmSync(join(dir, 'requirements.txt'));
+  writeFileSync(join(dir, '..', 'deploy-pins.txt'), 'click==8.1.7\nmarkdown-it-py==3.0.0\n');
+  symlinkSync(join('..', 'deploy-pins.txt'), join(dir, 'requirements.txt'));
+  const linked = run(args, dir);
+  assert.is(linked.code, 0, linked.stdout + linked.stderr);
+  assert.match(linked.stdout + linked.stderr, /click==8\.1\.7, markdown-it-py==3\.0\.0/);
 });
 
 t.run();
