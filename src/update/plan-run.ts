@@ -90,7 +90,7 @@ export function planRun(inp: RunPlanInput): RunPlan {
     return st.kind === 'file' ? { ...st, content: form.toRepo(st.content) } : st;
   } : inp.disk;
   const theirs = inp.theirs.files.filter((f) => !TOOL_FILES.has(f.path));
-  const planned = planUpdate({ templateVersion: inp.to, base: inp.base, theirs, ours, renames: inp.renames, restore: inp.restore, conflictStyle: inp.conflictStyle, markerLabels: inp.markerLabels });
+  const planned = planUpdate({ templateVersion: inp.to, fromVersion: inp.from, base: inp.base, theirs, ours, renames: inp.renames, restore: inp.restore, conflictStyle: inp.conflictStyle, markerLabels: inp.markerLabels });
   const kept = inp.neverDelete ? planned.map((a) => keepInstead(a, inp.command)) : planned;
   const actions = inWorkTreeForm(kept, form, inp.disk);
   const toolFiles = inp.ownsToolFiles ? toolFilesOf(inp.theirs, inp.record, form, inp.disk) : [];

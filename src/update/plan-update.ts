@@ -15,6 +15,8 @@ import { handOver } from './handover.js';
 
 export interface UpdateInputs {
   templateVersion: string;
+  /** The version the baseline was rendered from; the same as templateVersion when only answers changed (`--ci`). */
+  fromVersion?: string | null;
   /** What the templates rendered last time, by path; null when there is no baseline (adopting a repository). */
   base: ReadonlyMap<string, BaselineEntry> | null;
   /** The new render (without the record and the baseline, which the caller writes itself). */
@@ -112,19 +114,22 @@ function decideOn(path: string, b: BaselineEntry | undefined, o: OursState, t: P
   const before = o.kind === 'file' ? o.content : null;
   const act = (action: FileActionKind, reason: string, extra: Partial<FileAction> = {}): FileAction => ({ path, action, reason, before, ...extra });
   const v = inp.templateVersion;
+  // With the same version on both sides the answers made the difference (`update --ci github`), not the templates
+  const answersOnly = inp.fromVersion === v;
+  const gone = answersOnly ? 'no longer rendered for these answers' : `no longer in templates ${v}`;
 
   if (!t) {
     // The template no longer ships this file.
     if (!b) return act('unchanged', 'not a template file');
-    if (b.policy === 'create-once') return act('unchanged', `no longer in templates ${v}; yours (created once), kept`);
-    if (o.kind === 'missing') return act('unchanged', `no longer in templates ${v}; already gone`);
-    if (o.kind !== 'file') return act('skip', `no longer in templates ${v}, but it is ${describe(o)}; left alone`);
+    if (b.policy === 'create-once') return act('unchanged', `${gone}; yours (created once), kept`);
+    if (o.kind === 'missing') return act('unchanged', `${gone}; already gone`);
+    if (o.kind !== 'file') return act('skip', `${gone}, but it is ${describe(o)}; left alone`);
     // Only the recorded render proves the file was the template's: a hash-only entry (the form the baseline keeps
     // for files created once) proves nothing about a file the templates never shipped, so it is never deleted.
-    if (!b.content) return act('skip', `no longer in templates ${v}, but the baseline keeps only its hash, which cannot prove it was the template's; kept`);
+    if (!b.content) return act('skip', `${gone}, but the baseline keeps only its hash, which cannot prove it was the template's; kept`);
     if (b.content.equals(o.content) && o.mode === b.mode)
-      return act('remove', `no longer in templates ${v}; you had not changed it`, { remove: [{ path, before: o.content }] });
-    return act('skip', `no longer in templates ${v}, but you changed it; kept`);
+      return act('remove', `${gone}; you had not changed it`, { remove: [{ path, before: o.content }] });
+    return act('skip', `${gone}, but you changed it; kept`);
   }
 
   const tMode = t.mode;
@@ -143,7 +148,7 @@ function decideOn(path: string, b: BaselineEntry | undefined, o: OursState, t: P
   if (b && (b.policy === 'create-once' || t.policy === 'create-once')) return act('unchanged', 'yours (created once)');
 
   if (o.kind === 'missing') {
-    if (!b) return act('add', `new in templates ${v}`, { write: { content: t.content, mode: tMode } });
+    if (!b) return act('add', answersOnly ? 'now rendered for the changed answers' : `new in templates ${v}`, { write: { content: t.content, mode: tMode } });
     if (inp.restore?.has(path)) return act('add', `you deleted it; templates ${v} always restore it`, { write: { content: t.content, mode: tMode } });
     return templateChanged ? act('skip', `you deleted it; templates ${v} changed it, not restored`) : act('unchanged', 'you deleted it');
   }

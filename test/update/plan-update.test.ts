@@ -45,6 +45,19 @@ t('unchanged by the user: replaced by the new render', () => {
   assert.is(a.write?.content.toString(), 'b\n');
 });
 
+t('the same version on both sides (update --ci): files come and go for the answers, not "new in templates"', () => {
+  const base = { '.gitlab-ci.yml': { content: 'gitlab\n' } };
+  const ours = { '.gitlab-ci.yml': { content: 'gitlab\n' } };
+  const theirs = { '.github/workflows/ci.yml': { content: 'github\n' } };
+  const same = plan(base, ours, theirs, { fromVersion: '2.0.0' });
+  assert.is(one(same, '.github/workflows/ci.yml').reason, 'now rendered for the changed answers');
+  assert.is(one(same, '.gitlab-ci.yml').action, 'remove');
+  assert.is(one(same, '.gitlab-ci.yml').reason, 'no longer rendered for these answers; you had not changed it');
+  const newer = plan(base, ours, theirs, { fromVersion: '1.9.0' });
+  assert.is(one(newer, '.github/workflows/ci.yml').reason, 'new in templates 2.0.0');
+  assert.is(one(newer, '.gitlab-ci.yml').reason, 'no longer in templates 2.0.0; you had not changed it');
+});
+
 t('changed by the user, not by the template: left alone', () => {
   const a = one(plan({ f: { content: 'a\n' } }, { f: { content: 'mine\n' } }, { f: { content: 'a\n' } }), 'f');
   assert.is(a.action, 'unchanged');
