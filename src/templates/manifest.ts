@@ -134,6 +134,20 @@ export function readOwnManifest(version: string, set: TemplateSet = shippedSet):
  */
 export function loadManifest(version: string, set: TemplateSet = shippedSet, seen: readonly string[] = []): Manifest {
   if (seen.includes(version)) throw new Error(`templates ${[...seen, version].join(' → ')}: "extends" loops`);
+  // The shipped templates change only with the package: resolved once per version in a process (create asks for
+  // the latest twice, and each resolve reads the whole extends chain). Shared, so callers never change it. A
+  // team's set is read afresh: its folder can change under a running fleet or template command.
+  if (set !== shippedSet) return resolveManifest(version, set, seen);
+  const known = shippedResolved.get(version);
+  if (known) return known;
+  const m = resolveManifest(version, set, seen);
+  shippedResolved.set(version, m);
+  return m;
+}
+
+const shippedResolved = new Map<string, Manifest>();
+
+function resolveManifest(version: string, set: TemplateSet, seen: readonly string[]): Manifest {
   const own = readOwnManifest(version, set);
   const ownFiles = own.files.map((e) => ({ ...e, from: e.from ?? version }));
   for (const e of ownFiles)
