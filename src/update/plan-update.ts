@@ -139,10 +139,26 @@ function decideOn(path: string, b: BaselineEntry | undefined, o: OursState, t: P
     // The template hands the file over to the team: the new short file, with the team's edits carried into it.
     const base = baseContent(b, o);
     if (base !== undefined) {
-      const h = handOver(base, o.content, t.content, t.handover);
+      const includedPath = /^-?include\s+(\S+)\s*$/.exec(t.handover)?.[1];
+      const included = includedPath === undefined ? undefined : inp.theirs.find((f) => f.path === includedPath)?.content;
+      const h = handOver(base, o.content, t.content, t.handover, included);
       const kept = h.carried ? `; your ${h.carried} added or changed line(s) carried over` : '';
       const lost = h.dropped ? `; ${h.dropped} template line(s) you had deleted are back in the tool-owned file` : '';
-      return act('update', `yours from templates ${v} on (the template's part moved out)${kept}${lost}`, { write: { content: h.content, mode: o.mode } });
+      const moved = `yours from templates ${v} on (the template's part moved out)${kept}${lost}`;
+      if (!h.overridden.length) return act('update', moved, { write: { content: h.content, mode: o.mode } });
+      // Your changed rule would replace the tool-owned file's new one (make only warns): both changed it, so it conflicts.
+      const names = h.overridden.join(', ');
+      const why = `${moved}; your ${names} would override ${includedPath}'s, which templates ${v} changed: keep yours, or delete it to use theirs`;
+      const stages: ConflictStages = { ours: { content: h.content, mode: o.mode }, theirs: { content: renderSide(h.result, 'theirs'), mode: o.mode } };
+      if (inp.conflictStyle === 'rej')
+        return act('conflict', `${why} (${path}.rej)`, {
+          write: { content: h.content, mode: o.mode },
+          stages,
+          conflicts: h.result.conflicts,
+          rej: { path: `${path}.rej`, content: unifiedDiff(h.content, stages.theirs.content, `a/${path}`, `b/${path}`) },
+        });
+      const labels = inp.markerLabels?.(path) ?? { ours: labelOurs, theirs: `templates ${v}` };
+      return act('conflict', why, { write: { content: renderWithMarkers(h.result, { ...labels, theirs: `${labels.theirs} (${names} in ${includedPath})` }), mode: o.mode }, stages, conflicts: h.result.conflicts });
     }
   }
   if (b && (b.policy === 'create-once' || t.policy === 'create-once')) return act('unchanged', 'yours (created once)');
