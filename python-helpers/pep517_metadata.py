@@ -173,14 +173,33 @@ COMPILES = {
     "pybind11": "c",
     "nanobind": "c",
     "cffi": "c",
+    # hatchling build hooks that compile the project's modules (their wheels are platform-specific)
+    "hatch-cython": "c",
+    "hatch-mypyc": "c",
 }
 
 
-def compiled_code(backend_name, requires):
+def poetry_build_script(pyproject):
+    """The build script poetry-core runs when it builds the wheel ([tool.poetry.build] script, or poetry 1.0's
+    [tool.poetry] build = "build.py"), else None. poetry-core then tags the wheel for this platform and Python
+    (Root-Is-Purelib: false) whatever the script does: it is where poetry projects compile their extensions."""
+    poetry = ((pyproject or {}).get("tool") or {}).get("poetry")
+    if not isinstance(poetry, dict):
+        return None
+    build = poetry.get("build")
+    script = build.get("script") if isinstance(build, dict) else build
+    return script if isinstance(script, str) and script else None
+
+
+def compiled_code(backend_name, requires, pyproject=None):
     """["c"], ["rust"], both or none: what the project's build compiles, judged from its backend and its
-    build-system.requires (a Rust extension built with PyO3 needs Python's headers too)."""
+    build-system.requires (a Rust extension built with PyO3 needs Python's headers too), and from a poetry-core build
+    script: reuse 5.0.2 (trixie source; [tool.poetry.build] script = "_build.py") builds a platform wheel that the
+    read called pure, so a script compiling an extension would have lacked python3-dev."""
     names = {normalise(requirement_parts(r)[0] or "") for r in requires} | {backend_distribution(backend_name)}
     kinds = {COMPILES[n] for n in names if n in COMPILES}
+    if backend_distribution(backend_name) in ("poetry-core", "poetry") and poetry_build_script(pyproject):
+        kinds.add("c")
     return sorted(kinds | ({"c"} if kinds else set()))
 
 
@@ -775,7 +794,7 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
         "metadata": metadata,
         "project_urls": urls,
         "sources": ["pyproject.toml"],
-        "backend": {"name": name, "version": version, "requires": requires, "packages": build_packages(requires + asked), "unmet": unmet, "hook": hook, "removed": removed, "left": left, "compiled": compiled_code(name, requires)},
+        "backend": {"name": name, "version": version, "requires": requires, "packages": build_packages(requires + asked), "unmet": unmet, "hook": hook, "removed": removed, "left": left, "compiled": compiled_code(name, requires, backend_info["pyproject"])},
         "python": sys.version.split()[0],
         "setuptools": "",
     }
