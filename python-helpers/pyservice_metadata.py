@@ -336,6 +336,13 @@ def make_capture(distutils_core, original_setup):
         no_version_file_writes()
         # distutils' own setup() with its documented stop point: Distribution(attrs), then config files.
         distutils_core._setup_stop_after = "config"
+        # The command line a keyword hook sees (dist.script_args) is the wheel build's: pbr evaluates a requirement's
+        # environment marker on this machine unless 'bdist_wheel' is in it ("we do not want to poison wheel creation
+        # with locally evaluated markers"). jenkins-job-builder 6.4 (pbr; requirements.txt "stevedore>=1.17.1;
+        # python_version >= '3.0'") read as a plain stevedore>=1.17.1, where its wheel keeps the marker. The command
+        # line is never parsed: the capture stops after the config files.
+        if "script_args" not in attrs:
+            attrs = dict(attrs, script_args=["bdist_wheel"])
         try:
             dist = original_setup(**attrs)
         except SystemExit as err:  # DistutilsSetupError is turned into SystemExit("error in setup command: ...")

@@ -66,6 +66,9 @@ const CORPUS: [string, RegExp, { suite?: string; vcs?: true; license?: string; h
   ['resfinder', /^pdm\.pep517\.api$/, { suite: 'trixie' }],
   // setup.cfg gui_scripts (a GTK presentation program), no console scripts
   ['pympress', /^setuptools\.build_meta$/, { suite: 'trixie' }],
+  // pbr from a bare tarball: requirements.txt gives one requirement twice under opposite markers ("stevedore>=1.17.1,<2;
+  // python_version < '3.0'", "stevedore>=1.17.1; python_version >= '3.0'"); pbr keeps both markers for a wheel
+  ['jenkins-job-builder', /^setuptools\.build_meta$/, { suite: 'trixie', vcs: true }],
   // poetry-core with a build script ([tool.poetry.build] script = "_build.py"): poetry-core tags the wheel for the
   // platform (not purelib), so the build may compile and gets python3-dev; a PEP 639-style AND of four licenses
   ['reuse', /^poetry\.core\.masonry\.api$/, { suite: 'trixie', license: 'Apache-2.0 and CC0-1.0 and CC-BY-SA-4.0 and GPL-3+' }],
