@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { runSync } from '../exec/run.js';
 import { checkProject } from '../update/check.js';
+import { compareVersions } from '../templates/template-set.js';
 import { runUpdate, type UpdateRequest } from '../update/run-update.js';
 
 /**
@@ -50,6 +51,8 @@ export interface UpdateRow {
 export interface FleetUpdateOptions {
   /** Put each repository's change on this new branch and commit it (never pushed). */
   branch?: string;
+  /** The template version to update to (default: the latest); a repository already at it or past it is up to date. */
+  to?: string;
   pre?: boolean;
   trust?: boolean;
   allowDirty?: boolean;
@@ -69,12 +72,16 @@ export async function updateMany(dirs: readonly string[], opts: FleetUpdateOptio
 }
 
 async function updateOne(dir: string, opts: FleetUpdateOptions): Promise<UpdateRow> {
-  const req: UpdateRequest = { dir, dryRun: false, diff: false, json: false, conflict: opts.conflict ?? 'inline', allowDirty: Boolean(opts.allowDirty), yes: false, given: {}, pre: opts.pre, trust: opts.trust };
+  const req: UpdateRequest = { dir, to: opts.to, dryRun: false, diff: false, json: false, conflict: opts.conflict ?? 'inline', allowDirty: Boolean(opts.allowDirty), yes: false, given: {}, pre: opts.pre, trust: opts.trust };
   let previous: string | null = null;
   try {
     const gone = notADirectory(dir);
     if (gone) return { dir, status: 'failed', from: null, to: null, message: gone };
-    if (!checkProject(dir)) return { dir, status: 'failed', from: null, to: null, message: 'not a pyservice project (no .pyservice.json); adopt it with pyservice update in that directory' };
+    const state = checkProject(dir);
+    if (!state) return { dir, status: 'failed', from: null, to: null, message: 'not a pyservice project (no .pyservice.json); adopt it with pyservice update in that directory' };
+    // A fleet moves to --to together: a repository already there, or past it (never moved back), has nothing to do.
+    if (opts.to && compareVersions(state.current, opts.to) >= 0)
+      return { dir, status: 'up-to-date', from: state.current, to: state.current, ...(state.current === opts.to ? {} : { message: `already past ${opts.to}` }) };
     if (opts.branch) {
       // The commit needs an identity: asked before anything changes (else the update was left staged on the branch)
       const unknown = ['GIT_AUTHOR_IDENT', 'GIT_COMMITTER_IDENT'].map((v) => git(dir, ['var', v])).find((r) => r.code !== 0);

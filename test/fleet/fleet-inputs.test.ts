@@ -54,4 +54,23 @@ toolTest(t, ['git'], 'update --branch where git has no identity: failed, naming 
   assert.is((JSON.parse(ok.stdout) as { status: string }[])[0]!.status, 'updated');
 });
 
+toolTest(t, ['git'], 'update --to moves a fleet one template version at a time; a repository at or past it is up to date', async () => {
+  // Measured before (a team lead's walk, 1.0.0 → 1.5.0 one version a step): `update --from fleet.txt --to 1.1.0
+  // --branch templates-1.1.0` was exit 2, "update takes only --json, --branch, …; check first with pyservice check
+  // DIR…", so a fleet could only jump to the latest.
+  const ids = { GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.org' };
+  const dirs = [await oldProject({ name: 'fleet-to-a' }, '1.0.0'), await oldProject({ name: 'fleet-to-b' }, '1.1.0'), await oldProject({ name: 'fleet-to-c', type: 'library' }, '1.2.0')];
+  const r = pyservice(['update', ...dirs, '--to', '1.1.0', '--branch', 'templates-1.1.0', '--json'], { cwd: dirs[0], env: ids });
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  const rows = JSON.parse(r.stdout) as { status: string; from: string; to: string; message?: string }[];
+  assert.equal(rows.map((x) => [x.status, x.from, x.to]), [['updated', '1.0.0', '1.1.0'], ['up-to-date', '1.1.0', '1.1.0'], ['up-to-date', '1.2.0', '1.2.0']]);
+  assert.is(rows[2]!.message, 'already past 1.1.0');
+  assert.is(JSON.parse(git(dirs[0]!, 'show', 'templates-1.1.0:.pyservice.json')).templateVersion, '1.1.0');
+  assert.is(git(dirs[1]!, 'branch', '--list', 'templates-1.1.0').trim(), '', 'nothing to do: no branch');
+  // Flags that only make sense for one repository name themselves and the one-repository form.
+  const dry = pyservice(['update', ...dirs, '--dry-run'], { cwd: dirs[0], env: ids });
+  assert.is(dry.code, 2);
+  assert.match(dry.stderr, /^error: --dry-run works on one repository at a time \(pyservice update --dry-run DIR\); with several repositories, --branch or --from, update takes only --json, --branch, --from, --to, /);
+});
+
 t.run();

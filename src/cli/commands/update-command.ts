@@ -26,7 +26,8 @@ date, else 1.
 Options:
   --from FILE              the repositories to update, one directory a line (# comments)
   --branch NAME            commit each repository's update on a new branch NAME (never pushed)
-  --to VERSION             template version to update to (default: the latest; never older than the project's)
+  --to VERSION             template version to update to (default: the latest; never older than the project's;
+                           many repositories: one already at VERSION or past it is up to date)
   --dry-run                print the plan (per file: action and reason); write nothing
   --diff                   print the plan with unified diffs; write nothing
   --json                   print the plan as JSON (stable, for bots); write nothing
@@ -79,10 +80,13 @@ export async function updateCommand(argv: string[], out: Output): Promise<number
   const conflict = v.conflict ?? 'inline';
   if (conflict !== 'inline' && conflict !== 'rej') throw new UsageError(`--conflict takes inline or rej, not ${String(conflict)}`);
   if (positionals.length > 1 || typeof v.from === 'string' || typeof v.branch === 'string') {
-    if (v['dry-run'] || v.diff || v.ask || v.to || Object.keys(ANSWER_FLAGS).some((f) => v[f] !== undefined))
-      throw new UsageError('with several repositories, --branch or --from, update takes only --json, --branch, --from, --pre, --trust, --allow-dirty and --conflict; check first with pyservice check DIR…');
+    const single = ['dry-run', 'diff', 'ask', ...Object.keys(ANSWER_FLAGS)].filter((f) => v[f] !== undefined);
+    if (single.length)
+      throw new UsageError(
+        `--${single[0]} works on one repository at a time (pyservice update --${single[0]} DIR); with several repositories, --branch or --from, update takes only --json, --branch, --from, --to, --pre, --trust, --allow-dirty and --conflict (pyservice check DIR… lists who is behind)`,
+      );
     if (typeof v.branch === 'string' && !/^(?!-)(?!.*\.\.)[A-Za-z0-9._\/-]+$/.test(v.branch)) throw new UsageError(`--branch ${v.branch} is not a usable branch name; use letters, digits, . _ / -`);
-    const opts: FleetUpdateOptions = { branch: typeof v.branch === 'string' ? v.branch : undefined, pre: Boolean(v.pre), trust: Boolean(v.trust), allowDirty: Boolean(v['allow-dirty']), conflict };
+    const opts: FleetUpdateOptions = { branch: typeof v.branch === 'string' ? v.branch : undefined, to: typeof v.to === 'string' ? v.to : undefined, pre: Boolean(v.pre), trust: Boolean(v.trust), allowDirty: Boolean(v['allow-dirty']), conflict };
     return (await import('./fleet-output.js')).updateFleet(positionals, typeof v.from === 'string' ? v.from : undefined, opts, Boolean(v.json), out);
   }
   const given: Partial<Answers> = {};
