@@ -152,13 +152,19 @@ def marker_applies(marker):
 
 def specifier_excludes(spec, have):
     """Whether packaging says `have` is outside `spec`; a specifier it cannot parse (or no packaging) is not judged."""
+    return specifier_contains(spec, have) is False
+
+
+def specifier_contains(spec, version):
+    """packaging's SpecifierSet.contains, pre-releases included (pip's check of Requires-Python); None when the
+    specifier cannot be parsed or packaging is missing."""
     SpecifierSet = packaging_class("packaging.specifiers", "SpecifierSet")
     if SpecifierSet is None:
-        return False
+        return None
     try:
-        return not SpecifierSet(spec).contains(have, prereleases=True)
+        return bool(SpecifierSet(spec).contains(version, prereleases=True))
     except Exception:
-        return False
+        return None
 
 
 # What a build requirement or a backend says about the code the build compiles: "rust" (cargo and rustc) or "c"

@@ -865,37 +865,36 @@ def main():
 def python_accepted(spec):
     """Requires-Python judged by packaging's SpecifierSet (pip's own check before it installs a wheel) for this
     interpreter's version and for each Python 3.8-3.14 (X.Y): {version: bool}. {} without a Requires-Python, without
-    packaging, or for a specifier packaging cannot parse. The caller picks the target release's Python."""
+    packaging, or for a specifier packaging cannot parse. The caller picks the target release's Python. Verdicts are
+    remembered (verdict_memo.py): importing packaging.specifiers was ~4 ms of a read whose backend does not."""
     if not spec:
         return {}
-    try:
-        from packaging.specifiers import SpecifierSet
+    import pep517_metadata
+    import verdict_memo
 
-        accepted = SpecifierSet(spec)
-        import platform
-
-        versions = [platform.python_version()] + [f"3.{minor}" for minor in range(8, 15)]
-        return {v: accepted.contains(v, prereleases=True) for v in versions}
-    except Exception:
-        return {}
+    versions = [sys.version.split()[0]] + [f"3.{minor}" for minor in range(8, 15)]  # platform.python_version()'s
+    out = {}
+    for v in versions:
+        verdict = verdict_memo.remembered("requires-python\0" + spec + "\0" + v, lambda v=v: pep517_metadata.specifier_contains(spec, v))
+        if verdict is None:
+            return {}
+        out[v] = verdict
+    return out
 
 
 def not_here(requirements):
     """The requirements whose environment marker is false for this interpreter (colorama; sys_platform ==
     "win32", tomli; python_version < "3.11" on 3.11): pip skips them, so the package never needs them. Judged by
-    packaging's Marker, pip's own; without packaging, or for a marker it cannot parse, a requirement counts."""
+    packaging's Marker, pip's own (remembered, as for build requirements); without packaging, or for a marker it
+    cannot parse, a requirement counts."""
+    import pep517_metadata
+    import verdict_memo
+
     out = []
     for req in requirements:
         marker = req.partition(";")[2].strip()
-        if not marker:
-            continue
-        try:
-            from packaging.markers import Marker
-
-            if not Marker(marker).evaluate():
-                out.append(req)
-        except Exception:
-            continue
+        if marker and not verdict_memo.remembered("marker\0" + marker + "\0" + verdict_memo.interpreter(), lambda: pep517_metadata.marker_applies(marker)):
+            out.append(req)
     return out
 
 

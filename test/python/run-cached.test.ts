@@ -137,4 +137,25 @@ toolTest(t, [PY], 'a cache folder others can write to is not used: bytecode plan
   assert.is(read(helpers, dir, shared).setuptools, 'P');
 });
 
+toolTest(t, [PY], "Requires-Python and markers are packaging's verdicts, remembered: the second read imports no packaging", () => {
+  const helpers = helpersCopy();
+  const dir = project();
+  const backend = join(dir, '_build', 'backend.py');
+  writeFileSync(backend, readFileSync(backend, 'utf8').replace('Version: 1.0\\n', 'Version: 1.0\\nRequires-Python: >=3.9,!=3.10.*\\nRequires-Dist: colorama; sys_platform == \\"win32\\"\\nRequires-Dist: click\\n'));
+  const cache = join(tempDir(), 'cache');
+  const traced = () => {
+    const r = spawnSync(PY, ['-B', '-X', 'importtime', join(helpers, 'run_cached.py'), 'pyservice_metadata', dir], { cwd: dir, env: cleanEnv(tempDir(), { PYSERVICE_PYCACHE: cache, PYTHONDONTWRITEBYTECODE: '1' }), encoding: 'utf8' });
+    assert.is(r.status, 0, r.stderr);
+    const md = (JSON.parse(r.stdout) as { metadata: { python_accepted: Record<string, boolean>; not_here: string[] } }).metadata;
+    return { md, packaging: /\| +packaging\.(specifiers|markers)$/m.test(r.stderr) };
+  };
+  const first = traced();
+  assert.equal([first.md.python_accepted['3.8'], first.md.python_accepted['3.9'], first.md.python_accepted['3.10'], first.md.python_accepted['3.11']], [false, true, false, true]);
+  assert.equal(first.md.not_here, ['colorama; sys_platform == "win32"']);
+  assert.ok(first.packaging, 'the first read asks packaging');
+  const second = traced();
+  assert.equal(second.md, first.md);
+  assert.not.ok(second.packaging, 'the second read imported packaging for verdicts it had');
+});
+
 t.run();
