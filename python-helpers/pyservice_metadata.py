@@ -225,9 +225,56 @@ def pyproject():
                 with open("pyproject.toml", "rb") as f:
                     data = tomllib.load(f)
             except Exception as err:
-                error = err
+                error = encoding_problem() or err
         PYPROJECT.append((data, error))
     return PYPROJECT[0]
+
+
+class EncodingProblem(ValueError):
+    """pyproject.toml is no UTF-8 text without a byte-order mark: the cause and the fix, said instead of the TOML
+    parser's complaint about its first character."""
+
+
+def encoding_problem(path="pyproject.toml", readers="TOML readers (tomllib, pip, build) reject", fmt="TOML"):
+    """Why a config file's bytes are no UTF-8 text for its reader before any of it is parsed, else None. A file saved
+    by an editor that writes a byte-order mark (a UTF-8 BOM; UTF-16, as Windows tools save) got only 'Invalid
+    statement (at line 1, column 1)' from tomllib (pip and build say the same), and a setup.cfg setuptools'
+    'File contains no section headers … '\\ufeff[metadata]'': true, but not what to change."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError:
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return EncodingProblem(
+            f"it starts with a UTF-8 byte-order mark (BOM), which {readers}; "
+            f"save it as UTF-8 without a BOM (sed -i '1s/^\\xEF\\xBB\\xBF//' {path})"
+        )
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return EncodingProblem(f"it is UTF-16 text (it starts with a UTF-16 byte-order mark), and {fmt} is read as UTF-8; save it as UTF-8 (iconv -f UTF-16 -t UTF-8)")
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        return EncodingProblem(f"it is not UTF-8 text (byte 0x{raw[err.start]:02x} on line {line}), and {fmt} is read as UTF-8; save it as UTF-8")
+    return None
+
+
+def setup_cfg_failure(err):
+    """A setup.cfg setuptools could not read because of its encoding, as a bad-config failure (else None)."""
+    import configparser
+
+    if not isinstance(err, (configparser.Error, UnicodeDecodeError)) or not os.path.exists("setup.cfg"):
+        return None
+    problem = encoding_problem("setup.cfg", "setuptools' setup.cfg reader (configparser; the wheel's build too) rejects", "setup.cfg")
+    return Failure("bad-config", f"setup.cfg cannot be read: {problem}") if problem else None
+
+
+def toml_failure(error):
+    """The one message for a pyproject.toml that cannot be read, whichever reader needed it."""
+    if isinstance(error, EncodingProblem):
+        return Failure("bad-config", f"pyproject.toml cannot be read: {error}")
+    return Failure("bad-config", f"pyproject.toml is not valid TOML: {one_line(error)}; fix the file (python3 -c 'import tomllib' reads it the same way)")
 
 
 PYPROJECT = []
@@ -236,7 +283,7 @@ PYPROJECT = []
 def check_pyproject_helpers():
     data, error = pyproject()
     if error is not None:
-        raise Failure("bad-config", f"pyproject.toml is not valid TOML: {error}")
+        raise toml_failure(error)
     requires = data.get("build-system", {}).get("requires", [])
     if isinstance(requires, list):
         BUILD_REQUIRES[:] = [r for r in requires if isinstance(r, str)]
@@ -291,7 +338,7 @@ def declared_backend():
     """pyproject.toml's [build-system] when it names a backend other than setuptools', else None (setup() capture)."""
     data, error = pyproject()
     if error is not None:
-        raise Failure("bad-config", f"pyproject.toml is not valid TOML: {one_line(error)}; fix the file (python3 -c 'import tomllib' reads it the same way)")
+        raise toml_failure(error)
     system = data.get("build-system")
     if not isinstance(system, dict):
         return None
@@ -606,6 +653,10 @@ def failure_from(err, project, who="setup.py"):
     detail = "".join(traceback.format_exception(type(err), err, err.__traceback__)[-6:])
     import pep517_metadata
 
+    unreadable = setup_cfg_failure(err)
+    if unreadable:
+        unreadable.detail = detail
+        return unreadable
     if pep517_metadata.is_version_failure(err):  # setuptools_scm outside a checkout, as under any other backend
         return Failure("no-version", pep517_metadata.version_failure_message(err, "setuptools_scm"), detail)
     # receptor 1.5.5 (trixie source): setup.cfg's version = file: .VERSION, a file its Makefile writes; setuptools reads

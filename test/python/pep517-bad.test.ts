@@ -40,6 +40,27 @@ toolTest(t, [PY], 'a broken pyproject.toml is exit 2 naming the file and the TOM
   assert.equal(r.files, ['pyproject.toml']);
 });
 
+/**
+ * A config file in another encoding than its reader's: each is refused by the wheel's build too, with a complaint about
+ * its first character ('Invalid statement (at line 1, column 1)', 'File contains no section headers'): exit 2 naming
+ * the encoding and how to save it. Bytes, since the point is what an editor wrote.
+ */
+const ENCODINGS: [string, string, Buffer, RegExp][] = [
+  ['a UTF-8 BOM before pyproject.toml', 'pyproject.toml', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('[project]\nname = "bom"\nversion = "1.0"\n')]), /^error: pyproject\.toml cannot be read: it starts with a UTF-8 byte-order mark \(BOM\), which TOML readers \(tomllib, pip, build\) reject; save it as UTF-8 without a BOM \(sed -i '1s\/\^\\xEF\\xBB\\xBF\/\/' pyproject\.toml\)$/m],
+  ['a UTF-16 pyproject.toml (as Windows tools save)', 'pyproject.toml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('[project]\nname = "bom"\nversion = "1.0"\n', 'utf16le')]), /^error: pyproject\.toml cannot be read: it is UTF-16 text .* save it as UTF-8 \(iconv -f UTF-16 -t UTF-8\)$/m],
+  ['a Latin-1 byte in pyproject.toml', 'pyproject.toml', Buffer.from('[project]\nname = "bom"\nversion = "1.0"\ndescription = "caf\xe9"\n', 'latin1'), /^error: pyproject\.toml cannot be read: it is not UTF-8 text \(byte 0xe9 on line 4\), and TOML is read as UTF-8; save it as UTF-8$/m],
+  ['a UTF-8 BOM before setup.cfg', 'setup.cfg', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('[metadata]\nname = bom\nversion = 1.0\n')]), /^error: setup\.cfg cannot be read: it starts with a UTF-8 byte-order mark \(BOM\), which setuptools' setup\.cfg reader \(configparser; the wheel's build too\) rejects; save it as UTF-8 without a BOM/m],
+];
+for (const [what, file, bytes, message] of ENCODINGS)
+  toolTest(t, [PY], `${what} is exit 2 naming the encoding and the fix, not the parser's complaint about line 1`, () => {
+    const dir = project(file === 'setup.cfg' ? { 'setup.py': 'from setuptools import setup\nsetup()\n' } : {});
+    writeFileSync(join(dir, file), bytes);
+    const r = deb(dir, ['--dry-run']);
+    assert.is(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
+    assert.ok(oneLine(r.stderr), r.stderr);
+  });
+
 /** Whether this machine's apt lists have a binary package of that name (the message depends on the release). */
 const aptHas = (pkg: string) => spawnSync('apt-cache', ['show', '--no-all-versions', pkg], { encoding: 'utf8' }).status === 0;
 

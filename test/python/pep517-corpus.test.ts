@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PYSERVICE_BIN } from '../helpers/cli.js';
 import { exec, origTarball, unpack } from '../helpers/corpus.js';
@@ -27,7 +27,7 @@ const PY = '/usr/bin/python3';
  * refuse (exit 2, naming --upstream-version); with `--upstream-version X` both readers get it the documented way
  * (SETUPTOOLS_SCM_PRETEND_VERSION and PBR_VERSION for the backend), X taken from the tarball's name as a packager would.
  */
-const CORPUS: [string, RegExp, { suite?: string; vcs?: true; license?: string; homepage?: string }?][] = [
+const CORPUS: [string, RegExp, { suite?: string; vcs?: true; license?: string; homepage?: string; crlf?: true }?][] = [
   ['python-colorama', /^hatchling\.build$/], // hatchling, PEP 639 license expression, readme
   ['mdurl', /^flit_core\.buildapi$/], // flit_core, static [project]
   ['crashtest', /^poetry\.core\.masonry\.api$/], // poetry-core, [tool.poetry] metadata
@@ -66,6 +66,9 @@ const CORPUS: [string, RegExp, { suite?: string; vcs?: true; license?: string; h
   ['resfinder', /^pdm\.pep517\.api$/, { suite: 'trixie' }],
   // setup.cfg gui_scripts (a GTK presentation program), no console scripts
   ['pympress', /^setuptools\.build_meta$/, { suite: 'trixie' }],
+  // hatchling, its pyproject.toml rewritten with CRLF line ends (as a Windows checkout has them) for both readers; a
+  // copy with a UTF-8 BOM is refused by its own build and by pyservice deb (exit 2, naming the BOM)
+  ['python-nox', /^hatchling\.build$/, { suite: 'trixie', crlf: true }],
   // pbr from a bare tarball: requirements.txt gives one requirement twice under opposite markers ("stevedore>=1.17.1,<2;
   // python_version < '3.0'", "stevedore>=1.17.1; python_version >= '3.0'"); pbr keeps both markers for a wheel
   ['jenkins-job-builder', /^setuptools\.build_meta$/, { suite: 'trixie', vcs: true }],
@@ -197,6 +200,16 @@ for (const [src, backendPattern, how = {}] of CORPUS) {
     const home = tempDir();
     const env = cleanEnv(home, { NO_COLOR: '1' });
     const [oursDir, realDir] = await Promise.all([unpack(tarball), unpack(tarball)]);
+    if (how.crlf) {
+      for (const dir of [oursDir, realDir]) writeFileSync(join(dir, 'pyproject.toml'), readFileSync(join(dir, 'pyproject.toml'), 'utf8').replace(/\r?\n/g, '\r\n'));
+      const bom = await unpack(tarball);
+      writeFileSync(join(bom, 'pyproject.toml'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(join(bom, 'pyproject.toml'))]));
+      const refused = await exec(process.execPath, [PYSERVICE_BIN, 'deb', bom, '--dry-run', '--json', ...MAINTAINER], { env });
+      assert.is(refused.code, 2, refused.stderr);
+      assert.match(refused.stderr, /^error: pyproject\.toml cannot be read: it starts with a UTF-8 byte-order mark \(BOM\)/);
+      const theirs = await exec(PY, ['-m', 'build', '--wheel', '--no-isolation', '--skip-dependency-check', '--outdir', tempDir(), bom], { env });
+      assert.is.not(theirs.code, 0, 'the backend\'s own build refuses the BOM too');
+    }
     const before = snapshot(oursDir);
     const args = [PYSERVICE_BIN, 'deb', oursDir, '--dry-run', '--json', ...MAINTAINER];
     let realEnv = env;
