@@ -49,14 +49,18 @@ export async function bench() {
     for (const [name, p] of Object.entries(PROJECTS)) {
       const dir = join(work, name);
       write(dir, name, p);
+      const debArgs = [BIN, 'deb', '--dry-run', '--yes', '--kind', 'tool', '--maintainer', 'Bench <bench@example.org>'];
       const bareCall = `import tempfile, ${p.backend} as b; b.prepare_metadata_for_build_wheel(tempfile.mkdtemp())`;
-      const runs = { deb: [], bare: [], helper: [], node: [] };
+      const runs = { deb: [], bare: [], helper: [], node: [], debNoCa: [] };
+      const ca = process.env.NODE_EXTRA_CA_CERTS !== undefined;
       for (let i = 0; i < RUNS + 1; i++) {
-        const deb = time(process.execPath, [BIN, 'deb', '--dry-run', '--yes', '--kind', 'tool', '--maintainer', 'Bench <bench@example.org>'], dir);
+        const deb = time(process.execPath, debArgs, dir);
         const bare = time(PY, ['-B', '-c', bareCall], dir);
         const helper = time(PY, ['-B', HELPER, 'pyservice_metadata', dir], dir, { PYSERVICE_PYCACHE: join(work, 'pycache') });
         const node = time(process.execPath, ['-e', '0'], dir);
+        const debNoCa = ca ? time(process.execPath, debArgs, dir, { NODE_EXTRA_CA_CERTS: undefined }) : 0;
         if (i === 0) continue; // warm-up: page cache, code and bytecode caches
+        runs.debNoCa.push(debNoCa);
         runs.deb.push(deb);
         runs.bare.push(bare);
         runs.helper.push(helper);
@@ -64,10 +68,9 @@ export async function bench() {
       }
       const [deb, bare, helper, node] = [runs.deb, runs.bare, runs.helper, runs.node].map(median);
       console.log(`pyservice deb --dry-run (${name} project): median ${deb.toFixed(1)} ms over ${RUNS} runs; bare prepare_metadata_for_build_wheel ${bare.toFixed(1)} ms; ratio ${(deb / bare).toFixed(2)}× (target ≤ 1.5×)`);
+      if (ca) console.log(`  without NODE_EXTRA_CA_CERTS (which every node start above parsed): median ${median(runs.debNoCa).toFixed(1)} ms, ratio ${(median(runs.debNoCa) / bare).toFixed(2)}×`);
       console.log(`  floors: metadata helper alone ${helper.toFixed(1)} ms (${(helper / bare).toFixed(2)}× the bare call), node -e 0 ${node.toFixed(1)} ms; deb minus both ${(deb - helper - node).toFixed(1)} ms`);
     }
-    // Node 20 parses NODE_EXTRA_CA_CERTS's file at every start (node -e 0 included): a fixed cost in every ratio above
-    if (process.env.NODE_EXTRA_CA_CERTS) console.log('  note: NODE_EXTRA_CA_CERTS is set; every node start above parsed it (rerun with it unset for the ratio without it)');
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
