@@ -563,38 +563,43 @@ def unmet_list(unmet):
     return ", ".join(f"{u['requirement']} ({u['why']}; Debian: {u['package']})" for u in unmet)
 
 
-# The first release of each backend that reads PEP 639's `license = "SPDX expression"` string and `license-files`
-# list in [project] (hatchling took an SPDX string long before; its license-files was a table until 1.27).
-PEP639_SINCE = {
+# The first release of each backend that reads a [project] form: PEP 621's [project] table itself (poetry-core read
+# only [tool.poetry] before 2.0), PEP 639's `license = "SPDX expression"` string and `license-files` list (hatchling
+# took an SPDX string long before; its license-files was a table until 1.27).
+FORMAT_SINCE = {
     "hatchling": {"license-files": "1.27"},
     "flit-core": {"license": "3.12", "license-files": "3.12"},
     "setuptools": {"license": "77.0", "license-files": "77.0"},
     "pdm-backend": {"license": "2.4", "license-files": "2.4"},
-    "poetry-core": {"license": "2.2", "license-files": "2.2"},
+    "poetry-core": {"project": "2.0", "license": "2.2", "license-files": "2.2"},
 }
+FORMAT_NAMES = {"project": "PEP 621 [project] table", "license": 'PEP 639 license = "SPDX expression" string', "license-files": "PEP 639 license-files list"}
 
 
-def pep639_too_old(pyproject, own):
-    """'the project's pyproject.toml … predates (…): declare …' when [project] uses a PEP 639 form that the
-    installed backend `own` (normalised) is older than, else None. Judged only after a failure. Measured:
-    pytest-testinfra 10.2 (hatchling, license-files = ["LICENSE"]) failed on bookworm's hatchling 1.12 with only
-    'Field `project.license-files` must be a table'; flit_core 3.8 says 'license field should be <class 'dict'>',
-    setuptools 66 '`project` must not contain {'license-files'} properties': none says that the backend is older
-    than the format, and the project asks for no newer one (then with_unmet says so)."""
+def format_too_old(pyproject, own):
+    """'the project's pyproject.toml … predates (…): declare …' when [project] uses a form that the installed backend
+    `own` (normalised) is older than, else None. Judged only after a failure. Measured: pytest-testinfra 10.2
+    (hatchling, license-files = ["LICENSE"]) failed on bookworm's hatchling 1.12 with only 'Field
+    `project.license-files` must be a table'; flit_core 3.8 says 'license field should be <class 'dict'>', setuptools 66
+    '`project` must not contain {'license-files'} properties', and poetry-core 1.4 reading a poetry 2 project's
+    [project] 'The Poetry configuration is invalid: 'name' is a required property': none says that the backend is
+    older than the format, and the project asks for no newer one (then with_unmet says so)."""
     project = (pyproject or {}).get("project")
-    since = PEP639_SINCE.get(own)
+    since = FORMAT_SINCE.get(own)
     if not isinstance(project, dict) or not since:
         return None
-    used = [k for k in ("license", "license-files") if k in since and (isinstance(project.get("license"), str) if k == "license" else isinstance(project.get(k), list))]
+    uses = {"project": isinstance(project.get("name"), str), "license": isinstance(project.get("license"), str), "license-files": isinstance(project.get("license-files"), list)}
+    used = [k for k in since if uses[k]]
     have = installed_version(own)
     if not used or have is None:
         return None
-    need = max((since[k] for k in used), key=lambda v: tuple(int(x) for x in v.split(".")))
-    if not specifier_excludes(f">={need}", have):
+    older = [k for k in used if specifier_excludes(f">={since[k]}", have)]
+    if not older:
         return None
-    form = " and ".join('license = "SPDX expression" string' if k == "license" else "license-files list" for k in used)
+    need = max((since[k] for k in older), key=lambda v: tuple(int(x) for x in v.split(".")))
+    form = " and a ".join(FORMAT_NAMES[k] for k in older)
     return (
-        f"the project's pyproject.toml [project] has a PEP 639 {form}, which {own} {have} predates ({own}>={need} reads it): "
+        f"the project's pyproject.toml has a {form}, which {own} {have} predates ({own}>={need} reads it): "
         f'declare "{own}>={need}" in its [build-system] requires and take it from the team\'s package index '
         f"(pyservice deb --index-url URL), or pass --python for an interpreter with a newer {own}"
     )
@@ -604,12 +609,12 @@ def with_unmet(message, unmet, own, pyproject=None):
     """A failing backend's message with the build requirements Debian's python3 does not meet. When the backend
     itself (`own`, a normalised distribution) is older than the project asks (poetry-core 1.x for a poetry 2
     [project], setuptools 66 for a PEP 639 license string), that is said first and the backend's complaint,
-    usually about a format it does not know yet, after it; so is a backend older than the PEP 639 form the
+    usually about a format it does not know yet, after it; so is a backend older than a [project] form the
     project's `pyproject` uses without asking for a newer one."""
     too_old = [u for u in unmet if own and normalise(requirement_parts(u["requirement"])[0] or "") == own and u["why"] != "not installed"]
-    pep639 = None if too_old else pep639_too_old(pyproject, own)
-    if pep639:
-        message = f"{pep639}: {message}"
+    older = None if too_old else format_too_old(pyproject, own)
+    if older:
+        message = f"{older}: {message}"
     if too_old:
         u = too_old[0]
         message = (
