@@ -12,12 +12,30 @@ export interface Dependent {
   requirements: Requirement[];
 }
 
-export function findDependents(lib: string, dirs: readonly string[]): Dependent[] {
+/** A project whose files could not be read: it may depend on LIB, so the answer is incomplete. */
+export interface Unreadable {
+  dir: string;
+  problem: string;
+}
+
+export function findDependents(lib: string, dirs: readonly string[]): { found: Dependent[]; unreadable: Unreadable[] } {
   const want = normalizeName(lib);
-  const out: Dependent[] = [];
+  const found: Dependent[] = [];
+  const unreadable: Unreadable[] = [];
   for (const dir of dirs) {
-    const reqs = projectRequirements(dir).filter((r) => r.name === want);
-    if (reqs.length) out.push({ dir, pinned: reqs.find((r) => r.pinned)?.pinned ?? null, requirements: reqs });
+    let all: Requirement[];
+    try {
+      all = projectRequirements(dir);
+    } catch (err) {
+      // One project's FIFO, folder or unreadable file is that project's problem: the others are still searched,
+      // and the message names the project (measured: a FIFO requirements.txt in one of 20 ended the whole run with
+      // exit 2 and 'requirements.txt is a FIFO', naming no project)
+      const e = err as NodeJS.ErrnoException;
+      unreadable.push({ dir, problem: e.code ? `${e.code === 'EACCES' ? 'permission denied' : e.code}: ${e.path ?? ''}`.trim() : e.message });
+      continue;
+    }
+    const reqs = all.filter((r) => r.name === want);
+    if (reqs.length) found.push({ dir, pinned: reqs.find((r) => r.pinned)?.pinned ?? null, requirements: reqs });
   }
-  return out;
+  return { found, unreadable };
 }

@@ -51,6 +51,27 @@ toolTest(t, ['mkfifo'], 'dependents: a FIFO requirements.txt, setup.py, setup.cf
   }
 });
 
+toolTest(t, ['mkfifo'], 'dependents over several projects: one with a FIFO is named with its folder, and the others are still searched and listed', async () => {
+  // Measured: a FIFO requirements.txt in one of the projects ended the whole run (exit 2, nothing listed) with
+  // 'requirements.txt is a FIFO', naming no project
+  const root = tempDir();
+  const dirs = ['a', 'b', 'c'].map((n) => join(root, n));
+  for (const d of dirs) {
+    mkdirSync(d);
+    writeFileSync(join(d, 'requirements.txt'), 'acme-common==1.0\n');
+  }
+  withFifo(dirs[1]!, 'requirements.txt');
+  const r = run(['dependents', 'acme-common', ...dirs], root);
+  assert.not.ok(r.hung, 'dependents waited on the FIFO');
+  assert.is(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stdout, `${dirs[0]}  1.0`);
+  assert.match(r.stdout, `${dirs[2]}  1.0`);
+  assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, `error: "${dirs[1]}" was not searched: requirements.txt is a FIFO`);
+  const json = run(['dependents', 'acme-common', ...dirs, '--json'], root);
+  assert.equal(JSON.parse(json.stdout).map((d: { dir: string }) => d.dir), [dirs[0], dirs[2]]);
+});
+
 toolTest(t, ['mkfifo', 'git'], 'login: a FIFO pip.conf is exit 2 naming it', async () => {
   const dir = await generate({ name: 'fifo-pip', type: 'library', indexUrl: 'https://pypi.example.org/simple/' }, { git: true });
   withFifo(dir, 'pip.conf');
