@@ -74,6 +74,10 @@ export function urlProblem(v: string, flag: string, optional = true): string | n
   const secrets = [...secretParams(u.search), ...secretParams(u.hash)];
   if (secrets.length)
     return `the URL ${shown(v)} carries a credential in its ${u.search && secretParams(u.search).length ? 'query string' : 'fragment'} (${secrets.join(', ')}); remove it: credentials go to ~/.netrc (pyservice login), never into project files (${flag})`;
+  // The redactor's verdict last: a second URL inside this one's path or query (`…/x,https://u:pw@h/`,
+  // `…?next=https://u:pw@h/`) is no userinfo of this URL, yet its password would be written into project files
+  if (carriesCredentials(v))
+    return `the URL ${shown(v)} contains credentials; remove them: the password goes to ~/.netrc (pyservice login), never into project files (${flag}, --index-user)`;
   if (u.hash || v.endsWith('#')) return `the URL ${shown(v)} has a #fragment; remove it (${flag})`;
   return null;
 }

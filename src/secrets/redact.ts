@@ -49,7 +49,12 @@ function redactUserinfo(userinfo: string): string {
   return `${userinfo.slice(0, colon)}:***`;
 }
 
-const SCHEME = /\b[A-Za-z][A-Za-z0-9+.-]*:\/\//g;
+/**
+ * Where a URL's authority starts: a scheme and its slashes, which WHATWG parsers (Node's URL, browsers, curl's
+ * newer releases) take in any number and mixed with backslashes (`https:/u:pw@host`, `https:///…`, `https:\\…`
+ * all name user u, password pw), or a scheme-relative `//` at the start of a word or after a quote, bracket or =.
+ */
+const SCHEME = /\b[A-Za-z][A-Za-z0-9+.-]*:[/\\]+|(?:^|(?<=["'=(,<[]))[/\\]{2,}/;
 /** What may follow a host: a port, then the path, query or fragment, a closing quote or bracket, or the end. */
 const HOST_AT = /^(?:\[[^\]\s]+\]|[A-Za-z0-9._~%-]+)(?::[0-9]*)?(?=[/?#"'<>`),;\]]|$)/;
 
@@ -82,11 +87,24 @@ function redactUrl(url: string, schemeLength: number): string {
   const scheme = url.slice(0, schemeLength);
   const rest = url.slice(schemeLength);
   const end = userinfoEnd(rest);
-  if (end >= 0) return `${scheme}${redactUserinfo(rest.slice(0, end))}@${redactQueryAndFragment(rest.slice(end + 1))}`;
+  if (end >= 0) return `${scheme}${redactUserinfo(rest.slice(0, end))}@${afterAuthority(rest.slice(end + 1))}`;
   // "host:port" with a port that is no number and no @ anywhere: a password cut short; hide what follows the colon.
   const authority = /^[^/?#]*/.exec(rest)![0];
   if (!authority.startsWith('[') && /:(?![0-9]*$)/.test(authority)) return `${scheme}${authority.slice(0, authority.indexOf(':'))}:***`;
-  return scheme + authority + redactQueryAndFragment(rest.slice(authority.length));
+  return scheme + authority + afterAuthority(rest.slice(authority.length));
+}
+
+/** A later scheme in the same word: a second URL (a Markdown link whose text is a URL, a redirect parameter). */
+const LATER_SCHEME = /\b[A-Za-z][A-Za-z0-9+.-]*:[/\\]+|(?<=["'=(,<[])[/\\]{2,}/;
+
+/**
+ * What follows a URL's authority: its path, query and fragment up to the next URL in the word, which is redacted
+ * as a URL of its own (the first one's rules never reached it: `[https://a/](https://u:pw@h/)` showed pw).
+ */
+function afterAuthority(tail: string): string {
+  const m = LATER_SCHEME.exec(tail);
+  if (!m) return redactQueryAndFragment(tail);
+  return redactQueryAndFragment(tail.slice(0, m.index)) + redactUrl(tail.slice(m.index), m[0].length);
 }
 
 /**
@@ -114,7 +132,8 @@ const SCP_WITH_PASSWORD = new RegExp(
  * blanks) at a time, so the text is taken word by word (see redactWord).
  */
 export function redactText(input: string): string {
-  if (!input.includes('://') && !input.includes('@') && !input.includes('?')) return input; // the common case, fast
+  // the common case, fast: nothing a credential needs (a fragment matters only in a URL)
+  if (!input.includes('://') && !input.includes('@') && !input.includes('?') && !(input.includes('#') && /:[/\\]|[/\\]{2}/.test(input))) return input;
   return input.replace(/\S+/g, redactWord);
 }
 
@@ -129,14 +148,15 @@ export function redactText(input: string): string {
  */
 const LONG_WORD = 512;
 function redactWord(word: string): string {
-  const url = word.includes('://');
+  // A scheme's '://', or (holding what a credential needs: an '@', a query or a fragment) another spelling SCHEME names
+  const url = word.includes('://') || (/[@?#]/.test(word) && (word.includes(':/') || word.includes(':\\') || /(?:^|["'=(,<[])[/\\]{2}/.test(word)));
   const at = word.includes('@');
   const query = word.includes('?');
   if (!url && !at && !query) return word;
   if (word.length > LONG_WORD) return `[${word.length} characters not shown]`;
   let out = word;
-  // The first scheme starts the URL, which runs to the end of the word
-  const m = url ? new RegExp(SCHEME.source).exec(word) : null;
+  // The first scheme starts the URL, which runs to the end of the word (a later one in it: see redactUrl)
+  const m = url ? SCHEME.exec(word) : null;
   if (m) out = word.slice(0, m.index) + redactUrl(word.slice(m.index), m[0].length);
   if (at) out = out.replace(SCP_WITH_PASSWORD, (_all, lead: string, user: string, _pw: string, host: string) => `${lead}${user}:***@${host}`);
   if (query) out = queryOutsideUrl(out);
@@ -182,7 +202,7 @@ export function carriesCredentials(text: string): boolean {
  */
 export function shown(value: string): string {
   // A URL with a blank in its password would be cut at the blank: percent-encode blanks first (display only).
-  const whole = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value) ? value.replace(/[ \u00a0]/g, (c) => encodeURIComponent(c)) : value;
+  const whole = /^(?:[A-Za-z][A-Za-z0-9+.-]*:[/\\]|[/\\]{2})/.test(value) ? value.replace(/[ \u00a0]/g, (c) => encodeURIComponent(c)) : value;
   return `"${escapeControls(redactText(whole)).replace(/"/g, '\\"')}"`;
 }
 

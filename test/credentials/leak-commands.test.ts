@@ -90,6 +90,11 @@ toolTest(t, TOOLS, 'create: the password in the environment and in every URL fla
     ['--upload-url', `https://${secret}@pypi.example.org/upload/`],
     ['--url', `https://git.example.org/x#access_token=${secret}`],
     ['--index-user', `installer:${secret}`],
+    // the spellings WHATWG parsers (Node's URL) read as user:password too, and a second URL in one word
+    ['--index-url', `https:/installer:${secret}@pypi.example.org/simple/`],
+    ['--upload-url', `https:///installer:${secret}@pypi.example.org/upload/`],
+    ['--url', `https:\\\\ada:${secret}@git.example.org/x`],
+    ['--url', `https://git.example.org/x,https://ada:${secret}@git.example.org/y`],
   ]) {
     const bad = traced(CREATE_BIN, ['bad-svc', '--yes', flag!, value!], work, env);
     assert.is(bad.code, 2, `${flag}: ${bad.stderr}`);
@@ -138,7 +143,7 @@ toolTest(t, [...TOOLS, 'dpkg-parsechangelog'], 'deb and version: setup.py and th
   const dir = join(tempDir('leak-deb-'), 'literal');
   cpSync(join(packageRoot(), 'test', 'fixtures', 'projects', 'literal'), dir, { recursive: true });
   const setup = readFileSync(join(dir, 'setup.py'), 'utf8')
-    .replace('url="https://git.example.org/literal-svc"', `url="https://ada:${secret}@git.example.org/literal-svc"`)
+    .replace('url="https://git.example.org/literal-svc"', `url="https://ada:${secret}@git.example.org/literal-svc", project_urls={"Docs": "https:/ada:${secret}@docs.example.org/", "Mirror": "[https://m.example.org/](https://ada:${secret}@m.example.org/)"}`)
     .replace('install_requires=["requests>=2.28"', `install_requires=["inner @ git+https://${secret}@git.example.org/inner.git", "requests>=2.28"`);
   writeFileSync(join(dir, 'setup.py'), setup);
   for (const json of [[], ['--json']]) {

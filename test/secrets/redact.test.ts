@@ -140,9 +140,11 @@ t(`property: a random password in a random URL shape never survives redaction (s
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
   const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$&\'()*+,;=%:@/?# "\\[]';
   const TOKEN_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~+=%!$*';
-  const schemes = ['https://', 'http://', 'git+https://', 'ssh://', 'git+ssh://', 'HTTPS://'];
+  // WHATWG parsers (Node's URL) read a special scheme's slashes in any number, backslashes too, and // alone as scheme-relative
+  const schemes = ['https://', 'http://', 'git+https://', 'ssh://', 'git+ssh://', 'HTTPS://', 'https:/', 'https:///', 'https:\\\\', 'http:/\\', '//'];
   const hosts = ['host', 'pypi.example.org', '127.0.0.1', '[::1]', 'host:8080', '[2001:db8::1]:443'];
-  const wrap = [(u: string) => u, (u: string) => `pkg @ ${u}`, (u: string) => `the URL "${u}" is bad`, (u: string) => `index-url = ${u}\n`, (u: string) => `--index-url=${u}`, shown];
+  // A second URL in the same word: a Markdown link whose text is a URL, a redirect parameter, a comma-separated list
+  const wrap = [(u: string) => u, (u: string) => `pkg @ ${u}`, (u: string) => `the URL "${u}" is bad`, (u: string) => `index-url = ${u}\n`, (u: string) => `--index-url=${u}`, shown, (u: string) => `see [https://docs.example/](${u})`, (u: string) => `https://ok.example/login?next=${u}`, (u: string) => `https://a.example/simple/,${u}`];
   for (let i = 0; i < 3000; i++) {
     // With a user, the password may hold anything (typed unencoded); a token alone as userinfo is token-like
     // (a user-only userinfo with : / ? # in it reads, to every parser, as user:password or as a host and path).
