@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../apply/atomic.js';
 import { run } from '../exec/run.js';
+import { acquireLock } from '../template-sources/lock.js';
 import { packageRoot } from '../paths.js';
 import { mergeNetrcLogin, readersMayDiffer, type NetrcAction, type NetrcLogin, type NetrcMerge } from './netrc.js';
 
@@ -238,16 +239,59 @@ const sameLogin = (a: NetrcLogin, b: NetrcLogin) => a.host === b.host && a.login
  * atomically (temp file beside it, fsync, then rename), so a crash leaves the old file or the new one.
  */
 export async function saveNetrcLogin(want: NetrcLogin, path: string = netrcPath(), earlier?: NetrcWrite): Promise<NetrcSaved> {
-  const { result, text } = await prepareNetrcLogin(want, path, earlier);
-  if (result.action === 'unchanged' && result.modeBefore === 0o600) return result;
-  const giveTo = result.created ? ownerOfNew(result.target) : null;
+  // Read, merge and write under a lock beside the file, and only over the text the merge was made from: measured,
+  // eight `pyservice login`s for eight hosts started at once left one entry (each read the file before any had
+  // written, and each said it saved its login). Another writer (an editor, a tool without the lock) that changes
+  // the file meanwhile makes the merge start again from its text.
+  const release = lockBeside(resolveTarget(path));
   try {
-    writeFileAtomic(result.target, text, 0o600);
-    if (giveTo) chownSync(result.target, giveTo.uid, giveTo.gid);
-  } catch (err) {
-    throw new NetrcFileError(`cannot write ${result.target}: ${writeProblem(err as NodeJS.ErrnoException, result.target)}`);
+    for (let attempt = 0; ; attempt++) {
+      const { result, text, before } = await prepareNetrcLogin(want, path, attempt === 0 ? earlier : undefined);
+      if (result.action === 'unchanged' && result.modeBefore === 0o600) return result;
+      const giveTo = result.created ? ownerOfNew(result.target) : null;
+      try {
+        writeFileAtomic(result.target, text, 0o600, () => {
+          if (currentText(result.target) !== (result.created ? null : before)) throw new ChangedMeanwhile();
+        });
+        if (giveTo) chownSync(result.target, giveTo.uid, giveTo.gid);
+      } catch (err) {
+        if (err instanceof ChangedMeanwhile) {
+          if (attempt < 3) continue;
+          throw new NetrcFileError(`${result.target} kept changing while the login was being saved (another program writes it); rerun when it is done`);
+        }
+        throw new NetrcFileError(`cannot write ${result.target}: ${writeProblem(err as NodeJS.ErrnoException, result.target)}`);
+      }
+      return result;
+    }
+  } finally {
+    release();
   }
-  return result;
+}
+
+class ChangedMeanwhile extends Error {}
+
+/** The file's text now (null: not there), to compare with the text a merge was made from. */
+function currentText(file: string): string | null {
+  try {
+    return readFileSync(file).toString('utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The lock of a logins file: `FILE.pyservice-lock` beside it, held while it is read, merged and replaced (a lock of
+ * a dead process is taken over). Where none can be made (a folder that does not exist, or not writable) nothing
+ * can be written either: the write says why, in its own words.
+ */
+function lockBeside(target: string): () => void {
+  const lock = `${target}.pyservice-lock`;
+  try {
+    return acquireLock(lock, { timeoutMs: 60_000, staleMs: 5 * 60_000, busy: `another pyservice is saving a login in ${target} (lock ${lock}); wait for it, or remove the lock file if none is running` });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code) return () => {}; // ENOENT, EACCES, EROFS…: the write reports it
+    throw new NetrcFileError((err as Error).message);
+  }
 }
 
 /** One line saying what was written where, never the secret. */

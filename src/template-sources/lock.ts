@@ -5,7 +5,24 @@ import { processAlive } from '../exec/process-alive.js';
  * A per-directory lock file (O_EXCL create) so two runs filling the same template cache do not interleave.
  * A lock whose owner process is gone, or that is older than `staleMs`, is taken over.
  */
-export function withLock<T>(file: string, fn: () => T, opts: { timeoutMs?: number; staleMs?: number } = {}): T {
+export function withLock<T>(file: string, fn: () => T, opts: LockOptions = {}): T {
+  const release = acquireLock(file, opts);
+  try {
+    return fn();
+  } finally {
+    release();
+  }
+}
+
+export interface LockOptions {
+  timeoutMs?: number;
+  staleMs?: number;
+  /** The message when the lock stays taken past the timeout. */
+  busy?: string;
+}
+
+/** Takes the lock file (waiting for another owner, taking over a stale one); returns its release. */
+export function acquireLock(file: string, opts: LockOptions = {}): () => void {
   const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
   const staleMs = opts.staleMs ?? 10 * 60_000;
   for (;;) {
@@ -27,15 +44,11 @@ export function withLock<T>(file: string, fn: () => T, opts: { timeoutMs?: numbe
         rmSync(file, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`the template cache is locked by another run (${file}); wait for it, or remove the file if no create-pyservice is running`);
+      if (Date.now() > deadline) throw new Error(opts.busy ?? `the template cache is locked by another run (${file}); wait for it, or remove the file if no create-pyservice is running`);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
     }
   }
-  try {
-    return fn();
-  } finally {
-    rmSync(file, { force: true });
-  }
+  return () => rmSync(file, { force: true });
 }
 
 function isStale(file: string, staleMs: number): boolean {

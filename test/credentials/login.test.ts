@@ -1,5 +1,5 @@
 import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -50,6 +50,28 @@ login('a NETRC the login cannot be written to says why and what to do, in one li
   const denied = pyservice(args, { cwd: home, env: env(home, 'tok', { NETRC: join(locked, 'netrc') }) });
   assert.is(denied.code, 1, denied.stderr);
   assert.match(denied.stderr, `permission denied in ${locked}`);
+});
+
+login('logins to several indexes saved at once (parallel CI steps, two terminals) are all kept; no lock is left', async () => {
+  // Measured before: eight at once left one entry, and each said it had saved its login
+  const home = tempDir('login-home-');
+  writeFileSync(join(home, '.netrc'), 'machine keep.example login k password k\n', { mode: 0o600 });
+  const runs = Array.from({ length: 8 }, (_, i) => {
+    const child = spawn(process.execPath, [PYSERVICE_BIN, 'login', '--index-url', `https://idx${i}.example/simple/`, '--index-user', `u${i}`], {
+      cwd: home,
+      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NETRC')), NO_COLOR: '1', HOME: home, XDG_CACHE_HOME: codeCache, PYSERVICE_INDEX_PASSWORD: `pw${i}` },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (b) => (stderr += b));
+    return new Promise<{ code: number | null; stderr: string }>((res) => child.on('close', (code) => res({ code, stderr })));
+  });
+  for (const r of await Promise.all(runs)) assert.is(r.code, 0, r.stderr);
+  const text = readFileSync(join(home, '.netrc'), 'utf8');
+  assert.match(text, 'machine keep.example login k password k\n');
+  for (let i = 0; i < 8; i++) assert.match(text, `machine idx${i}.example login u${i} password pw${i}\n`);
+  assert.equal(readdirSync(home), ['.netrc']);
+  assert.is(statSync(join(home, '.netrc')).mode & 0o777, 0o600);
 });
 
 login('again with a new password: the entry is updated in place; a third time: already there', () => {
