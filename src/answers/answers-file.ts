@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Answers } from './types.js';
 import { AnswersShapeError, answersFromJson } from './shape.js';
+import { parseJson } from '../files/json.js';
 
 /** An answers file is a few hundred bytes; anything near this is a mistake (`--answers /dev/zero`). */
 export const ANSWERS_FILE_MAX = 256 * 1024;
@@ -40,7 +41,7 @@ export function readAnswersFile(path: string): Partial<Answers> {
   const text = readSmallRegularFile(path, ANSWERS_FILE_MAX, 'answers file', '--answers').toString('utf8');
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseJson(text);
   } catch (err) {
     throw new AnswersShapeError(`answers file ${path} is not valid JSON: ${(err as Error).message}`);
   }

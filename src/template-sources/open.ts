@@ -4,6 +4,7 @@ import { compareVersions, shippedSet, type TemplateSet } from '../templates/temp
 import { exportTag, FetchError, findSymlink, remoteTags } from './git-cache.js';
 import { parseSemver, versionsFromTags } from './semver.js';
 import { parseSource, SourceError, type SourceSpec } from './spec.js';
+import { parseJson } from '../files/json.js';
 
 /**
  * SourceSpec → TemplateSet. A git source's versions are its semver tags (listed with `git ls-remote`, once per
@@ -73,7 +74,7 @@ export function workingTreeSet(root: string): TemplateSet {
   if (existsSync(join(root, 'manifest.json'))) {
     let version: unknown;
     try {
-      version = (JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as { version?: unknown }).version;
+      version = (parseJson(readFileSync(join(root, 'manifest.json'), 'utf8')) as { version?: unknown }).version;
     } catch (err) {
       throw new SourceError(`${join(root, 'manifest.json')} is not valid JSON (${(err as Error).message})`);
     }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Answers } from '../answers/types.js';
 import type { ManifestDefaults } from '../templates/manifest.js';
 import { UsageError } from '../errors.js';
+import { parseJson } from '../files/json.js';
 
 /**
  * A company's answers without flags: the template manifest's `defaults`, then the user's or CI's own file
@@ -45,7 +46,7 @@ export function readDefaultsFile(file = defaultsFile()): ManifestDefaults {
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseJson(text);
   } catch (err) {
     throw new DefaultsError(`defaults file ${file} is not valid JSON (${(err as Error).message})`);
   }

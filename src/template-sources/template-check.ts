@@ -14,6 +14,7 @@ import { compareVersions, type TemplateSet } from '../templates/template-set.js'
 import { renderManyIsolated } from './isolated-render.js';
 import { openSource, workingTreeSet } from './open.js';
 import { parseSource } from './spec.js';
+import { parseJson } from '../files/json.js';
 
 /**
  * `pyservice template check DIR`: validates a team's template working tree before it is tagged.
@@ -227,7 +228,7 @@ export function tagProblems(file: string, text: string, manifest: Pick<Manifest,
 function schemaProblems(file: string): TemplateProblem[] {
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
+    data = parseJson(readFileSync(file, 'utf8'));
   } catch (err) {
     return [{ kind: 'schema', file: 'manifest.json', message: `not valid JSON: ${(err as Error).message}` }];
   }

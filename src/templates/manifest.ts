@@ -10,6 +10,7 @@ export { compareVersions };
  * and how `pyservice update` treats them later. Read from templates/<version>/manifest.json.
  */
 import type { UpdatePolicy } from '../types.js';
+import { parseJson } from '../files/json.js';
 
 export type { UpdatePolicy };
 
@@ -108,7 +109,7 @@ export function readOwnManifest(version: string, set: TemplateSet = shippedSet):
   const file = join(set.dir(version), 'manifest.json');
   let m: Manifest;
   try {
-    m = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+    m = parseJson(readFileSync(file, 'utf8')) as Manifest;
   } catch (err) {
     throw new Error(`template ${version}${set.source ? ` of ${set.source}` : ''}: manifest.json cannot be read (${(err as Error).message})`);
   }

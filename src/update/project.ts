@@ -7,6 +7,7 @@ import { AnswersShapeError, answersFromJson } from '../answers/shape.js';
 import type { ProjectRecord } from '../types.js';
 import { RECORD_FILE } from '../plan/tool-files.js';
 import { parseSource, SourceError } from '../template-sources/spec.js';
+import { parseJson } from '../files/json.js';
 
 /**
  * Reading a project's record (`.pyservice.json`). Kept apart from the template engine so `pyservice check`
@@ -28,7 +29,7 @@ export function findProjectDir(start: string): string | null {
 export function parseRecord(text: string, where: string): ProjectRecord {
   let r: unknown;
   try {
-    r = JSON.parse(text);
+    r = parseJson(text);
   } catch (err) {
     throw new RecordError(`${where} is not valid JSON (${(err as Error).message}); fix it or restore it from git`);
   }
