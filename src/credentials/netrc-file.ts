@@ -1,7 +1,7 @@
 import { crypto } from '../lazy.js';
-import { chownSync, existsSync, lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { chownSync, existsSync, lstatSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../apply/atomic.js';
 import { run } from '../exec/run.js';
 import { acquireLock } from '../template-sources/lock.js';
@@ -243,8 +243,10 @@ export async function saveNetrcLogin(want: NetrcLogin, path: string = netrcPath(
   // eight `pyservice login`s for eight hosts started at once left one entry (each read the file before any had
   // written, and each said it saved its login). Another writer (an editor, a tool without the lock) that changes
   // the file meanwhile makes the merge start again from its text.
-  const release = lockBeside(resolveTarget(path));
+  const target = resolveTarget(path);
+  const release = lockBeside(target);
   try {
+    if (release !== NO_LOCK) removeLeftTemps(target);
     for (let attempt = 0; ; attempt++) {
       const { result, text, before } = await prepareNetrcLogin(want, path, attempt === 0 ? earlier : undefined);
       if (result.action === 'unchanged' && result.modeBefore === 0o600) return result;
@@ -289,9 +291,32 @@ function lockBeside(target: string): () => void {
   try {
     return acquireLock(lock, { timeoutMs: 60_000, staleMs: 5 * 60_000, busy: `another pyservice is saving a login in ${target} (lock ${lock}); wait for it, or remove the lock file if none is running` });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code) return () => {}; // ENOENT, EACCES, EROFS…: the write reports it
+    if ((err as NodeJS.ErrnoException).code) return NO_LOCK; // ENOENT, EACCES, EROFS…: the write reports it
     throw new NetrcFileError((err as Error).message);
   }
+}
+const NO_LOCK = () => {};
+
+/**
+ * The temporary files a killed save left beside the logins file (writeFileAtomic's `.NAME.pyservice-XXXXXXXX.tmp`,
+ * mode 0600): each holds every password of the file, under a name a dotfiles repository's ignore rule for the file
+ * does not cover. With the lock held no other save is writing one, so any there is a leftover.
+ */
+function removeLeftTemps(target: string): void {
+  const name = basename(target);
+  let entries: string[];
+  try {
+    entries = readdirSync(dirname(target));
+  } catch {
+    return;
+  }
+  for (const e of entries)
+    if (e.startsWith(`.${name}.pyservice-`) && /^[0-9a-f]{8}\.tmp$/.test(e.slice(name.length + 12)))
+      try {
+        if (lstatSync(join(dirname(target), e)).isFile()) rmSync(join(dirname(target), e));
+      } catch {
+        /* gone meanwhile */
+      }
 }
 
 /** One line saying what was written where, never the secret. */

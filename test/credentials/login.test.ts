@@ -74,6 +74,18 @@ login('logins to several indexes saved at once (parallel CI steps, two terminals
   assert.is(statSync(join(home, '.netrc')).mode & 0o777, 0o600);
 });
 
+login('a temporary file a killed save left beside ~/.netrc (it holds every password) is removed by the next login; other files stay', () => {
+  const home = tempDir('login-home-');
+  writeFileSync(join(home, '.netrc'), 'machine a.example login a password a\n', { mode: 0o600 });
+  // what writeFileAtomic leaves when the process is killed between writing its temporary file and the rename
+  writeFileSync(join(home, '..netrc.pyservice-0badc0de.tmp'), 'machine a.example login a password a\nmachine b.example login b password killed\n', { mode: 0o600 });
+  writeFileSync(join(home, '..netrc.pyservice-notes.tmp'), 'mine\n');
+  writeFileSync(join(home, '.other.pyservice-0badc0de.tmp'), 'not a netrc temp\n');
+  const r = pyservice(['login', '--index-url', 'https://pypi.example.com/simple/', '--index-user', 'installer'], { cwd: home, env: env(home, 'tok') });
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(readdirSync(home).sort(), ['..netrc.pyservice-notes.tmp', '.netrc', '.other.pyservice-0badc0de.tmp']);
+});
+
 login('again with a new password: the entry is updated in place; a third time: already there', () => {
   const home = tempDir('login-home-');
   writeFileSync(join(home, '.netrc'), 'machine a.example login a password a\nmachine pypi.example.com login installer password old # rotated monthly\n', { mode: 0o600 });
