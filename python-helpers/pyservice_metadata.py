@@ -798,7 +798,11 @@ def read(project):
         try:
             import pep517_metadata
 
-            result["unmet_build"] = [u["requirement"] for u in pep517_metadata.unmet_requirements(declared_build_requires())]
+            unmet = pep517_metadata.unmet_requirements(declared_build_requires())
+            result["unmet_build"] = [u["requirement"] for u in unmet]
+            # The requirement each package to install stands for: pyservice judges it against the version this
+            # machine's archive has (install-advice.ts), so that no apt-get install is advised that cannot meet it
+            result["wants"] = {u["package"]: u["requirement"] for u in unmet if u["why"] == "not installed"}
             if result["unmet_build"]:
                 result["declared_indexes"] = declared_indexes()
         except Exception:

@@ -22,7 +22,7 @@ const LISTS = '/var/lib/apt/lists';
 const EXTRACT = `
 for f in "$@"; do
   echo "@list $f"
-  /usr/lib/apt/apt-helper cat-file "$f" | grep -E '^(Package|Provides): '
+  /usr/lib/apt/apt-helper cat-file "$f" | grep -E '^(Package|Provides|Version): '
 done
 `;
 
@@ -63,7 +63,8 @@ export function bucketOf(name: string): number {
 }
 
 async function archiveNames(lists: string[], env: NodeJS.ProcessEnv): Promise<((name: string) => string) | { why: string }> {
-  const key = crypto().createHash('sha256').update(lists.map((f) => { const st = statSync(f); return `${f} ${st.size} ${st.mtimeMs}`; }).join('\n')).digest('hex').slice(0, 16);
+  // NAMES_FORMAT in the key: a cache written before the versions (A lines) were kept is not read as having none
+  const key = crypto().createHash('sha256').update(NAMES_FORMAT + lists.map((f) => { const st = statSync(f); return `${f} ${st.size} ${st.mtimeMs}`; }).join('\n')).digest('hex').slice(0, 16);
   const cacheDir = cacheRoot(env);
   const cached = join(cacheDir, `debian-names-${key}`);
   const reader = (name: string) => readFileSync(join(cached, String(bucketOf(name))), 'latin1');
@@ -80,7 +81,7 @@ async function archiveNames(lists: string[], env: NodeJS.ProcessEnv): Promise<((
     return { why: (err as Error).message };
   }
   const buckets: string[][] = Array.from({ length: BUCKETS }, () => []);
-  for (const line of names.split('\n')) if (line) buckets[bucketOf(line.slice(2))]!.push(line);
+  for (const line of names.split('\n')) if (line) buckets[bucketOf(line.slice(2).split(' ')[0]!)]!.push(line);
   const texts = buckets.map((b) => `\n${b.join('\n')}\n`);
   const inMemory = (name: string) => texts[bucketOf(name)]!;
   if (!trusted) return inMemory;
@@ -124,14 +125,19 @@ function privateCache(cacheDir: string, cached: string): boolean {
   }
 }
 
+const NAMES_FORMAT = 'names with versions\n';
+
 /**
- * `Package: x` / `Provides: a, b (= 1), c:any` lines → `\nP x\nV a\nV b\nV c\n…`: one name a line, so a lookup is one
- * substring search (a regex over the ~3 MB of lines took tens of ms).
+ * `Package: x` / `Version: 1.0-2` / `Provides: a, b (= 1), c:any` lines → `\nP x\nA x 1.0-2\nV a\nV b\nV c\n…`: one
+ * name a line, so a lookup is one substring search (a regex over the ~3 MB of lines took tens of ms); `A` lines give
+ * each version the archive has of a package (archiveVersions).
  */
 export function compactNames(extracted: string): string {
   const out = new Set<string>();
+  let pkg = '';
   for (const line of extracted.split('\n')) {
-    if (line.startsWith('Package: ')) out.add(`P ${line.slice(9).trim()}`);
+    if (line.startsWith('Package: ')) out.add(`P ${(pkg = line.slice(9).trim())}`);
+    else if (line.startsWith('Version: ') && pkg) out.add(`A ${pkg} ${line.slice(9).trim()}`);
     else if (line.startsWith('Provides: '))
       for (const item of line.slice(10).split(',')) {
         const name = item.trim().split(/[\s(]/)[0]!.replace(/:any$/, '');
@@ -175,6 +181,15 @@ export function nameUse(names: DebianNames, name: string, isOurVenvPackage: (nam
   if (/^Status: .* installed$/m.test(names.installed(name)) && !isOurVenvPackage(name)) return { used: true, checked: true, where: 'a package of that name is installed (dpkg status)' };
   if (typeof names.archive !== 'function') return { used: false, checked: false, why: names.archive.why };
   return { used: false, checked: true };
+}
+
+/** The versions the configured archive has of the binary package `name` (apt lists; [] when none). */
+export function archiveVersions(archive: (name: string) => string, name: string): string[] {
+  const head = `\nA ${name} `;
+  const out: string[] = [];
+  const text = archive(name);
+  for (let at = text.indexOf(head); at >= 0; at = text.indexOf(head, at + 1)) out.push(text.slice(at + head.length, text.indexOf('\n', at + 1)));
+  return out;
 }
 
 /** Whether the configured archive has a binary package of exactly this name (apt lists). */

@@ -39,27 +39,85 @@ export const DEBIAN_UNTIL: Record<string, { last: string; instead: string }> = {
 const PYTHON_HINT = ' (or pass --python for an interpreter that has it)';
 
 /**
+ * A Debian version's upstream release as numbers: epoch, Debian revision and repack suffixes dropped
+ * (1:2.10.3-1 → [2, 10, 3]; 0.12.0-2 → [0, 12, 0]; 1.6.1+dfsg1-1 → [1, 6, 1]); null when it starts with no number.
+ */
+export function upstreamRelease(debianVersion: string): number[] | null {
+  const m = /^(?:\d+:)?(\d+(?:\.\d+)*)/.exec(debianVersion.trim());
+  return m ? m[1]!.split('.').map(Number) : null;
+}
+
+function compareRelease(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * Whether a release meets a requirement's version specifier ("meson-python >= 0.13.1", "pybind11>=2.13.2,!=2.13.3"),
+ * compared on release numbers. Only a clear no is false: a clause it cannot read (a pre-release, a wildcard, ===,
+ * a marker it does not judge) counts as met, so advice is never withheld on a guess.
+ */
+export function releaseMeets(release: number[], requirement: string): boolean {
+  const spec = requirement.split(';')[0]!.replace(/^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?/, '').trim().replace(/^\((.*)\)$/, '$1');
+  for (const clause of spec.split(',').map((c) => c.trim()).filter(Boolean)) {
+    const m = /^(~=|==|!=|<=|>=|<|>)\s*(\d+(?:\.\d+)*)$/.exec(clause);
+    if (!m) continue;
+    const want = m[2]!.split('.').map(Number);
+    const c = compareRelease(release, want);
+    const ok =
+      m[1] === '>=' ? c >= 0 : m[1] === '>' ? c > 0 : m[1] === '<=' ? c <= 0 : m[1] === '<' ? c < 0 : m[1] === '==' ? c === 0 : m[1] === '!=' ? c !== 0
+      : c >= 0 && compareRelease(release.slice(0, want.length - 1), want.slice(0, -1)) === 0; // ~=
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/**
  * The message with its `apt-get install …` part limited to the packages this archive has, and a clause for each it
  * lacks. `inArchive` is null when the archive could not be checked (no apt lists): the message stays as it is.
+ * With `versions` (the archive's versions of a package) and `wants` (package → the build requirement it stands for),
+ * a package whose every version in the archive is older than the requirement asks is not advised either: contourpy
+ * 1.3.1 (trixie source) read on bookworm was told 'apt-get install meson python3-mesonpy python3-pybind11', which
+ * installs meson 1.0.1, meson-python 0.12.0 and pybind11 2.10.3 where it asks for >= 1.2.0, >= 0.13.1, >= 2.13.2.
  */
-export function checkedInstallAdvice(message: string, packages: string[], inArchive: ((pkg: string) => boolean) | null): string {
+export function checkedInstallAdvice(
+  message: string,
+  packages: string[],
+  inArchive: ((pkg: string) => boolean) | null,
+  versions: ((pkg: string) => string[]) | null = null,
+  wants: Record<string, string> = {},
+): string {
   const clause = `apt-get install ${packages.join(' ')}`;
   if (!inArchive || packages.length === 0 || !message.includes(clause)) return message;
+  const tooOld = (p: string): string | null => {
+    if (!versions || !wants[p]) return null;
+    const have = versions(p);
+    const releases = have.map(upstreamRelease);
+    return have.length === 0 || releases.some((r) => r === null || releaseMeets(r, wants[p]!)) ? null : have.join('/');
+  };
+  const old = packages.filter((p) => inArchive(p) && tooOld(p));
   const absent = packages.filter((p) => !inArchive(p));
-  if (absent.length === 0) return message;
-  const present = packages.filter((p) => inArchive(p));
+  if (absent.length === 0 && old.length === 0) return message;
+  const present = packages.filter((p) => inArchive(p) && !old.includes(p));
   const reason = (p: string) => {
     if (DEBIAN_SINCE[p]) return `Debian has {it} from ${DEBIAN_SINCE[p]} on`;
     const gone = DEBIAN_UNTIL[p];
     return gone ? `Debian had {it} up to ${gone.last}; ${gone.instead}` : 'and no other Debian package is known to provide {it}';
   };
-  const why = [...new Set(absent.map(reason))]
+  const absentWhy = [...new Set(absent.map(reason))]
     .map((r) => {
       const these = absent.filter((p) => reason(p) === r);
       const are = these.length > 1 ? 'are' : 'is';
       return `${these.join(', ')} ${are} not in this machine's Debian archive (${r.replace('{it}', these.length > 1 ? 'them' : 'it')})`;
     })
     .join('; ');
+  const olderWhy = old.length
+    ? `${old.map((p) => `${p} ${tooOld(p)}`).join(', ')} in this machine's Debian archive ${old.length > 1 ? 'are' : 'is'} older than the project asks (${old.map((p) => wants[p]).join('; ')})`
+    : '';
+  const why = [absentWhy, olderWhy].filter(Boolean).join('; ');
   const advice = present.length ? `apt-get install ${present.join(' ')}; ${why}; or pass --python for an interpreter that has it` : `${why}; pass --python for an interpreter that has it`;
   return message.replace(message.includes(clause + PYTHON_HINT) ? clause + PYTHON_HINT : clause, advice);
 }

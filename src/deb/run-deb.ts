@@ -374,7 +374,7 @@ async function checkedAgainstArchive(err: MetadataError, lookup: Promise<{ c: ty
   const [{ c, names }, { checkedInstallAdvice }] = await Promise.all([lookup, import('./install-advice.js')]);
   if (typeof names.archive !== 'function') return err.message;
   const archive = names.archive;
-  return checkedInstallAdvice(err.message, err.packages, (p) => c.inArchive(archive, p));
+  return checkedInstallAdvice(err.message, err.packages, (p) => c.inArchive(archive, p), (p) => c.archiveVersions(archive, p), err.wants);
 }
 
 /** An earlier deb run's record, or null when it cannot be read (then there is no base: merged as both added). */

@@ -105,6 +105,8 @@ export class MetadataError extends Error {
     readonly unmetBuild: string[] = [],
     /** Indexes pyproject.toml names for uv, poetry or pdm (pip reads none of them): what --index-url could be. */
     readonly declaredIndexes: string[] = [],
+    /** Debian package → the declared build requirement it stands for, for each one that is not installed. */
+    readonly wants: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -152,7 +154,8 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
     // fiona 1.10.1's setup.py exits 1 without gdal-config after logging what to set (GDAL_CONFIG or GDAL_VERSION)
     const exited = (kind === 'backend-failed' && /: RuntimeError: exited with status /.test(message)) || kind === 'setup-exit';
     if (exited && said) message += ` (it printed last: ${said.slice(0, 300)})`;
-    throw new MetadataError(kind, message, detail, stringList(obj.packages), stringList(obj.unmet_build), stringList(obj.declared_indexes));
+    const wants = typeof obj.wants === 'object' && obj.wants !== null && !Array.isArray(obj.wants) ? Object.fromEntries(Object.entries(obj.wants).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
+    throw new MetadataError(kind, message, detail, stringList(obj.packages), stringList(obj.unmet_build), stringList(obj.declared_indexes), wants);
   }
   const m = obj.metadata as Record<string, unknown> | undefined;
   if (!m || typeof m !== 'object') throw new MetadataError('helper-crashed', 'reading the metadata failed: no metadata in the answer', stdout);

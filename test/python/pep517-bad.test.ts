@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { PYSERVICE_BIN } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
+import { origTarball, unpack } from '../helpers/corpus.js';
 import { toolTest } from '../helpers/tools.js';
 
 /** Bad PEP 517 input: one line on stderr, the documented exit code, nothing written, nothing left running. */
@@ -301,6 +302,35 @@ for (const c of FORMAT_CASES) {
     assert.not.match(again.stderr, /PEP 6(39|21)/);
   });
 }
+
+/**
+ * contourpy 1.3.1 (trixie source; mesonpy, build-system.requires meson >= 1.2.0, meson-python >= 0.13.1, pybind11 >=
+ * 2.13.2) read on bookworm, which has meson 1.0.1, python3-mesonpy 0.12.0 and python3-pybind11 2.10.3: it was told
+ * 'apt-get install meson python3-mesonpy python3-pybind11', after which the read fails again. Whatever the archive
+ * has: a package advised is one whose archive version meets the requirement (apt-cache and packaging judge it here),
+ * and one that does not is named with its version.
+ */
+toolTest(t, [PY, 'apt-cache', 'tar', 'apt-get'], 'a real mesonpy project: apt-get install is advised only for packages whose archive version meets what it asks', async () => {
+  const dir = await unpack(await origTarball('contourpy', 'trixie'));
+  const r = deb(dir, ['--dry-run']);
+  assert.is(r.code, 1, r.stderr);
+  assert.ok(oneLine(r.stderr), r.stderr);
+  const wants: Record<string, string> = { meson: 'meson >= 1.2.0', 'python3-mesonpy': 'meson-python >= 0.13.1', 'python3-pybind11': 'pybind11 >= 2.13.2, != 2.13.3' };
+  const shown = spawnSync('apt-cache', ['show', '--no-all-versions', ...Object.keys(wants)], { encoding: 'utf8' }).stdout;
+  const advised = /apt-get install ([^;(]+)/.exec(r.stderr)?.[1]?.trim().split(/\s+/) ?? [];
+  for (const [pkg, requirement] of Object.entries(wants)) {
+    const version = new RegExp(`^Package: ${pkg}\n(?:.+\n)*?Version: (.+)$`, 'm').exec(shown)?.[1];
+    if (!version) continue; // not in this archive: said so, as before
+    const upstream = version.replace(/^\d+:/, '').replace(/-[^-]*$/, '').replace(/[+~].*$/, '');
+    const meets = spawnSync(PY, ['-c', 'import sys; from packaging.requirements import Requirement as R; print(R(sys.argv[1]).specifier.contains(sys.argv[2]))', requirement, upstream], { encoding: 'utf8' }).stdout.trim() === 'True';
+    if (meets) assert.ok(advised.includes(pkg), `${pkg} ${version} meets ${requirement}: ${r.stderr}`);
+    else {
+      assert.not.ok(advised.includes(pkg), `${pkg} ${version} does not meet ${requirement}: ${r.stderr}`);
+      assert.match(r.stderr, `${pkg} ${version}`);
+      assert.match(r.stderr, requirement);
+    }
+  }
+});
 
 toolTest(t, [PY], 'a classifier newer than the installed hatchling (pylast and plumbum declare Python :: 3.13; bookworm has hatchling 1.12.2) is exit 1 naming the classifier and the two ways out', () => {
   const dir = project({
