@@ -1,8 +1,8 @@
 import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
-import { escapeControls, shown as shownValue } from '../secrets/redact.js';
+import { shown as shownValue } from '../secrets/redact.js';
 import { join, relative, resolve } from 'node:path';
-import type { Answers, Asker, DebFileReport, DebRequest, FileActionKind, FilePlan, Output, ProjectRecord } from '../types.js';
-import { BASELINE_FILE, RECORD_FILE } from '../plan/tool-files.js';
+import type { Answers, Asker, DebFileReport, DebRequest, Output, ProjectRecord } from '../types.js';
+import { RECORD_FILE } from '../plan/tool-files.js';
 import { parseRecord, RecordError } from '../update/project.js';
 import { DEFAULT_DISTRO, DISTROS } from '../answers/distros.js';
 import { deriveNames, nameProblem, systemUserProblem } from '../answers/names.js';
@@ -10,12 +10,12 @@ import { FailureError, UsageError } from '../errors.js';
 import { toolVersion } from '../paths.js';
 import { findRepo, readOurs, unsafePathReason, type WriteTarget } from '../update/worktree.js';
 import { acquireUpdateLock, refuseIfLocked } from '../update/lock.js';
-import type { RunPlan } from '../update/plan-run.js';
 import { redactDeep } from '../secrets/redact.js';
 import type { MetadataReading } from '../python/metadata.js';
 import { DEFAULT_PYTHON, MetadataError, readMetadata, type BuildIndex } from '../python/read-metadata.js';
 import { projectPipConfIndexUrl } from '../credentials/pip-conf.js';
 import { readRegularText } from '../files/read-regular.js';
+import { fileReports, jsonReport, shown, textReport, type DebResult } from './report.js';
 import { parseMaintainer, type IdentityHint, type Maintainer } from './maintainer.js';
 
 /**
@@ -42,25 +42,8 @@ type Rest = Awaited<ReturnType<typeof loadRest>>;
 
 const debianOnly = (path: string) => path.startsWith('debian/');
 
-export type { DebFileReport, DebRequest };
+export type { DebFileReport, DebRequest, DebResult };
 
-export interface DebResult {
-  /** 'resumed': a run a kill interrupted was finished from its journal (nothing else was done). */
-  status: 'written' | 'planned' | 'resumed';
-  dir: string;
-  /** Absent when resumed. */
-  reading?: MetadataReading;
-  debName: string;
-  answers?: Answers;
-  files: DebFileReport[];
-  notes: string[];
-  kind: 'tool' | 'service';
-  /** Why a real run would stop with exit 2 (a dry run lists them and writes nothing either way). */
-  refusals: string[];
-  written: string[];
-  /** Paths left unmerged in git's index (or with markers, outside git): the command exits 1 like git merge. */
-  conflicts: string[];
-}
 
 /**
  * One writer per project at a time: a run that writes takes update's lock (update/lock.ts) and first finishes a
@@ -120,6 +103,33 @@ interface CheckedFlags {
   prefix: string | undefined;
 }
 
+/** What every phase of one deb run shares: the request, its checked flags, and what the run has to say. */
+interface DebRun {
+  req: DebRequest;
+  flags: CheckedFlags;
+  /** Asked only with a terminal (never with --yes or --json). */
+  asker: Asker | undefined;
+  /** Said with the report. */
+  notes: string[];
+  /** Why a real run stops with exit 2; a dry run lists them and still reads and reports everything. */
+  refusals: string[];
+}
+
+/** The work started before the metadata is in, so that it overlaps the Python subprocess (see loadRest). */
+interface Started {
+  reading: Promise<MetadataReading>;
+  rest: Promise<Rest>;
+  debianNames: Promise<ArchiveLookup>;
+  templateVersion: Promise<string>;
+  identity: Promise<IdentityHint[]>;
+  only: (path: string) => boolean;
+}
+type ArchiveLookup = { c: typeof import('./collisions.js'); names: import('./collisions.js').DebianNames };
+
+/**
+ * gather (refuse what is not ours to write, read the metadata, decide names, kind, maintainer, synopsis and the
+ * answers) → plan (update's planner, limited to debian/) → show, then write through update's writer.
+ */
 async function runDebLocked(
   req: DebRequest,
   out: Output,
@@ -129,18 +139,60 @@ async function runDebLocked(
   flags: CheckedFlags,
   whileReading?: () => Promise<void>,
 ): Promise<DebResult> {
-  const { dir, distro, flagMaintainer, python, prefix } = flags;
+  const { dir, python } = flags;
+  refuseOwnedDebian(dir, req);
+  const started = startWork(req, flags, env);
+  await whileReading?.();
+  const { meta, readIndex } = await readProject(req, flags, started, out);
+  const mods = await started.rest;
+  const run: DebRun = { req, flags, asker: req.yes || req.json ? undefined : req.asker, notes: [], refusals: [] };
+  const m = checkedMetadata(run, meta, mods);
+  const { names, collisions } = await packageNames(run, m, meta, mods, await started.debianNames);
+  const kind = await packageKind(run, dir, names, m, mods);
+  // 5. Maintainer: flag, DEBFULLNAME/DEBEMAIL, git config, then ask
+  const maintainer = flags.flagMaintainer ?? (await resolveMaintainer(await started.identity, run.asker, mods));
+  const description = await debianSynopsis(run, m, kind, names, mods);
+  const built = await debianAnswers(run, { meta, m, readIndex, names, kind, maintainer, description }, mods, collisions);
+  if (run.refusals.length && !req.dryRun) throw new UsageError(run.refusals[0]!);
+  run.notes.push(...built.notes);
+  const vcs = mods.answers.vcsVersionNote(meta.backend.requires, target.gitDir !== null, m.version ?? '', built.answers.version, req.upstreamVersion !== undefined);
+  if (vcs) run.notes.push(vcs);
+  for (const { command, owner, system } of built.owned) if (!system) run.notes.push(divertedNote(command, owner, names.debName));
+  // --index-url: what reads the pip.conf it writes (the Makefile of a generated project, debian/pyservice.mk here)
+  if (req.indexUrl)
+    run.notes.push(
+      built.wheelhouse !== undefined
+        ? `pip.conf: the .deb's build (debian/pyservice.mk) reads its index-url, but installs from wheelhouse/ while that exists (no index)`
+        : `pip.conf: the .deb's build (debian/pyservice.mk) installs dependencies from its index-url ${req.indexUrl}, with the login from ~/.netrc (pyservice login)`,
+    );
+  const { plan, files } = await planDebian(run, dir, built.answers, now, await started.templateVersion, started.only, mods);
 
-  // 2. A service or tool create-pyservice generated has the templates' debian/, which pyservice update keeps current:
-  // measured, deb --force on one marked 5 debian/ files the team had not touched as conflicts (its unit, env file,
-  // copyright and overrides are those of a project it adopts, not a generated service's)
+  // 8. Show, then write (unless --dry-run)
+  const result: DebResult = { status: req.dryRun ? 'planned' : 'written', dir, reading: meta, debName: names.debName, answers: built.answers, kind, files, notes: run.notes, refusals: run.refusals, written: [], conflicts: [] };
+  if (!req.dryRun && !run.refusals.length) {
+    const report = await mods.apply.applyRunPlan(target, plan, now, env);
+    for (const p of report.changedSince) run.notes.push(`${p} changed while pyservice deb ran; left as it is`);
+    const skipped = new Set(report.changedSince);
+    result.written = [...plan.actions.filter((a) => a.write).map((a) => a.path), ...plan.toolFiles.filter((f) => f.changed && !report.heldBack).map((f) => f.path)].filter((p) => !skipped.has(p)).sort();
+    result.conflicts = plan.actions.filter((a) => a.action === 'conflict' && !skipped.has(a.path)).map((a) => a.path);
+  }
+  if (req.json) out.raw(JSON.stringify(redactDeep(jsonReport(result, meta, python, req.dryRun)), null, 2) + '\n');
+  else out.raw(textReport(result, meta, python, req.dryRun, target.gitDir !== null, mods.copyright));
+  return result;
+}
+
+/**
+ * 2. What deb never writes into. A service or tool create-pyservice generated has the templates' debian/, which
+ * pyservice update keeps current: measured, deb --force on one marked 5 debian/ files the team had not touched as
+ * conflicts (its unit, env file, copyright and overrides are those of a project it adopts, not a generated
+ * service's). An existing debian/ is the team's: only --force merges into it.
+ */
+function refuseOwnedDebian(dir: string, req: DebRequest): void {
   const generated = generatedDeb(readOurs(dir, RECORD_FILE));
   if (generated)
     throw new UsageError(
       `this project follows create-pyservice's templates (a ${generated.type}, templates ${generated.version}, per .pyservice.json): its debian/ is the templates' and pyservice update keeps it current; pyservice deb is for projects without such a record`,
     );
-
-  // An existing debian/ is the team's: only --force merges into it
   const debianDir = resolve(dir, 'debian');
   // Update's rule for every writer: never write through a symlink (a symlinked debian/ put 17 files outside the project).
   const unsafe = unsafePathReason(dir, 'debian/control');
@@ -149,13 +201,17 @@ async function runDebLocked(
   if (hasDebian && !statSync(debianDir).isDirectory()) throw new UsageError(`${relative(process.cwd(), debianDir) || 'debian'} exists and is not a directory; move it away first`);
   if (hasDebian && !req.force)
     throw new UsageError(`${shown(debianDir)}/ already exists; pyservice deb --force merges into it (your content kept, differences marked as conflicts, nothing deleted); preview with --force --dry-run`);
+}
 
-  // 3. Metadata (one Python subprocess, started before anything it does not need loads) while the rest loads, the
-  // templates the plan renders are compiled and the maintainer is looked up
+/**
+ * 3. The metadata read (one Python subprocess, started before anything it does not need loads), and meanwhile the
+ * rest of the command loads, the templates the plan renders are compiled, the distribution's package names are
+ * read from the apt lists (collisions.ts) and the maintainer is looked up.
+ */
+function startWork(req: DebRequest, flags: CheckedFlags, env: NodeJS.ProcessEnv): Started {
+  const { dir, python, flagMaintainer } = flags;
   const reading = readMetadata(dir, { python, timeoutMs: req.timeoutMs, pretendVersion: req.upstreamVersion });
-  reading.catch(() => undefined); // handled below; avoids an unhandled rejection while the others run
-  await whileReading?.();
-  // The distribution's package names, read from the apt lists on the other core meanwhile (see collisions.ts)
+  reading.catch(() => undefined); // handled in readProject; avoids an unhandled rejection while the others run
   const debianNames = import('./collisions.js').then(async (c) => ({ c, names: await c.debianNames() }));
   const rest = loadRest();
   // --index-url: pip.conf as create writes it (index-url only), merged like debian/ files when one exists
@@ -167,23 +223,28 @@ async function runDebLocked(
   });
   templateVersion.catch(() => undefined); // a broken template folder is reported where the plan renders
   const identity = flagMaintainer ? Promise.resolve([]) : lookUpIdentity(dir, env, rest);
-  // The failure as the command reports it: the project's input (no project, a broken pyproject.toml, no version)
-  // or a flag exits 2; the rest exit 1.
+  return { reading, rest, debianNames, templateVersion, identity, only };
+}
+
+/**
+ * The read's outcome. Build requirements Debian's python3 does not meet (a backend it lacks or has too old) may
+ * be the team's index's to give: with one known, the read is tried again with them installed from there. A
+ * failure as the command reports it: the project's input (no project, a broken pyproject.toml, no version) or a
+ * flag exits 2; the rest exit 1.
+ */
+async function readProject(req: DebRequest, flags: CheckedFlags, started: Started, out: Output): Promise<{ meta: MetadataReading; readIndex: BuildIndex | null }> {
+  const { dir, python } = flags;
   const failed = async (err: MetadataError, hint = '') => {
     if (process.env.PYSERVICE_DEBUG && err.detail) out.warn(err.detail);
     const byFlag = err.kind === 'no-project' || err.kind === 'bad-config' || err.kind === 'no-version' || (err.kind === 'no-python' && req.python !== undefined);
     if (byFlag) return new UsageError(err.message + hint);
-    return new FailureError((err.packages.length ? await checkedAgainstArchive(err, debianNames) : err.message) + hint);
+    return new FailureError((err.packages.length ? await checkedAgainstArchive(err, started.debianNames) : err.message) + hint);
   };
-  let meta: MetadataReading;
-  let readIndex: BuildIndex | null = null;
   try {
-    meta = await reading;
+    return { meta: await started.reading, readIndex: null };
   } catch (err) {
     if (!(err instanceof MetadataError)) throw err;
-    // Build requirements Debian's python3 does not meet (a backend it lacks or has too old) may be the team's
-    // index's to give: with one known, the read is tried again with them installed from there
-    const index = (readIndex = err.unmetBuild.length ? buildIndexFor(dir, req.indexUrl, (await rest).validate.indexUrlProblem) : null);
+    const index = err.unmetBuild.length ? buildIndexFor(dir, req.indexUrl, (await started.rest).validate.indexUrlProblem) : null;
     if (!index) {
       // A uv, poetry or pdm project names its index in pyproject.toml, which pip (the read's and the build's) never reads
       const urls = err.declaredIndexes.map(shownValue);
@@ -196,47 +257,58 @@ async function runDebLocked(
     // Said before pip runs (it may take a while); --json's stdout is the report alone, whose reading says it too
     if (!req.json) out.info(`Debian's python3 does not meet the build requirements ${err.unmetBuild.join(', ')}: installing build-system.requires from ${index.shown} for the read`);
     try {
-      meta = await readMetadata(dir, { python, timeoutMs: req.timeoutMs, pretendVersion: req.upstreamVersion, index });
+      return { meta: await readMetadata(dir, { python, timeoutMs: req.timeoutMs, pretendVersion: req.upstreamVersion, index }), readIndex: index };
     } catch (again) {
       throw again instanceof MetadataError ? await failed(again) : again;
     }
   }
-  const mods = await rest;
+}
+
+/** The metadata as the package gets it (--upstream-version wins), its version checked, and what the read noticed. */
+function checkedMetadata(run: DebRun, meta: MetadataReading, mods: Rest): MetadataReading['metadata'] {
+  const { req } = run;
   const m = req.upstreamVersion !== undefined ? { ...meta.metadata, version: req.upstreamVersion } : meta.metadata;
   const version = mods.answers.debianVersionFor(m.version);
   if ('problem' in version) throw new UsageError(req.upstreamVersion !== undefined ? `${version.problem.replace(/;.*/, '')} (--upstream-version)` : version.problem);
-  const asker = req.yes || req.json ? undefined : req.asker;
-  const notes: string[] = [];
-  if (meta.backend.left.length)
-    notes.push(`${meta.backend.left.slice(0, 5).join(', ')}${meta.backend.left.length > 5 ? ` and ${meta.backend.left.length - 5} more` : ''} appeared in the project while its metadata was read, not made by the read (kept as ${meta.backend.left.length === 1 ? 'it is' : 'they are'}); remove ${meta.backend.left.length === 1 ? 'it' : 'them'} if the build backend left ${meta.backend.left.length === 1 ? 'it' : 'them'}`);
+  const left = meta.backend.left;
+  if (left.length)
+    run.notes.push(`${left.slice(0, 5).join(', ')}${left.length > 5 ? ` and ${left.length - 5} more` : ''} appeared in the project while its metadata was read, not made by the read (kept as ${left.length === 1 ? 'it is' : 'they are'}); remove ${left.length === 1 ? 'it' : 'them'} if the build backend left ${left.length === 1 ? 'it' : 'them'}`);
   if (meta.backend.unmet.length)
-    notes.push(`build requirements Debian's python3 does not meet: ${meta.backend.unmet.map((u) => `${u.requirement} (${u.why}; Debian: ${u.package})`).join(', ')}`);
+    run.notes.push(`build requirements Debian's python3 does not meet: ${meta.backend.unmet.map((u) => `${u.requirement} (${u.why}; Debian: ${u.package})`).join(', ')}`);
   if (req.indexUrl !== undefined) {
     const p = mods.validate.indexUrlProblem(req.indexUrl);
     if (p) throw new UsageError(p);
   }
+  return m;
+}
 
-  // 4. Names, refused when the distribution already uses them (unless --package says so explicitly)
+/** 4. Names, refused when the distribution already uses them (unless --package says so explicitly), and the target's Python. */
+async function packageNames(run: DebRun, m: MetadataReading['metadata'], meta: MetadataReading, mods: Rest, archive: ArchiveLookup) {
+  const { req, flags } = run;
+  const { prefix } = flags;
   const prefixed = prefix !== undefined && req.packageName === undefined && m.name ? `${prefix}-${m.name.toLowerCase()}` : undefined;
   if (prefixed !== undefined && nameProblem(prefixed)) throw new UsageError(`the prefixed name ${shownValue(prefixed)} is not a valid package name (--prefix / PYSERVICE_DEB_PREFIX): ${nameProblem(prefixed)}`);
   const named = mods.answers.projectNameFor(m, req.packageName ?? prefixed);
   if ('problem' in named) throw new UsageError(named.problem);
   const names = deriveNames(named.name);
-  const { c: collisions, names: debian } = await debianNames;
+  const { c: collisions, names: debian } = archive;
   const use = collisions.nameUse(debian, names.debName);
-  // What the real run refuses (exit 2). A dry run still reads and reports everything, lists these and exits 0.
-  const refusals: string[] = [];
   if (use.used && req.packageName === undefined)
-    refusals.push(
+    run.refusals.push(
       `the Debian package name "${names.debName}" is taken: ${use.where}; installing ours would replace or break it. ` +
         `Choose another: --prefix TEAM (or PYSERVICE_DEB_PREFIX=TEAM once) gives ${prefix ?? 'TEAM'}-${names.debName}, or --package NAME names it explicitly`,
     );
-  const pythonProblem = mods.answers.requiresPythonProblem(m, distro, meta.python);
-  if (pythonProblem) refusals.push(pythonProblem);
-  if (use.used && req.packageName !== undefined) notes.push(`the Debian package name "${names.debName}" is also used by Debian (${use.where}); kept because --package names it explicitly`);
-  if (!use.checked) notes.push(`could not check whether Debian already uses the name "${names.debName}": ${use.why}`);
+  const pythonProblem = mods.answers.requiresPythonProblem(m, flags.distro, meta.python);
+  if (pythonProblem) run.refusals.push(pythonProblem);
+  if (use.used && req.packageName !== undefined) run.notes.push(`the Debian package name "${names.debName}" is also used by Debian (${use.where}); kept because --package names it explicitly`);
+  if (!use.checked) run.notes.push(`could not check whether Debian already uses the name "${names.debName}": ${use.why}`);
+  return { names, collisions };
+}
+type Names = ReturnType<typeof deriveNames>;
 
-  // Kind: a flag, an earlier run's record, a terminal's answer; otherwise a tool unless it is a generated service
+/** Kind: a flag, an earlier run's record, a terminal's answer; otherwise a tool unless it is a generated service. */
+async function packageKind(run: DebRun, dir: string, names: Names, m: MetadataReading['metadata'], mods: Rest): Promise<'tool' | 'service'> {
+  const { req, asker } = run;
   const earlierRecord = readOurs(dir, RECORD_FILE);
   const recorded = earlierRecord.kind === 'file' ? mods.plan.recordType(earlierRecord.content) : null;
   let kind: 'tool' | 'service' = req.kind ?? (recorded === 'service' || recorded === 'tool' ? recorded : 'tool');
@@ -247,40 +319,51 @@ async function runDebLocked(
   // maintainer was told to pass --maintainer, and then, given one, that it is a library. A dry run lists it below.
   if (!req.dryRun && kind === 'tool' && mods.answers.hasNoCommands(m)) throw new UsageError(mods.answers.LIBRARY_REFUSAL);
   // A service's system user is named after the package: never an account or group the system already has
+  const prefix = run.flags.prefix;
   const userProblem = kind === 'service' ? systemUserProblem(names.systemUser, `name the package otherwise: --prefix TEAM (or PYSERVICE_DEB_PREFIX) gives ${prefix ?? 'TEAM'}-${names.debName}, or --package NAME`) : null;
   if (userProblem && !req.dryRun) throw new UsageError(userProblem);
-  if (userProblem) refusals.push(userProblem);
+  if (userProblem) run.refusals.push(userProblem);
+  return kind;
+}
 
-  // 5. Maintainer: flag, DEBFULLNAME/DEBEMAIL, git config, then ask
-  const maintainer = flagMaintainer ?? (await resolveMaintainer(await identity, asker, mods));
-
-  // 6. Synopsis: the description's first line, or ask, or a fallback that is said out loud
+/** 6. Synopsis: the description's first line, or ask, or a fallback that is said out loud. */
+async function debianSynopsis(run: DebRun, m: MetadataReading['metadata'], kind: 'tool' | 'service', names: Names, mods: Rest): Promise<string> {
   const synopsis = mods.answers.synopsisFor(m, kind, [names.distName, names.debName, names.importName]);
-  let description = synopsis.description;
-  if (synopsis.problem) {
-    if (asker)
-      description = await asker.ask<string>({ kind: 'input', name: 'description', message: `One-line description for Debian (${synopsis.problem})`, initial: description, validate: mods.validate.descriptionProblem });
-    // deb has no --description (the validators' flag): the synopsis is changed in debian/control, or upstream
-    else notes.push(`${synopsis.problem.replace(/ \(--description\)|; give one with --description/g, '')}; the Debian synopsis is "${description}" (debian/control's Description: edit it there, or the project's summary)`);
-  }
+  if (!synopsis.problem) return synopsis.description;
+  if (run.asker)
+    return run.asker.ask<string>({ kind: 'input', name: 'description', message: `One-line description for Debian (${synopsis.problem})`, initial: synopsis.description, validate: mods.validate.descriptionProblem });
+  // deb has no --description (the validators' flag): the synopsis is changed in debian/control, or upstream
+  run.notes.push(`${synopsis.problem.replace(/ \(--description\)|; give one with --description/g, '')}; the Debian synopsis is "${synopsis.description}" (debian/control's Description: edit it there, or the project's summary)`);
+  return synopsis.description;
+}
 
-  // 7. Answers → the same debian/ plan a generated service gets, plus the record
+/**
+ * 7. Answers: the same debian/ plan a generated service gets. A dry run that cannot make them for this kind still
+ * shows the rest, with the service form standing in; commands that would take over a system command are refused.
+ */
+async function debianAnswers(
+  run: DebRun,
+  got: { meta: MetadataReading; m: MetadataReading['metadata']; readIndex: BuildIndex | null; names: Names; kind: 'tool' | 'service'; maintainer: Maintainer; description: string },
+  mods: Rest,
+  collisions: ArchiveLookup['c'],
+) {
+  const { req, flags } = run;
+  const { meta, m, readIndex, names, kind, maintainer, description } = got;
   const backend = meta.backend.hook === 'setup() capture' ? undefined : { name: meta.backend.name, packages: meta.backend.packages };
   // A setuptools project's own build requirements (setuptools_scm, pbr, cython…): Build-Depends too
   const buildPackages = meta.backend.hook === 'setup() capture' ? meta.backend.packages : [];
-  const { requirementsTxt, requirementsLock, wheelhouse } = projectFiles(dir);
+  const { requirementsTxt, requirementsLock, wheelhouse } = projectFiles(flags.dir);
   const fromIndex = meta.backend.fromIndex && readIndex ? { requires: meta.backend.fromIndex.requires, shown: readIndex.shown } : undefined;
   // Only when the metadata names no license debian/copyright can use: licensecheck takes ~1.5 s
-  const licenseFiles = mods.copyright.upstreamLicense(m) ? undefined : await (await import('./license-files.js')).checkLicenseFiles(dir);
+  const licenseFiles = mods.copyright.upstreamLicense(m) ? undefined : await (await import('./license-files.js')).checkLicenseFiles(flags.dir);
   const answersFor = (k: 'tool' | 'service') =>
-    mods.answers.debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro, description, kind: k, serviceCommand: req.serviceCommand, extras: req.extras, backend, buildPackages, compiled: meta.backend.compiled, libraries: meta.backend.libraries, indexUrl: req.indexUrl, requirementsTxt, requirementsLock, wheelhouse, licenseFiles, fromIndex });
+    mods.answers.debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro: flags.distro, description, kind: k, serviceCommand: req.serviceCommand, extras: req.extras, backend, buildPackages, compiled: meta.backend.compiled, libraries: meta.backend.libraries, indexUrl: req.indexUrl, requirementsTxt, requirementsLock, wheelhouse, licenseFiles, fromIndex });
   let built;
   try {
     built = answersFor(kind);
   } catch (err) {
     if (!(err instanceof mods.answers.DebInputError)) throw err;
-    refusals.push(err.message);
-    // A dry run still shows the rest; the service form of the answers stands in for the plan it cannot make.
+    run.refusals.push(err.message);
     if (!req.dryRun || kind === 'service') throw new UsageError(err.message);
     try {
       const standIn = answersFor('service');
@@ -298,24 +381,16 @@ async function runDebLocked(
   const unowned = commands.filter((c) => !owned.some((o) => o.command === c)).map((command) => ({ command, system: collisions.systemCommand(command) ?? undefined }));
   for (const { command, system } of [...owned, ...unowned])
     if (system)
-      refusals.push(
+      run.refusals.push(
         `the project's command ${command} would take over /usr/bin/${command} (${system}) on every machine the package is installed on; ` +
           `a package made by pyservice deb never replaces a system command: rename that entry point upstream ([project.scripts] or console_scripts; every console script becomes a /usr/bin command)`,
       );
-  if (refusals.length && !req.dryRun) throw new UsageError(refusals[0]!);
-  notes.push(...built.notes);
-  const vcs = mods.answers.vcsVersionNote(meta.backend.requires, target.gitDir !== null, m.version ?? '', built.answers.version, req.upstreamVersion !== undefined);
-  if (vcs) notes.push(vcs);
-  for (const { command, owner, system } of owned)
-    if (!system) notes.push(divertedNote(command, owner, names.debName));
-  // --index-url: what reads the pip.conf it writes (the Makefile of a generated project, debian/pyservice.mk here)
-  if (req.indexUrl)
-    notes.push(
-      wheelhouse !== undefined
-        ? `pip.conf: the .deb's build (debian/pyservice.mk) reads its index-url, but installs from wheelhouse/ while that exists (no index)`
-        : `pip.conf: the .deb's build (debian/pyservice.mk) installs dependencies from its index-url ${req.indexUrl}, with the login from ~/.netrc (pyservice login)`,
-    );
-  const problems = mods.validate.answersProblems(built.answers);
+  return { ...built, owned, wheelhouse };
+}
+
+/** The debian/ plan: update's planner over an adoption limited to debian/ (and pip.conf), based on an earlier deb run's render. */
+async function planDebian(run: DebRun, dir: string, answers: Answers, now: Date, templateVersion: string, only: (path: string) => boolean, mods: Rest) {
+  const problems = mods.validate.answersProblems(answers);
   if (problems.length) throw new Error(`internal: deb answers failed validation: ${problems.join('; ')}`);
   const { planProject } = mods.filePlan;
   const disk = (path: string) => readOurs(dir, path);
@@ -323,39 +398,25 @@ async function runDebLocked(
   const recordBytes = found.kind === 'file' ? found.content : null;
   const earlier = recordBytes && mods.plan.recordOrigin(recordBytes) === 'deb' ? parsedOrNull(recordBytes) : null;
   const created = (recordBytes && mods.plan.recordCreated(recordBytes)) ?? new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
-  const record = { tool: 'create-pyservice' as const, toolVersion: toolVersion(), templateVersion: await templateVersion, created, origin: 'deb' as const, answers: built.answers };
+  const record = { tool: 'create-pyservice' as const, toolVersion: toolVersion(), templateVersion, created, origin: 'deb' as const, answers };
   const theirs = planProject(record, only);
   const warnings: string[] = [];
   const base = earlier ? mods.gather.loadBase(earlier, only, planProject, warnings, mods.templateSet.shippedSet, disk, null) : { entries: null, source: 'none' as const };
-  const plan = mods.plan.planDeb({ theirs, answers: built.answers, recordBytes, earlier, base: base.entries, baselineSource: base.source, warnings, disk });
-  notes.push(...plan.warnings);
+  const plan = mods.plan.planDeb({ theirs, answers, recordBytes, earlier, base: base.entries, baselineSource: base.source, warnings, disk });
+  run.notes.push(...plan.warnings);
   // Never through a symlink, nor over a directory: a planned path that is not a regular file is refused.
   for (const a of plan.actions) {
     const st = disk(a.path);
     if (a.action === 'skip' && st.kind !== 'file' && st.kind !== 'missing')
       throw new UsageError(`${a.path} is ${st.kind === 'symlink' ? 'a symlink' : st.kind === 'blocked' ? `not writable (${st.reason})` : st.what}; pyservice deb never writes through it: replace it with a regular file or move it away, then rerun`);
   }
-  const files = refusals.length ? [] : fileReports(plan, theirs, mods.merge.unifiedDiff);
-
-  // 8. Show, then write (unless --dry-run)
-  const result: DebResult = { status: req.dryRun ? 'planned' : 'written', dir, reading: meta, debName: names.debName, answers: built.answers, kind, files, notes, refusals, written: [], conflicts: [] };
-  if (!req.dryRun && !refusals.length) {
-    const report = await mods.apply.applyRunPlan(target, plan, now, env);
-    for (const p of report.changedSince) notes.push(`${p} changed while pyservice deb ran; left as it is`);
-    const skipped = new Set(report.changedSince);
-    result.written = [...plan.actions.filter((a) => a.write).map((a) => a.path), ...plan.toolFiles.filter((f) => f.changed && !report.heldBack).map((f) => f.path)].filter((p) => !skipped.has(p)).sort();
-    result.conflicts = plan.actions.filter((a) => a.action === 'conflict' && !skipped.has(a.path)).map((a) => a.path);
-  }
-  if (req.json) out.raw(JSON.stringify(redactDeep(jsonReport(result, meta, python, req.dryRun)), null, 2) + '\n');
-  else out.raw(textReport(result, meta, python, req.dryRun, target.gitDir !== null, mods.copyright));
-  return result;
+  return { plan, files: run.refusals.length ? [] : fileReports(plan, theirs, mods.merge.unifiedDiff) };
 }
 
 function divertedNote(command: string, owner: string, debName: string): string {
   return `/usr/bin/${command} is also in ${owner} (on this machine): while ${debName} is installed, that file is diverted to /usr/bin/${command}.distrib (dpkg-divert) and comes back when ${debName} is removed`;
 }
 
-/** The error's apt-get advice limited to what this machine's Debian archive has (the apt lists read meanwhile). */
 /**
  * The index a read may take build requirements from: --index-url (checked first: it must hold no login), else an
  * index-url in the project's own pip.conf, which debian/pyservice.mk's build reads too; null without either.
@@ -370,7 +431,8 @@ function buildIndexFor(dir: string, flag: string | undefined, problem: (url: str
   return url ? { pipConf: join(dir, 'pip.conf'), shown: `${shownValue(url)} (./pip.conf)` } : null;
 }
 
-async function checkedAgainstArchive(err: MetadataError, lookup: Promise<{ c: typeof import('./collisions.js'); names: import('./collisions.js').DebianNames }>): Promise<string> {
+/** The error's apt-get advice limited to what this machine's Debian archive has (the apt lists read meanwhile). */
+async function checkedAgainstArchive(err: MetadataError, lookup: Promise<ArchiveLookup>): Promise<string> {
   const [{ c, names }, { checkedInstallAdvice }] = await Promise.all([lookup, import('./install-advice.js')]);
   if (typeof names.archive !== 'function') return err.message;
   const archive = names.archive;
@@ -385,33 +447,6 @@ function parsedOrNull(bytes: Buffer): ProjectRecord | null {
     if (err instanceof RecordError) return null;
     throw err;
   }
-}
-
-/** The report's rows: every planned file, the baseline and the record included, with the diff a preview shows. */
-function fileReports(plan: RunPlan, theirs: FilePlan, diff: (a: string, b: string, la: string, lb: string) => string): DebFileReport[] {
-  const rendered = new Map(theirs.files.map((f) => [f.path, f]));
-  const diffFor = (path: string, before: Buffer | null) => {
-    const t = rendered.get(path);
-    return before && t && !before.equals(t.content) ? diff(before.toString('utf8'), t.content.toString('utf8'), `${path} (yours)`, `${path} (templates ${plan.to})`) : undefined;
-  };
-  const rows: DebFileReport[] = plan.actions.map((a) => {
-    const changes = a.action !== 'unchanged' && a.action !== 'skip';
-    return {
-      path: a.path,
-      action: a.action,
-      mode: a.write?.mode ?? a.stages?.ours.mode ?? rendered.get(a.path)?.mode ?? 0o644,
-      ...(a.conflicts ? { conflicts: a.conflicts } : {}),
-      ...(a.action === 'skip' || a.binary ? { note: a.reason } : {}),
-      ...(changes ? { diff: diffFor(a.path, a.before) } : {}),
-    };
-  });
-  const tools = new Map(plan.toolFiles.map((f) => [f.path, f]));
-  for (const path of [BASELINE_FILE, RECORD_FILE]) {
-    const f = tools.get(path);
-    if (!f) rows.push({ path, action: 'skip', mode: 0o644, note: path === RECORD_FILE ? `${RECORD_FILE} is not from pyservice deb; left as it is (pyservice update maintains it)` : `${BASELINE_FILE} belongs to pyservice update; left as it is` });
-    else rows.push({ path, action: !f.changed ? 'unchanged' : f.before ? 'update' : 'add', mode: 0o644, ...(f.changed ? { diff: diffFor(path, f.before) } : {}) });
-  }
-  return rows.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
 }
 
 /**
@@ -433,9 +468,6 @@ function projectFiles(dir: string): { requirementsTxt?: string; requirementsLock
   return out;
 }
 
-function shown(path: string): string {
-  return relative(process.cwd(), path) || '.';
-}
 
 async function lookUpIdentity(dir: string, env: NodeJS.ProcessEnv, rest: Promise<Rest>): Promise<IdentityHint[]> {
   const { maintainer, validate } = await rest;
@@ -456,86 +488,6 @@ async function resolveMaintainer(hints: IdentityHint[], asker: Asker | undefined
   const name: string = picked.name ?? (await asker.ask<string>({ kind: 'input', name: 'name', message: 'Debian maintainer name', validate: mods.validate.authorProblem }));
   const email: string = picked.email ?? (await asker.ask<string>({ kind: 'input', name: 'email', message: 'Debian maintainer email', validate: mods.validate.emailProblem }));
   return { name, email };
-}
-
-const VERB: Record<FileActionKind, [string, string]> = {
-  add: ['would create', 'created'],
-  unchanged: ['unchanged', 'unchanged'],
-  conflict: ['would merge', 'merged'],
-  merge: ['would merge', 'merged'],
-  update: ['would update', 'updated'],
-  skip: ['left alone', 'left alone'],
-  remove: ['would remove', 'removed'],
-  rename: ['would rename', 'renamed'],
-};
-
-function jsonReport(r: DebResult, reading: MetadataReading, python: string, dryRun: boolean) {
-  const answers = r.answers!;
-  return {
-    dir: r.dir,
-    dryRun,
-    python: { path: python, version: reading.python, setuptools: reading.setuptools },
-    sources: reading.sources,
-    backend: reading.backend,
-    metadata: reading.metadata,
-    projectUrls: reading.projectUrls,
-    debName: r.debName,
-    version: answers.version,
-    maintainer: `${answers.author} <${answers.email}>`,
-    answers,
-    kind: r.kind,
-    notes: r.notes,
-    refusals: r.refusals,
-    files: r.files.map((a) => ({ path: a.path, action: a.action, mode: a.mode.toString(8), ...(a.conflicts ? { conflicts: a.conflicts } : {}), ...(a.note ? { note: a.note } : {}) })),
-    diff: r.files.map((a) => a.diff ?? '').join(''),
-    written: r.written,
-    conflicts: r.conflicts,
-  };
-}
-
-function textReport(r: DebResult, reading: MetadataReading, python: string, dryRun: boolean, inGit: boolean, copyright: Rest['copyright']): string {
-  const m = reading.metadata;
-  const answers = r.answers!;
-  const lines: string[] = [];
-  const from = reading.sources.length ? reading.sources.join(', ') : 'setuptools defaults';
-  const b = reading.backend;
-  const via = b.hook === 'setup() capture' ? `setuptools ${reading.setuptools}` : `${b.name}${b.version ? ` ${b.version}` : ''}, ${b.hook}`;
-  lines.push(`Read ${m.name ?? '(no name)'} ${m.version ?? '(no version)'} from ${from} with ${python} (Python ${reading.python}, ${via})`);
-  // The project's own text, shown as read: its first line, with control and invisible characters written out
-  const show = (label: string, v: string | null) => lines.push(`  ${label.padEnd(16)} ${v === null ? '-' : escapeControls(v.split('\n')[0]!)}`);
-  show('description', m.description);
-  // People as debian/copyright lists them: the email fields already hold "Name <email>" lists under PEP 621
-  show('author', copyright.upstreamPeople(m.author, m.author_email).join(', ') || null);
-  show('maintainer', copyright.upstreamPeople(m.maintainer, m.maintainer_email).join(', ') || null);
-  // What debian/control and debian/copyright get (a project_urls Homepage, a DEP-5 name), not only the raw fields
-  show('homepage', answers.url || null);
-  const license = copyright.upstreamLicense(m);
-  const declared = m.license_expression ?? m.license;
-  const licenseFrom = license ? (license.from === 'classifier' ? 'the classifiers' : license.from) : answers.license ? 'licensecheck on the license files' : '';
-  show('license', answers.license ? `${answers.license} (DEP-5, from ${licenseFrom})` : declared ? `${declared.split('\n')[0]} (not a license debian/copyright can name)` : null);
-  show('install_requires', m.install_requires.join(', ') || null);
-  show('console_scripts', m.console_scripts.join(', ') || null);
-  if (m.gui_scripts?.length) show('gui_scripts', m.gui_scripts.join(', '));
-  lines.push(`Debian package: ${r.debName} ${answers.version} (${r.kind}), maintainer ${answers.author} <${answers.email}>, ${answers.distro}`);
-  for (const n of r.notes) lines.push(`note: ${n}`);
-  for (const n of r.refusals) lines.push(`would refuse (exit 2): ${n}`);
-  const diffs = r.files.map((a) => a.diff ?? '').join('');
-  if (dryRun && diffs) lines.push('', diffs.trimEnd());
-  lines.push('');
-  for (const a of r.files) {
-    const extra = a.conflicts ? ` (${a.conflicts} conflict${a.conflicts > 1 ? 's' : ''} marked)` : a.note ? ` (${a.note})` : '';
-    lines.push(`  ${VERB[a.action][dryRun ? 0 : 1].padEnd(13)} ${a.path}${extra}`);
-  }
-  const conflicted = r.conflicts;
-  if (dryRun) lines.push('Nothing was written (--dry-run).');
-  else {
-    const where = shown(r.dir);
-    lines.push(`Wrote ${r.written.length} file${r.written.length === 1 ? '' : 's'} in ${where === '.' ? 'this directory' : where}.`);
-    if (conflicted.length)
-      lines.push(`Resolve the conflict markers (<<<<<<< ======= >>>>>>>) in ${conflicted.join(', ')} before building${inGit ? '; they are left unmerged in git\'s index (git status lists them): git add each once resolved' : ''}.`);
-    else lines.push(`Build with: ${where === '.' ? '' : `cd ${where} && `}dpkg-buildpackage -us -uc -b`);
-  }
-  return lines.join('\n') + '\n';
 }
 
 /** The type and template version of a service or tool `create` made (its record says origin "create"), else null. */
