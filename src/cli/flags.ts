@@ -8,7 +8,14 @@ export function parseFlags(argv: readonly string[], options: Options, usageHint:
   try {
     return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (err) {
-    const msg = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    const text = (err as Error).message;
+    // A value that starts with '-' (a description such as '-- a thing', --timeout -1): Node says so in three
+    // lines (measured: 'argument is ambiguous. / Did you forget … / To specify … use '--description=-XYZ'.'),
+    // which broke the one-line error every other bad input gets.
+    const ambiguous = /^Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' argument is ambiguous/.exec(text);
+    if (ambiguous)
+      throw new UsageError(`the value after ${ambiguous[1]} starts with "-" (or is missing): write ${ambiguous[1]}=VALUE to pass a value that starts with "-"; see ${usageHint} --help`);
+    const msg = text.replace(/\. To specify a positional argument.*$/s, '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
     throw new UsageError(`${msg}; see ${usageHint} --help`);
   }
 }

@@ -30,6 +30,25 @@ t('pyservice create is create-pyservice', () => {
   assert.ok(existsSync(join(dir, 'setup.py')));
 });
 
+t('a flag value that starts with "-" is exit 2 in one line naming the flag and the --flag=VALUE form, which works', () => {
+  // Measured before: three lines from Node ('argument is ambiguous.' / 'Did you forget …' / 'To specify …')
+  const runs: [ReturnType<typeof create>, string][] = [
+    [create([join(tempDir(), 'dashed-desc'), '--yes', '--no-git', '--description', '-- a thing', ...ID]), '--description'],
+    [pyservice(['deb', '--timeout', '-1']), '--timeout'],
+    [pyservice(['login', '--index-user', '-x']), '--index-user'],
+    [pyservice(['update', '--to', '-1']), '--to'],
+  ];
+  for (const [r, flag] of runs) {
+    assert.is(r.code, 2, r.stderr);
+    assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, `the value after ${flag} starts with "-" (or is missing): write ${flag}=VALUE`);
+  }
+  const dir = join(tempDir(), 'dashed-desc');
+  const ok = create([dir, '--yes', '--no-git', '--description=- a thing', ...ID]);
+  assert.is(ok.code, 0, ok.stderr);
+  assert.is(JSON.parse(readFileSync(join(dir, '.pyservice.json'), 'utf8')).answers.description, '- a thing');
+});
+
 t('an unknown flag is exit 2 with a one-line message', () => {
   const r = create(['--colour']);
   assert.is(r.code, 2);
