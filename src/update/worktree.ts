@@ -122,10 +122,14 @@ const IN_PROGRESS: readonly { file: string; what: string; end: string }[] = [
   { file: 'MERGE_HEAD', what: 'a merge', end: 'resolve and git commit, or git merge --abort' },
   { file: 'CHERRY_PICK_HEAD', what: 'a cherry-pick', end: 'git cherry-pick --continue, or git cherry-pick --abort' },
   { file: 'REVERT_HEAD', what: 'a revert', end: 'git revert --continue, or git revert --abort' },
+  // several commits picked or reverted, one conflict resolved and committed: the rest wait (no *_HEAD left)
+  { file: 'sequencer', what: 'a cherry-pick or revert of several commits', end: 'git cherry-pick --continue (git revert --continue), or --abort' },
+  // HEAD is whatever commit bisect is testing: written there, a template change lands on that old commit
+  { file: 'BISECT_START', what: 'a bisect', end: 'git bisect reset' },
 ];
 
 /**
- * Why nothing may be written now, or null: git is in the middle of a merge, rebase, cherry-pick or revert in this
+ * Why nothing may be written now, or null: git is in the middle of a merge, rebase, cherry-pick, revert or bisect in this
  * working tree. Written then, a template change would be folded into that operation's commit (or lost by its
  * --abort), and its conflict stages mixed with the operation's own; git's merge refuses the same way.
  */

@@ -209,4 +209,41 @@ toolTest(t, ['git'], 'a merge, rebase or cherry-pick stopped half-way: update is
     assert.is(recordVersion(dir), '1.0.0');
   }
 });
+toolTest(t, ['git'], 'a bisect, or a cherry-pick of several commits waiting after a resolved conflict: update is exit 2 naming it and how to end it; nothing written', async () => {
+  // Measured before: both went ahead (exit 0) and staged the template update on the commit bisect was testing,
+  // or between two picked commits
+  for (const op of ['bisect', 'sequencer'] as const) {
+    const dir = await oldProject();
+    const head = git(dir, 'symbolic-ref', '--short', 'HEAD').trim();
+    if (op === 'bisect') {
+      appendFileSync(join(dir, 'src/demo_svc/service.py'), '# later\n');
+      commitAll(dir, 'later');
+      git(dir, 'bisect', 'start');
+      git(dir, 'bisect', 'bad');
+    } else {
+      git(dir, 'checkout', '-q', '-b', 'feature');
+      appendFileSync(join(dir, 'src/demo_svc/service.py'), '# feature\n');
+      commitAll(dir, 'feature 1');
+      appendFileSync(join(dir, 'README.md'), 'feature 2\n');
+      commitAll(dir, 'feature 2');
+      git(dir, 'checkout', '-q', head);
+      appendFileSync(join(dir, 'src/demo_svc/service.py'), '# main\n');
+      commitAll(dir, 'main');
+      assert.throws(() => git(dir, 'cherry-pick', 'feature~1', 'feature'), 'the first pick must stop on the conflict');
+      git(dir, 'checkout', '--theirs', 'src/demo_svc/service.py');
+      commitAll(dir, 'feature 1, resolved'); // CHERRY_PICK_HEAD goes; the second pick waits in .git/sequencer
+      assert.ok(existsSync(join(dir, '.git', 'sequencer')));
+    }
+    const before = git(dir, 'status', '--porcelain');
+    const indexBefore = git(dir, 'ls-files', '-s');
+    const r = pyservice(['update', '--allow-dirty'], { cwd: dir, env });
+    assert.is(r.code, 2, `${op}: ${r.stderr}`);
+    assert.match(r.stderr, op === 'bisect' ? 'a bisect is in progress' : 'a cherry-pick or revert of several commits is in progress');
+    assert.match(r.stderr, op === 'bisect' ? 'git bisect reset' : 'git cherry-pick --continue');
+    assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.is(git(dir, 'status', '--porcelain'), before, 'nothing written');
+    assert.is(git(dir, 'ls-files', '-s'), indexBefore, "git's index untouched");
+    assert.is(recordVersion(dir), '1.0.0');
+  }
+});
 t.run();

@@ -44,7 +44,7 @@ Options:
   -h, --help               show this help
 
 Exit codes: 0 ok, 1 conflicts left unmerged in git's index (like git merge: resolve, git add, commit) or a
-failure (e.g. a stale .git/index.lock), 2 bad usage, a dirty tree, a merge or rebase in progress, a
+failure (e.g. a stale .git/index.lock), 2 bad usage, a dirty tree, a merge, rebase or bisect in progress, a
 downgrade, or not a git repository, 130 cancelled.
 `;
 
