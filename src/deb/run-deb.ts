@@ -77,7 +77,11 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
       const { readJournal } = await import('../update/journal.js');
       if (readJournal(target)) out.warn('an interrupted pyservice deb or update is pending here; the next run without --dry-run finishes it first');
     };
-    return runDebLocked(req, out, now, env, target, flags, journalNote);
+    // What the real run refuses first, listed with the rest: a repository git refuses (another user's checkout) also
+    // hides the git history from setuptools_scm and hatch-vcs, which then read a version such as 0.1.dev0 (gitlint
+    // 0.19.1 unpacked as root keeps its uid: the dry run said 0.1.dev0 with no refusal, the real run exit 2)
+    const gitRefused = target.gitDir !== null ? import('../update/git-ops.js').then((m) => m.gitRefusal(dir)) : Promise.resolve(null);
+    return runDebLocked(req, out, now, env, target, flags, journalNote, gitRefused);
   }
   if (target.gitDir !== null) {
     // The result is staged: a repository git refuses would be found out only after every file was written
@@ -138,6 +142,7 @@ async function runDebLocked(
   target: WriteTarget,
   flags: CheckedFlags,
   whileReading?: () => Promise<void>,
+  gitRefused: Promise<string | null> = Promise.resolve(null),
 ): Promise<DebResult> {
   const { dir, python } = flags;
   refuseOwnedDebian(dir, req);
@@ -146,6 +151,8 @@ async function runDebLocked(
   const { meta, readIndex } = await readProject(req, flags, started, out);
   const mods = await started.rest;
   const run: DebRun = { req, flags, asker: req.yes || req.json ? undefined : req.asker, notes: [], refusals: [] };
+  const refusedByGit = await gitRefused;
+  if (refusedByGit) run.refusals.push(`${refusedByGit}; a version the backend reads from git is then not the project's`);
   const m = checkedMetadata(run, meta, mods);
   const { names, collisions } = await packageNames(run, m, meta, mods, await started.debianNames);
   const kind = await packageKind(run, dir, names, m, mods);

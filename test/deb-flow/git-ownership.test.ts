@@ -43,12 +43,21 @@ else
     assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
     assert.equal(readdirSync(dir).sort(), before, 'files were written');
     assert.not.ok(existsSync(join(dir, '.git', 'pyservice-update')), 'a journal was left');
+    // A dry run lists it with what else a real run would refuse (gitlint 0.19.1 unpacked as root: hatch-vcs, cut off
+    // from git, read 0.1.dev0, and the dry run said so with no refusal)
+    const dry = spawnSync(process.execPath, [...args, '--dry-run', '--json'], { env: cleanEnv(home, { NO_COLOR: '1' }), encoding: 'utf8' });
+    assert.is(dry.status, 0, dry.stderr);
+    assert.match(JSON.parse(dry.stdout).refusals[0], /^git refuses the repository \(detected dubious ownership in repository at '[^']+'\): it belongs to another user; .*safe\.directory .*; a version the backend reads from git is then not the project's$/);
+    assert.equal(readdirSync(dir).sort(), before, 'the dry run wrote files');
     // The fix the message names works
     execFileSync('git', ['config', '--global', '--add', 'safe.directory', dir], { env: cleanEnv(home) });
     const ok = spawnSync(process.execPath, args, { env: cleanEnv(home, { NO_COLOR: '1' }), encoding: 'utf8' });
     assert.is(ok.status, 0, ok.stderr);
     const staged = execFileSync('git', ['diff', '--cached', '--name-only'], { cwd: dir, env: cleanEnv(home), encoding: 'utf8' });
     assert.match(staged, /^debian\/control$/m);
+    const trusted = spawnSync(process.execPath, [...args, '--dry-run', '--json', '--force'], { env: cleanEnv(home, { NO_COLOR: '1' }), encoding: 'utf8' });
+    assert.is(trusted.status, 0, trusted.stderr);
+    assert.not.match(JSON.parse(trusted.stdout).refusals.join('\n'), /git refuses/);
   });
 
 t.run();
