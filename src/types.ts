@@ -6,7 +6,9 @@
 
 /** A tool (a command-line program packaged as a .deb, no daemon) exists from templates 1.2.0 on. */
 export type ProjectType = 'service' | 'library' | 'tool';
-export type CiProvider = 'github' | 'gitlab' | 'circleci' | 'jenkins' | 'none';
+/** A CI provider's id, as the registry (src/ci/providers.ts) lists them. */
+export type { CiProvider } from './ci/providers.js';
+import type { CiProvider } from './ci/providers.js';
 
 /**
  * Everything a template needs, as the user gave it (or as defaults filled it in).
