@@ -136,7 +136,11 @@ function git(cwd: string, args: string[]) {
 
 const firstLine = (s: string) => s.trim().split('\n')[0]?.replace(/^(fatal|error):\s*/, '') ?? '';
 const lastLine = (s: string) => s.trim().split('\n').pop()?.replace(/^(fatal|error):\s*/, '') ?? '';
-const oneLine = (err: unknown) => ((err as Error).message ?? String(err)).split('\n')[0]!;
+/** A table cell: a message's first line, its further lines (e.g. the paths a dirty tree has) joined after it with ", ". */
+const oneLine = (err: unknown) => {
+  const [first, ...rest] = ((err as Error).message ?? String(err)).split('\n').map((l) => l.trim()).filter(Boolean);
+  return rest.length ? `${first} ${rest.join(', ')}` : (first ?? '');
+};
 
 /** A fixed-width table: one row per repository. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {

@@ -73,4 +73,19 @@ toolTest(t, ['git'], 'update --to moves a fleet one template version at a time; 
   assert.match(dry.stderr, /^error: --dry-run works on one repository at a time \(pyservice update --dry-run DIR\); with several repositories, --branch or --from, update takes only --json, --branch, --from, --to, /);
 });
 
+toolTest(t, ['git'], 'a dirty repository\'s row names the files in the way, not a message cut at its colon', async () => {
+  // Measured before: 'the working tree has changes the update could mix with its own; commit or stash them first,
+  // or pass --allow-dirty:' and nothing after it (the paths were on the next lines of the error, which the table dropped).
+  const dir = await oldProject({ name: 'fleet-dirty' }, '1.1.0');
+  writeFileSync(join(dir, 'setup.py'), '# work in progress\n', { flag: 'a' });
+  writeFileSync(join(dir, 'Makefile'), '# work in progress\n', { flag: 'a' });
+  const list = join(tempDir(), 'fleet.txt');
+  writeFileSync(list, `${dir}\n`);
+  const r = pyservice(['update', '--from', list, '--json'], { cwd: dir });
+  assert.is(r.code, 1, r.stderr);
+  const [row] = JSON.parse(r.stdout) as { status: string; message: string }[];
+  assert.is(row!.status, 'failed');
+  assert.match(row!.message, /or pass --allow-dirty: (Makefile \(modified\), setup\.py \(modified\)|setup\.py \(modified\), Makefile \(modified\))$/);
+});
+
 t.run();
