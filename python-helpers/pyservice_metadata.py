@@ -694,6 +694,20 @@ def failure_from(err, project, who="setup.py"):
     return Failure("setup-failed", with_unmet_setuptools(f"{who} failed: {type(err).__name__}: {one_line(err) or '(no message)'}{where}") + pep517_metadata.scm_option_fix(err), detail)
 
 
+def refuse_non_package():
+    """A poetry project with package-mode = false is an application whose dependencies poetry installs: no backend
+    builds a package from it (poetry-core 1.4 looked for a package named after the project and failed with
+    ModuleOrPackageNotFound), so nothing could go into a .deb's venv."""
+    tool = pyproject()[0].get("tool")
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    if isinstance(poetry, dict) and poetry.get("package-mode") is False:
+        raise Failure(
+            "bad-config",
+            "pyproject.toml sets [tool.poetry] package-mode = false: poetry builds no package from this project, so a .deb would have"
+            " nothing to install; to package it, remove package-mode = false (poetry then builds the package [tool.poetry] names)",
+        )
+
+
 def pyproject_has_tool(name):
     """Whether pyproject.toml (in the cwd) has a [tool.NAME] table."""
     tool = pyproject()[0].get("tool")
@@ -723,6 +737,14 @@ def subproject_hint(project, depth=2, shown=3):
         if why:
             found.append((level, os.path.relpath(root, project), why))
     if not found:
+        app = sorted(f for f in os.listdir(project) if f.endswith(".py") or f in {"requirements.txt", "Pipfile", "manage.py"})
+        if app:
+            # An application run from its folder (app.py + requirements.txt, a Django site): no metadata to read
+            return (
+                f"; {', '.join(app[:3])}{' …' if len(app) > 3 else ''} here are an application without packaging metadata: pyservice deb packages a"
+                " Python project, so add a pyproject.toml ([build-system], and [project] with name, version, dependencies and"
+                " [project.scripts] for the command to run), or run it in the folder that holds the project's setup.py or pyproject.toml"
+            )
         return "; run pyservice deb in the folder that holds the project's setup.py or pyproject.toml"
     found.sort()
     first = found[0][1]
@@ -814,6 +836,7 @@ def read_project(project):
     sources = []
     try:
         backend = declared_backend()
+        refuse_non_package()
         if backend is not None:
             import pep517_metadata
 

@@ -532,6 +532,25 @@ toolTest(t, [PY], 'a [tool.poetry] project without [build-system] is exit 2 nami
   assert.is(r.stderr.trim(), 'error: pyproject.toml has [tool.poetry] but no [build-system], so no backend reads it; add [build-system] requires = ["poetry-core"] and build-backend = "poetry.core.masonry.api" (python3-poetry-core)');
 });
 
+toolTest(t, [PY], 'a poetry application (package-mode = false) is exit 2 saying poetry builds no package from it, with or without [build-system]', () => {
+  const poetry = '[tool.poetry]\nname = "app"\nversion = "0.1.0"\ndescription = "x"\nauthors = ["A <a@example.org>"]\npackage-mode = false\n[tool.poetry.dependencies]\npython = "^3.11"\n';
+  for (const buildSystem of ['', '[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n']) {
+    const dir = project({ 'pyproject.toml': poetry + buildSystem });
+    const r = deb(dir, ['--dry-run']);
+    assert.is(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^error: pyproject\.toml sets \[tool\.poetry\] package-mode = false: poetry builds no package from this project, .*remove package-mode = false/);
+    assert.ok(oneLine(r.stderr), r.stderr);
+  }
+});
+
+toolTest(t, [PY], 'an application without packaging metadata (app.py + requirements.txt) is exit 2 saying what to add', () => {
+  const dir = project({ 'app.py': 'print("hi")\n', 'requirements.txt': 'flask\n' });
+  const r = deb(dir, ['--dry-run']);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /app\.py, requirements\.txt here are an application without packaging metadata: .*add a pyproject\.toml \(\[build-system\], and \[project\] with name, version/);
+  assert.ok(oneLine(r.stderr), r.stderr);
+});
+
 toolTest(t, [PY], 'the before/after walk of the project lists .git, node_modules and virtualenvs but does not walk into them', () => {
   const log = join(tempDir(), 'scandir.log');
   // The backend logs every directory Python lists from the moment its hook runs: the walk after the hook is in it
