@@ -209,6 +209,39 @@ def compiled_code(backend_name, requires, pyproject=None):
     return sorted(kinds | ({"c"} if kinds else set()))
 
 
+# The Pythons a target release may have (Debian and Ubuntu releases pyservice packages for: 3.8-3.14), X.Y
+PYTHONS = [f"3.{minor}" for minor in range(8, 15)]
+
+
+def package_pythons(requires):
+    """{Debian package: {X.Y: bool}} for the build requirements that hold only under an environment marker: whether
+    it holds under each Python of PYTHONS (this machine's platform otherwise), so that a requirement for older Pythons
+    ("backports.zoneinfo; python_version < '3.9'") is no Build-Depends of a release whose Python it skips (no Debian
+    release has python3-backports-zoneinfo: dpkg-buildpackage stopped at 'Unmet build dependencies'). A package that
+    several requirements give is needed where any holds; one given without a marker, or with a marker packaging
+    cannot evaluate, is not listed (always a Build-Depends)."""
+    out, always = {}, set()
+    Marker = None
+    for req in requires:
+        name, _, marker = requirement_parts(req)
+        if not name:
+            continue
+        pkg = debian_package(name)
+        if marker and Marker is None:
+            Marker = packaging_class("packaging.markers", "Marker") or False
+        try:
+            if not marker or not Marker:
+                raise ValueError(marker)
+            parsed = Marker(marker)
+            verdicts = {v: bool(parsed.evaluate({"python_version": v, "python_full_version": v + ".0"})) for v in PYTHONS}
+        except Exception:
+            always.add(pkg)
+            continue
+        seen = out.get(pkg)
+        out[pkg] = verdicts if seen is None else {v: seen[v] or verdicts[v] for v in PYTHONS}
+    return {p: v for p, v in out.items() if p not in always}
+
+
 def build_packages(requires):
     """The Debian packages that give Debian's python3 the project's build-system.requires (debian/control's
     Build-Depends when the wheel is built with --no-build-isolation)."""
@@ -805,7 +838,7 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
         "metadata": metadata,
         "project_urls": urls,
         "sources": ["pyproject.toml"],
-        "backend": {"name": name, "version": version, "requires": requires, "packages": build_packages(requires + asked), "unmet": unmet, "hook": hook, "removed": removed, "left": left, "compiled": compiled_code(name, requires, backend_info["pyproject"])},
+        "backend": {"name": name, "version": version, "requires": requires, "packages": build_packages(requires + asked), "package_pythons": package_pythons(requires + asked), "unmet": unmet, "hook": hook, "removed": removed, "left": left, "compiled": compiled_code(name, requires, backend_info["pyproject"])},
         "python": sys.version.split()[0],
         "setuptools": "",
     }

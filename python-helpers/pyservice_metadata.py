@@ -540,6 +540,16 @@ def discover_packages(dist):
         )
 
 
+def build_package_pythons(requires, packages):
+    """pep517_metadata.package_pythons, imported only when there are Build-Depends to judge (a plain setuptools read
+    loads none of it)."""
+    if not packages:
+        return {}
+    import pep517_metadata
+
+    return pep517_metadata.package_pythons(requires)
+
+
 def describe(dist, sources):
     import setuptools
 
@@ -573,7 +583,7 @@ def describe(dist, sources):
         # PEP 621 [project.urls] land here, not in `url`: the deb flow takes a Homepage from it.
         "project_urls": {str(k): str(v) for k, v in (getattr(m, "project_urls", None) or {}).items()},
         "sources": sources,
-        "backend": {"name": "setuptools.build_meta", "requires": build_requires, "packages": build_packages, "unmet": setuptools_unmet(build_requires, build_packages), "hook": "setup() capture", "compiled": compiled_code(dist, build_requires), "libraries": ext_libraries(dist)},
+        "backend": {"name": "setuptools.build_meta", "requires": build_requires, "packages": build_packages, "package_pythons": build_package_pythons(build_requires, build_packages), "unmet": setuptools_unmet(build_requires, build_packages), "hook": "setup() capture", "compiled": compiled_code(dist, build_requires), "libraries": ext_libraries(dist)},
         "python": sys.version.split()[0],
         "setuptools": getattr(setuptools, "__version__", "?"),
     }

@@ -257,6 +257,8 @@ export interface DebAnswerInputs {
   extras?: string[];
   /** A setuptools project's Debian packages for its pyproject.toml build-system.requires and setup_requires. */
   buildPackages?: string[];
+  /** Build packages whose requirements hold only under a marker: whether it holds, per Python X.Y (the helper's). */
+  packagePythons?: Record<string, Record<string, boolean>>;
   /** What the build compiles (the helper's backend.compiled): "c" and/or "rust". */
   compiled?: readonly ('c' | 'rust')[];
   /** System libraries the C extensions link (setup() Extension libraries=). */
@@ -386,7 +388,11 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
   notes.push(...toolchain.notes);
   // From the index, build-system.requires are no Build-Depends (Debian's would be too old, or there are none); the
   // build reads them from pyproject.toml with tomllib, which Python < 3.11 (jammy) has as python3-tomli
-  const buildRequirementPackages = i.fromIndex ? [] : [...(i.backend?.packages ?? []), ...(i.buildPackages ?? [])];
+  // A requirement whose marker excludes the target release's Python is no Build-Depends there: backports.zoneinfo;
+  // python_version < '3.9' named python3-backports-zoneinfo, which no release has, and the build stopped at 'Unmet
+  // build dependencies'
+  const targetPython = distroFor(i.distro).python;
+  const buildRequirementPackages = (i.fromIndex ? [] : [...(i.backend?.packages ?? []), ...(i.buildPackages ?? [])]).filter((p) => i.packagePythons?.[p]?.[targetPython] !== false);
   if (i.fromIndex) {
     notes.push(
       `build-system.requires (${i.fromIndex.requires.join(', ')}) came from ${i.fromIndex.shown} for the read, since Debian's python3 does not meet them: ` +

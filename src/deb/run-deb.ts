@@ -364,7 +364,7 @@ async function debianAnswers(
   // Only when the metadata names no license debian/copyright can use: licensecheck takes ~1.5 s
   const licenseFiles = mods.copyright.upstreamLicense(m) ? undefined : await (await import('./license-files.js')).checkLicenseFiles(flags.dir);
   const answersFor = (k: 'tool' | 'service') =>
-    mods.answers.debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro: flags.distro, description, kind: k, serviceCommand: req.serviceCommand, extras: req.extras, backend, buildPackages, compiled: meta.backend.compiled, libraries: meta.backend.libraries, indexUrl: req.indexUrl, requirementsTxt, requirementsLock, wheelhouse, licenseFiles, fromIndex });
+    mods.answers.debAnswers({ meta: m, projectUrls: meta.projectUrls, name: names.distName, maintainer, distro: flags.distro, description, kind: k, serviceCommand: req.serviceCommand, extras: req.extras, backend, buildPackages, packagePythons: meta.backend.packagePythons, compiled: meta.backend.compiled, libraries: meta.backend.libraries, indexUrl: req.indexUrl, requirementsTxt, requirementsLock, wheelhouse, licenseFiles, fromIndex });
   let built;
   try {
     built = answersFor(kind);

@@ -42,6 +42,8 @@ export interface BackendInfo {
   requires: string[];
   /** The Debian packages that provide build-system.requires for Debian's python3 (Build-Depends). */
   packages: string[];
+  /** Those of `packages` whose requirements hold only under a marker: whether it holds, per Python X.Y. */
+  packagePythons: Record<string, Record<string, boolean>>;
   /** build-system.requires that the interpreter does not satisfy, with the Debian package that would. */
   unmet: { requirement: string; why: string; package: string }[];
   hook: string;
@@ -180,6 +182,7 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
     version: typeof b.version === 'string' ? b.version : null,
     requires: stringList(b.requires),
     packages: stringList(b.packages),
+    packagePythons: verdictsByPackage(b.package_pythons),
     unmet: (Array.isArray(b.unmet) ? b.unmet : [])
       .filter((u): u is Record<string, unknown> => typeof u === 'object' && u !== null)
       .map((u) => ({ requirement: String(u.requirement ?? ''), why: String(u.why ?? ''), package: String(u.package ?? '') })),
@@ -206,4 +209,15 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
 
 function stringList(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/** {package: {X.Y: bool}} from the helper's JSON; anything else is left out (the package stays a Build-Depends). */
+function verdictsByPackage(value: unknown): Record<string, Record<string, boolean>> {
+  const out: Record<string, Record<string, boolean>> = {};
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return out;
+  for (const [pkg, verdicts] of Object.entries(value as Record<string, unknown>)) {
+    if (!verdicts || typeof verdicts !== 'object' || Array.isArray(verdicts)) continue;
+    out[pkg] = Object.fromEntries(Object.entries(verdicts as Record<string, unknown>).filter((e): e is [string, boolean] => typeof e[1] === 'boolean'));
+  }
+  return out;
 }

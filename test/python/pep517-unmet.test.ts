@@ -152,6 +152,27 @@ toolTest(t, [PY], 'a setuptools project\'s build requirements (pyproject.toml bu
   assert.equal(plain.answers.buildDeps, []);
 });
 
+toolTest(t, [PY], 'a build requirement whose marker excludes the target release\'s Python is no Build-Depends there (PEP 517 and setuptools paths)', () => {
+  // "backports.zoneinfo; python_version < '3.9'" gave python3-backports-zoneinfo, which no Debian or Ubuntu release
+  // has: dpkg-buildpackage stopped at 'Unmet build dependencies'. tomli for Python < 3.11 is one on jammy (3.10) only.
+  const requires = ['flit_core', "backports.zoneinfo; python_version < '3.9'", "tomli>=1; python_version < '3.11'", "setuptools_scm>=6; python_version >= '3.8'", 'colorama; sys_platform == "win32"'];
+  const pep517 = project(requires);
+  const setuptools = tempDir();
+  writeFileSync(join(setuptools, 'pyproject.toml'), `[build-system]\nrequires = ${JSON.stringify(['setuptools', ...requires.slice(1)])}\nbuild-backend = "setuptools.build_meta"\n[project]\nname = "marked"\nversion = "1.0"\n[project.scripts]\nmarked = "marked:main"\n`);
+  const expected: Record<string, string[]> = {
+    bookworm: ['python3-setuptools-scm'],
+    trixie: ['python3-setuptools-scm'],
+    noble: ['python3-setuptools-scm'],
+    jammy: ['python3-tomli', 'python3-setuptools-scm'],
+  };
+  for (const [dir, first] of [[pep517, ['flit']], [setuptools, []]] as const)
+    for (const [distro, packages] of Object.entries(expected)) {
+      const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--kind', 'tool', '--dry-run', '--json', '--distro', distro], { env: cleanEnv(tempDir()), encoding: 'utf8' });
+      assert.is(r.status, 0, r.stderr);
+      assert.equal(JSON.parse(r.stdout).answers.buildDeps, [...first, ...packages], `${dir === pep517 ? 'PEP 517' : 'setuptools'} on ${distro}`);
+    }
+});
+
 toolTest(t, [PY], 'requirements a wheel in Debian\'s /usr/share/python-wheels satisfies are reported as debian_wheels (name and version)', () => {
   const wheels = readdirSync('/usr/share/python-wheels').filter((f) => f.startsWith('setuptools-') && f.endsWith('.whl'));
   if (!wheels.length) throw new Error('no setuptools wheel in /usr/share/python-wheels: install python3-setuptools-whl');
