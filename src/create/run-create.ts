@@ -22,6 +22,7 @@ import { checkTarget, TargetError, writeNewProject } from '../apply/new-project.
 import { gitIdentity, gitInitialCommit } from '../apply/git.js';
 import { toolVersion } from '../paths.js';
 import { UsageError } from '../errors.js';
+import { shown as shownValue } from '../secrets/redact.js';
 import { credentialsForCreate, savePendingLogin, takeEnvPassword } from '../credentials/login-flow.js';
 
 
@@ -87,6 +88,12 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
     if (userProblem) throw new UsageError(userProblem);
     const refusal = await systemCommandRefusal(consoleScripts(answers).map((s) => s.name), names.debName, answers.consoleScripts.length ? 'rename it in consoleScripts' : 'choose another project name (--name), or give the command another name in consoleScripts (--answers)');
     if (refusal) throw new UsageError(refusal);
+    // Its .deb is named after the project: never a package the distribution has (as pyservice deb refuses).
+    // Measured: create-pyservice webhook --yes made a package 'webhook', which Debian's webhook 2.8 (a Go
+    // program) replaces as an upgrade wherever both apt repositories are configured, and which replaces it on dpkg -i
+    const { debianNames, nameUse } = await import('../deb/collisions.js');
+    const use = nameUse(await debianNames(), names.debName);
+    if (use.used) throw new UsageError(`the Debian package name ${shownValue(names.debName)} is taken: ${use.where}; the project's .deb would replace it, or be replaced by it as an upgrade: choose another project name (--name), e.g. with your team's prefix`);
   }
   const dir = resolve(req.dir ?? answers.name);
   refuseTarget(dir);

@@ -30,6 +30,35 @@ t('pyservice create is create-pyservice', () => {
   assert.ok(existsSync(join(dir, 'setup.py')));
 });
 
+const hasAptLists = (() => {
+  try {
+    return readdirSync('/var/lib/apt/lists').some((f) => /_Packages(\.[a-z0-9]+)?$/.test(f));
+  } catch {
+    return false;
+  }
+})();
+
+t('a service or tool named as a package of the Debian archive (webhook, worker) is exit 2, nothing written; a library of that name is made', () => {
+  // Measured: create-pyservice webhook --yes made the package 'webhook', which Debian's webhook 2.8 (another
+  // program) replaces as an upgrade where both repositories are configured. pyservice deb already refused it.
+  if (!hasAptLists) {
+    if (process.env.CI === 'true') assert.unreachable('needs apt lists (apt-get update); a skip is a failure under CI=true');
+    console.log('  skip: no apt package lists in /var/lib/apt/lists (run apt-get update)');
+    return;
+  }
+  for (const [name, type] of [['webhook', 'service'], ['worker', 'tool']] as const) {
+    const parent = tempDir();
+    const r = create([join(parent, name), '--type', type, '--yes', '--no-git', ...ID], { cwd: parent });
+    assert.is(r.code, 2, r.stderr);
+    assert.match(r.stderr, `the Debian package name "${name}" is taken: the configured Debian archive has a package of that name (apt lists)`);
+    assert.match(r.stderr, /choose another project name \(--name\)/);
+    assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.equal(readdirSync(parent), [], 'nothing written');
+  }
+  const lib = join(tempDir(), 'webhook');
+  assert.is(create([lib, '--type', 'library', '--yes', '--no-git', ...ID]).code, 0);
+});
+
 t('a flag value that starts with "-" is exit 2 in one line naming the flag and the --flag=VALUE form, which works', () => {
   // Measured before: three lines from Node ('argument is ambiguous.' / 'Did you forget …' / 'To specify …')
   const runs: [ReturnType<typeof create>, string][] = [
