@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Output } from '../types.js';
 import { UsageError } from '../errors.js';
 import { BASELINE_FILE, RECORD_FILE } from '../plan/tool-files.js';
@@ -62,7 +63,12 @@ async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHoo
   // 1. The repository, and an update a kill interrupted
   const start = req.dir ?? process.cwd();
   const git = findRepo(start);
-  if (!git) throw new UsageError(`${start} is not inside a git repository; pyservice update needs one (git init && git add -A && git commit)`);
+  if (!git)
+    throw new UsageError(
+      bareRepository(start)
+        ? `${start} is a bare git repository (no working tree to update); run pyservice update in a clone of it (git clone ${start} DIR)`
+        : `${start} is not inside a git repository; pyservice update needs one (git init && git add -A && git commit)`,
+    );
   const repo: WriteTarget = { root: findProjectDir(start) ?? git.root, gitDir: git.gitDir };
   const resumed = await finishInterrupted(repo, out, writesNothing, hooks.env);
   if (resumed) return resumed;
@@ -176,4 +182,12 @@ function heldBackMessage(skipped: readonly string[]): string {
 function sparseProblem(paths: readonly string[]): string {
   const shown = paths.slice(0, 3).join(', ') + (paths.length > 3 ? ` and ${paths.length - 3} more` : '');
   return `${shown} ${paths.length === 1 ? 'is' : 'are'} outside this sparse checkout (git sparse-checkout): the update merges the templates' changes into ${paths.length === 1 ? 'it' : 'them'}; run \`git sparse-checkout disable\` (or add ${paths.length === 1 ? 'its folder' : 'their folders'}) and rerun pyservice update; nothing was written`;
+}
+
+/**
+ * A bare repository (HEAD, objects/ and refs/ in the folder itself): measured, update there advised
+ * 'git init && git add -A && git commit', which in a bare repository makes nothing useful.
+ */
+function bareRepository(dir: string): boolean {
+  return ['HEAD', 'objects', 'refs'].every((n) => existsSync(join(dir, n))) && !existsSync(join(dir, '.git'));
 }

@@ -158,6 +158,16 @@ toolTest(t, ['git'], 'switching the CI provider replaces the CI file: an unmodif
   assert.is(r2.result.actions.find((a) => a.path === '.github/workflows/ci.yml')!.action, 'skip');
 });
 
+toolTest(t, ['git'], 'in a bare repository: exit 2 saying it has no working tree and to run in a clone (not git init)', async () => {
+  // Measured before: 'is not inside a git repository; pyservice update needs one (git init && git add -A && git commit)'
+  const dir = await oldProject();
+  const bare = join(tempDir(), 'svc.git');
+  execFileSync('git', ['clone', '-q', '--bare', dir, bare]);
+  const r = pyservice(['update'], { cwd: bare });
+  assert.is(r.code, 2, r.stderr);
+  assert.is(r.stderr.trim(), `error: ${bare} is a bare git repository (no working tree to update); run pyservice update in a clone of it (git clone ${bare} DIR)`);
+});
+
 toolTest(t, ['git'], 'refuses a dirty tree: modified tracked files and untracked files in the way; other untracked files are fine; --allow-dirty overrides', async () => {
   const dir = await oldProject();
   appendFileSync(join(dir, 'README.md'), 'uncommitted\n');
