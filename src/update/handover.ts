@@ -92,6 +92,20 @@ export function handOver(base: Buffer, ours: Buffer, theirs: Buffer, anchor: str
   return { content: joinLines(chunks.flatMap((c) => (c.kind === 'ok' ? c.lines : c.ours))), carried, dropped, result, overridden };
 }
 
+/** The path an anchor `include FILE` names (make runs from the project's top, so it is the project path), or undefined. */
+export function includedPath(anchor: string): string | undefined {
+  return /^-?include\s+(\S+)\s*$/.exec(anchor)?.[1];
+}
+
+/**
+ * The targets a team file (a handed-over Makefile or debian/rules, as it is now) gives a recipe that replaces the
+ * included file's rule of the same target: what make warns about with "overriding recipe". Pure.
+ */
+export function overriddenTargets(file: Buffer, included: Buffer): string[] {
+  const theirs = rulesOf(splitLines(included));
+  return ruleUnits(splitLines(file)).flatMap((unit) => overridingTargets(unit, theirs));
+}
+
 /** The carried lines after the anchor, cut into units: each rule (head, recipe, continued lines) and what lies between rules. */
 function ruleUnits(lines: readonly string[]): string[][] {
   const units: string[][] = [];

@@ -7,6 +7,7 @@ import { actionsJson, counts, type PlanJson } from './format.js';
 import type { CheckoutForm } from './line-endings.js';
 import type { FileAction, OursState } from '../types.js';
 import { planUpdate } from './plan-update.js';
+import { includedPath, overriddenTargets } from './handover.js';
 
 /**
  * The plan of one run of the writer (`pyservice update`, and `pyservice deb`, which is an adoption limited to
@@ -108,8 +109,29 @@ export function planRun(inp: RunPlanInput): RunPlan {
     outsideSparse: [],
     upToDate,
     baseline: inp.record === null ? 'none' : inp.baselineSource,
-    warnings: [...inp.warnings],
+    warnings: [...inp.warnings, ...overrideWarnings(theirs, inp.base, ours, inp.to)],
   };
+}
+
+/**
+ * A file handed over to the team in an earlier update (the Makefile, debian/rules) whose rule replaces the tool-owned
+ * file's rule of the same target: make only warns, and the template's rule never runs (a library's tag-checked
+ * upload, a service's hash-locked install). Said on every update that plans, so an override carried before the
+ * handover left such rules as conflicts is found too.
+ */
+function overrideWarnings(theirs: readonly FilePlan['files'][number][], base: RunPlanInput['base'], ours: (p: string) => OursState, to: string): string[] {
+  const out: string[] = [];
+  for (const f of theirs) {
+    if (f.handover === undefined || base?.get(f.path)?.policy !== 'create-once') continue;
+    const inc = includedPath(f.handover);
+    const included = inc === undefined ? undefined : theirs.find((x) => x.path === inc);
+    const o = ours(f.path);
+    if (!included || o.kind !== 'file') continue;
+    const names = overriddenTargets(o.content, included.content);
+    if (names.length)
+      out.push(`${f.path}: your ${names.join(', ')} replace${names.length === 1 ? 's' : ''} ${inc}'s rule of that name (make warns "overriding recipe"; templates ${to}'s never runs): delete yours to run the template's; to add a step, give it a prerequisite instead (${names[0]}: my-step)`);
+  }
+  return out;
 }
 
 /** Every path whose tracking decides dirtiness for a plan over these files: gather asks git about these before planning. */

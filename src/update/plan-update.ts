@@ -5,7 +5,7 @@ import { isBinary } from '../merge/lines.js';
 import { merge3, renderSide, renderWithMarkers } from '../merge/merge3.js';
 import { unifiedDiff } from '../merge/unified.js';
 import { sha256, type BaselineEntry } from './baseline.js';
-import { handOver } from './handover.js';
+import { handOver, includedPath as includedPathOf } from './handover.js';
 
 /**
  * The update plan: for every file the old or the new template knows, what `pyservice update` does and why.
@@ -78,6 +78,12 @@ export function planUpdate(inp: UpdateInputs): FileAction[] {
 
 const labelOurs = 'yours';
 
+/** The render of the file a handover anchor (`include FILE`) includes, when the render has it. */
+function includedOf(anchor: string, theirs: readonly PlannedFile[]): Buffer | undefined {
+  const p = includedPathOf(anchor);
+  return p === undefined ? undefined : theirs.find((f) => f.path === p)?.content;
+}
+
 function decide(path: string, b: BaselineEntry | undefined, o: OursState, t: PlannedFile | undefined, inp: UpdateInputs): FileAction {
   // A file the team keeps with CRLF line endings (committed so; core.autocrlf is the checkout form's) is planned
   // on its lines, and what is written keeps its line endings: converting the file was not a change to every line.
@@ -139,8 +145,8 @@ function decideOn(path: string, b: BaselineEntry | undefined, o: OursState, t: P
     // The template hands the file over to the team: the new short file, with the team's edits carried into it.
     const base = baseContent(b, o);
     if (base !== undefined) {
-      const includedPath = /^-?include\s+(\S+)\s*$/.exec(t.handover)?.[1];
-      const included = includedPath === undefined ? undefined : inp.theirs.find((f) => f.path === includedPath)?.content;
+      const included = includedOf(t.handover, inp.theirs);
+      const includedPath = includedPathOf(t.handover);
       const h = handOver(base, o.content, t.content, t.handover, included);
       const kept = h.carried ? `; your ${h.carried} added or changed line(s) carried over` : '';
       const lost = h.dropped ? `; ${h.dropped} template line(s) you had deleted are back in the tool-owned file` : '';

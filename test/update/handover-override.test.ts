@@ -57,4 +57,16 @@ toolTest(t, ['git', 'make'], 'service: an edited override_dh_virtualenv conflict
   assert.not.match(out.slice(out.indexOf('>>>>>>>')), /<<<<<<</, 'one conflict');
 });
 
+toolTest(t, ['git', 'make'], 'a rule already overriding the tool-owned one (carried by an older update, or written by hand) is named on the next update', async () => {
+  // The fleet walk's lib-d had been updated 1.0.0 → 1.5.0 before the conflict existed: its Makefile's upload replaced
+  // pyservice.mk's, and nothing said so again. A 1.2.0 library with such a rule, updated to 1.3.0, is warned.
+  const dir = await oldProject({ type: 'library', name: 'lib-overridden', ci: 'github' }, '1.2.0');
+  writeFileSync(join(dir, 'Makefile'), read(dir, 'Makefile') + '\nupload: dist\n\ttwine upload dist/*\n\nsmoke: venv\n\ttrue\n\ntest: lint\n');
+  commitAll(dir, 'team edits');
+  const { result, text } = await update(dir, { to: '1.3.0' });
+  assert.equal(result.conflicts, []);
+  assert.match(text, /Makefile: your upload replaces pyservice\.mk's rule of that name \(make warns "overriding recipe"; templates 1\.3\.0's never runs\): delete yours to run the template's; to add a step, give it a prerequisite instead \(upload: my-step\)/);
+  assert.not.match(text, /your (smoke|test)/, 'a new rule and a prerequisite-only rule are no override');
+});
+
 t.run();
