@@ -940,6 +940,7 @@ def main():
             md["not_here"] = not_here(every)
             md["debian_wheels"] = debian_wheels(every)
             md["python_accepted"] = python_accepted(md.get("requires_python"))
+            md["debian_versions"] = debian_versions([md.get("version"), os.environ.get("SETUPTOOLS_SCM_PRETEND_VERSION")])
         emit(result)
     except Interrupted as err:
         if folder:
@@ -967,6 +968,30 @@ def python_accepted(spec):
         if verdict is None:
             return {}
         out[v] = verdict
+    return out
+
+
+def debian_versions(versions):
+    """{version: its Debian form} for each version that is not a plain release number (1.0.0rc1 -> 1.0.0~rc1,
+    1.0.post1 -> 1.0.0+post1, 1!2.0 -> 1:2.0.0), by the conversion the projects' own debian/pyservice-version
+    uses for release tags (programs/pyservice_version.py, PEP 440 from packaging), so a changelog pyservice deb
+    starts is one its release builds accept. Imported only for such a version; {} when it cannot be converted."""
+    out = {}
+    for v in versions:
+        if not v or v in out or re.fullmatch(r"[0-9]+(\.[0-9]+){0,3}", v):
+            continue
+        try:
+            programs = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "programs")
+            sys.path.insert(0, programs)
+            try:
+                import pyservice_version
+            finally:
+                sys.path.remove(programs)
+            form = pyservice_version.to_deb(v)
+        except Exception:  # noqa: BLE001 - without the program or packaging, the release part is used as before
+            return out
+        if form:
+            out[v] = form
     return out
 
 

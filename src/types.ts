@@ -58,6 +58,12 @@ export interface Answers {
    * page are not shipped. Absent (create): false.
    */
   adopted?: boolean;
+  /**
+   * `pyservice deb` only (templates 1.6.0): the Debian form of an upstream version that is not a plain release
+   * number (1.0.0rc1 → 1.0.0~rc1, 1.0.post1 → 1.0.0+post1), debian/changelog's first version; `version` is then
+   * its release part.
+   */
+  debianVersion?: string;
   /** `pyservice deb` only (templates 1.3.0): the upstream project's name (debian/copyright Upstream-Name) when the package is named otherwise. */
   upstreamName?: string;
   /**

@@ -118,6 +118,16 @@ export function versionProblem(v: string): string | null {
   return null;
 }
 
+/**
+ * A Debian version of the forms debian/pyservice-version gives a PEP 440 version (programs/pyservice_version.py:
+ * an epoch, three or more release numbers, ~a1/~b1/~rc1, +post1, ~dev1 or ~~dev1, +local.X), and nothing else.
+ */
+export function debianVersionProblem(v: string): string | null {
+  if (!/^(?:[0-9]+:)?[0-9]+(?:\.[0-9]+){2,}(?:~(?:a|b|rc)[0-9]+)?(?:\+post[0-9]+)?(?:~~?dev[0-9]+)?(?:\+local\.[a-z0-9]+(?:\.[a-z0-9]+)*)?$/.test(v))
+    return `the Debian version ${shown(v)} is not one debian/pyservice-version gives a PEP 440 version (like 1.0.0~rc1)`;
+  return null;
+}
+
 const DEB_PKG_RE = /^[a-z0-9][a-z0-9.+-]+$/;
 export function buildDepsProblem(deps: readonly string[]): string | null {
   for (const d of deps) if (!DEB_PKG_RE.test(d)) return `${shown(d)} is not a Debian package name (--build-deps takes names like python3-dev,libpq-dev)`;
@@ -153,6 +163,11 @@ function upstreamProblem(a: Answers): string | null {
   if ((a.scriptExtras ?? []).some((e) => !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(e))) return 'an extra name has characters PEP 685 does not allow';
   if (a.ignoreRequirementsTxt !== undefined && typeof a.ignoreRequirementsTxt !== 'boolean') return 'ignoreRequirementsTxt is true or false';
   if (a.adopted !== undefined && typeof a.adopted !== 'boolean') return 'adopted is true or false';
+  if (a.debianVersion !== undefined) {
+    const p = typeof a.debianVersion === 'string' ? debianVersionProblem(a.debianVersion) : 'debianVersion is a Debian version';
+    if (p) return p;
+    if (!a.debianVersion.replace(/^[0-9]+:/, '').startsWith(`${a.version}`)) return `debianVersion ${shown(a.debianVersion)} is not a form of the version ${shown(a.version)}`;
+  }
   if (a.adopted === true && a.type !== 'service') return 'adopted is for services (pyservice deb --kind service)';
   if (a.buildFromIndex !== undefined && typeof a.buildFromIndex !== 'boolean') return 'buildFromIndex is true or false';
   if (a.buildFromIndex === true && a.type === 'library') return 'buildFromIndex is for a .deb (pyservice deb)';

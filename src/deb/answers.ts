@@ -2,7 +2,7 @@ import type { Answers } from '../answers/types.js';
 import { shown } from '../secrets/redact.js';
 import { deriveNames, nameProblem } from '../answers/names.js';
 import type { DerivedNames } from '../answers/types.js';
-import { consoleScriptsProblem, descriptionProblem, urlProblem, versionProblem } from '../answers/validate.js';
+import { consoleScriptsProblem, debianVersionProblem, descriptionProblem, urlProblem, versionProblem } from '../answers/validate.js';
 import { defaultDescription } from '../answers/defaults.js';
 import type { ProjectMetadata } from '../python/metadata.js';
 import type { Maintainer } from './maintainer.js';
@@ -58,12 +58,18 @@ export function requiresPythonProblem(meta: Pick<ProjectMetadata, 'requires_pyth
   );
 }
 
-export function debianVersionFor(version: string | null): { version: string; note?: string } | { problem: string } {
+export function debianVersionFor(version: string | null, forms: Readonly<Record<string, string>> = {}): { version: string; debianVersion?: string; note?: string } | { problem: string } {
   if (version === null) return { problem: `the project declares no version; ${VERSION_FIX}` };
   if (!versionProblem(version)) return { version };
-  const release = /^[vV]?(?:\d+!)?(\d+(?:\.\d+){0,3})/.exec(version.trim());
-  if (!release) return { problem: `the version "${version}" has no release number; ${VERSION_FIX}` };
-  return { version: release[1]!, note: `debian/changelog starts at ${release[1]} (the release part of the Python version ${version})` };
+  // A pre-, post- or development release (1.0.0rc1): the changelog starts at its Debian form, which sorts as PEP 440
+  // does, so the release build of that tag (debian/pyservice-version release v1.0.0rc1) is not "lower than the
+  // changelog", and the final 1.0.0 upgrades it. The form is the helper's, from the projects' own program.
+  const form = forms[version];
+  const release = form ? /^(?:\d+:)?(\d+(?:\.\d+)*)/.exec(form) : null;
+  if (form && release && !debianVersionProblem(form) && !versionProblem(release[1]!)) return { version: release[1]!, debianVersion: form, note: `debian/changelog starts at ${form}, the Debian form of the Python version ${version} (dpkg orders it as PEP 440 does)` };
+  const plain = /^[vV]?(?:\d+!)?(\d+(?:\.\d+){0,3})/.exec(version.trim());
+  if (!plain) return { problem: `the version "${version}" has no release number; ${VERSION_FIX}` };
+  return { version: plain[1]!, note: `debian/changelog starts at ${plain[1]} (the release part of the Python version ${version})` };
 }
 
 /**
@@ -313,7 +319,7 @@ const wheelName = (f: string) => normalName(f.split('-')[0] ?? f);
 export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: string[] } {
   const notes: string[] = [];
   const kind = i.kind ?? 'service';
-  const version = debianVersionFor(i.meta.version);
+  const version = debianVersionFor(i.meta.version, i.meta.debian_versions);
   if ('problem' in version) throw new Error(`internal: debAnswers called without a version (${version.problem})`);
   if (version.note) notes.push(version.note);
   let url = homepageFor(i.meta, i.projectUrls) ?? '';
@@ -409,6 +415,7 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
     email: i.maintainer.email,
     url,
     version: version.version,
+    ...(version.debianVersion ? { debianVersion: version.debianVersion } : {}),
     ci: 'none',
     indexUrl: i.indexUrl ?? '',
     uploadUrl: '',

@@ -275,7 +275,7 @@ async function readProject(req: DebRequest, flags: CheckedFlags, started: Starte
 function checkedMetadata(run: DebRun, meta: MetadataReading, mods: Rest): MetadataReading['metadata'] {
   const { req } = run;
   const m = req.upstreamVersion !== undefined ? { ...meta.metadata, version: req.upstreamVersion } : meta.metadata;
-  const version = mods.answers.debianVersionFor(m.version);
+  const version = mods.answers.debianVersionFor(m.version, m.debian_versions);
   if ('problem' in version) throw new UsageError(req.upstreamVersion !== undefined ? `${version.problem.replace(/;.*/, '')} (--upstream-version)` : version.problem);
   const left = meta.backend.left;
   if (left.length)

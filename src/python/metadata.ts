@@ -25,6 +25,11 @@ export interface ProjectMetadata {
   debian_wheels?: string[];
   /** Requires-Python as packaging judges it (pip's check before installing the wheel): version (the helper's own "3.11.2", or "3.13") → accepted. */
   python_accepted?: Record<string, boolean>;
+  /**
+   * The Debian form of a version that is not a plain release number (1.0.0rc1 → 1.0.0~rc1), as the project's own
+   * debian/pyservice-version converts release tags (programs/pyservice_version.py): version → form.
+   */
+  debian_versions?: Record<string, string>;
   /** Optional dependencies: extra name → requirement strings (the extra's own marker removed). */
   extras: Record<string, string[]>;
   /** "name = module:func", one per console script ("name = module:func [extra]" when it needs an extra). */
@@ -169,6 +174,9 @@ export function parseHelperOutput(stdout: string, stderr: string, exitCode: numb
   metadata.python_accepted = {};
   if (m.python_accepted && typeof m.python_accepted === 'object' && !Array.isArray(m.python_accepted))
     for (const [k, v] of Object.entries(m.python_accepted as Record<string, unknown>)) if (typeof v === 'boolean') metadata.python_accepted[k] = v;
+  metadata.debian_versions = {};
+  if (m.debian_versions && typeof m.debian_versions === 'object' && !Array.isArray(m.debian_versions))
+    for (const [k, v] of Object.entries(m.debian_versions as Record<string, unknown>)) if (typeof v === 'string') metadata.debian_versions[k] = v;
   metadata.console_scripts = stringList(m.console_scripts);
   metadata.gui_scripts = stringList(m.gui_scripts);
   metadata.scripts = stringList(m.scripts);

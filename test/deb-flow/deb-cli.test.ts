@@ -93,6 +93,29 @@ toolTest(t, [PY], 'writes only debian/*, .pyservice.json and .pyservice.baseline
   assert.match(after['debian/control']!.content, /^Maintainer: Pat Doe <pat@example\.org>$/m);
 });
 
+/**
+ * A pre-, post- or development release: debian/changelog starts at the Debian form the project's own
+ * debian/pyservice-version gives that tag, so its release build accepts the tag (the release part, 1.0.0, was higher
+ * than 1.0.0~rc1: "lower than the changelog", exit 2) and dpkg orders the versions as PEP 440 does.
+ */
+toolTest(t, [PY, 'dpkg-parsechangelog', 'git'], 'a pre-release or post-release version starts debian/changelog at its Debian form, which the release build of its tag accepts', () => {
+  for (const [python, debian] of [['1.0.0rc1', '1.0.0~rc1'], ['2.1.post2', '2.1.0+post2'], ['1!3.0b1', '1:3.0.0~b1']] as const) {
+    const dir = project();
+    writeFileSync(join(dir, 'setup.py'), readFileSync(join(dir, 'setup.py'), 'utf8').replace('version="1.0.0"', `version="${python}"`));
+    const r = deb([dir, '--maintainer', ME, '--kind', 'tool']);
+    assert.is(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`note: debian/changelog starts at ${debian.replace(/[.+]/g, '\\$&')}, the Debian form of the Python version ${python.replace(/[.+]/g, '\\$&')}`));
+    const changelog = readFileSync(join(dir, 'debian', 'changelog'), 'utf8');
+    assert.is(changelog.split('\n')[0], `cs-svc (${debian}) UNRELEASED; urgency=medium`);
+    assert.is(JSON.parse(readFileSync(join(dir, '.pyservice.json'), 'utf8')).answers.debianVersion, debian);
+    // The project's own program takes the tag of that version as its release (not lower than the changelog)
+    const env = { ...cleanEnv(tempDir()), DEBEMAIL: 'Pat Doe <pat@example.org>', PYSERVICE_NOW: '1764417600' };
+    const release = spawnSync(join(dir, 'debian', 'pyservice-version'), ['release', `v${python}`, '--print-version', dir], { env, encoding: 'utf8' });
+    assert.is(release.status, 0, release.stderr);
+    assert.is(release.stdout.trim(), debian);
+  }
+});
+
 toolTest(t, [PY], 'one code path: the debian/ files are byte for byte those of a generated service with the same answers', async () => {
   const dir = project();
   const res = await runDeb({ dir, maintainer: ME, yes: true, dryRun: false, force: false, json: false }, captureOutput(), TEST_NOW);
