@@ -351,7 +351,7 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
     notes.push(`setup.py scripts= files are installed in the venv's bin/ but not linked into /usr/bin (only entry points are): ${unlinked.join(', ')}; declare them as console_scripts entry points to have them there`);
   if (kind === 'service' && consoleScripts.length === 0)
     // Answers.consoleScripts = [] means "the service default" to the templates, a script this project does not have.
-    notes.push(`the project declares no console_scripts: debian/ names a ${i.name} script (the generated-service default); add a console script or edit debian/ before building`);
+    notes.push(`the project declares no console_scripts: the unit runs a command named "${i.name}" (the generated-service default), which this project does not install; add a console script (and --service-command NAME) or edit debian/ before building`);
   if (kind === 'service' && consoleScripts.length) notes.push(serviceUnitNote(deriveNames(i.name), consoleScripts[0]!.split('=')[0]!.trim()));
   if (kind === 'service' && consoleScripts.length > 1 && i.serviceCommand === undefined)
     notes.push(`the service runs the console script ${consoleScripts[0]!.split('=')[0]!.trim()} (the first); choose another with --service-command NAME`);

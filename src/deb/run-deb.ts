@@ -375,7 +375,7 @@ async function debianAnswers(
     try {
       const standIn = answersFor('service');
       // Its note on the service default script is about a plan nobody asked for: a library's dry run said both
-      // "refused: no console scripts" and "debian/ names a idna script"
+      // "refused: no console scripts" and "the unit runs a command named \"idna\""
       built = { ...standIn, notes: standIn.notes.filter((n) => !/generated-service default/.test(n)) };
     } catch (again) {
       throw again instanceof mods.answers.DebInputError ? new UsageError(again.message) : again;

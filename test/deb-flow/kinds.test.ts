@@ -95,7 +95,7 @@ toolTest(t, [PY], 'a library (no scripts) is refused as a tool: the real run exi
   assert.is(dry.code, 0, dry.stderr);
   const report = JSON.parse(dry.stdout);
   assert.match(report.refusals.join('\n'), /so it is a library/);
-  assert.not.match(report.notes.join('\n'), /generated-service default|names a plainlib script/, report.notes.join('\n'));
+  assert.not.match(report.notes.join('\n'), /generated-service default|command named "plainlib"/, report.notes.join('\n'));
   // Without a maintainer (no flag, no DEBEMAIL, no git identity) the library is what is said: measured before,
   // 'no Debian maintainer: pass --maintainer', then, given one, 'it is a library'
   for (const kind of [[], ['--kind', 'tool']]) {
