@@ -52,7 +52,7 @@ export interface TemplateCheckOptions {
 
 export const GOLDENS_FILE = 'goldens.json';
 /** Answers whose values are validated to a closed set or a strict format (no quotes, blanks or newlines). */
-const VALIDATED_ANSWERS = new Set(['type', 'name', 'ci', 'distro', 'version', 'email', 'url', 'indexUrl', 'uploadUrl', 'indexUser', 'buildDeps', 'pythonMinimum', 'scriptExtras', 'ignoreRequirementsTxt', 'adopted', 'buildFromIndex']); // scriptExtras: PEP 685 names (answers/validate.ts)
+const VALIDATED_ANSWERS = new Set(['type', 'name', 'ci', 'distro', 'version', 'email', 'url', 'indexUrl', 'uploadUrl', 'indexUser', 'buildDeps', 'pythonMinimum', 'scriptExtras', 'ignoreRequirementsTxt', 'adopted', 'buildFromIndex', 'debianVersion']); // scriptExtras: PEP 685 names, debianVersion: debian/pyservice-version's forms (answers/validate.ts)
 const CHECK_CREATED = '2026-01-01T00:00:00.000Z';
 
 export function checkTemplate(dir: string, opts: TemplateCheckOptions = {}): TemplateCheckReport {

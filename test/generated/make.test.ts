@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from '../helpers/generate.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
@@ -50,6 +50,9 @@ for (const type of ['service', 'library'] as const) {
         if (target === 'upload') {
           index = await startIndexServer({ users: { uploader: { password: 'up-pw', upload: true } } });
           writeFileSync(join(dir, '.pypirc'), readFileSync(join(dir, '.pypirc'), 'utf8').replace(/^repository = .*$/m, `repository = ${index.uploadUrl}`));
+          // As a team would: the index committed, that commit tagged (templates 1.6.0 upload only the tagged code)
+          execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.org', 'commit', '-qm', 'the index', '.pypirc'], { cwd: dir });
+          execFileSync('git', ['tag', '-f', 'v0.1.0'], { cwd: dir, stdio: 'ignore' });
           extra = { TWINE_USERNAME: 'uploader', TWINE_PASSWORD: 'up-pw' };
         }
         const r = await spawnText('make', [target], dir, { ...env, ...extra });
@@ -121,6 +124,19 @@ toolTest(t, ['shellcheck'], 'every generated shell script passes shellcheck, for
   assert.ok(scripts.length > 0, 'no shell scripts found');
   const r = spawnSync('shellcheck', ['-x', ...scripts], { encoding: 'utf8' });
   assert.is(r.status, 0, r.stdout + r.stderr);
+});
+
+toolTest(t, ['make', 'git'], 'make docker-%: a project folder named like a shell command is a path, never run (templates 1.6.0)', async () => {
+  const parent = join(tempDir(), '$(touch PWNd)');
+  mkdirSync(parent);
+  const dir = await generate({ type: 'service', name: 'docker-path' }, { dir: join(parent, 'proj') });
+  const home = tempDir();
+  writeFileSync(join(home, '.netrc'), 'machine example.org login u password p\n', { mode: 0o600 });
+  const r = sh('make', ['docker-test', 'DOCKER=echo'], dir, { ...cleanEnv(home), HOME: home });
+  assert.is(r.code, 0, r.out);
+  assert.not.ok(existsSync(join(dir, 'PWNd')) || existsSync(join(parent, 'PWNd')), 'the folder name ran as a command');
+  assert.match(r.out, `run --rm -v ${dir}:/src`);
+  assert.match(r.out, `-v ${home}/.netrc:/tmp/.netrc:ro`);
 });
 
 t.run();

@@ -1,7 +1,7 @@
 import { PYSERVICE_BIN } from '../helpers/cli.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/paths.js';
@@ -123,6 +123,34 @@ toolTest(t, TOOLS, 'make deb-release stamps the tag on HEAD (git describe), or T
   assert.is(sh('make', [...printTag, `TAG=v0.2.0";id;'`], { cwd: dir }).stdout.trim(), `v0.2.0";id;'`);
   const snapshot = sh('make', ['-n', 'deb-snapshot'], { cwd: dir });
   assert.match(snapshot.stdout, '/usr/bin/python3 debian/pyservice-version snapshot');
+});
+
+/**
+ * templates 1.6.0: a release is made from exactly the tagged code. Found on a team lead's walk against a real
+ * index: `make upload TAG=v0.6.0` one commit after the tag uploaded that commit's code as 0.6.0, and a tagged HEAD
+ * with an uncommitted edit uploaded the edit. Both refusals come before the venv is built (nothing else runs).
+ */
+toolTest(t, TOOLS, 'make upload and make deb-release: only from the tagged commit, with nothing uncommitted (exit 2 before the venv)', async () => {
+  for (const type of ['library', 'service'] as const) {
+    const dir = await generate({ type, name: `tagged-${type}` });
+    const git = (...args: string[]) => sh('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.org', ...args], { cwd: dir });
+    assert.is(sh('sh', ['-c', 'git init -q && git add -A'], { cwd: dir }).code, 0);
+    assert.is(git('commit', '-qm', 'init').code, 0);
+    assert.is(git('tag', '-a', '-m', 'release', 'v0.1.0').code, 0);
+    const target = type === 'library' ? 'upload' : 'deb-release';
+    writeFileSync(join(dir, 'README.md'), readFileSync(join(dir, 'README.md'), 'utf8') + '\nlater\n');
+    const dirty = sh('make', [target, 'TAG=v0.1.0'], { cwd: dir });
+    assert.is(dirty.code, 2, `${type} dirty: ${dirty.stdout}${dirty.stderr}`);
+    assert.match(dirty.stderr, /pyservice-tagged: README\.md differs from the commit \([0-9a-f]{12}\): a release is made from committed code only/);
+    assert.is(git('commit', '-qam', 'later').code, 0);
+    const later = sh('make', [target, 'TAG=v0.1.0'], { cwd: dir });
+    assert.is(later.code, 2, `${type} later: ${later.stdout}${later.stderr}`);
+    assert.match(later.stderr, /pyservice-tagged: tag v0\.1\.0 is commit [0-9a-f]{12}, but this checkout is at [0-9a-f]{12}: a release is made from the tagged commit only/);
+    assert.not.ok(existsSync(join(dir, '.venv')), `${type}: the venv was built before the refusal`);
+    // On the tag, clean, the check passes (the release itself is make.test.ts and library-flow.test.ts territory)
+    assert.is(git('checkout', '-q', 'v0.1.0').code, 0);
+    assert.is(sh('/usr/bin/python3', ['build-aux/pyservice-tagged.py', 'v0.1.0'], { cwd: dir }).code, 0);
+  }
 });
 
 t.run();

@@ -48,7 +48,7 @@ endif
 PIP_FAILED = { echo "make $@: pip failed. If the index refused you (401/403, or it wanted a login), save your read-only login: npx -p create-pyservice pyservice login" >&2; exit 1; }
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test lint dist lock wheelhouse upload image clean
+.PHONY: help venv test lint dist lock wheelhouse upload release-source image clean
 
 help: ## List the targets
 	@echo "Targets for $(NAME) (run any of them in the builder image with make docker-<target>):"
@@ -93,20 +93,28 @@ export TAG
 
 # twine gets the upload login from TWINE_USERNAME/TWINE_PASSWORD only: NETRC=/dev/null keeps it (requests) away
 # from ~/.netrc, whose read-only installer login it would otherwise try.
-upload: venv ## Build and upload to the index: a tag's release, else X.Y.Z.devN (TWINE_USERNAME/TWINE_PASSWORD)
+upload: release-source venv ## Build and upload to the index: a tag's release, else X.Y.Z.devN (TWINE_USERNAME/TWINE_PASSWORD)
 	$(PYTHON) build-aux/pyservice-release.py check-upload-login
 	v=$$(PYTHON=$(VENV)/bin/python $(PYTHON) build-aux/pyservice-release.py version "$$TAG") && PYSERVICE_DIST_VERSION="$$v" $(MAKE) dist
 	$(VENV)/bin/python -m twine check dist/*
 	NETRC=/dev/null $(VENV)/bin/python -m twine upload --non-interactive --disable-progress-bar --config-file .pypirc -r private dist/*
 
+# A release is made from exactly the code its tag names: HEAD is the tag's commit and no tracked file differs from
+# it (build-aux/pyservice-tagged.py; without a TAG, for a development upload, only the second). Checked before the
+# venv is built: `make upload TAG=v0.6.0` one commit after the tag, or with an uncommitted edit, uploaded that code.
+release-source:
+	$(PYTHON) build-aux/pyservice-tagged.py $${TAG:+"$$TAG"}
+
 image: ## Build the builder image (the one CI uses)
 	$(DOCKER) build -t $(IMAGE) .
 
+# The project's folder and HOME reach the shell as "$$(pwd)" and "$$HOME", never spliced into its text: a folder
+# named $(touch x) ran that command when it was "$(CURDIR)".
 docker-%: image ## Run any target inside the builder image, e.g. make docker-test
-	$(DOCKER) run --rm -v "$(CURDIR)":/src -w /src -u "$$(id -u):$$(id -g)" -e HOME=/tmp $(DOCKER_NETRC) $(IMAGE) make $*
+	$(DOCKER) run --rm -v "$$(pwd)":/src -w /src -u "$$(id -u):$$(id -g)" -e HOME=/tmp $(DOCKER_NETRC) $(IMAGE) make $*
 
 # Your read-only index login (~/.netrc), mounted read-only so pip in the container can reach private packages.
-DOCKER_NETRC = $(if $(wildcard $(HOME)/.netrc),-v "$(HOME)/.netrc:/tmp/.netrc:ro")
+DOCKER_NETRC = $(if $(wildcard $(HOME)/.netrc),-v "$$HOME/.netrc:/tmp/.netrc:ro")
 
 clean: ## Remove build products and the venv
 	rm -rf $(VENV) build dist .pytest_cache src/*.egg-info $(LOCK).report.json $(LOCK).tmp $(WHEELHOUSE).tmp

@@ -48,7 +48,7 @@ endif
 PIP_FAILED = { echo "make $@: pip failed. If the index refused you (401/403, or it wanted a login), save your read-only login: npx -p create-pyservice pyservice login" >&2; exit 1; }
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test lint dist lock wheelhouse deb deb-snapshot deb-release image clean
+.PHONY: help venv test lint dist lock wheelhouse deb deb-snapshot deb-release release-source image clean
 
 help: ## List the targets
 	@echo "Targets for $(NAME) (run any of them in the builder image with make docker-<target>):"
@@ -104,19 +104,27 @@ TAG ?= $(shell git describe --tags --exact-match 2>/dev/null)
 # Exported and read as "$$TAG" so that a tag is never spliced into the recipe's shell text.
 export TAG
 
-deb-release: venv ## Stamp debian/changelog with the release version of the current tag (TAG=v1.2.0), then build the .deb
+deb-release: release-source venv ## Stamp debian/changelog with the release version of the current tag (TAG=v1.2.0), then build the .deb
 	PYTHON=$(VENV)/bin/python $(PYTHON) build-aux/pyservice-release.py check-tag "$$TAG"
 	$(PYTHON) debian/pyservice-version release "$$TAG"
 	$(MAKE) deb
 
+# A release is made from exactly the code its tag names: HEAD is the tag's commit and no tracked file differs from
+# it (build-aux/pyservice-tagged.py; without a TAG, for a development upload, only the second). Checked before the
+# venv is built: `make upload TAG=v0.6.0` one commit after the tag, or with an uncommitted edit, uploaded that code.
+release-source:
+	$(PYTHON) build-aux/pyservice-tagged.py $${TAG:+"$$TAG"}
+
 image: ## Build the builder image (the one CI uses)
 	$(DOCKER) build -t $(IMAGE) .
 
+# The project's folder and HOME reach the shell as "$$(pwd)" and "$$HOME", never spliced into its text: a folder
+# named $(touch x) ran that command when it was "$(CURDIR)".
 docker-%: image ## Run any target inside the builder image, e.g. make docker-test
-	$(DOCKER) run --rm -v "$(CURDIR)":/src -w /src -u "$$(id -u):$$(id -g)" -e HOME=/tmp $(DOCKER_NETRC) $(IMAGE) make $*
+	$(DOCKER) run --rm -v "$$(pwd)":/src -w /src -u "$$(id -u):$$(id -g)" -e HOME=/tmp $(DOCKER_NETRC) $(IMAGE) make $*
 
 # Your read-only index login (~/.netrc), mounted read-only so pip in the container can reach private packages.
-DOCKER_NETRC = $(if $(wildcard $(HOME)/.netrc),-v "$(HOME)/.netrc:/tmp/.netrc:ro")
+DOCKER_NETRC = $(if $(wildcard $(HOME)/.netrc),-v "$$HOME/.netrc:/tmp/.netrc:ro")
 
 clean: ## Remove build products and the venv
 	rm -rf $(VENV) build dist .pytest_cache src/*.egg-info $(LOCK).report.json $(LOCK).tmp $(WHEELHOUSE).tmp
