@@ -1,9 +1,9 @@
 /**
  * The one JSON parser for files people write (answers, .pyservice.json, team defaults, template manifests): its
  * error says where the text stops being JSON (line and column) and what was expected, never the text itself.
- * V8's own message quotes the file (`Unexpected token 'h', ..."password": hunter2hun"... is not valid JSON`),
- * and such a file may hold a password: measured, create-pyservice --answers with `"password": hunter2…` unquoted
- * printed the password's first characters on stderr.
+ * V8's own message quotes the file (`Unexpected token …, ..."password": <its first characters>"... is not valid
+ * JSON`), and such a file may hold a password: measured, create-pyservice --answers with a password written
+ * without its quotes printed the password's first characters on stderr.
  */
 export class JsonSyntaxError extends Error {}
 
