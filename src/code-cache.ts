@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import vm from 'node:vm';
 import { cacheRoot } from './paths.js';
 import { privateDirProblem } from './files/private-dir.js';
+import { fnv1a } from './files/fnv1a.js';
 
 /**
  * Loads a CommonJS file (the bundled bins, the precompiled templates) with V8's code cache, so a run skips
@@ -156,8 +157,3 @@ function pruneOld(): void {
 }
 
 /** A short, stable name (the key itself is checked in full on read). */
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, '0');
-}

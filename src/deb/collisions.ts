@@ -1,4 +1,4 @@
-import { crypto } from '../lazy.js';
+import { fnv1a } from '../files/fnv1a.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../exec/run.js';
@@ -57,14 +57,14 @@ const BUCKETS = 64;
 
 /** The bucket of a name: FNV-1a over its bytes (names are ASCII). */
 export function bucketOf(name: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % BUCKETS;
+  return parseInt(fnv1a(name), 16) % BUCKETS;
 }
 
 async function archiveNames(lists: string[], env: NodeJS.ProcessEnv): Promise<((name: string) => string) | { why: string }> {
   // NAMES_FORMAT in the key: a cache written before the versions (A lines) were kept is not read as having none
-  const key = crypto().createHash('sha256').update(NAMES_FORMAT + lists.map((f) => { const st = statSync(f); return `${f} ${st.size} ${st.mtimeMs}`; }).join('\n')).digest('hex').slice(0, 16);
+  // 64 bits from two FNV-1a seeds: the key only tells this machine's list states apart (no node:crypto at create's start)
+  const state = NAMES_FORMAT + lists.map((f) => { const st = statSync(f); return `${f} ${st.size} ${st.mtimeMs}`; }).join('\n');
+  const key = fnv1a(state) + fnv1a(state, 0x01000193);
   const cacheDir = cacheRoot(env);
   const cached = join(cacheDir, `debian-names-${key}`);
   const reader = (name: string) => readFileSync(join(cached, String(bucketOf(name))), 'latin1');
