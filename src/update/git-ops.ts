@@ -38,12 +38,23 @@ const fromTop = (g: GitPlace, path: string) => (path.startsWith(g.prefix) ? path
  * git then fails every command with "detected dubious ownership".
  */
 export async function gitRefusal(root: string): Promise<string | null> {
-  const r = await run('git', ['rev-parse', '--git-dir'], { cwd: root, timeoutMs: 20_000 });
-  if (r.exitCode === 0) return null;
+  const r = await run('git', ['rev-parse', '--git-dir', '--show-toplevel'], { cwd: root, timeoutMs: 20_000 });
+  if (r.exitCode === 0) return workTreeElsewhere(root, r.stdout.split('\n')[1] ?? '');
   const why = (r.stderr.split('\n').find((l) => l.startsWith('fatal:')) ?? r.stderr.trim().split('\n')[0] ?? `exit ${r.exitCode}`).replace(/^fatal:\s*/, '');
   return /dubious ownership/.test(why)
     ? `git refuses the repository (${why}): it belongs to another user; run as its owner, or trust it with git config --global --add safe.directory ${shown(root)}`
     : `git cannot use the repository (${why})`;
+}
+
+/**
+ * Why git's work tree is not the folder that holds the project, or null: a repository whose config sets
+ * `core.worktree` to another folder has git compare its index with that folder. Measured: `update --allow-dirty`
+ * in such a clone wrote its files here and staged every tracked file as deleted (git found none of them there).
+ */
+function workTreeElsewhere(root: string, gitTop: string): string | null {
+  const top = findRepo(root)?.root;
+  if (!gitTop || !top || realPath(gitTop) === top) return null;
+  return `git's work tree for this repository is ${shown(gitTop)} (core.worktree in its config), not ${shown(top)} where the project is, so git would record the project's files as deleted; unset it (git -C ${shown(top)} config --unset core.worktree) or run where the work tree is`;
 }
 
 /** Tracked files with changes (staged or not) in the project; untracked files are not listed. Writes nothing (no index refresh). */

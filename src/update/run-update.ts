@@ -79,10 +79,19 @@ async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHoo
     import('./plan-run.js'),
     import('./format.js'),
   ]);
+  const { gitRefusal } = await import('./git-ops.js');
   const input = await gatherUpdate(req, out, hooks, repo, now);
   let plan = planRun(input);
   // git's view of the paths it would write, asked only when there is something to write
-  if (!plan.upToDate) plan = withDirty(plan, await gitState(repo.root, dirtyCandidates(input.theirs, input.base)), input.disk);
+  // (and whether git works on this folder at all: asked with it, so a run with work costs no extra round)
+  let refused: string | null = null;
+  if (!plan.upToDate) {
+    const [state, why] = await Promise.all([gitState(repo.root, dirtyCandidates(input.theirs, input.base)).catch((err: Error) => err), gitRefusal(repo.root)]);
+    refused = why;
+    if (refused && !writesNothing) throw new UsageError(`${refused}; nothing was written`);
+    if (state instanceof Error) throw refused ? new UsageError(refused) : state;
+    plan = withDirty(plan, state, input.disk);
+  }
   const { from, to, actions } = plan;
   const json = planJson(plan);
   if (writesNothing) {
@@ -91,6 +100,7 @@ async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHoo
       for (const w of plan.warnings) out.warn(w);
       out.raw(planText(json, actions, from, to));
       if (req.diff) out.raw(planDiffs(actions));
+      if (refused) out.warn(`update would refuse: ${refused}`);
       if (plan.dirty.length) out.warn(`the working tree is dirty; update would refuse (or use --allow-dirty):\n  ${plan.dirty.join('\n  ')}`);
       if (plan.outsideSparse.length) out.warn(`update would refuse: ${sparseProblem(plan.outsideSparse)}`);
       const busy = plan.upToDate ? null : operationInProgress(git.gitDir, 'pyservice update');

@@ -6,7 +6,7 @@ import { pyservice } from '../helpers/cli.js';
 import { toolTest } from '../helpers/tools.js';
 import { tempDir } from '../helpers/tmp.js';
 import { overridesFrom } from '../../src/exec/git-guard.js';
-import { commitAll, git, GIT_ENV, oldProject, read } from './fixtures.js';
+import { commitAll, git, GIT_ENV, oldProject, read, snapshot } from './fixtures.js';
 
 /**
  * A repository's own git configuration cannot make pyservice's git run a program. A checkout copied from
@@ -121,6 +121,31 @@ t('the repository\'s program settings go back to the user\'s, or to git\'s defau
     ['gpg.ssh.program', 'ssh-keygen'],
     ['diff.x.textconv', ''],
   ]);
+});
+
+toolTest(t, ['git'], "a core.worktree pointing elsewhere: update (even --allow-dirty) is exit 2 naming it, nothing written or staged; a dry run says it would refuse", async () => {
+  const dir = await oldProject({}, '1.3.0');
+  const elsewhere = tempDir('repo-config-worktree-');
+  const index = git(dir, 'ls-files', '--stage');
+  const files = snapshot(dir);
+  git(dir, 'config', 'core.worktree', elsewhere);
+  for (const args of [['update', '--allow-dirty'], ['update']]) {
+    const u = pyservice(args, { cwd: dir, env });
+    assert.is(u.code, 2, u.stdout + u.stderr);
+    assert.match(u.stderr, `git's work tree for this repository is "${elsewhere}" (core.worktree in its config)`);
+    assert.match(u.stderr, 'config --unset core.worktree');
+    assert.is(u.stderr.trim().split('\n').length, 1, u.stderr);
+  }
+  const d = pyservice(['update', '--dry-run'], { cwd: dir, env });
+  assert.match(d.stderr, "update would refuse: git's work tree for this repository is");
+  git(dir, 'config', '--unset', 'core.worktree');
+  assert.is(git(dir, 'ls-files', '--stage'), index, "git's index is as it was");
+  assert.equal(snapshot(dir), files, 'no file was written');
+  assert.is(git(dir, 'status', '--porcelain'), '');
+  // a core.worktree that names the folder itself (relative to the git directory) is git's default: updated
+  git(dir, 'config', 'core.worktree', '..');
+  const ok = pyservice(['update'], { cwd: dir, env });
+  assert.is(ok.code, 0, ok.stderr);
 });
 
 t.run();
