@@ -1,9 +1,12 @@
 import { homedir } from 'node:os';
 import type { Answers, Asker, Output } from '../types.js';
 import { indexUserProblem } from '../answers/validate.js';
-import { FailureError, UsageError } from '../errors.js';
+import { CancelledError, FailureError, UsageError } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import { domainToASCII } from 'node:url';
+import { shown } from '../secrets/redact.js';
 import { IndexHostError, netrcHostForUrl } from './index-host.js';
-import { NetrcConflictError, NetrcSyntaxError, NetrcValueError, netrcWord, type NetrcLogin } from './netrc.js';
+import { NetrcConflictError, NetrcSyntaxError, NetrcValueError, netrcWord, parseNetrc, type NetrcLogin } from './netrc.js';
 import { describeSaved, NetrcFileError, netrcPath, NetrcUnreadableError, prepareNetrcLogin, saveNetrcLogin, type NetrcWrite } from './netrc-file.js';
 
 /**
@@ -135,12 +138,50 @@ export interface LoginInput {
   asker?: Asker;
   /** takeEnvPassword(), called first thing by the command. */
   envPassword: string | undefined;
+  /**
+   * The project file the index URL was read from (pip.conf, .pyservice.json), when no --index-url named it: a
+   * cloned repository chooses that host, not the person typing the password.
+   */
+  urlFrom?: string;
+}
+
+/** Whether the logins file already has an entry for `host` (the user logs in there already); false when unreadable. */
+function netrcHasHost(host: string, path: string): boolean {
+  try {
+    return parseNetrc(readFileSync(path, 'utf8')).some((e) => e.kind === 'machine' && e.name === host);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A host that a project file named, and that the logins file has no entry for yet, is confirmed before the
+ * password is asked: a hostile repository's pip.conf would otherwise have the login sent to its own host (pip
+ * sends the ~/.netrc entry to whatever host it is for). Without a terminal it is refused: --index-url confirms it.
+ */
+async function confirmProjectHost(l: LoginInput, host: string, path: string): Promise<void> {
+  if (!l.urlFrom || netrcHasHost(host, path)) return;
+  // A look-alike host (Cyrillic letters for Latin ones) is shown as DNS sees it too
+  const named = /[^\x00-\x7f]/.test(host) ? `${shown(host)} (${domainToASCII(host) || 'not a valid host name'})` : shown(host);
+  if (!l.asker)
+    throw new UsageError(
+      `the index host ${named} comes from ${shown(l.urlFrom)}, a file of the project, and ${shownPath(path)} has no login for it yet; pass --index-url ${shown(l.indexUrl)} to confirm it is your team's index (there is no terminal to ask on)`,
+    );
+  const yes = await l.asker.ask<boolean>({
+    kind: 'confirm',
+    name: 'confirmHost',
+    message: `${shownPath(l.urlFrom)} names the index host ${named}, which ${shownPath(path)} has no login for yet. Save your login for it?`,
+    initial: false,
+  });
+  if (!yes) throw new CancelledError(`not confirmed; nothing was saved (pass --index-url URL to name your team's index yourself)`);
 }
 
 /** `pyservice login`'s part: the command itself is the consent. */
 export async function loginFromInput(l: LoginInput): Promise<PendingLogin> {
   const { envPassword, asker } = l;
   const host = hostOf(l.indexUrl);
+  const path = netrcPath();
+  await confirmProjectHost(l, host, path);
   let login = l.indexUser;
   if (login === '') {
     if (!asker) throw new UsageError('no username: pass --index-user NAME (or record indexUser in .pyservice.json)');
@@ -151,5 +192,5 @@ export async function loginFromInput(l: LoginInput): Promise<PendingLogin> {
     if (!asker) throw new UsageError(`no password: set ${PASSWORD_ENV} (there is no terminal to ask on, and no flag on purpose)`);
     password = await askPassword(asker, host);
   }
-  return checkLogin({ host, login, password }, netrcPath());
+  return checkLogin({ host, login, password }, path);
 }

@@ -109,6 +109,8 @@ toolTest(t, TOOLS, 'login: the password reaches ~/.netrc only; a pip.conf or fla
   const env = { ...BASE_ENV, HOME: home, PYSERVICE_INDEX_PASSWORD: secret };
   const dir = tempDir('leak-login-');
   writeFileSync(join(dir, 'pip.conf'), '[global]\nindex-url = https://pypi.example.org/simple/\n');
+  // a host ~/.netrc already logs in to is taken from pip.conf without asking (a new one needs --index-url)
+  writeFileSync(join(home, '.netrc'), 'machine pypi.example.org login installer password old\n', { mode: 0o600 });
   const ok = traced(PYSERVICE_BIN, ['login', '--dir', dir, '--index-user', 'installer'], dir, env);
   assert.is(ok.code, 0, ok.stderr);
   checkRun(secret, 'login', ok);

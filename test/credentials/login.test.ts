@@ -99,25 +99,82 @@ login('again with a new password: the entry is updated in place; a third time: a
   assert.match(again.stdout, 'already holds this login');
 });
 
-login('in a project: the URL comes from pip.conf, the user from .pyservice.json', async () => {
+login('in a project: the URL comes from pip.conf, the user from .pyservice.json; a host ~/.netrc has no login for yet needs --index-url without a terminal', async () => {
   const project = await generate({ type: 'service', name: 'svc-a', indexUrl: 'https://pypi.corp.example/simple/', indexUser: 'svc-reader' });
+  // A cloned repository chooses the host: a first login there is not sent on its word alone (exit 2, nothing written)
+  const fresh = tempDir('login-home-');
+  const refused = pyservice(['login'], { cwd: project, env: env(fresh, 'pw') });
+  assert.is(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, `the index host "pypi.corp.example" comes from "${join(project, 'pip.conf')}", a file of the project`);
+  assert.match(refused.stderr, 'pass --index-url "https://pypi.corp.example/simple/" to confirm');
+  assert.is(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+  assert.equal(readdirSync(fresh), []);
+  // The same host named by the user: saved
+  const named = pyservice(['login', '--index-url', 'https://pypi.corp.example/simple/'], { cwd: project, env: env(fresh, 'pw') });
+  assert.is(named.code, 0, named.stderr);
+  assert.is(readFileSync(join(fresh, '.netrc'), 'utf8'), 'machine pypi.corp.example login svc-reader password pw\n');
+  // A host ~/.netrc already logs in to (a rotated password): taken from pip.conf as it is
   const home = tempDir('login-home-');
+  writeFileSync(join(home, '.netrc'), 'machine pypi.corp.example login svc-reader password old\n', { mode: 0o600 });
   const r = pyservice(['login'], { cwd: project, env: env(home, 'pw') });
   assert.is(r.code, 0, r.stderr);
   assert.is(readFileSync(join(home, '.netrc'), 'utf8'), 'machine pypi.corp.example login svc-reader password pw\n');
   // --dir points at the project from elsewhere; --index-user overrides the recorded one.
-  const home2 = tempDir('login-home-');
-  const r2 = pyservice(['login', '--dir', project, '--index-user', 'other'], { cwd: home2, env: env(home2, 'pw') });
+  const r2 = pyservice(['login', '--dir', project, '--index-user', 'other'], { cwd: fresh, env: env(home, 'pw2') });
   assert.is(r2.code, 0, r2.stderr);
-  assert.is(readFileSync(join(home2, '.netrc'), 'utf8'), 'machine pypi.corp.example login other password pw\n');
+  assert.is(readFileSync(join(home, '.netrc'), 'utf8'), 'machine pypi.corp.example login other password pw2\n');
 });
 
-login("pip.conf is what pip uses: an edited index-url wins over the recorded answer", async () => {
+login("pip.conf is what pip uses: an edited index-url wins over the recorded answer (and is the host confirmed)", async () => {
   const project = await generate({ type: 'library', name: 'lib-b', indexUrl: 'https://old.example/simple/', indexUser: 'reader' });
   writeFileSync(join(project, 'pip.conf'), '[global]\nindex-url = https://new.example/simple/\n');
   const home = tempDir('login-home-');
+  const r = pyservice(['login'], { cwd: project, env: env(home, 'pw') });
+  assert.is(r.code, 2);
+  assert.match(r.stderr, '"new.example" comes from');
+  writeFileSync(join(home, '.netrc'), 'machine new.example login reader password old\n', { mode: 0o600 });
   assert.is(pyservice(['login'], { cwd: project, env: env(home, 'pw') }).code, 0);
   assert.is(readFileSync(join(home, '.netrc'), 'utf8'), 'machine new.example login reader password pw\n');
+});
+
+login('on a terminal, a host the project names is confirmed before the password is asked (a look-alike shown as DNS sees it); no is cancelled, nothing saved', async () => {
+  const { loginFromInput } = await import('../../src/credentials/login-flow.js');
+  const home = tempDir('login-home-');
+  const asked: string[] = [];
+  const asker = (confirm: boolean) => ({
+    async ask<T>(q: { kind: string; message: string }): Promise<T> {
+      asked.push(`${q.kind}: ${q.message}`);
+      return (q.kind === 'confirm' ? confirm : 'pw') as T;
+    },
+  });
+  const saved = process.env.HOME;
+  const savedNetrc = process.env.NETRC;
+  process.env.HOME = home;
+  delete process.env.NETRC;
+  try {
+    // Cyrillic "о" in corp: the host pip would send the login to is xn--…
+    const lookalike = 'https://pypi.c\u043erp.example/simple/';
+    const no = await loginFromInput({ indexUrl: lookalike, indexUser: 'u', asker: asker(false) as never, envPassword: undefined, urlFrom: '/p/pip.conf' }).then(
+      () => null,
+      (e: Error) => e,
+    );
+    assert.is(no?.constructor.name, 'CancelledError');
+    assert.match(no!.message, 'nothing was saved');
+    assert.is(asked.length, 1, 'the password is not asked after a no');
+    assert.match(asked[0]!, 'confirm: /p/pip.conf names the index host "pypi.c\u043erp.example" (pypi.xn--crp-sed.example), which ~/.netrc has no login for yet');
+    assert.equal(readdirSync(home), []);
+    asked.length = 0;
+    const yes = await loginFromInput({ indexUrl: 'https://pypi.corp.example/simple/', indexUser: 'u', asker: asker(true) as never, envPassword: undefined, urlFrom: '/p/pip.conf' });
+    assert.is(yes.want.host, 'pypi.corp.example');
+    assert.equal(asked.map((a) => a.split(':')[0]), ['confirm', 'password']);
+    // Named by the user (no urlFrom): no question before the password
+    asked.length = 0;
+    await loginFromInput({ indexUrl: 'https://pypi.corp.example/simple/', indexUser: 'u', asker: asker(true) as never, envPassword: undefined });
+    assert.equal(asked.map((a) => a.split(':')[0]), ['password']);
+  } finally {
+    process.env.HOME = saved;
+    if (savedNetrc !== undefined) process.env.NETRC = savedNetrc;
+  }
 });
 
 login('no index configured anywhere: exit 2 naming --index-url', async () => {

@@ -102,9 +102,9 @@ toolTest(s, TOOLS, 'make upload with the upload login (.pypirc + TWINE_USERNAME/
   }
 });
 
-toolTest(s, TOOLS, 'pyservice login reads the index from pip.conf and the user from .pyservice.json, merges ~/.netrc (0600)', async () => {
+toolTest(s, TOOLS, 'pyservice login --index-url (pip.conf\'s host, confirmed) reads the user from .pyservice.json, merges ~/.netrc (0600)', async () => {
   writeFileSync(join(home, '.netrc'), OTHER_ENTRIES, { mode: 0o644 });
-  const r = pyservice(['login'], { cwd: project, env: { HOME: home, NETRC: undefined, PYSERVICE_INDEX_PASSWORD: INSTALL_PW } });
+  const r = pyservice(['login', '--index-url', server.simpleUrl], { cwd: project, env: { HOME: home, NETRC: undefined, PYSERVICE_INDEX_PASSWORD: INSTALL_PW } });
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, 'Index login for 127.0.0.1 (user installer)');
   assert.match(r.stdout, '~/.netrc');

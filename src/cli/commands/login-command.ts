@@ -15,7 +15,8 @@ Saves your read-only installer login for the project's private package index in 
 which pip reads whatever pip configuration is in use. The file is merged (other entries and their formatting
 kept byte for byte, an existing entry for the host updated in place), written atomically with mode 0600.
 A file git would commit (inside a work tree that does not ignore it, e.g. ~/.netrc linked into a project) is
-refused (exit 1).
+refused (exit 1). A host that the project's files name and ~/.netrc has no login for yet is confirmed first
+(a cloned repository chooses it, not you); without a terminal, --index-url confirms it (else exit 2).
 
 Options:
   --index-url URL     the index (default: index-url in DIR/pip.conf, else indexUrl in DIR/${RECORD_FILE})
@@ -37,7 +38,7 @@ function readText(path: string): string | null {
 }
 
 /** The index URL and user the project records: pip.conf is what pip uses, .pyservice.json what was answered. */
-export function projectIndex(dir: string): { indexUrl: string; indexUser: string } {
+export function projectIndex(dir: string): { indexUrl: string; indexUser: string; urlFrom: string } {
   let recorded: { indexUrl?: unknown; indexUser?: unknown } = {};
   const record = readText(join(dir, RECORD_FILE));
   if (record !== null) {
@@ -51,6 +52,7 @@ export function projectIndex(dir: string): { indexUrl: string; indexUser: string
   return {
     indexUrl: fromPip ?? (typeof recorded.indexUrl === 'string' ? recorded.indexUrl : ''),
     indexUser: typeof recorded.indexUser === 'string' ? recorded.indexUser : '',
+    urlFrom: join(dir, fromPip ? 'pip.conf' : RECORD_FILE),
   };
 }
 
@@ -75,12 +77,13 @@ export async function loginCommand(argv: string[], out: Output): Promise<number>
   const flagUrl = str(values['index-url']);
   const flagUser = str(values['index-user']);
   const dir = resolve(str(values.dir) ?? '.');
-  const project = flagUrl !== undefined && flagUser !== undefined ? { indexUrl: '', indexUser: '' } : projectIndex(dir);
+  const project = flagUrl !== undefined && flagUser !== undefined ? { indexUrl: '', indexUser: '', urlFrom: '' } : projectIndex(dir);
   const indexUrl = flagUrl ?? project.indexUrl;
   if (indexUrl === '') throw new UsageError(`no index URL: pass --index-url URL, or run in a project whose pip.conf sets index-url (looked in ${dir})`);
   const problem = indexLocationProblem(indexUrl, '--index-url', false);
   if (problem) throw new UsageError(problem);
-  const pending = await loginFromInput({ indexUrl, indexUser: flagUser ?? project.indexUser, asker: terminalAsker(), envPassword });
+  const urlFrom = flagUrl === undefined ? project.urlFrom : undefined;
+  const pending = await loginFromInput({ indexUrl, indexUser: flagUser ?? project.indexUser, asker: terminalAsker(), envPassword, urlFrom });
   await savePendingLogin(pending, out);
   return EXIT.ok;
 }
