@@ -75,6 +75,30 @@ const CORPUS: [string, RegExp, { suite?: string; vcs?: true; license?: string; h
   // poetry-core with a build script ([tool.poetry.build] script = "_build.py"): poetry-core tags the wheel for the
   // platform (not purelib), so the build may compile and gets python3-dev; a PEP 639-style AND of four licenses
   ['reuse', /^poetry\.core\.masonry\.api$/, { suite: 'trixie', license: 'Apache-2.0 and CC0-1.0 and CC-BY-SA-4.0 and GPL-3+' }],
+  // setup.py of the distutils era: imports distutils.extension and distutils.util, falls back to distutils.core's
+  // setup(); no pyproject.toml, no console script (a library: the dry run lists the refusal and still reads it all)
+  ['pyinotify', /^setuptools\.build_meta$/, { suite: 'trixie' }],
+  // setup.py + setup.cfg with a PKG-INFO (an sdist), a library
+  ['musicbrainzngs', /^setuptools\.build_meta$/, { suite: 'trixie' }],
+  // setup.py: the console script (dotenv) needs the 'cli' extra that no entry point names
+  ['python-dotenv', /^setuptools\.build_meta$/, { suite: 'trixie' }],
+  // poetry-core [tool.poetry]: a dependency only for python < 3.8 (poetry's python = "<3.8" becomes a marker),
+  // license = "MIT" in [tool.poetry], a console script
+  ['python-dunamai', /^poetry\.core\.masonry\.api$/, { suite: 'trixie' }],
+  // setuptools.build_meta with setup.py only (no [project]): six console scripts, License "GPL-2.0-or-later" (an SPDX
+  // id in the License field)
+  ['mutagen', /^setuptools\.build_meta$/, { suite: 'trixie' }],
+  // setup.py (PKG-INFO): License "BSD" names no license, so its LICENSE.txt does (BSD 3-clause); two console scripts
+  ['pyserial', /^setuptools\.build_meta$/, { suite: 'trixie', license: 'BSD-3-clause' }],
+  // setup.py with a vendored versioneer.py (the version from the git-archive keywords in _version.py), requirements
+  // with python_version markers, a C extension: python3-dev
+  ['python-msgspec', /^setuptools\.build_meta$/, { suite: 'trixie' }],
+  // setup.py use_scm_version (setuptools_scm through setup_requires) from a bare tarball: no version without a checkout
+  ['pyusb', /^setuptools\.build_meta$/, { suite: 'trixie', vcs: true }],
+  // pbr (setup.cfg metadata) from an sdist: the version from PKG-INFO, no checkout needed
+  ['python-lockfile', /^setuptools\.build_meta$/, { suite: 'trixie' }],
+  // metadata in setup.cfg only (no setup.py) under a pyproject.toml [build-system] of setuptools
+  ['python-gnupg', /^setuptools\.build_meta$/, { suite: 'trixie' }],
 ];
 const MAINTAINER = ['--maintainer', 'Corpus Tester <corpus@example.org>'];
 
