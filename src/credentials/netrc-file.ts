@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../apply/atomic.js';
 import { run } from '../exec/run.js';
-import { acquireLock } from '../template-sources/lock.js';
+import { acquireLock } from '../files/lock-file.js';
 import { packageRoot } from '../paths.js';
 import { mergeNetrcLogin, readersMayDiffer, type NetrcAction, type NetrcLogin, type NetrcMerge } from './netrc.js';
 

@@ -235,7 +235,8 @@ function watchExit(): void {
   state.watching = true;
   process.once('exit', () => stopNow());
   const onSignal = (sig: NodeJS.Signals) => {
-    if (process.listenerCount(sig) > 1) return; // someone else handles it (and calls stopChildren)
+    // someone else handles it (and calls stopChildren); a passive listener (a lock's release) only cleans up
+    if (process.listeners(sig).some((l) => l !== onSignal && !(l as { passive?: boolean }).passive)) return;
     for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
     stopNow();
     process.kill(process.pid, sig);

@@ -3,7 +3,7 @@ import { childEnv } from '../exec/child-env.js';
 import { runSync } from '../exec/run.js';
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withLock } from './lock.js';
+import { withLock } from '../files/lock-file.js';
 import { processAlive } from '../exec/process-alive.js';
 import { privateDirProblem } from '../files/private-dir.js';
 import { redact } from './spec.js';

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withLock } from '../../src/template-sources/lock.js';
+import { withLock } from '../../src/files/lock-file.js';
 import { tempDir } from '../helpers/tmp.js';
 import { isCI, toolTest } from '../helpers/tools.js';
 import { release, sandbox, teamCreate, templateRepo } from './team-fixture.js';
