@@ -60,8 +60,22 @@ const BASE_PASSWD = 'root daemon bin sys sync games man lp mail news uucp proxy 
 const PRIVILEGED_GROUPS = 'docker lxd incus libvirt libvirt-qemu kvm render input sgx netdev bluetooth ssl-cert crontab wheel admin lpadmin sambashare wireshark tss messagebus polkitd sshd postgres mysql';
 const RESERVED_USERS = new Set(`${BASE_PASSWD} ${PRIVILEGED_GROUPS}`.split(' '));
 
-/** Why a service's system user `user` would not be its own account (null when it would); `fix` says how to rename. */
-export function systemUserProblem(user: string, fix: string): string | null {
+/** The longest system user name: useradd's and systemd-sysusers' limit (UT_NAMESIZE - 1). */
+export const SYSTEM_USER_MAX = 31;
+
+/**
+ * Why a service's system user would not be its own account (null when it would); `fix` says how to rename. A
+ * package name longer than SYSTEM_USER_MAX is cut to a user name that another long name can share:
+ * `acme-payments-reconciliation-worker-eu` and `…-worker-us` both ran as `acme-payments-reconciliation-wo` (one
+ * account owning both services' data and settings). Such a
+ * name is refused for a service: the user of an existing project is never renamed (its files on the hosts
+ * belong to it).
+ */
+export function systemUserProblem(names: { debName: string; systemUser: string }, fix: string): string | null {
+  const user = names.systemUser;
+  const full = names.debName.replace(/\./g, '-');
+  if (full.length > SYSTEM_USER_MAX)
+    return `a service runs as the system user named after its package, at most ${SYSTEM_USER_MAX} characters (useradd's and systemd-sysusers' limit), and ${shown(names.debName)} is ${full.length}: cut to ${shown(user)}, it is the user of every other service whose name starts so; a name of at most ${SYSTEM_USER_MAX} characters is needed: ${fix}`;
   if (!RESERVED_USERS.has(user) && !user.startsWith('systemd-')) return null;
   const whose = user.startsWith('systemd-') ? "in systemd's namespace for its own accounts (systemd-*)" : "an account or group every Debian system already has or reserves";
   return `a service runs as the system user named after its package, and ${shown(user)} is ${whose}: the service would run as that account (or with that group's rights) instead of its own; ${fix}`;

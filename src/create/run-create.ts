@@ -84,7 +84,7 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   // A tool's or service's commands are /usr/bin links: never over sh, ls, python3 or sudo (a tool's preinst diverts)
   if (answers.type !== 'library') {
     const names = deriveNames(answers.name);
-    const userProblem = answers.type === 'service' ? systemUserProblem(names.systemUser, 'choose another project name (--name)') : null;
+    const userProblem = answers.type === 'service' ? systemUserProblem(names, 'choose another project name (--name)') : null;
     if (userProblem) throw new UsageError(userProblem);
     const refusal = await systemCommandRefusal(consoleScripts(answers).map((s) => s.name), names.debName, answers.consoleScripts.length ? 'rename it in consoleScripts' : 'choose another project name (--name), or give the command another name in consoleScripts (--answers)');
     if (refusal) throw new UsageError(refusal);

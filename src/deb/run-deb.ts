@@ -5,7 +5,7 @@ import type { Answers, Asker, DebFileReport, DebRequest, Output, ProjectRecord }
 import { RECORD_FILE } from '../plan/tool-files.js';
 import { parseRecord, RecordError } from '../update/project.js';
 import { DEFAULT_DISTRO, DISTROS } from '../answers/distros.js';
-import { deriveNames, nameProblem, systemUserProblem } from '../answers/names.js';
+import { deriveNames, nameProblem, SYSTEM_USER_MAX, systemUserProblem } from '../answers/names.js';
 import { FailureError, UsageError } from '../errors.js';
 import { toolVersion } from '../paths.js';
 import { findRepo, readOurs, unsafePathReason, type WriteTarget } from '../update/worktree.js';
@@ -327,7 +327,9 @@ async function packageKind(run: DebRun, dir: string, names: Names, m: MetadataRe
   if (!req.dryRun && kind === 'tool' && mods.answers.hasNoCommands(m)) throw new UsageError(mods.answers.LIBRARY_REFUSAL);
   // A service's system user is named after the package: never an account or group the system already has
   const prefix = run.flags.prefix;
-  const userProblem = kind === 'service' ? systemUserProblem(names.systemUser, `name the package otherwise: --prefix TEAM (or PYSERVICE_DEB_PREFIX) gives ${prefix ?? 'TEAM'}-${names.debName}, or --package NAME`) : null;
+  // (a name too long for a user name only gets longer with a prefix)
+  const fix = names.debName.length > SYSTEM_USER_MAX ? 'name the package with --package NAME' : `name the package otherwise: --prefix TEAM (or PYSERVICE_DEB_PREFIX) gives ${prefix ?? 'TEAM'}-${names.debName}, or --package NAME`;
+  const userProblem = kind === 'service' ? systemUserProblem(names, fix) : null;
   if (userProblem && !req.dryRun) throw new UsageError(userProblem);
   if (userProblem) run.refusals.push(userProblem);
   return kind;

@@ -49,13 +49,30 @@ for (const [name, why] of INVALID) {
 t('a service\'s system user is never an account or group Debian systems have: base-passwd\'s, privileged groups, systemd-*', () => {
   // systemd-sysusers leaves an existing user as it is, and gives a new user an existing group's id
   for (const name of ['root', 'nobody', 'daemon', 'www-data', 'backup', 'proxy', 'mail', 'disk', 'shadow', 'sudo', 'adm', 'kmem', 'docker', 'kvm', 'ssl-cert', 'systemd-journal', 'systemd-foo']) {
-    const p = systemUserProblem(deriveNames(name).systemUser, 'choose another project name (--name)');
+    const p = systemUserProblem(deriveNames(name), 'choose another project name (--name)');
     assert.ok(p, name);
     assert.match(p!, `"${name}"`);
     assert.match(p!, /choose another project name \(--name\)$/);
     assert.not.match(p!, '\n');
   }
-  for (const name of ['my-service', 'disks', 'backup-agent', 'rooted', 'system-d', 'docker-gc']) assert.is(systemUserProblem(deriveNames(name).systemUser, 'x'), null, name);
+  for (const name of ['my-service', 'disks', 'backup-agent', 'rooted', 'system-d', 'docker-gc']) assert.is(systemUserProblem(deriveNames(name), 'x'), null, name);
+});
+
+t('a service whose package name is longer than 31 characters is refused: cut, two such names share one system user', () => {
+  const a = deriveNames('acme-payments-reconciliation-worker-eu');
+  const b = deriveNames('acme-payments-reconciliation-worker-us');
+  assert.is(a.systemUser, b.systemUser, 'the cut names collide');
+  for (const n of [a, b]) {
+    const p = systemUserProblem(n, 'choose another project name (--name)');
+    assert.ok(p, n.debName);
+    assert.match(p!, `at most 31 characters (useradd's and systemd-sysusers' limit), and "${n.debName}" is ${n.debName.length}: cut to "acme-payments-reconciliation-wo"`);
+    assert.match(p!, /a name of at most 31 characters is needed: choose another project name \(--name\)$/);
+    assert.not.match(p!, '\n');
+  }
+  // 31 characters (dots counted as the dashes they become) are kept whole
+  assert.is(systemUserProblem(deriveNames('a'.repeat(31)), 'x'), null);
+  assert.is(systemUserProblem(deriveNames('acme.' + 'b'.repeat(26)), 'x'), null);
+  assert.ok(systemUserProblem(deriveNames('a'.repeat(32)), 'x'));
 });
 
 t.run();

@@ -110,6 +110,20 @@ t('a service named after an account or group Debian systems have (disk, backup, 
   assert.is(create([tool, '--type', 'tool', '--yes', '--no-git', ...ID]).code, 0);
 });
 
+t('a service whose name is longer than a system user name (31) is exit 2, nothing written: cut, two such services would share one user; a tool of that name is made', () => {
+  for (const name of ['acme-payments-reconciliation-worker-eu', 'acme.payments.reconciliation.api']) {
+    const parent = tempDir();
+    const r = create([join(parent, name), '--yes', '--no-git', ...ID], { cwd: parent });
+    assert.is(r.code, 2, r.stderr);
+    assert.match(r.stderr, `at most 31 characters (useradd's and systemd-sysusers' limit), and "${name}" is ${name.length}`);
+    assert.match(r.stderr, /a name of at most 31 characters is needed: choose another project name \(--name\)$/m);
+    assert.is(r.stderr.trim().split('\n').length, 1);
+    assert.equal(readdirSync(parent), [], 'nothing written');
+  }
+  const tool = join(tempDir(), 'acme-payments-reconciliation-worker-eu');
+  assert.is(create([tool, '--type', 'tool', '--yes', '--no-git', ...ID]).code, 0);
+});
+
 t('every project type is in --help, and each gets its own default description', () => {
   // Measured before: --help said '--type service|library', and --type tool --yes recorded 'Long-running Python service'
   assert.match(create(['--help']).stdout, /--type TYPE +service\|library\|tool /);
