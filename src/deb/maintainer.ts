@@ -1,4 +1,5 @@
 import { authorProblem, emailProblem } from '../answers/validate.js';
+import { INVISIBLE, shown } from '../secrets/redact.js';
 
 /** The Debian maintainer: debian/control's Maintainer, the changelog's trailer, the recorded author/email. */
 export interface Maintainer {
@@ -41,21 +42,39 @@ export function debEnvIdentity(env: NodeJS.ProcessEnv): IdentityHint {
 
 /**
  * Name and email each from the first source that has a valid one, in order of authority.
- * Returns what is still missing so the caller can ask or name the flag.
+ * Returns what is still missing so the caller can ask or name the flag, and one line for each value a source
+ * set that cannot be used: measured, a DEBFULLNAME with a line break in it was skipped without a word and git
+ * config's name went into debian/control instead.
  */
-export function pickMaintainer(hints: readonly IdentityHint[]): { name?: string; email?: string; sources: string[] } {
+export function pickMaintainer(hints: readonly IdentityHint[]): { name?: string; email?: string; sources: string[]; unused: string[] } {
   let name: string | undefined;
   let email: string | undefined;
   const sources = new Set<string>();
+  const unused: string[] = [];
   for (const h of hints) {
-    if (name === undefined && h.name && !authorProblem(h.name)) {
-      name = h.name;
-      sources.add(h.source);
+    if (name === undefined && h.name) {
+      const p = authorProblem(h.name);
+      if (!p) {
+        name = h.name;
+        sources.add(h.source);
+      } else unused.push(unusedLine('name', h.name, h.source, p));
     }
-    if (email === undefined && h.email && !emailProblem(h.email)) {
-      email = h.email;
-      sources.add(h.source);
+    if (email === undefined && h.email) {
+      const p = emailProblem(h.email);
+      if (!p) {
+        email = h.email;
+        sources.add(h.source);
+      } else unused.push(unusedLine('email', h.email, h.source, p));
     }
   }
-  return { name, email, sources: [...sources] };
+  return { name, email, sources: [...sources], unused };
+}
+
+function unusedLine(what: 'name' | 'email', value: string, source: string, problem: string): string {
+  const why = /[\r\n]/.test(value)
+    ? 'it holds a line break'
+    : value.search(INVISIBLE) >= 0
+      ? 'it holds a control or invisible character'
+      : problem.replace(/\s*\(--(?:author|email)\)/g, '').replace(/ with --(?:author|email)$/, '').replace(/;[^;]*$/, '');
+  return `the maintainer ${what} from ${source} (${shown(value)}) is not used: ${why}; fix it there, or pass --maintainer "Full Name <email@example.com>"`;
 }

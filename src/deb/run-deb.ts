@@ -157,7 +157,7 @@ async function runDebLocked(
   const { names, collisions } = await packageNames(run, m, meta, mods, await started.debianNames);
   const kind = await packageKind(run, dir, names, m, mods);
   // 5. Maintainer: flag, DEBFULLNAME/DEBEMAIL, git config, then ask
-  const maintainer = flags.flagMaintainer ?? (await resolveMaintainer(await started.identity, run.asker, mods));
+  const maintainer = flags.flagMaintainer ?? (await resolveMaintainer(await started.identity, run, mods));
   const description = await debianSynopsis(run, m, kind, names, mods);
   const built = await debianAnswers(run, { meta, m, readIndex, names, kind, maintainer, description }, mods, collisions);
   if (run.refusals.length && !req.dryRun) throw new UsageError(run.refusals[0]!);
@@ -487,12 +487,15 @@ async function lookUpIdentity(dir: string, env: NodeJS.ProcessEnv, rest: Promise
   return [fromEnv, { name, email, source: 'git config' }];
 }
 
-async function resolveMaintainer(hints: IdentityHint[], asker: Asker | undefined, mods: Rest): Promise<Maintainer> {
+async function resolveMaintainer(hints: IdentityHint[], run: DebRun, mods: Rest): Promise<Maintainer> {
+  const { asker } = run;
   const picked = mods.maintainer.pickMaintainer(hints);
+  run.notes.push(...picked.unused);
   if (picked.name !== undefined && picked.email !== undefined) return { name: picked.name, email: picked.email };
   if (!asker)
     throw new UsageError(
-      `no Debian maintainer: pass --maintainer "Full Name <email@example.com>" (or set DEBFULLNAME and DEBEMAIL, or git config user.name / user.email)`,
+      picked.unused[0] ??
+        `no Debian maintainer: pass --maintainer "Full Name <email@example.com>" (or set DEBFULLNAME and DEBEMAIL, or git config user.name / user.email)`,
     );
   const name: string = picked.name ?? (await asker.ask<string>({ kind: 'input', name: 'name', message: 'Debian maintainer name', validate: mods.validate.authorProblem }));
   const email: string = picked.email ?? (await asker.ask<string>({ kind: 'input', name: 'email', message: 'Debian maintainer email', validate: mods.validate.emailProblem }));

@@ -391,10 +391,27 @@ t('each field comes from the first source with a valid value', () => {
     { name: 'Env Name', email: '', source: 'env' },
     { name: 'Git Name', email: 'git@example.org', source: 'git' },
   ]);
-  assert.equal(r, { name: 'Env Name', email: 'git@example.org', sources: ['env', 'git'] });
+  assert.equal(r, { name: 'Env Name', email: 'git@example.org', sources: ['env', 'git'], unused: [] });
   const missing = pickMaintainer([{ name: '', email: 'bad', source: 'env' }]);
   assert.is(missing.name, undefined);
   assert.is(missing.email, undefined);
+});
+
+t('a DEBFULLNAME or DEBEMAIL that cannot be used is said in one line each, and the next source is taken', () => {
+  const r = pickMaintainer([
+    { name: 'Pat\nDoe', email: 'pat@exa\u0007mple.org', source: 'DEBFULLNAME/DEBEMAIL' },
+    { name: 'Git Name', email: 'git@example.org', source: 'git config' },
+  ]);
+  assert.is(r.name, 'Git Name');
+  assert.is(r.email, 'git@example.org');
+  assert.equal(r.unused, [
+    'the maintainer name from DEBFULLNAME/DEBEMAIL ("Pat\\nDoe") is not used: it holds a line break; fix it there, or pass --maintainer "Full Name <email@example.com>"',
+    'the maintainer email from DEBFULLNAME/DEBEMAIL ("pat@exa\\u0007mple.org") is not used: it holds a control or invisible character; fix it there, or pass --maintainer "Full Name <email@example.com>"',
+  ]);
+  const odd = pickMaintainer([{ name: 'Doe, Pat', email: 'not-an-address', source: 'git config' }]);
+  assert.match(odd.unused[0]!, 'the maintainer name from git config ("Doe, Pat") is not used: the author name "Doe, Pat" contains < > or a comma, which break the Debian Maintainer field; fix it there');
+  assert.match(odd.unused[1]!, 'the maintainer email from git config ("not-an-address") is not used: the email "not-an-address" is not an address like name@example.com; fix it there');
+  for (const line of [...r.unused, ...odd.unused]) assert.not.match(line, /--author|--email|\n/);
 });
 
 t.run();

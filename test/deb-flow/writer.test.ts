@@ -188,4 +188,33 @@ toolTest(t, [PY, 'git'], '--force --dry-run writes nothing: the tree (.git inclu
   assert.is(treeHash(dir), before);
 });
 
+toolTest(t, [PY], 'a DEBFULLNAME with a line break is named in one line and not used; without another source it is the error (exit 2)', () => {
+  const dir = project(false);
+  const env = { ...ENV, DEBFULLNAME: 'Pat\nDoe', DEBEMAIL: 'pat@example.org', GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: '', GIT_AUTHOR_EMAIL: '' };
+  const r = pyservice(['deb', dir, '--kind', 'service', '--yes', '--dry-run'], { env });
+  assert.is(r.code, 2, r.stdout + r.stderr);
+  assert.is(r.stderr.trim(), 'error: the maintainer name from DEBFULLNAME/DEBEMAIL ("Pat\\nDoe") is not used: it holds a line break; fix it there, or pass --maintainer "Full Name <email@example.com>"');
+  // git config has a usable name: taken, and the unused DEBFULLNAME said in one line
+  const cfg = join(tempDir('deb-gitcfg-'), 'gitconfig');
+  writeFileSync(cfg, '[user]\n\tname = Git Name\n\temail = git@example.org\n');
+  const withGit = pyservice(['deb', dir, '--kind', 'service', '--yes', '--dry-run', '--json'], { env: { ...env, GIT_CONFIG_GLOBAL: cfg } });
+  assert.is(withGit.code, 0, withGit.stderr);
+  const plan = JSON.parse(withGit.stdout) as { notes: string[]; answers: { author: string; email: string } };
+  assert.is(plan.answers.author, 'Git Name');
+  assert.is(plan.answers.email, 'pat@example.org');
+  assert.ok(plan.notes.includes('the maintainer name from DEBFULLNAME/DEBEMAIL ("Pat\\nDoe") is not used: it holds a line break; fix it there, or pass --maintainer "Full Name <email@example.com>"'), JSON.stringify(plan.notes));
+});
+
+toolTest(t, [PY], 'a service package name longer than a system user name (31) is exit 2 naming --package (a --prefix only makes it longer); a dry run lists it', () => {
+  const dir = project(false);
+  const long = 'acme-payments-reconciliation-worker-eu';
+  const r = deb(dir, '--package', long, '--maintainer', ME);
+  assert.is(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, `"${long}" is 38: cut to "acme-payments-reconciliation-wo", it is the user of every other service whose name starts so; a name of at most 31 characters is needed: name the package with --package NAME`);
+  assert.not.ok(existsSync(join(dir, 'debian')));
+  const dry = deb(dir, '--package', long, '--maintainer', ME, '--dry-run', '--json');
+  assert.is(dry.code, 0, dry.stderr);
+  assert.match(JSON.stringify(JSON.parse(dry.stdout).refusals), 'at most 31 characters');
+});
+
 t.run();
