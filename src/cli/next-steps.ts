@@ -3,7 +3,8 @@ import { shellWord } from '../escape/escapers.js';
 import { colours } from './colours.js';
 
 /** The closing "next steps" for the chosen type. */
-export function nextSteps(a: Answers, dir: string, opts: { loginSaved?: boolean } = {}): string {
+/** `pyservice` is how the user runs it next (pyserviceCommand: installed, or through npx). */
+export function nextSteps(a: Answers, dir: string, opts: { loginSaved?: boolean; pyservice: string }): string {
   const steps = [`cd ${shellWord(dir)}`, 'make test            # venv + pytest'];
   if (a.type !== 'library') {
     steps.push('make deb             # build the .deb (dh-virtualenv) into debs/');
@@ -18,7 +19,7 @@ export function nextSteps(a: Answers, dir: string, opts: { loginSaved?: boolean 
       ? 'No private index configured: pip.conf explains how to add one (or rerun with --index-url).'
       : (opts.loginSaved
           ? `Your read-only login for ${host} is in ~/.netrc; pip uses it for every install.`
-          : `Index credentials: put your read-only installer login for ${host} in ~/.netrc (mode 0600), or run \`npx -p create-pyservice pyservice login\`.`) +
+          : `Index credentials: put your read-only installer login for ${host} in ~/.netrc (mode 0600), or run \`${opts.pyservice} login\`.`) +
         '\nCI reads its credentials from the secrets listed in README.md.';
   return `\n${colours.bold('Next steps:')}\n${steps.map((s) => `  ${s}`).join('\n')}\n\n${creds}\n`;
 }

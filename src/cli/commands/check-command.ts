@@ -3,6 +3,7 @@ import type { Output } from '../output.js';
 import { parseFlags } from '../flags.js';
 import { checkProject } from '../../update/check.js';
 import { RecordError } from '../../update/project.js';
+import { pyserviceCommand } from '../self-command.js';
 
 export const CHECK_HELP = `Usage: pyservice check [dir] [--json]
        pyservice check DIR DIR… | --from FILE [--json]
@@ -58,7 +59,7 @@ export async function checkCommand(argv: string[], out: Output): Promise<number>
   if (values.json) out.raw(JSON.stringify({ current: status.current, latest: status.latest, upToDate: status.upToDate }) + '\n');
   else if (status.ahead) out.info(`templates ${status.current}: newer than this create-pyservice's latest (${status.latest}); up to date`);
   else if (status.upToDate) out.info(`templates ${status.current}: up to date`);
-  else out.info(`templates ${status.current} → ${status.latest}: behind; run npx -p create-pyservice pyservice update`);
+  else out.info(`templates ${status.current} → ${status.latest}: behind; run ${pyserviceCommand()} update`);
   return status.upToDate ? EXIT.ok : EXIT.behind;
 }
 

@@ -5,6 +5,7 @@ import { CREATE_HELP, parseCreateArgs } from './create.js';
 import { terminalAsker } from '../prompts.js';
 import { formatPlan } from '../plan-output.js';
 import { nextSteps } from '../next-steps.js';
+import { pyserviceCommand } from '../self-command.js';
 
 export async function createCommand(argv: string[], out: Output): Promise<number> {
   const req = parseCreateArgs(argv);
@@ -25,6 +26,6 @@ export async function createCommand(argv: string[], out: Output): Promise<number
     else out.raw(formatPlan(plan, r.shown));
     return EXIT.ok;
   }
-  out.raw(nextSteps(r.record.answers, r.shown, { loginSaved: r.loginSaved }));
+  out.raw(nextSteps(r.record.answers, r.shown, { loginSaved: r.loginSaved, pyservice: pyserviceCommand() }));
   return EXIT.ok;
 }
