@@ -74,8 +74,11 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
     refuseIfLocked(target, 'deb');
     // Said once the metadata read has started: the journal module loads crypto (~7 ms), which the read need not wait for.
     const journalNote = async () => {
-      const { readJournal } = await import('../update/journal.js');
-      if (readJournal(target)) out.warn('an interrupted pyservice deb or update is pending here; the next run without --dry-run finishes it first');
+      const { otherProjectOf, readJournal } = await import('../update/journal.js');
+      const pending = readJournal(target);
+      const other = pending ? otherProjectOf(target, pending) : null;
+      if (other !== null) out.warn(`an interrupted pyservice ${pending!.command ?? 'update'} of another project in this repository is pending (${other}); deb would refuse until it is finished there`);
+      else if (pending) out.warn('an interrupted pyservice deb or update is pending here; the next run without --dry-run finishes it first');
     };
     // What the real run refuses first, listed with the rest: a repository git refuses (another user's checkout) also
     // hides the git history from setuptools_scm and hatch-vcs, which then read a version such as 0.1.dev0 (gitlint

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { writeFileAtomic } from '../apply/atomic.js';
 import { sha256 } from './baseline.js';
-import { journalDir, type WriteTarget as Repo } from './worktree.js';
+import { findRepo, journalDir, realPath, type WriteTarget as Repo } from './worktree.js';
 
 export { journalDir };
 
@@ -38,6 +38,12 @@ export interface Journal {
   version: 1;
   /** The command that planned it (absent: update); the rerun of either command finishes it. */
   command?: 'update' | 'deb';
+  /**
+   * The project's folder, relative to the top of its working tree ('' at the top; absent in journals written before
+   * it was recorded). Every path below is relative to it; the journal lives in the git directory, which every
+   * project of a monorepo shares, so a run in another project must not replay it there.
+   */
+  project?: string;
   from: string | null;
   to: string;
   startedAt: string;
@@ -66,7 +72,28 @@ export function removeJournalLeftovers(repo: Repo): void {
 export function writeJournal(repo: Repo, journal: Journal, blobs: ReadonlyMap<string, Buffer>): void {
   mkdirSync(join(journalDir(repo), 'blobs'), { recursive: true });
   for (const [sha, content] of blobs) if (!existsSync(blobFile(repo, sha))) writeFileAtomic(blobFile(repo, sha), content, 0o644);
-  writeFileAtomic(journalFile(repo), JSON.stringify(journal, null, 1) + '\n', 0o644);
+  const project = projectInRepo(repo);
+  writeFileAtomic(journalFile(repo), JSON.stringify(project === null ? journal : { ...journal, project }, null, 1) + '\n', 0o644);
+}
+
+/** The project's folder relative to the top of its working tree ('' at the top); null outside git (the journal is then in the project). */
+export function projectInRepo(repo: Repo): string | null {
+  if (repo.gitDir === null) return null;
+  const top = findRepo(repo.root)?.root;
+  return top === undefined ? null : relative(top, realPath(repo.root)).split('\\').join('/');
+}
+
+/**
+ * The folder of the project whose interrupted run this journal holds, when it is another project of the same
+ * working tree (a monorepo's other service): absolute, so the message can name where to finish it. Null when the
+ * journal is this project's (or says nothing: written before the field existed).
+ */
+export function otherProjectOf(repo: Repo, journal: Journal): string | null {
+  if (journal.project === undefined) return null;
+  const here = projectInRepo(repo);
+  if (here === null || here === journal.project) return null;
+  const top = findRepo(repo.root)!.root;
+  return journal.project === '' ? top : join(top, journal.project);
 }
 
 export function readBlob(repo: Repo, sha: string): Buffer {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { shellWord } from '../escape/escapers.js';
 import { join } from 'node:path';
 import type { Output } from '../types.js';
 import { UsageError } from '../errors.js';
@@ -149,12 +150,26 @@ async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHoo
  */
 export async function finishInterrupted(repo: WriteTarget, out: Output, writesNothing: boolean, env?: NodeJS.ProcessEnv): Promise<UpdateResult | null> {
   if (!existsSync(journalDir(repo))) return null;
-  const { readJournal, removeJournalLeftovers } = await import('./journal.js');
+  const { otherProjectOf, readJournal, removeJournalLeftovers } = await import('./journal.js');
   if (!writesNothing) removeJournalLeftovers(repo); // a dry run deletes nothing, leftovers included
   const pending = readJournal(repo);
   if (!pending) return null;
   const command = pending.command ?? 'update';
   const what = `${command === 'deb' ? 'pyservice deb, ' : ''}templates ${pending.from ?? '(adopted)'} → ${pending.to}`;
+  // Another project of this working tree (monorepo): its journal is in the shared git directory, its paths are its
+  // own. Replayed here they wrote that project's files into this one (and deleted this one's equal files).
+  const other = otherProjectOf(repo, pending);
+  if (other !== null) {
+    const finish = existsSync(other)
+      ? `finish it first: cd ${shellWord(other)} && pyservice ${command}, then rerun here`
+      : `that folder is gone: if you moved it, finish it there with pyservice ${command}; else remove ${shellWord(journalDir(repo))} and check that project with git status`;
+    const problem = `an interrupted pyservice ${command} of another project in this repository is pending (${other}: ${what})`;
+    if (writesNothing) {
+      out.warn(`${problem}; ${command === 'deb' ? 'deb' : 'update'} would refuse until it is finished: ${finish}`);
+      return { status: 'pending', from: pending.from, to: pending.to, actions: [], conflicts: [] };
+    }
+    throw new UsageError(`${problem}; ${finish}; nothing was written`);
+  }
   if (writesNothing) {
     out.warn(`an interrupted ${command} (${what}) is pending; run pyservice ${command === 'deb' ? 'deb or pyservice update' : 'update'} (without --dry-run/--diff/--json) to finish it`);
     return { status: 'pending', from: pending.from, to: pending.to, actions: [], conflicts: [] };

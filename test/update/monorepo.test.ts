@@ -2,10 +2,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { packageRoot } from '../../src/paths.js';
 import { gitPlace, modifiedTrackedFiles, setConflictStages, stagePaths, trackedAmong, hashBlobs } from '../../src/update/git-ops.js';
-import { create, pyservice } from '../helpers/cli.js';
+import { PYSERVICE_BIN, create, pyservice } from '../helpers/cli.js';
 import { generate } from '../helpers/generate.js';
 import { tempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
@@ -136,6 +136,72 @@ toolTest(t, ['git', '/usr/bin/python3'], 'deb in a subdirectory writes only unde
   assert.ok(changed.every((p) => p.startsWith('py/literal/')), changed.join(' '));
   const unmerged = git(top, 'ls-files', '-u').trim();
   for (const line of unmerged ? unmerged.split('\n') : []) assert.ok(line.split('\t')[1]!.startsWith('py/literal/debian/'), line);
+});
+
+/** Starts `pyservice update` in `dir` with each write slowed, and SIGKILLs its process group once its journal exists. */
+async function killAfterJournal(dir: string, gitDir: string): Promise<void> {
+  const child = spawn(process.execPath, [PYSERVICE_BIN, 'update'], {
+    cwd: dir,
+    detached: true,
+    env: { ...process.env, ...GIT_ENV, NO_COLOR: '1', PYSERVICE_TEST_WRITE_DELAY_MS: '400' },
+    stdio: 'ignore',
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const journal = join(gitDir, 'pyservice-update', 'journal.json');
+  for (let i = 0; i < 600 && !existsSync(journal); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(existsSync(journal), 'the update wrote its journal');
+  await new Promise((r) => setTimeout(r, 900)); // a few writes done, most not
+  process.kill(-child.pid!, 'SIGKILL');
+  await exited;
+}
+
+toolTest(t, ['git'], "an update killed in one project is never replayed into another project of the repository", async () => {
+  // Measured with the installed package: svc-alpha's update killed mid-way, then `pyservice update` in svc-beta
+  // "finished" alpha's journal there: beta got debian/svc-alpha.preinst and alpha's new files, lost its .flake8,
+  // and alpha was left half-updated with no journal.
+  const top = tempDir('mono-');
+  git(top, 'init', '-q', '-b', 'main');
+  writeFileSync(join(top, 'README.md'), '# monorepo\n');
+  mkdirSync(join(top, 'services'));
+  const alpha = await generate({ name: 'svc-alpha' }, { dir: join(top, 'services', 'svc-alpha'), templateVersion: '1.0.0' });
+  const beta = await generate({ name: 'svc-beta' }, { dir: join(top, 'services', 'svc-beta'), templateVersion: '1.0.0' });
+  git(top, 'add', '-A');
+  git(top, 'commit', '-qm', 'two services');
+  await killAfterJournal(alpha, join(top, '.git'));
+  const alphaStatus = git(top, 'status', '--porcelain', '--', 'services/svc-alpha');
+  assert.ok(alphaStatus.trim() !== '', 'the kill left alpha half-written');
+
+  // in beta: refused (exit 2, one line naming alpha's folder and the command that finishes it); beta untouched
+  const dry = pyservice(['update', '--dry-run'], { cwd: beta, env: GIT_ENV });
+  assert.is(dry.code, 0, dry.stderr);
+  assert.match(dry.stderr, /interrupted pyservice update of another project in this repository is pending \(.*services\/svc-alpha/);
+  const r = pyservice(['update'], { cwd: beta, env: GIT_ENV });
+  assert.is(r.code, 2, r.stdout + r.stderr);
+  assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+  assert.match(r.stderr, /services\/svc-alpha: templates 1\.0\.0 → .*finish it first: cd \S+services\/svc-alpha && pyservice update, then rerun here; nothing was written/);
+  assert.is(git(top, 'status', '--porcelain', '--', 'services/svc-beta'), '', 'nothing of beta changed or staged');
+  assert.not.ok(existsSync(join(beta, 'debian', 'svc-alpha.preinst')));
+  assert.is(git(top, 'status', '--porcelain', '--', 'services/svc-alpha'), alphaStatus, 'alpha is left for its own run');
+  // pyservice deb in a third, plain project of the repository: the same refusal, before its metadata is read
+  const tool = join(top, 'py', 'literal');
+  cpSync(join(packageRoot(), 'test', 'fixtures', 'projects', 'literal'), tool, { recursive: true });
+  const deb = pyservice(['deb', '--maintainer', 'A B <a@example.org>'], { cwd: tool, env: GIT_ENV });
+  assert.is(deb.code, 2, deb.stdout + deb.stderr);
+  assert.match(deb.stderr, /another project in this repository is pending \(\S+services\/svc-alpha: templates/);
+  assert.not.ok(existsSync(join(tool, 'debian')));
+
+  // alpha's own run finishes it; then beta updates by itself, each staged under its own folder
+  const finish = pyservice(['update'], { cwd: alpha, env: GIT_ENV });
+  assert.is(finish.code, 0, finish.stderr);
+  assert.match(finish.stdout + finish.stderr, /Finishing the interrupted update/);
+  assert.not.ok(existsSync(join(top, '.git', 'pyservice-update')));
+  const after = pyservice(['update'], { cwd: beta, env: GIT_ENV });
+  assert.is(after.code, 0, after.stderr);
+  assert.ok(existsSync(join(beta, 'debian', 'svc-beta.preinst')));
+  assert.not.ok(existsSync(join(beta, 'debian', 'svc-alpha.preinst')));
+  assert.not.ok(existsSync(join(alpha, 'debian', 'svc-beta.preinst')));
+  const staged = git(top, 'diff', '--cached', '--name-only').trim().split('\n');
+  assert.ok(staged.some((p) => p === 'services/svc-alpha/debian/svc-alpha.preinst') && staged.some((p) => p === 'services/svc-beta/debian/svc-beta.preinst'), staged.join(' '));
 });
 
 t.run();
