@@ -370,21 +370,99 @@ class Writes:
     copy, mkdtemp), so that what is new in the project after the read is removed only when the read made it.
     Anything else that appeared meanwhile is someone else's: measured, a NOTES.md and a docs/ folder the user
     made while `pyservice deb --dry-run` ran were deleted with the backend's build/. A backend's child processes
-    (cargo, meson) are not seen by the hook: what they leave is removed when its name is a build tree's."""
+    (cargo, meson) are not seen by the hook: what they leave is removed when its name is a build tree's.
+
+    A project file that existed before and that this process is about to overwrite, replace, truncate or delete is
+    kept first (its bytes and mode) and put back after the read: an sdist ships NAME.egg-info/, which egg_info
+    rewrites in place (incremental 24.7.2's in-tree setuptools backend rewrote src/incremental.egg-info/PKG-INFO,
+    pyyaml 6.0.2's lib/PyYAML.egg-info/SOURCES.txt), and no new path showed it."""
 
     WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+    # Larger files are not kept (a backend rewriting one in place is left as it made it)
+    KEEP_MAX = 64 * 1024 * 1024
     paths = set()
+    kept = {}
+    project = None
+    before = frozenset()
     watching = False
 
     @classmethod
-    def start(cls):
+    def start(cls, project=None, before=None):
+        """Watches this process's writes; with `project` and `before` (its tree() now), also keeps the files of
+        `before` that this process is about to change."""
+        if project is not None:
+            cls.project = os.path.abspath(project) + os.sep
+            cls.before = before or frozenset()
         if not cls.watching and hasattr(sys, "addaudithook"):  # Python 3.8+; before, nothing new is taken for ours
             sys.addaudithook(cls.hook)
             cls.watching = True
 
     @classmethod
+    def keep(cls, path):
+        """Keeps a project file's bytes and mode before this process changes it (once: the first state is the one
+        the project had). Symlinks and anything not a regular file are not kept."""
+        if path in cls.kept or path not in cls.before:
+            return
+        try:
+            st = os.lstat(path)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > cls.KEEP_MAX:
+                return
+            cls.kept[path] = None  # before reading: the read's own open must not come back here
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            try:
+                chunks = []
+                while True:
+                    chunk = os.read(fd, 1 << 20)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+            finally:
+                os.close(fd)
+            cls.kept[path] = (b"".join(chunks), stat.S_IMODE(st.st_mode))
+        except OSError:
+            cls.kept.pop(path, None)
+
+    @classmethod
+    def restore(cls):
+        """Puts back each kept file that the read changed or deleted (atomically: a temporary file beside it, then
+        rename); returns their project-relative names."""
+        restored = []
+        for path, was in sorted(cls.kept.items()):
+            if was is None:
+                continue
+            data, mode = was
+            try:
+                st = os.lstat(path)
+                if stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) == mode and st.st_size == len(data):
+                    with open(path, "rb") as f:
+                        if f.read() == data:
+                            continue
+            except OSError:
+                pass
+            try:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=".pyservice-restore-", dir=os.path.dirname(path))
+                try:
+                    view = memoryview(data)
+                    while view:
+                        view = view[os.write(fd, view):]
+                    os.fchmod(fd, mode)
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+                if os.path.isdir(path) and not os.path.islink(path):
+                    shutil.rmtree(path, ignore_errors=True)
+                os.replace(tmp, path)
+                restored.append(os.path.relpath(path, cls.project))
+            except OSError:
+                pass
+        cls.kept = {}
+        return restored
+
+    @classmethod
     def hook(cls, event, args):
         try:
+            changed = []
             if event == "open":
                 path, mode, flags = args
                 if isinstance(path, int) or not (mode and any(c in mode for c in "wax+") or flags & cls.WRITE_FLAGS):
@@ -394,8 +472,19 @@ class Writes:
                 made = [args[0]]
             elif event in ("os.rename", "os.replace", "os.link", "os.symlink", "shutil.copyfile", "shutil.copytree", "shutil.move"):
                 made = [args[1]]
+                # a rename or move also takes the source away
+                changed = [args[0]] if event in ("os.rename", "os.replace", "shutil.move") else []
+            elif event in ("os.remove", "os.truncate"):
+                made = []
+                changed = [args[0]]
             else:
                 return
+            for path in changed + made:
+                if isinstance(path, int):
+                    continue
+                path = os.path.abspath(os.fsdecode(os.fspath(path)))
+                if path in cls.before:
+                    cls.keep(path)
             for path in made:
                 if isinstance(path, int):
                     continue
@@ -423,6 +512,7 @@ def build_tree(name):
 def remove_new(project, before, left=None):
     """Removes what the read created (outermost new paths only: those this process made, and build trees); returns
     their project-relative names. New paths it did not make are someone else's: kept, and named in `left`."""
+    Writes.restore()
     removed = []
     for path in sorted(tree(project) - before):
         if os.path.dirname(path) in before or os.path.dirname(path) == project:
@@ -787,7 +877,7 @@ def read(project, backend_info, Failure, one_line, console_scripts_from, text_or
         raise Failure("backend-failed", f"the build backend {name} failed to load: {type(err).__name__}: {one_line(err)}", traceback.format_exc()[-2000:])
 
     before = tree(project)
-    Writes.start()
+    Writes.start(project, before)
     left = []
     tmp = tempfile.mkdtemp(prefix="metadata-")  # inside the run's folder (run_folder)
     try:

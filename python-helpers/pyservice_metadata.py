@@ -887,7 +887,7 @@ def read_project(project):
         import pep517_metadata
 
         before = pep517_metadata.tree(project)
-        pep517_metadata.Writes.start()
+        pep517_metadata.Writes.start(project, before)
         left = []
         try:
             try:

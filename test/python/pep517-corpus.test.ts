@@ -99,6 +99,11 @@ const CORPUS: [string, RegExp, { suite?: string; vcs?: true; license?: string; h
   ['python-lockfile', /^setuptools\.build_meta$/, { suite: 'trixie' }],
   // metadata in setup.cfg only (no setup.py) under a pyproject.toml [build-system] of setuptools
   ['python-gnupg', /^setuptools\.build_meta$/, { suite: 'trixie' }],
+  // sdists that ship NAME.egg-info/, which egg_info rewrites in place: the read must put each file back, not only
+  // remove new ones. incremental: an in-tree backend (_build_meta.py) over setuptools; pyyaml: an in-tree backend
+  // (packaging/_pyyaml_pep517.py) and a setup.py whose C extension needs Cython, which is not installed: a pure wheel
+  ['incremental', /^_build_meta:build_meta$/, { suite: 'trixie' }],
+  ['pyyaml', /^_pyyaml_pep517$/, { suite: 'trixie' }],
 ];
 const MAINTAINER = ['--maintainer', 'Corpus Tester <corpus@example.org>'];
 
