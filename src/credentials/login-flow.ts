@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import type { Answers, Asker, Output } from '../types.js';
 import { indexUserProblem } from '../answers/validate.js';
 import { CancelledError, FailureError, UsageError } from '../errors.js';
-import { readFileSync } from 'node:fs';
+import { readRegularText } from '../files/read-regular.js';
 import { domainToASCII } from 'node:url';
 import { shown } from '../secrets/redact.js';
 import { IndexHostError, netrcHostForUrl } from './index-host.js';
@@ -148,7 +148,8 @@ export interface LoginInput {
 /** Whether the logins file already has an entry for `host` (the user logs in there already); false when unreadable. */
 function netrcHasHost(host: string, path: string): boolean {
   try {
-    return parseNetrc(readFileSync(path, 'utf8')).some((e) => e.kind === 'machine' && e.name === host);
+    // (a FIFO or a device there is named by the save, never waited on here)
+    return parseNetrc(readRegularText(path) ?? '').some((e) => e.kind === 'machine' && e.name === host);
   } catch {
     return false;
   }

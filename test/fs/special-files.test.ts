@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PYSERVICE_BIN } from '../helpers/cli.js';
 import { generate } from '../helpers/generate.js';
@@ -99,6 +99,27 @@ toolTest(t, ['mkfifo'], 'deb: a FIFO requirements.txt is named (exit 2), and a s
   const linked = run(args, dir);
   assert.is(linked.code, 0, linked.stdout + linked.stderr);
   assert.match(linked.stdout + linked.stderr, /click==8\.1\.7, markdown-it-py==3\.0\.0/);
+});
+
+toolTest(t, ['git'], 'a file far larger than any of its kind (300 MB requirements.txt, pip.conf) is named with its size in one line (exit 2), never read whole; the other projects are still listed', async () => {
+  const root = tempDir();
+  const dirs = ['big', 'ok'].map((n) => join(root, n));
+  for (const d of dirs) mkdirSync(d);
+  writeFileSync(join(dirs[1]!, 'requirements.txt'), 'acme-common==1.0\n');
+  writeFileSync(join(dirs[0]!, 'requirements.txt'), 'acme-common==2.0\n');
+  truncateSync(join(dirs[0]!, 'requirements.txt'), 300 * 1024 * 1024); // sparse: no disk used
+  const started = Date.now();
+  const r = run(['dependents', 'acme-common', ...dirs], root);
+  assert.ok(Date.now() - started < 3000, `took ${Date.now() - started} ms`);
+  assert.is(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stdout, `${dirs[1]}  1.0`);
+  assert.is(r.stderr.trim(), `error: "${dirs[0]}" was not searched: requirements.txt is 300 MB, more than the 16 MB pyservice reads from such a file: it is not the file its name says (a log or data file?); move it away or shorten it`);
+  const lib = await generate({ name: 'big-pip', type: 'library', indexUrl: 'https://pypi.example.org/simple/' }, { git: true });
+  truncateSync(join(lib, 'pip.conf'), 17 * 1024 * 1024);
+  const login = run(['login', '--index-user', 'u'], lib, { PYSERVICE_INDEX_PASSWORD: 'pw' });
+  assert.is(login.code, 2, login.stdout + login.stderr);
+  assert.match(login.stderr, /^error: .*pip\.conf is 17 MB, more than the 16 MB pyservice reads from such a file/);
+  assert.is(login.stderr.trim().split('\n').length, 1);
 });
 
 t.run();
