@@ -132,9 +132,30 @@ const SCP_WITH_PASSWORD = new RegExp(
  * blanks) at a time, so the text is taken word by word (see redactWord).
  */
 export function redactText(input: string): string {
+  const text = redactHeadersAndNetrc(input);
   // the common case, fast: nothing a credential needs (a fragment matters only in a URL)
-  if (!input.includes('://') && !input.includes('@') && !input.includes('?') && !(input.includes('#') && /:[/\\]|[/\\]{2}/.test(input))) return input;
-  return input.replace(/\S+/g, redactWord);
+  if (!text.includes('://') && !text.includes('@') && !text.includes('?') && !(text.includes('#') && /:[/\\]|[/\\]{2}/.test(text))) return text;
+  return text.replace(/\S+/g, redactWord);
+}
+
+/**
+ * Credentials that are no URL and span words, so no word rule sees them: an HTTP authorization header as curl,
+ * pip's debug log or a CI configuration writes it (`Authorization: Bearer X`, `"Authorization": "token X"`,
+ * GitLab's `PRIVATE-TOKEN: X`), and a netrc's `password` and `account` values (a ~/.netrc line quoted in a
+ * message, or a diff of one). A netrc value is hidden only in text that reads as a netrc (`machine HOST` or
+ * `default` followed by `login`, `password` or `account`), so prose about passwords keeps its words; a header's value without a scheme word
+ * only when it looks like a token (8 or more token characters), so `**Authorization:** see below` stays as written.
+ */
+const HEADER = /\b((?:proxy-)?authorization|private-token|job-token|x-api-key|x-auth-token|api-key)(["']?[ \t]*[:=][ \t]*["']?)(?:(basic|bearer|token|digest|negotiate|bot)([ \t]+)[^\s"',;]+|[A-Za-z0-9._~+/=-]{8,}(?![^\s"',;]))/gi;
+const NETRC_ENTRY = /(?:^|\s)(?:machine\s+\S+|default)\s+(?:login|password|account)\s/;
+const NETRC_SECRET = /(^|\s)(password|account)(\s+)("(?:[^"\\\n]|\\.)*"?|\S+)/g;
+function redactHeadersAndNetrc(text: string): string {
+  let out = text;
+  if (/authorization|-token|api-key/i.test(out)) out = out.replace(HEADER, (_all, name: string, sep: string, scheme: string | undefined, gap: string | undefined) => `${name}${sep}${scheme ? scheme + gap : ''}***`);
+  // an entry as netrc writes it: `machine HOST` (or `default`) followed by one of its keywords
+  if ((out.includes('machine') || out.includes('default')) && NETRC_ENTRY.test(out))
+    out = out.replace(NETRC_SECRET, (_all, lead: string, key: string, gap: string) => `${lead}${key}${gap}***`);
+  return out;
 }
 
 /**
@@ -147,6 +168,8 @@ export function redactText(input: string): string {
  * safe side, and no URL, address or requirement people write is that long without a blank.
  */
 const LONG_WORD = 512;
+const CLOSING_TAIL = /[)\]>"'`][)\]>"'`.,;:!?*_~]*$/;
+const OPENER: Record<string, string> = { ')': '(', ']': '[', '>': '<', '"': '"', "'": "'", '`': '`' };
 function redactWord(word: string): string {
   // A scheme's '://', or (holding what a credential needs: an '@', a query or a fragment) another spelling SCHEME names
   const url = word.includes('://') || (/[@?#]/.test(word) && (word.includes(':/') || word.includes(':\\') || /(?:^|["'=(,<[])[/\\]{2}/.test(word)));
@@ -154,6 +177,12 @@ function redactWord(word: string): string {
   const query = word.includes('?');
   if (!url && !at && !query) return word;
   if (word.length > LONG_WORD) return `[${word.length} characters not shown]`;
+  // A URL or query in brackets or quotes ends where they close: the closers and punctuation after it are text
+  // (`[API](https://h/?token=…).` hid the ')' and the '.'; so did `…`, "…" and <…>). Only a tail of such
+  // characters alone, closing an opener earlier in the word: a tail with letters, digits or an '@' may be the
+  // rest of a password that holds the closer, and stays with the URL (hidden).
+  const tail = CLOSING_TAIL.exec(word);
+  if (tail && tail.index > 0 && word.lastIndexOf(OPENER[tail[0][0]!]!, tail.index - 1) >= 0) return redactWord(word.slice(0, tail.index)) + tail[0];
   let out = word;
   // The first scheme starts the URL, which runs to the end of the word (a later one in it: see redactUrl)
   const m = url ? SCHEME.exec(word) : null;
@@ -176,7 +205,6 @@ function queryOutsideUrl(word: string): string {
   const w = word.slice(start);
   return word.slice(0, start) + (w.includes('://') ? w : w.slice(0, w.indexOf('?')) + redactQueryAndFragment(w.slice(w.indexOf('?'))));
 }
-
 
 /** Every string inside a JSON-able value, redacted (keys too); for --json reports built from a project's metadata. */
 export function redactDeep<T>(value: T): T {

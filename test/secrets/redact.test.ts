@@ -57,6 +57,70 @@ t('requirement strings and free text: every URL in them', () => {
   assert.not.ok(carriesCredentials('x https://h/simple/'));
 });
 
+t('precise both ways: a URL or query in brackets, quotes or backticks ends where they close (Markdown stays as written); headers and netrc values are hidden, prose is not', () => {
+  const table: Array<[string, string]> = [
+    // Markdown and quoting around a secret: the closers and punctuation after it are shown
+    ['See [the API](https://api.example.com/v1?token=abc123). Then run it.', 'See [the API](https://api.example.com/v1?token=***). Then run it.'],
+    ['Call `https://api.example.com/v1?token=abc123` first', 'Call `https://api.example.com/v1?token=***` first'],
+    ['<https://h.example/p?access_token=SECRET>, then', '<https://h.example/p?access_token=***>, then'],
+    ['"https://h/?token=SEKRET",', '"https://h/?token=***",'],
+    ['(x?token=abc).', '(x?token=***).'],
+    ['(https://u:pw@h.example/simple/).', '(https://u:***@h.example/simple/).'],
+    // a closer followed by letters may be the rest of the secret: hidden with it
+    ['(https://h/?token=ab)cd', '(https://h/?token=***'],
+    ['(https://u:pa)ss@h/)', '(https://u:***@h/)'],
+    ['[https://docs.example/](ssh://[::1]/s/#api_key=Q0l9DQK5)', '[https://docs.example/](ssh://[::1]/s/#api_key=***)'],
+    // authorization headers, as curl, pip's debug log or a CI file writes them
+    ['Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc.def', 'Authorization: Bearer ***'],
+    ['curl -H "Authorization: token ghp_abcdef" https://api', 'curl -H "Authorization: token ***" https://api'],
+    ['{"Authorization": "Basic dTpwdw=="}', '{"Authorization": "Basic ***"}'],
+    ['proxy-authorization: Negotiate YIIGhgYGKwYB', 'proxy-authorization: Negotiate ***'],
+    ['PRIVATE-TOKEN: glpat-xyzabc12', 'PRIVATE-TOKEN: ***'],
+    ['x-api-key=abcdef123456,', 'x-api-key=***,'],
+    // netrc lines, one line or an entry over several (a quoted value with a blank in it)
+    ['machine pypi.example.com login u password hunter2', 'machine pypi.example.com login u password ***'],
+    ['machine h\n  login u\n  password "two words"\n  account acct9\n', 'machine h\n  login u\n  password ***\n  account ***\n'],
+    ['default login anonymous password me@example.org', 'default login anonymous password ***'],
+    // prose keeps its words
+    ['the password is wrong; log in again', 'the password is wrong; log in again'],
+    ['**Authorization:** Bearer tokens are issued per team', '**Authorization:** Bearer tokens are issued per team'],
+    ['Authorization: see below', 'Authorization: see below'],
+    ['We use a token-based authorization model.', 'We use a token-based authorization model.'],
+    ['see the FAQ? token=none here', 'see the FAQ? token=none here'],
+    ['the machine is slow; set the password in the login dialog', 'the machine is slow; set the password in the login dialog'],
+  ];
+  for (const [input, want] of table) assert.is(redactText(input), want, input);
+  // linear: many netrc-looking words without a login, many header names without a value
+  const started = Date.now();
+  redactText('machine a '.repeat(20_000) + 'xloginx');
+  redactText('Authorization: '.repeat(20_000));
+  assert.ok(Date.now() - started < 1000, `${Date.now() - started} ms`);
+});
+
+t('property: a random token in a header, a netrc line or a bracketed URL never survives redaction (seed printed)', () => {
+  const seed = process.env.FUZZ_SEED ? seedFromEnv() : 20261129;
+  console.log(`  header/netrc seed ${seed} (replay with FUZZ_SEED=${seed})`);
+  const rand = prng(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+  const TOKEN = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~+/=';
+  for (let i = 0; i < 2000; i++) {
+    let tok = 'Q';
+    while (tok.length < 8 + Math.floor(rand() * 30)) tok += pick([...TOKEN]);
+    tok += 'Z';
+    const forms = [
+      `Authorization: ${pick(['Bearer', 'Basic', 'token', 'bearer'])} ${tok}`,
+      `"Authorization": "${pick(['Bearer ', ''])}${tok}"`,
+      `${pick(['PRIVATE-TOKEN', 'X-Api-Key', 'JOB-TOKEN'])}: ${tok}`,
+      `machine ${pick(['h', 'pypi.example.org'])}${pick([' ', '\n  '])}login u${pick([' ', '\n  '])}password ${tok}`,
+      `machine h login u password "${tok} x"`,
+      `${pick(['(', '[x](', '`', '<', '"'])}https://h/simple/?${pick(['token', 'password', 'sig'])}=${encodeURIComponent(tok)}${pick([')', ').', ')**', '`', '>', '",'])}`,
+    ];
+    const text = `${pick(['', 'see ', 'x\n'])}${pick(forms)}${pick(['', ' and more', '\n'])}`;
+    const out = redactText(text);
+    for (const run of tok.match(/[A-Za-z0-9]{4,}/g) ?? []) assert.not.ok(out.includes(run), `seed ${seed} case ${i}: ${JSON.stringify(text)} → ${JSON.stringify(out)} shows ${run}`);
+  }
+});
+
 t('long words cost linear time: a word over 512 characters that could hold a credential is not shown', () => {
   // Measured before: 80 kB of 'a?' (or 'a:b@', 'https://a@…') took 6-16 s, growing with the square of the length
   const inputs = ['a?'.repeat(100_000), 'x'.repeat(100_000) + '?' + 'y'.repeat(100_000), 'https://' + 'a@'.repeat(100_000), 'a:b@'.repeat(50_000), ('a.'.repeat(300) + '? ').repeat(400)];
