@@ -1,4 +1,6 @@
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runSync } from '../exec/run.js';
 import { checkProject } from '../update/check.js';
 import { compareVersions } from '../templates/template-set.js';
@@ -67,11 +69,18 @@ const quiet = (): Parameters<typeof runUpdate>[1] & { lines: string[] } => {
 
 export async function updateMany(dirs: readonly string[], opts: FleetUpdateOptions): Promise<UpdateRow[]> {
   const rows: UpdateRow[] = [];
-  for (const dir of dirs) rows.push(await updateOne(dir, opts));
+  const branched = new Map<string, string>();
+  for (const dir of dirs) rows.push(await updateOne(dir, opts, branched));
   return rows;
 }
 
-async function updateOne(dir: string, opts: FleetUpdateOptions): Promise<UpdateRow> {
+/**
+ * One project. `branched` holds the working trees (by their top) where this run already made --branch: a monorepo
+ * listed project by project gets one branch, each project's update committed on it (measured: the second project
+ * failed with "a branch named … already exists"). Of a working tree's projects, the first conflicted one leaves
+ * the branch to the team; the next ones of that tree are failed, unchanged.
+ */
+async function updateOne(dir: string, opts: FleetUpdateOptions, branched: Map<string, string> = new Map()): Promise<UpdateRow> {
   const req: UpdateRequest = { dir, to: opts.to, dryRun: false, diff: false, json: false, conflict: opts.conflict ?? 'inline', allowDirty: Boolean(opts.allowDirty), yes: false, given: {}, pre: opts.pre, trust: opts.trust };
   let previous: string | null = null;
   try {
@@ -90,9 +99,23 @@ async function updateOne(dir: string, opts: FleetUpdateOptions): Promise<UpdateR
           dir, status: 'failed', from: null, to: null,
           message: `git has no identity to commit with here (${lastLine(unknown.stderr)}); set user.name and user.email (git config --global), then rerun; nothing was changed`,
         };
-      previous = git(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']).stdout.trim() || null;
-      const sw = git(dir, ['switch', '-q', '-c', opts.branch]);
-      if (sw.code !== 0) return { dir, status: 'failed', from: null, to: null, message: `cannot create branch ${opts.branch}: ${firstLine(sw.stderr)}` };
+      const top = git(dir, ['rev-parse', '--show-toplevel']).stdout.trim();
+      const head = git(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']).stdout.trim() || null;
+      const earlier = branched.get(top);
+      if (earlier !== undefined && head === opts.branch) {
+        const unmerged = unmergedPaths(top);
+        if (unmerged.length)
+          return {
+            dir, status: 'failed', from: null, to: null,
+            message: `not updated: ${earlier} left conflicts on ${opts.branch} in this repository (${unmerged.slice(0, 3).join(', ')}${unmerged.length > 3 ? ', …' : ''}); resolve and commit them, then rerun for this project; nothing was changed`,
+          };
+        // this run's branch, where an earlier project of the repository was committed: this one joins it
+      } else {
+        previous = head;
+        const sw = git(dir, ['switch', '-q', '-c', opts.branch]);
+        if (sw.code !== 0) return { dir, status: 'failed', from: null, to: null, message: `cannot create branch ${opts.branch}: ${firstLine(sw.stderr)}` };
+        branched.set(top, dir);
+      }
     }
     const out = quiet();
     const result = await runUpdate(req, out);
@@ -106,12 +129,41 @@ async function updateOne(dir: string, opts: FleetUpdateOptions): Promise<UpdateR
     const name = checkProject(dir)?.source ?? 'create-pyservice';
     const msg = `chore(templates): update to templates ${result.to}`;
     const body = `Applied with pyservice update: templates ${result.from ?? '(adopted)'} → ${result.to} from ${name}.\nTeam edits were merged three ways; the baseline records the new render.`;
-    const c = git(dir, ['commit', '-q', '--no-verify', '-m', msg, '-m', body]);
+    const c = commitProject(dir, msg, body);
     if (c.code !== 0) return { dir, status: 'failed', from: result.from, to: result.to, branch: opts.branch, message: `the update is staged on ${opts.branch} but git commit failed: ${firstLine(c.stderr || c.stdout)}` };
     return { dir, status: 'updated', from: result.from, to: result.to, branch: opts.branch, commit: git(dir, ['rev-parse', 'HEAD']).stdout.trim() };
   } catch (err) {
     undoBranch(dir, opts.branch, previous);
     return { dir, status: 'failed', from: null, to: null, message: oneLine(err) };
+  }
+}
+
+/**
+ * Commits what the update staged in the project's folder and nothing else of the index. A plain `git commit` took
+ * in whatever the team had staged elsewhere in the repository (measured: a monorepo's README.md, staged at the
+ * top, went into "chore(templates): update to templates 1.6.0" of services/svc-beta). In a subfolder the commit is
+ * made from a temporary index: HEAD's tree with the project's folder as the real index has it. The real index is
+ * left as it was, so what was staged elsewhere is still staged, and the project's entries now equal the commit.
+ */
+function commitProject(dir: string, msg: string, body: string): { code: number; stdout: string; stderr: string } {
+  const commit = ['commit', '-q', '--no-verify', '-m', msg, '-m', body];
+  const prefix = git(dir, ['rev-parse', '--show-prefix']).stdout.trim().replace(/\/$/, '');
+  if (!prefix) return git(dir, commit);
+  const top = git(dir, ['rev-parse', '--show-toplevel']).stdout.trim();
+  const entries = git(top, ['--literal-pathspecs', 'ls-files', '--stage', '-z', '--', prefix]);
+  if (entries.code !== 0) return entries;
+  const scratch = mkdtempSync(join(tmpdir(), 'pyservice-fleet-'));
+  const env = { GIT_INDEX_FILE: join(scratch, 'index') };
+  try {
+    for (const step of [
+      git(top, ['read-tree', 'HEAD'], env),
+      git(top, ['--literal-pathspecs', 'rm', '-r', '-q', '--cached', '--ignore-unmatch', '--', prefix], env),
+      git(top, ['update-index', '-z', '--index-info'], env, entries.raw),
+    ])
+      if (step.code !== 0) return step;
+    return git(top, commit, env);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 
@@ -129,9 +181,9 @@ function unmergedPaths(dir: string): string[] {
   return [...new Set(r.stdout.split('\0').filter(Boolean).map((l) => l.split('\t')[1]!))];
 }
 
-function git(cwd: string, args: string[]) {
-  const r = runSync('git', args, { cwd });
-  return { code: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+function git(cwd: string, args: string[], env?: Record<string, string>, input?: Buffer) {
+  const r = runSync('git', args, { cwd, ...(env ? { env } : {}), ...(input ? { input } : {}) });
+  return { code: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8'), raw: r.stdout };
 }
 
 const firstLine = (s: string) => s.trim().split('\n')[0]?.replace(/^(fatal|error):\s*/, '') ?? '';
