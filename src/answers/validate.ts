@@ -175,6 +175,29 @@ function upstreamProblem(a: Answers): string | null {
 }
 
 /** All problems with a complete set of answers, in question order. */
+/**
+ * Answers that are each valid but wrong together, as create takes them (and update when a flag changes one of
+ * them); a recorded project is not refused for them. Measured: `--upload-url` without `--index-url` wrote a
+ * .pypirc that uploads to the team's index and a pip.conf that installs from PyPI, where anyone can publish a
+ * package under a name the team has only on its own index; `--index-user` without an index was recorded for a
+ * login that has nowhere to go; `--python-minimum 3.13 --distro bookworm` made a service whose .deb cannot be
+ * built there (bookworm's python3 is 3.11, and pip refuses the project's own python_requires).
+ */
+export function answerPairProblems(a: Answers): string[] {
+  const out: string[] = [];
+  if (a.uploadUrl && !a.indexUrl)
+    out.push('--upload-url is set but --index-url is not: uploads would go to the team\'s index while installs come from PyPI, where anyone can publish under a name the team has only on its own index; pass --index-url URL (the index\'s /simple/ page) too, or drop --upload-url');
+  if (a.indexUser && !a.indexUrl) out.push('--index-user names your login on the team\'s index, and there is no --index-url; pass --index-url URL too, or drop --index-user');
+  if (a.type !== 'library' && a.pythonMinimum && DISTROS[a.distro]) {
+    const distroPython = DISTROS[a.distro]!.python;
+    const minor = (v: string) => Number(v.split('.')[1]);
+    const newer = Object.values(DISTROS).find((d) => minor(d.python) >= minor(a.pythonMinimum!));
+    if (minor(a.pythonMinimum) > minor(distroPython))
+      out.push(`--python-minimum ${a.pythonMinimum} is newer than ${a.distro}'s Python ${distroPython}, which the ${a.type}'s .deb runs on (its build refuses the project's python_requires): ${newer ? `choose --distro ${newer.codename} (Python ${newer.python}), or` : 'no distribution it targets has it yet; choose'} --python-minimum ${distroPython} or lower`);
+  }
+  return out;
+}
+
 export function answersProblems(a: Answers): string[] {
   const checks = [
     choiceProblem('the project type', a.type, PROJECT_TYPES, '--type'),

@@ -4,7 +4,7 @@ import type { Answers, CreateRequest, CreateResult, FilePlan, Output, ProjectRec
 
 export type { CreateRequest, CreateResult };
 import { defaultAnswers, defaultDescription } from '../answers/defaults.js';
-import { answersProblems } from '../answers/validate.js';
+import { answerPairProblems, answersProblems } from '../answers/validate.js';
 import { PROJECT_TYPES } from '../answers/types.js';
 import { deriveNames, systemUserProblem } from '../answers/names.js';
 import { consoleScripts } from '../templates/render.js';
@@ -79,7 +79,7 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   }
 
   // 4. Validate everything before touching the disk
-  const problems = answersProblems(answers);
+  const problems = [...answersProblems(answers), ...answerPairProblems(answers)];
   if (problems.length) throw new UsageError(problems.join('\n'));
   // A tool's or service's commands are /usr/bin links: never over sh, ls, python3 or sudo (a tool's preinst diverts)
   if (answers.type !== 'library') {

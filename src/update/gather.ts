@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { Answers, Output, UpdateRequest } from '../types.js';
 
 export type { UpdateRequest };
-import { answersProblems } from '../answers/validate.js';
+import { answerPairProblems, answersProblems } from '../answers/validate.js';
 import { defaultAnswers } from '../answers/defaults.js';
 import { UsageError } from '../errors.js';
 import { askForUpdate, askIdentity } from '../answers/questions.js';
@@ -97,6 +97,9 @@ export async function gatherUpdate(req: UpdateRequest, out: Output, hooks: Updat
       if (answers[k] !== record.answers[k]) throw new UsageError(`update cannot change the project's ${k} (${record.answers[k]} → ${answers[k]}); generate a new project instead`);
   }
   const problems = answersProblems(answers);
+  // A flag that changes one of a pair is checked with its partner (a recorded pair is left as it was answered)
+  if ((['indexUrl', 'uploadUrl', 'indexUser', 'pythonMinimum', 'distro'] as const).some((k) => req.given[k] !== undefined && req.given[k] !== record?.answers[k]))
+    problems.push(...answerPairProblems(answers));
   if (problems.length) throw new UsageError(problems.join('\n'));
 
   const origin = record?.origin ?? 'create';

@@ -1,7 +1,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { answersProblems, authorProblem, consoleScriptsProblem, descriptionProblem, emailProblem, indexUrlProblem, urlProblem } from '../../src/answers/validate.js';
+import { answerPairProblems, answersProblems, authorProblem, consoleScriptsProblem, descriptionProblem, emailProblem, indexUrlProblem, urlProblem } from '../../src/answers/validate.js';
 import { defaultAnswers } from '../../src/answers/defaults.js';
+import type { Answers } from '../../src/types.js';
 
 const t = suite('answer validation');
 
@@ -62,6 +63,30 @@ t('a full set of answers reports every problem, in question order', () => {
   assert.match(problems[0]!, /spaces/);
   assert.match(problems[1]!, /CI provider/);
   assert.match(problems[2]!, /distro/);
+});
+
+t('answer pairs: an upload or a login without an index, a Python minimum the distribution lacks (a .deb only)', () => {
+  const base: Answers = { ...defaultAnswers({ dirName: 'svc', gitName: 'A', gitEmail: 'a@example.org' }), type: 'service' };
+  assert.equal(answerPairProblems(base), []);
+  const cases: Array<[Partial<Answers>, RegExp | null]> = [
+    [{ uploadUrl: 'https://p.example/legacy/' }, /^--upload-url is set but --index-url is not: .*installs come from PyPI.*; pass --index-url URL .* or drop --upload-url$/],
+    [{ uploadUrl: 'https://p.example/legacy/', indexUrl: 'https://p.example/simple/' }, null],
+    [{ indexUser: 'reader' }, /^--index-user names your login on the team's index, and there is no --index-url; pass --index-url URL too, or drop --index-user$/],
+    [{ indexUser: 'reader', indexUrl: 'https://p.example/simple/' }, null],
+    [{ pythonMinimum: '3.13', distro: 'bookworm' }, /^--python-minimum 3\.13 is newer than bookworm's Python 3\.11, .*: choose --distro trixie \(Python 3\.13\), or --python-minimum 3\.11 or lower$/],
+    [{ pythonMinimum: '3.15', distro: 'noble' }, /no distribution it targets has it yet; choose --python-minimum 3\.12 or lower$/],
+    [{ pythonMinimum: '3.13', distro: 'trixie' }, null],
+    [{ pythonMinimum: '3.13', distro: 'bookworm', type: 'library' }, null],
+    [{ pythonMinimum: '3.11', distro: 'bookworm', type: 'tool' }, null],
+  ];
+  for (const [over, want] of cases) {
+    const got = answerPairProblems({ ...base, ...over });
+    if (want === null) assert.equal(got, [], JSON.stringify(over));
+    else {
+      assert.is(got.length, 1, JSON.stringify(over));
+      assert.match(got[0]!, want);
+    }
+  }
 });
 
 t.run();

@@ -124,6 +124,26 @@ t('a service whose name is longer than a system user name (31) is exit 2, nothin
   assert.is(create([tool, '--type', 'tool', '--yes', '--no-git', ...ID]).code, 0);
 });
 
+t('flags that need another are exit 2 naming it, nothing written: --upload-url or --index-user without --index-url, --trust without --template, a --python-minimum the --distro lacks', () => {
+  const cases: Array<[string[], string]> = [
+    [['--upload-url', 'https://p.example/legacy/'], '--upload-url is set but --index-url is not'],
+    [['--index-user', 'reader'], '--index-user names your login on the team\'s index, and there is no --index-url'],
+    [['--trust'], '--trust marks a --template source as trusted, and there is none'],
+    [['--python-minimum', '3.13', '--distro', 'bookworm'], "--python-minimum 3.13 is newer than bookworm's Python 3.11"],
+  ];
+  for (const [flags, want] of cases) {
+    const parent = tempDir();
+    const r = create([join(parent, 'pair-svc'), '--yes', '--no-git', ...ID, ...flags], { cwd: parent });
+    assert.is(r.code, 2, `${flags.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, want);
+    assert.is(r.stderr.trim().split('\n').length, 1);
+    assert.equal(readdirSync(parent), [], 'nothing written');
+  }
+  const parent = tempDir();
+  const ok = create([join(parent, 'pair-svc'), '--yes', '--no-git', ...ID, '--index-url', 'https://p.example/simple/', '--upload-url', 'https://p.example/legacy/', '--index-user', 'reader'], { cwd: parent });
+  assert.is(ok.code, 0, ok.stderr);
+});
+
 t('every project type is in --help, and each gets its own default description', () => {
   // Measured before: --help said '--type service|library', and --type tool --yes recorded 'Long-running Python service'
   assert.match(create(['--help']).stdout, /--type TYPE +service\|library\|tool /);

@@ -9,7 +9,7 @@ import { tempDir } from '../helpers/tmp.js';
 import { LOCK_FILE } from '../../src/update/lock.js';
 import { sha256 } from '../../src/update/baseline.js';
 import { latestTemplateVersion } from '../../src/templates/manifest.js';
-import { commitAll, git, oldProject, read } from './fixtures.js';
+import { commitAll, git, oldProject, read, snapshot } from './fixtures.js';
 
 /**
  * Update hardening: one update at a time (a lock with stale-lock detection), a resumed update that leaves an
@@ -246,4 +246,23 @@ toolTest(t, ['git'], 'a bisect, or a cherry-pick of several commits waiting afte
     assert.is(recordVersion(dir), '1.0.0');
   }
 });
+toolTest(t, ['git'], 'an answer flag that breaks a pair (--upload-url without an index) is exit 2, nothing written; a pair recorded so is left as answered', async () => {
+  const dir = await oldProject({}, '1.5.0');
+  const before = snapshot(dir);
+  const r = pyservice(['update', '--upload-url', 'https://p.example/legacy/'], { cwd: dir, env });
+  assert.is(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, '--upload-url is set but --index-url is not');
+  assert.equal(snapshot(dir), before, 'nothing written');
+  const both = pyservice(['update', '--upload-url', 'https://p.example/legacy/', '--index-url', 'https://p.example/simple/'], { cwd: dir, env });
+  assert.is(both.code, 0, both.stderr);
+  // a record an older create wrote with the pair (its answers are kept; only a flag that changes one is checked)
+  const recorded = await oldProject({ uploadUrl: 'https://p.example/legacy/', indexUrl: 'https://p.example/simple/' }, '1.5.0');
+  const record = JSON.parse(read(recorded, '.pyservice.json'));
+  record.answers.indexUrl = '';
+  writeFileSync(join(recorded, '.pyservice.json'), JSON.stringify(record, null, 2) + '\n');
+  commitAll(recorded, 'an older record');
+  const u = pyservice(['update'], { cwd: recorded, env });
+  assert.is(u.code, 0, u.stderr);
+});
+
 t.run();

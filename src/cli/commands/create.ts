@@ -101,6 +101,7 @@ export function parseCreateArgs(argv: readonly string[]): CreateRequest | 'help'
   if (positionals.length > 1) throw new UsageError(`expected at most one directory, got ${positionals.length} words; quote a directory name that has spaces`);
   // --json is the dry run's plan: alone it would create the project and print no JSON (measured: it did)
   if (values.json && !values['dry-run']) throw new UsageError('--json prints the plan of a dry run; add --dry-run (nothing is written then), or drop --json to create the project');
+  if (values.trust && typeof values.template !== 'string') throw new UsageError('--trust marks a --template source as trusted, and there is none (the shipped templates need no trust); drop --trust, or add --template SOURCE');
   const given: Partial<Answers> = typeof values.answers === 'string' ? readAnswersFile(values.answers) : {};
   for (const [flag, key] of Object.entries(FLAG_TO_KEY)) {
     const v = (values as Record<string, unknown>)[flag];
