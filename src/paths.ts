@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { homedir, userInfo } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 let cached: string | undefined;
@@ -33,12 +33,28 @@ export function toolVersion(): string {
 }
 
 /**
+ * The user's home folder: $HOME when it is an absolute path, else the account's own (passwd). A relative HOME
+ * (`HOME=relhome`, an empty one in some CI images) was joined as it was: measured, create wrote its caches under
+ * ./relhome/.cache in the folder it ran in, beside the new project.
+ */
+export function homeDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.HOME && isAbsolute(env.HOME)) return env.HOME;
+  try {
+    const own = userInfo().homedir;
+    if (own && isAbsolute(own)) return own;
+  } catch {
+    /* no passwd entry (a container's random uid) */
+  }
+  return homedir();
+}
+
+/**
  * This tool's user-level cache (~/.cache/create-pyservice, or under XDG_CACHE_HOME when that is an absolute
  * path): team template clones (template-sources/git-cache.ts), V8's code cache (code-cache.ts), Debian's package
  * names (deb/collisions.ts) and the Python helpers' bytecode (python-helpers/run_cached.py).
  */
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(env.HOME || homedir(), '.cache');
+  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homeDir(env), '.cache');
   return join(base, 'create-pyservice');
 }
 

@@ -1,16 +1,26 @@
 import { crypto } from '../lazy.js';
 import { chownSync, existsSync, lstatSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { UsageError } from '../errors.js';
+import { shown } from '../secrets/redact.js';
 import { writeFileAtomic } from '../apply/atomic.js';
 import { run } from '../exec/run.js';
 import { acquireLock } from '../files/lock-file.js';
 import { packageRoot } from '../paths.js';
 import { mergeNetrcLogin, readersMayDiffer, type NetrcAction, type NetrcLogin, type NetrcMerge } from './netrc.js';
 
-/** The file pip reads: requests honours $NETRC, else ~/.netrc. */
+/**
+ * The file pip reads: requests honours $NETRC, else ~/.netrc. A relative NETRC or HOME is refused (exit 2): pip
+ * resolves it against the folder it runs in, so the login would be written in one folder (the project, under
+ * `pyservice login`) and looked for in another.
+ */
 export function netrcPath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.NETRC) return env.NETRC;
+  if (env.NETRC) {
+    if (!isAbsolute(env.NETRC)) throw new UsageError(`NETRC is ${shown(env.NETRC)}, not an absolute path: pip reads it from whatever folder it runs in; set NETRC to an absolute path, or unset it for ~/.netrc`);
+    return env.NETRC;
+  }
+  if (env.HOME && !isAbsolute(env.HOME)) throw new UsageError(`HOME is ${shown(env.HOME)}, not an absolute path: pip would look for ~/.netrc in whatever folder it runs in; set HOME to your home folder`);
   return join(env.HOME || homedir(), '.netrc');
 }
 

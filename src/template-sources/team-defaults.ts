@@ -1,7 +1,7 @@
 import { NotRegularFileError, readRegularText } from '../files/read-regular.js';
 import { othersCouldWrite } from '../files/private-dir.js';
 import { shown } from '../secrets/redact.js';
-import { homedir } from 'node:os';
+import { homeDir } from '../paths.js';
 import { join } from 'node:path';
 import type { Answers } from '../answers/types.js';
 import type { ManifestDefaults } from '../templates/manifest.js';
@@ -19,7 +19,7 @@ export class DefaultsError extends UsageError {}
 
 export function defaultsFile(env: NodeJS.ProcessEnv = process.env): string {
   if (env.PYSERVICE_DEFAULTS) return env.PYSERVICE_DEFAULTS;
-  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
+  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(homeDir(env), '.config');
   return join(base, 'create-pyservice', 'defaults.json');
 }
 

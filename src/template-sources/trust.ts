@@ -1,7 +1,7 @@
 import { lstatSync, mkdirSync } from 'node:fs';
 import { readRegularText } from '../files/read-regular.js';
 import { privateDirProblem } from '../files/private-dir.js';
-import { homedir } from 'node:os';
+import { homeDir } from '../paths.js';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../apply/atomic.js';
 import { UsageError } from '../errors.js';
@@ -22,7 +22,7 @@ export class UntrustedSourceError extends UsageError {
 }
 
 export function trustFile(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(env.HOME || homedir(), '.config');
+  const base = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.startsWith('/') ? env.XDG_CONFIG_HOME : join(homeDir(env), '.config');
   return join(base, 'create-pyservice', 'trust.json');
 }
 
