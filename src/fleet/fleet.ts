@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSync } from '../exec/run.js';
 import { checkProject } from '../update/check.js';
+import { projectsBelow } from '../update/project.js';
 import { compareVersions } from '../templates/template-set.js';
 import { runUpdate, type UpdateRequest } from '../update/run-update.js';
 
@@ -27,7 +28,7 @@ export function checkMany(dirs: readonly string[], opts: { pre?: boolean } = {})
       const gone = notADirectory(dir);
       if (gone) return { dir, status: 'failed', current: null, latest: null, source: null, message: gone };
       const s = checkProject(dir, opts);
-      if (!s) return { dir, status: 'failed', current: null, latest: null, source: null, message: 'not a pyservice project (no .pyservice.json)' };
+      if (!s) return { dir, status: 'failed', current: null, latest: null, source: null, message: notAProject(dir, 'check') };
       const unmerged = unmergedPaths(s.dir);
       if (unmerged.length) return { dir, status: 'conflicted', current: s.current, latest: s.latest, source: s.source, message: `unresolved conflicts: ${unmerged.join(', ')}` };
       return { dir, status: s.upToDate ? 'up-to-date' : 'behind', current: s.current, latest: s.latest, source: s.source };
@@ -87,7 +88,7 @@ async function updateOne(dir: string, opts: FleetUpdateOptions, branched: Map<st
     const gone = notADirectory(dir);
     if (gone) return { dir, status: 'failed', from: null, to: null, message: gone };
     const state = checkProject(dir);
-    if (!state) return { dir, status: 'failed', from: null, to: null, message: 'not a pyservice project (no .pyservice.json); adopt it with pyservice update in that directory' };
+    if (!state) return { dir, status: 'failed', from: null, to: null, message: notAProject(dir, 'update') };
     // A fleet moves to --to together: a repository already there, or past it (never moved back), has nothing to do.
     if (opts.to && compareVersions(state.current, opts.to) >= 0)
       return { dir, status: 'up-to-date', from: state.current, to: state.current, ...(state.current === opts.to ? {} : { message: `already past ${opts.to}` }) };
@@ -209,4 +210,11 @@ function notADirectory(dir: string): string | null {
   } catch {
     return 'no such directory; fix the path (a --from list\'s paths are relative to the list file)';
   }
+}
+
+/** A listed folder without a record: a monorepo's top names its projects (list them instead), any other is adopted. */
+function notAProject(dir: string, command: 'check' | 'update'): string {
+  const below = projectsBelow(dir);
+  if (below.length) return `not a pyservice project (no .pyservice.json): a folder above projects; list them instead: ${below.slice(0, 5).map((p) => join(dir, p)).join(', ')}${below.length > 5 ? ` and ${below.length - 5} more` : ''}`;
+  return command === 'check' ? 'not a pyservice project (no .pyservice.json)' : 'not a pyservice project (no .pyservice.json); adopt it with pyservice update in that directory';
 }

@@ -18,7 +18,7 @@ import { modifiedTrackedFiles, trackedAmong } from './git-ops.js';
 import { gitIdentity } from '../apply/git.js';
 import type { OursState } from '../types.js';
 import type { GitState, RunPlanInput } from './plan-run.js';
-import { parseRecord, RecordError } from './project.js';
+import { parseRecord, projectsBelow, projectsHint, RecordError } from './project.js';
 import { readOurs, type WriteTarget } from './worktree.js';
 import { checkoutForm } from './line-endings.js';
 import { prefillAnswers } from './adopt.js';
@@ -90,8 +90,16 @@ export async function gatherUpdate(req: UpdateRequest, out: Output, hooks: Updat
   } else if (adopting && missing.length && !req.yes && req.asker) {
     answers = { ...answers };
     await askIdentity(req.asker, answers, missing);
-  } else if (adopting && missing.length && !req.yes)
+  } else if (adopting && missing.length && !req.yes) {
+    // Above a monorepo's projects (its top, or a folder between), adopting makes this folder a project of its own
+    const start = req.dir ?? process.cwd();
+    const below = projectsBelow(start);
+    if (below.length)
+      throw new UsageError(
+        `${projectDir} has no .pyservice.json, and adopting it would make it a project of its own; ${projectsHint(below, 'pyservice update')}; to adopt it anyway, pass ${missing.map((k) => `--${k}`).join(' and ')} or --yes`,
+      );
     throw new UsageError(`adopting this repository needs ${missing.map((k) => `--${k}`).join(' and ')} (nothing to ask on without --ask and a terminal), or --yes for defaults`);
+  }
   if (record) {
     for (const k of ['name', 'type'] as const)
       if (answers[k] !== record.answers[k]) throw new UsageError(`update cannot change the project's ${k} (${record.answers[k]} → ${answers[k]}); generate a new project instead`);

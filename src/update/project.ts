@@ -8,6 +8,7 @@ import type { ProjectRecord } from '../types.js';
 import { RECORD_FILE } from '../plan/tool-files.js';
 import { parseSource, SourceError } from '../template-sources/spec.js';
 import { parseJson } from '../files/json.js';
+import { runSync } from '../exec/run.js';
 
 /**
  * Reading a project's record (`.pyservice.json`). Kept apart from the template engine so `pyservice check`
@@ -78,4 +79,28 @@ function recordedTemplate(t: unknown, where: string): ProjectRecord['template'] 
 export function readRecord(projectDir: string): ProjectRecord | null {
   const text = readRegularText(join(projectDir, RECORD_FILE), RECORD_FILE);
   return text === null ? null : parseRecord(text, RECORD_FILE);
+}
+
+/**
+ * The pyservice projects inside `dir` (folders below it holding `.pyservice.json` that git tracks or would add),
+ * relative to `dir`, sorted: in a monorepo's top (or any folder above its projects) "adopt it with pyservice
+ * update" would make that folder a project of its own; the messages name these instead. Empty outside git.
+ */
+export function projectsBelow(dir: string): string[] {
+  let r;
+  try {
+    r = runSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', `:(glob)**/${RECORD_FILE}`], { cwd: dir, timeoutMs: 10_000 });
+  } catch {
+    return [];
+  }
+  if (r.exitCode !== 0) return [];
+  const dirs = r.stdout.toString('utf8').split('\0').filter((p) => p.includes('/')).map((p) => dirname(p));
+  return [...new Set(dirs)].sort();
+}
+
+/** "A, B and 3 more" → the projects as a command's arguments (at most five), for one line. */
+export function projectsHint(projects: readonly string[], command: string): string {
+  const shownDirs = projects.slice(0, 5).map((p) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`));
+  const more = projects.length > 5 ? ` (and ${projects.length - 5} more: --from FILE lists them all)` : '';
+  return `its projects are below it (${projects.slice(0, 5).join(', ')}${projects.length > 5 ? ', …' : ''}): run ${command} ${shownDirs.join(' ')}${more}`;
 }

@@ -204,4 +204,38 @@ toolTest(t, ['git'], "an update killed in one project is never replayed into ano
   assert.ok(staged.some((p) => p === 'services/svc-alpha/debian/svc-alpha.preinst') && staged.some((p) => p === 'services/svc-beta/debian/svc-beta.preinst'), staged.join(' '));
 });
 
+toolTest(t, ['git'], "at a monorepo's top (or a folder above its projects), check and update name the projects, never advise adopting the top", async () => {
+  // walk3: at the top of a repository holding services/svc-alpha and services/svc-beta, `pyservice check` said
+  // "adopt it with pyservice update", which makes the monorepo's top a project (setup.py, Makefile, debian/ there).
+  const top = tempDir('mono-');
+  git(top, 'init', '-q', '-b', 'main');
+  writeFileSync(join(top, 'pyproject.toml'), '[project]\nname = "top"\nversion = "0.1"\n');
+  mkdirSync(join(top, 'services'));
+  await generate({ name: 'svc-alpha' }, { dir: join(top, 'services', 'svc-alpha'), templateVersion: '1.5.0' });
+  await generate({ name: 'svc-beta' }, { dir: join(top, 'services', 'svc-beta'), templateVersion: '1.5.0' });
+  git(top, 'add', '-A');
+  git(top, 'commit', '-qm', 'monorepo');
+  const check = pyservice(['check'], { cwd: top, env: GIT_ENV });
+  assert.is(check.code, 2, check.stderr);
+  assert.match(check.stderr, /not a pyservice project .*; its projects are below it \(services\/svc-alpha, services\/svc-beta\): run (npx -p create-pyservice )?pyservice check services\/svc-alpha services\/svc-beta\n$/);
+  assert.not.match(check.stderr, /adopt/);
+  const between = pyservice(['check'], { cwd: join(top, 'services'), env: GIT_ENV });
+  assert.match(between.stderr, /run (npx -p create-pyservice )?pyservice check svc-alpha svc-beta\n$/);
+  // the command it names works: both projects checked, behind (exit 3)
+  const named = pyservice(['check', 'svc-alpha', 'svc-beta'], { cwd: join(top, 'services'), env: GIT_ENV });
+  assert.is(named.code, 3, named.stdout + named.stderr);
+  const update = pyservice(['update'], { cwd: top, env: GIT_ENV });
+  assert.is(update.code, 2, update.stderr);
+  assert.match(update.stderr, /has no \.pyservice\.json, and adopting it would make it a project of its own; its projects are below it \(services\/svc-alpha, services\/svc-beta\): run pyservice update services\/svc-alpha services\/svc-beta; to adopt it anyway, pass --type or --yes\n$/);
+  assert.is(git(top, 'status', '--porcelain'), '', 'nothing written');
+  const fleet = pyservice(['check', top, join(top, 'services', 'svc-alpha'), '--json'], { cwd: top, env: GIT_ENV });
+  const rows = JSON.parse(fleet.stdout) as { status: string; message?: string }[];
+  assert.is(rows[0]!.status, 'failed');
+  assert.match(rows[0]!.message!, /a folder above projects; list them instead: \S+services\/svc-alpha, \S+services\/svc-beta$/);
+  // a plain folder without projects below keeps the adoption advice
+  const plain = tempDir('plain-');
+  git(plain, 'init', '-q', '-b', 'main');
+  assert.match(pyservice(['check'], { cwd: plain, env: GIT_ENV }).stderr, /adopt it with (npx -p create-pyservice )?pyservice update\n$/);
+});
+
 t.run();

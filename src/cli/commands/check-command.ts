@@ -2,7 +2,7 @@ import { EXIT } from '../errors.js';
 import type { Output } from '../output.js';
 import { parseFlags } from '../flags.js';
 import { checkProject } from '../../update/check.js';
-import { RecordError } from '../../update/project.js';
+import { projectsBelow, projectsHint, RecordError } from '../../update/project.js';
 import { pyserviceCommand } from '../self-command.js';
 
 export const CHECK_HELP = `Usage: pyservice check [dir] [--json]
@@ -53,7 +53,11 @@ export async function checkCommand(argv: string[], out: Output): Promise<number>
   }
   if (!status) {
     if (values.json) out.raw(JSON.stringify({ error: 'not a pyservice project', dir: start }) + '\n');
-    out.error(`${start} is not a pyservice project (no .pyservice.json up to the repository's top); adopt it with pyservice update`);
+    const below = projectsBelow(start);
+    out.error(
+      `${start} is not a pyservice project (no .pyservice.json up to the repository's top); ` +
+        (below.length ? projectsHint(below, `${pyserviceCommand()} check`) : `adopt it with ${pyserviceCommand()} update`),
+    );
     return EXIT.usage;
   }
   if (values.json) out.raw(JSON.stringify({ current: status.current, latest: status.latest, upToDate: status.upToDate }) + '\n');
