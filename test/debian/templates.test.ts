@@ -1,9 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { DISTROS } from '../../src/answers/distros.js';
+import { RECORD_FILE, renderProject, type ProjectRecord } from '../../src/plan/file-plan.js';
 import { generate } from '../helpers/generate.js';
 import { tempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
@@ -67,10 +68,28 @@ toolTest(t, ['make'], 'an index-url in pip.conf: rules use it through PIP_CONFIG
   assert.match(vars.stdout, new RegExp(`^PIP_CONFIG_FILE := ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/pip\\.conf$`, 'm'));
 });
 
+/**
+ * A service project named `name` as its templates render it. create refuses a service name longer than 31
+ * characters (its system user, cut to 31, would be shared), but a project made before that refusal still renders
+ * as it always did: such a name is rendered from an existing project's record, as update renders it.
+ */
+async function serviceNamed(name: string): Promise<string> {
+  if (name.length <= 31) return generate({ type: 'service', name });
+  const made = await generate({ type: 'service', name: 'placeholder-svc' });
+  const record = JSON.parse(readFileSync(join(made, RECORD_FILE), 'utf8')) as ProjectRecord;
+  record.answers.name = name;
+  const dir = join(tempDir(), name);
+  for (const f of renderProject(record).files) {
+    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+    writeFileSync(join(dir, f.path), f.content);
+  }
+  return dir;
+}
+
 toolTest(t, ['systemd-sysusers'], 'system user names systemd accepts, also for names with dots, underscores or 64 characters', async () => {
   const names = ['acme.billing', 'acme_billing-api', 'a' + 'b'.repeat(40) + '-svc', 'x2'];
   for (const name of names) {
-    const dir = await generate({ type: 'service', name });
+    const dir = await serviceNamed(name);
     const deb = name.replace(/_/g, '-');
     const unit = readFileSync(join(dir, 'debian', `${deb}.service`), 'utf8');
     const user = /^User=(.*)$/m.exec(unit)?.[1];
