@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, lstatSync, accessSync, constants, writeFile, chmod } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, lstatSync, accessSync, constants, writeFile, chmod, linkSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { FilePlan, PlannedFile } from '../plan/file-plan.js';
 import { stopChildren } from '../exec/run.js';
@@ -10,8 +10,25 @@ export class TargetError extends Error {}
 export class InterruptedError extends CancelledError {}
 
 /**
- * Checks the target before any work: it must be absent or an empty real directory (not a symlink, not a mount
- * point: the finished project is renamed into place, which neither survives), and its parent writable.
+ * A directory whose only entry is `.git` (a folder, or a worktree's or submodule's file): an empty clone, as
+ * `git clone` of a repository just made on GitHub or GitLab leaves it. The project is written into it, around
+ * its `.git`, which is never moved.
+ */
+export function onlyGit(abs: string): boolean {
+  try {
+    const entries = readdirSync(abs);
+    if (entries.length !== 1 || entries[0] !== '.git') return false;
+    const st = lstatSync(join(abs, '.git'));
+    return st.isDirectory() || st.isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks the target before any work: it must be absent, an empty real directory (not a symlink, not a mount
+ * point: the finished project is renamed into place, which neither survives) or an empty clone (onlyGit), and
+ * its parent writable.
  */
 export function checkTarget(target: string): void {
   const abs = resolve(target);
@@ -25,7 +42,11 @@ export function checkTarget(target: string): void {
     if (st.isSymbolicLink()) throw new TargetError(`${target} is a symlink; give the real directory it points to (the project is never written through a symlink)`);
     if (!st.isDirectory()) throw new TargetError(`${target} exists and is not a directory; choose another directory`);
     const entries = readdirSync(abs);
-    if (entries.length > 0) throw new TargetError(`${target} is not empty (${entries.length} entries); choose a new or empty directory`);
+    if (onlyGit(abs)) {
+      accessSync(abs, constants.W_OK);
+      return; // filled entry by entry, not replaced: a mount point is fine
+    }
+    if (entries.length > 0) throw new TargetError(`${target} is not empty (${entries.length} entries); choose a new or empty directory (or an empty clone, holding only .git)`);
     const parentDev = statSync(dirname(abs)).dev;
     if (st.dev !== parentDev || abs === dirname(abs))
       throw new TargetError(`${target} is a mount point, which cannot be replaced; create the project inside it (${join(target, 'NAME')})`);
@@ -157,6 +178,10 @@ export async function writeNewProject(plan: FilePlan | NewProjectFiles, target: 
     // An empty target directory may exist (a non-empty one was refused earlier). Asked without a throw: Node's
     // error for an absent path cost create ~1 ms.
     try {
+      if (onlyGit(abs)) {
+        moveInto(staging, abs);
+        return abs;
+      }
       if (lstatSync(abs, { throwIfNoEntry: false })) rmdirSync(abs);
       renameSync(staging, abs);
     } catch (err) {
@@ -176,6 +201,33 @@ export async function writeNewProject(plan: FilePlan | NewProjectFiles, target: 
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * Moves the staged project into an empty clone, entry by entry, never over anything: a file by a hard link (EEXIST
+ * if the name was taken meanwhile) and unlinking the staged name, a folder by renaming it over an empty folder made
+ * for it (EEXIST likewise). A failure moves back what was moved, so the clone holds only its .git again.
+ */
+function moveInto(staging: string, target: string): void {
+  const moved: string[] = [];
+  try {
+    for (const name of readdirSync(staging)) {
+      const from = join(staging, name);
+      const to = join(target, name);
+      if (lstatSync(from).isDirectory()) {
+        mkdirSync(to);
+        renameSync(from, to);
+      } else {
+        linkSync(from, to);
+        unlinkSync(from);
+      }
+      moved.push(name);
+    }
+    rmdirSync(staging);
+  } catch (err) {
+    for (const name of moved.reverse()) renameSync(join(target, name), join(staging, name));
+    throw err;
   }
 }
 

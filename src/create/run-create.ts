@@ -1,5 +1,5 @@
 import { basename, dirname, resolve } from 'node:path';
-import { findRepo } from '../update/worktree.js';
+import { findRepo, realPath } from '../update/worktree.js';
 import type { Answers, CreateRequest, CreateResult, FilePlan, Output, ProjectRecord } from '../types.js';
 
 export type { CreateRequest, CreateResult };
@@ -18,7 +18,7 @@ import { versionOfTag } from '../template-sources/semver.js';
 import { requireTrust } from '../template-sources/trust.js';
 import { readDefaultsFile, teamAnswerDefaults } from '../template-sources/team-defaults.js';
 import { renderProject, withToolFiles } from '../plan/file-plan.js';
-import { checkTarget, TargetError, writeNewProject } from '../apply/new-project.js';
+import { checkTarget, onlyGit, TargetError, writeNewProject } from '../apply/new-project.js';
 import { gitIdentity, gitInitialCommit } from '../apply/git.js';
 import { toolVersion } from '../paths.js';
 import { UsageError } from '../errors.js';
@@ -117,7 +117,9 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   // 6. Apply: write into a staging directory, commit there, then move into place. The rendered files are
   // written while the baseline that hashes them is computed (file-plan.ts withToolFiles), which then follows.
   // Inside an existing repository (a monorepo) the project becomes part of it: no nested repository.
-  const enclosing = req.git ? findRepo(dirname(dir)) : null;
+  // An empty clone (only .git) is the project's own repository: filled, never given a repository of its own
+  const clone = onlyGit(dir);
+  const enclosing = req.git ? findRepo(clone ? dir : dirname(dir)) : null;
   const initGit = req.git && !enclosing;
   let plan: FilePlan | undefined;
   const toolFiles = () => {
@@ -131,6 +133,7 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   if (!plan) throw new Error('create: the tool files were never planned'); // writeNewProject calls `more` before it returns
   out.phase(`Wrote ${plan.files.length} files to ${shown} (${answers.type}, templates ${templateVersion})`);
   if (initGit) out.phase('Created a git repository with the first commit');
+  else if (clone && enclosing?.root === realPath(dir)) out.phase(`Into the git repository ${shown} (an empty clone, its .git kept): git add -A and commit there`);
   else if (enclosing) out.phase(`Inside the git repository at ${enclosing.root}: no nested repository created; git add and commit ${shown} there`);
   if (login) await savePendingLogin(login, out);
   return { dir, shown, plan, record, written: true, loginSaved: Boolean(login) };

@@ -235,6 +235,42 @@ toolTest(t, ['runuser'], 'an unwritable parent (as an unprivileged user) is exit
   assert.equal(readdirSync(parent), []);
 });
 
+toolTest(t, ['git'], 'an empty clone (only .git) is filled around its .git: no nested repository, the clone pushes the project', () => {
+  // walk3: git clone of a repository just made on GitLab, then create-pyservice into it, was refused
+  // ('is not empty (1 entries); choose a new or empty directory'), though it is the usual way to start a service
+  const base = tempDir();
+  const genv = { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.org', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.org' };
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: genv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  git(base, 'init', '-q', '--bare', '-b', 'main', 'remote.git');
+  git(base, 'clone', '-q', 'remote.git', 'clone');
+  const clone = join(base, 'clone');
+  const gitDirInode = statSync(join(clone, '.git')).ino;
+  const config = readFileSync(join(clone, '.git', 'config'), 'utf8');
+  const r = create([clone, '--yes', '--name', 'pay-svc', ...ID]);
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /an empty clone, its \.git kept/);
+  assert.is(statSync(join(clone, '.git')).ino, gitDirInode, 'the same .git');
+  assert.is(readFileSync(join(clone, '.git', 'config'), 'utf8'), config, 'its remote kept');
+  assert.ok(existsSync(join(clone, 'setup.py')) && existsSync(join(clone, '.pyservice.json')));
+  assert.equal(readdirSync(base).sort(), ['clone', 'remote.git'], 'no staging folder left beside it');
+  assert.is(git(clone, 'status', '--porcelain', '--untracked-files=no'), '', 'nothing committed or staged for the team');
+  git(clone, 'add', '-A');
+  git(clone, 'commit', '-qm', 'first');
+  git(clone, 'push', '-q', 'origin', 'main');
+  assert.match(git(join(base, 'remote.git'), 'ls-tree', '--name-only', 'main'), /^setup\.py$/m);
+  const u = pyservice(['update'], { cwd: clone, env: genv });
+  assert.is(u.code, 0, u.stderr);
+  assert.match(u.stdout, /Already up to date/);
+  // a worktree-style .git file counts as the clone's .git too; anything more than .git is still refused
+  const withFile = join(base, 'more');
+  mkdirSync(join(withFile, '.git'), { recursive: true });
+  writeFileSync(join(withFile, 'README.md'), 'mine\n');
+  const refused = create([withFile, '--yes', '--name', 'pay-svc', ...ID]);
+  assert.is(refused.code, 2, refused.stderr);
+  assert.match(refused.stderr, /is not empty \(2 entries\); choose a new or empty directory \(or an empty clone, holding only \.git\)/);
+  assert.is(readFileSync(join(withFile, 'README.md'), 'utf8'), 'mine\n');
+});
+
 t('an empty existing directory is used', () => {
   const dir = join(tempDir(), 'empty');
   mkdirSync(dir);
