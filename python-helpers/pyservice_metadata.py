@@ -894,7 +894,11 @@ def read_project(project):
                 if has_setup_py:
                     import runpy
 
-                    sys.argv = ["setup.py", "--name", "--version"]
+                    # The command line of the wheel build this read stands for: a setup.py may decide on sys.argv
+                    # (ruamel.yaml.clib 0.2.12 lists no extension under --version, so 'setup.py --name --version'
+                    # saw pure Python and left python3-dev out of Build-Depends). setup() is captured before any
+                    # command runs, so nothing is built.
+                    sys.argv = ["setup.py", "bdist_wheel"]
                     # `python3 setup.py` and setuptools.build_meta:__legacy__ put the script's directory first; the
                     # build_meta a pyproject.toml names does not: laniakea-spark 0.1.1's setup.py ('from spark import
                     # __version__') read fine here while its wheel build stopped at "No module named 'spark'"

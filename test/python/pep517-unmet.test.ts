@@ -271,6 +271,26 @@ toolTest(t, [PY], 'setup(cffi_modules=…) compiles C whether or not cffi (whose
   assert.ok(['python3-cffi', 'python3-dev'].every((p) => report.answers.buildDeps.includes(p)), report.answers.buildDeps.join(', '));
 });
 
+toolTest(t, [PY], 'a setup.py that lists its extensions only for a build command is read with the argv of the wheel build (bdist_wheel): compiled C, python3-dev in Build-Depends', () => {
+  // ruamel.yaml.clib 0.2.12 (trixie source): its ext_modules property returns None when '--version' is in sys.argv;
+  // the read ran setup.py as 'setup.py --name --version', saw no extension and left python3-dev out, while the wheel
+  // its own build makes holds _ruamel_yaml.cpython-311-x86_64-linux-gnu.so
+  const dir = tempDir();
+  writeFileSync(join(dir, 'argvx.py'), 'def main():\n    pass\n');
+  writeFileSync(join(dir, 'speed.c'), 'int speed(void) { return 1; }\n');
+  writeFileSync(
+    join(dir, 'setup.py'),
+    'import sys\nfrom setuptools import setup, Extension\n' +
+      'ext = None if "--version" in sys.argv or "--name" in sys.argv else [Extension("_argvx", ["speed.c"])]\n' +
+      'setup(name="argvx", version="1.0", py_modules=["argvx"], ext_modules=ext, entry_points={"console_scripts": ["argvx = argvx:main"]})\n',
+  );
+  const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--dry-run', '--json', '--kind', 'tool'], { env: cleanEnv(tempDir()), encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.equal(report.backend.compiled, ['c']);
+  assert.ok(report.answers.buildDeps.includes('python3-dev'), report.answers.buildDeps.join(', '));
+});
+
 toolTest(t, [PY], 'the system libraries setup()\'s extensions link are reported, without the toolchain\'s own or those the project builds itself', () => {
   // quisk 4.2: Extension(libraries=['asound', 'pulse', 'fftw3', 'm']); PyNaCl-style build_clib libraries are the project's
   const dir = tempDir();
