@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CI_PROVIDERS, PROJECT_TYPES } from '../../src/answers/types.js';
 import { DISTROS } from '../../src/answers/distros.js';
@@ -137,6 +137,37 @@ t('static scan: comparisons of free text and escaped output pass; raw free text 
   assert.is(tagProblems('f', '<%- a["author"] %>', m).length, 1);
   assert.is(tagProblems('f', 'x\n<%= n.importName %>', m)[0]!.line, 2);
   assert.equal(tagProblems('f', '<%# <%= in a comment is literal text of the comment %>', m), []);
+});
+
+toolTest(t, ['git'], 'check of a folder that is no template working tree: exit 2 naming it, never trusted (not even with --trust)', () => {
+  // walk3: `pyservice template check /missing` said 'not trusted … run again with --trust'; with --trust it wrote
+  // the path into trust.json and ended 'ENOENT: no such file or directory, scandir' (exit 1). A project folder
+  // given by mistake was trusted the same way.
+  const sb = sandbox();
+  const project = join(sb.root, 'a-project');
+  mkdirSync(project);
+  writeFileSync(join(project, 'setup.py'), 'from setuptools import setup\nsetup()\n');
+  const file = join(sb.root, 'notes.txt');
+  writeFileSync(file, 'x\n');
+  const trustList = join(sb.config, 'create-pyservice', 'trust.json');
+  for (const [dir, why] of [
+    [join(sb.root, 'missing'), /missing does not exist; give your template folder \(the one holding manifest\.json\), or start one with (npx -p create-pyservice )?pyservice template init DIR\n$/],
+    [project, /a-project holds no manifest\.json, so it is no template working tree; give your template folder, or start one with (npx -p create-pyservice )?pyservice template init DIR\n$/],
+    [file, /notes\.txt is not a folder; /],
+  ] as const) {
+    for (const trust of [[], ['--trust']]) {
+      const r = teamPyservice(sb, sb.root, ['template', 'check', dir, ...trust]);
+      assert.is(r.code, 2, r.stderr);
+      assert.match(r.stderr, why);
+      assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.not.match(r.stderr, /trust/);
+    }
+  }
+  assert.not.ok(existsSync(trustList) && /missing|a-project|notes/.test(readFileSync(trustList, 'utf8')), 'nothing of these was trusted');
+  // a real template folder still needs trust
+  const dir = initDir(sb);
+  const other = sandbox();
+  assert.match(teamPyservice(other, sb.root, ['template', 'check', dir]).stderr, /--trust/);
 });
 
 t.run();

@@ -4,6 +4,10 @@ import type { Output } from '../output.js';
 import { parseFlags } from '../flags.js';
 import { parseSource } from '../../template-sources/spec.js';
 import { requireTrust } from '../../template-sources/trust.js';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { shellWord } from '../../escape/escapers.js';
+import { pyserviceCommand } from '../self-command.js';
 
 export const TEMPLATE_HELP = `Usage: pyservice template init DIR
        pyservice template check [DIR] [--json] [--write-goldens] [--max N] [--trust]
@@ -48,7 +52,7 @@ export async function templateCommand(argv: string[], out: Output): Promise<numb
     const { initTemplate } = await import('../../template-sources/template-init.js');
     const r = initTemplate(positionals[0]);
     out.phase(`Started team templates in ${positionals[0]} from create-pyservice's templates ${r.from}: ${r.files} files, git repository tagged ${r.tag}`);
-    out.info(`Next: edit, run pyservice template check ${positionals[0]}, commit and tag v1.1.0; projects use --template <its URL>`);
+    out.info(`Next: edit, run ${pyserviceCommand()} template check ${shellWord(positionals[0])}, commit and tag v1.1.0; projects use --template <its URL>`);
     return EXIT.ok;
   }
   if (sub !== 'check') throw new UsageError(`unknown template command ${shown(sub)}; use init or check`);
@@ -56,6 +60,10 @@ export async function templateCommand(argv: string[], out: Output): Promise<numb
   const max = values.max === undefined ? 256 : Number(values.max);
   if (!Number.isInteger(max) || max < 1) throw new UsageError(`--max takes a positive whole number, not ${String(values.max)}`);
   const spec = parseSource(dir);
+  // A folder that is no template working tree is said as such, before trust: measured, a missing folder was
+  // 'not trusted … run again with --trust', and --trust then recorded it in trust.json and ended on a raw ENOENT
+  const notTemplate = templateTreeProblem(spec.canonical, dir);
+  if (notTemplate) throw new UsageError(notTemplate);
   requireTrust({ ...spec, kind: 'local' }, Boolean(values.trust));
   const { checkTemplate } = await import('../../template-sources/template-check.js');
   const report = checkTemplate(spec.canonical, { max, writeGoldens: Boolean(values['write-goldens']) });
@@ -68,4 +76,18 @@ export async function templateCommand(argv: string[], out: Output): Promise<numb
     out.info(report.problems.length ? `${report.problems.length} problem(s)` : 'no problems');
   }
   return report.problems.length ? EXIT.failure : EXIT.ok;
+}
+
+/** Why `dir` is no template working tree to check (missing, not a folder, no manifest.json), or null. */
+function templateTreeProblem(abs: string, dir: string): string | null {
+  const start = `start one with ${pyserviceCommand()} template init DIR`;
+  let st;
+  try {
+    st = statSync(abs);
+  } catch {
+    return `${dir} does not exist; give your template folder (the one holding manifest.json), or ${start}`;
+  }
+  if (!st.isDirectory()) return `${dir} is not a folder; give your template folder (the one holding manifest.json), or ${start}`;
+  if (!existsSync(join(abs, 'manifest.json'))) return `${dir} holds no manifest.json, so it is no template working tree; give your template folder, or ${start}`;
+  return null;
 }
