@@ -188,7 +188,7 @@ export function answerPairProblems(a: Answers): string[] {
   if (a.uploadUrl && !a.indexUrl)
     out.push('--upload-url is set but --index-url is not: uploads would go to the team\'s index while installs come from PyPI, where anyone can publish under a name the team has only on its own index; pass --index-url URL (the index\'s /simple/ page) too, or drop --upload-url');
   if (a.indexUser && !a.indexUrl) out.push('--index-user names your login on the team\'s index, and there is no --index-url; pass --index-url URL too, or drop --index-user');
-  if (a.type !== 'library' && a.pythonMinimum && DISTROS[a.distro]) {
+  if (a.type !== 'library' && a.pythonMinimum && !pythonMinimumProblem(a.pythonMinimum) && DISTROS[a.distro]) {
     const distroPython = DISTROS[a.distro]!.python;
     const minor = (v: string) => Number(v.split('.')[1]);
     const newer = Object.values(DISTROS).find((d) => minor(d.python) >= minor(a.pythonMinimum!));

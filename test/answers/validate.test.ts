@@ -76,6 +76,7 @@ t('answer pairs: an upload or a login without an index, a Python minimum the dis
     [{ pythonMinimum: '3.13', distro: 'bookworm' }, /^--python-minimum 3\.13 is newer than bookworm's Python 3\.11, .*: choose --distro trixie \(Python 3\.13\), or --python-minimum 3\.11 or lower$/],
     [{ pythonMinimum: '3.15', distro: 'noble' }, /no distribution it targets has it yet; choose --python-minimum 3\.12 or lower$/],
     [{ pythonMinimum: '3.13', distro: 'trixie' }, null],
+    [{ pythonMinimum: '3.999', distro: 'bookworm' }, null], // not a version: said once, by answersProblems
     [{ pythonMinimum: '3.13', distro: 'bookworm', type: 'library' }, null],
     [{ pythonMinimum: '3.11', distro: 'bookworm', type: 'tool' }, null],
   ];
