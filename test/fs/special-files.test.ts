@@ -122,4 +122,25 @@ toolTest(t, ['git'], 'a file far larger than any of its kind (300 MB requirement
   assert.is(login.stderr.trim().split('\n').length, 1);
 });
 
+toolTest(t, ['mkfifo'], 'a fleet --from list that is a FIFO, too large or binary is exit 2 in one line, never waited on; standard input (-) is still read', () => {
+  const root = tempDir();
+  mkdirSync(join(root, 'a'));
+  withFifo(root, 'list.txt');
+  const fifo = run(['check', '--from', 'list.txt'], root);
+  assert.not.ok(fifo.hung, 'check waited on the FIFO');
+  assert.is(fifo.code, 2, fifo.stderr);
+  assert.is(fifo.stderr.trim(), 'error: the repository list "list.txt" is a FIFO (named pipe), not a regular file; pyservice reads it only as a file: replace it with one (--from)');
+  writeFileSync(join(root, 'big.txt'), 'a\n');
+  truncateSync(join(root, 'big.txt'), 100 * 1024 * 1024);
+  const big = run(['update', '--from', 'big.txt'], root);
+  assert.is(big.code, 2, big.stderr);
+  assert.match(big.stderr, /^error: the repository list "big\.txt" is 100 MB, more than the 16 MB/);
+  writeFileSync(join(root, 'bin.txt'), Buffer.from([0x61, 0x0a, 0x00, 0x01, 0x62, 0x0a]));
+  const bin = run(['dependents', 'x', '--from', 'bin.txt'], root);
+  assert.is(bin.code, 2, bin.stderr);
+  assert.match(bin.stderr, 'line 2 of the repository list "bin.txt" holds a control character');
+  const stdin = spawnSync(process.execPath, [PYSERVICE_BIN, 'check', '--from', '-'], { cwd: root, input: 'a\n', encoding: 'utf8', env: cleanEnv(root) });
+  assert.match(stdin.stdout, `${join(root, 'a')}  failed`);
+});
+
 t.run();
