@@ -123,6 +123,7 @@ async function updateOne(dir: string, opts: FleetUpdateOptions, branched: Map<st
     const conflicts = result.conflicts;
     if (result.status === 'up-to-date') {
       undoBranch(dir, opts.branch, previous);
+      if (conflicts.length) return { dir, status: 'conflicted', from: result.from, to: result.to, conflicts, message: 'unresolved conflicts from an earlier update: resolve them, git add, then commit' };
       return { dir, status: 'up-to-date', from: result.from, to: result.to };
     }
     if (conflicts.length) return { dir, status: 'conflicted', from: result.from, to: result.to, conflicts, ...(opts.branch ? { branch: opts.branch } : {}), message: 'resolve the conflicts, git add, then commit' };

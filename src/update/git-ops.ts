@@ -57,6 +57,20 @@ function workTreeElsewhere(root: string, gitTop: string): string | null {
   return `git's work tree for this repository is ${shown(gitTop)} (core.worktree in its config), not ${shown(top)} where the project is, so git would record the project's files as deleted; unset it (git -C ${shown(top)} config --unset core.worktree) or run where the work tree is`;
 }
 
+/** The project's paths left unmerged in git's index (an update's conflicts not yet resolved), project-relative, sorted. */
+export async function unmergedPaths(root: string): Promise<string[]> {
+  const g = gitPlace(root);
+  const r = await runOk('git', ['--literal-pathspecs', 'ls-files', '--unmerged', '-z', '--full-name', '--', g.prefix || '.'], { cwd: g.top });
+  const paths = r.stdout.split('\0').filter(Boolean).map((l) => fromTop(g, l.slice(l.indexOf('\t') + 1)));
+  return [...new Set(paths.filter((p): p is string => p !== null))].sort();
+}
+
+/** One line: the project's files an earlier update left unmerged, and how to finish. */
+export function unresolvedMessage(paths: readonly string[]): string {
+  const shownPaths = paths.slice(0, 5).join(', ') + (paths.length > 5 ? ` and ${paths.length - 5} more` : '');
+  return `${paths.length} file(s) still have unresolved conflicts in git's index (${shownPaths}): resolve each (look for <<<<<<< markers), then git add it and commit`;
+}
+
 /** Tracked files with changes (staged or not) in the project; untracked files are not listed. Writes nothing (no index refresh). */
 export async function modifiedTrackedFiles(root: string): Promise<string[]> {
   const g = gitPlace(root);

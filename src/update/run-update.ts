@@ -112,6 +112,16 @@ async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHoo
   }
   for (const w of plan.warnings) out.warn(w);
   if (plan.upToDate) {
+    // An earlier update's conflicts still unresolved: up to date, but not done (exit 1, as when they were left);
+    // no verdict is kept, so every rerun says it until they are resolved. Measured: a rerun said only "Already up
+    // to date" (exit 0) with debian/control unmerged, and `pyservice check` said "up to date"
+    const { unmergedPaths, unresolvedMessage } = await import('./git-ops.js');
+    const unresolved = await unmergedPaths(repo.root);
+    if (unresolved.length) {
+      out.phase(`Already up to date (templates ${to})`);
+      out.warn(unresolvedMessage(unresolved));
+      return { status: 'up-to-date', from, to, actions, plan: json, conflicts: unresolved };
+    }
     if (isPlain(req, hooks) && plan.warnings.length === 0) await rememberUpToDate(git.gitDir, repo.root, input.restore);
     out.phase(`Already up to date (templates ${to}); nothing to do`);
     return { status: 'up-to-date', from, to, actions, plan: json, conflicts: [] };

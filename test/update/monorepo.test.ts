@@ -238,4 +238,41 @@ toolTest(t, ['git'], "at a monorepo's top (or a folder above its projects), chec
   assert.match(pyservice(['check'], { cwd: plain, env: GIT_ENV }).stderr, /adopt it with (npx -p create-pyservice )?pyservice update\n$/);
 });
 
+toolTest(t, ['git'], "a rerun with the update's conflicts unresolved: update exit 1 and check exit 3 naming them, until they are resolved", async () => {
+  // walk3: after `pyservice update` left debian/control unmerged, a rerun said "Already up to date; nothing to do"
+  // (exit 0) and `pyservice check` "up to date" (exit 0), while the fleet's check of the same project said
+  // "conflicted" (exit 3)
+  const top = tempDir('mono-');
+  git(top, 'init', '-q', '-b', 'main');
+  mkdirSync(join(top, 'services'));
+  const dir = await generate({ name: 'svc-alpha' }, { dir: join(top, 'services', 'svc-alpha'), templateVersion: '1.0.0' });
+  appendFileSync(join(dir, '.gitignore'), 'local/\n'); // the templates change the end of .gitignore too
+  git(top, 'add', '-A');
+  git(top, 'commit', '-qm', 'one service');
+  const first = pyservice(['update'], { cwd: dir, env: GIT_ENV });
+  assert.is(first.code, 1, first.stderr);
+  for (let i = 0; i < 2; i++) {
+    const again = pyservice(['update'], { cwd: dir, env: GIT_ENV });
+    assert.is(again.code, 1, again.stdout + again.stderr);
+    assert.match(again.stderr, /1 file\(s\) still have unresolved conflicts in git's index \(\.gitignore\): resolve each \(look for <<<<<<< markers\), then git add it and commit/);
+  }
+  const check = pyservice(['check'], { cwd: dir, env: GIT_ENV });
+  assert.is(check.code, 3, check.stdout + check.stderr);
+  assert.match(check.stdout, /unresolved conflicts in git's index \(\.gitignore\)/);
+  const json = pyservice(['check', '--json'], { cwd: dir, env: GIT_ENV });
+  assert.is(json.code, 3);
+  assert.equal(JSON.parse(json.stdout).conflicts, ['.gitignore']);
+  const fleet = pyservice(['update', dir, dir, '--json'], { cwd: top, env: GIT_ENV });
+  assert.is(fleet.code, 1);
+  assert.equal((JSON.parse(fleet.stdout) as { status: string }[]).map((r) => r.status), ['conflicted'], 'the fleet row (the same folder listed twice is one row)');
+  // resolved: back to exit 0, and nothing to do
+  git(dir, 'checkout', '--theirs', '.gitignore');
+  git(dir, 'add', '.gitignore');
+  git(top, 'commit', '-qm', 'templates');
+  const done = pyservice(['update'], { cwd: dir, env: GIT_ENV });
+  assert.is(done.code, 0, done.stderr);
+  assert.match(done.stdout, /nothing to do/);
+  assert.is(pyservice(['check'], { cwd: dir, env: GIT_ENV }).code, 0);
+});
+
 t.run();

@@ -23,7 +23,7 @@ Options:
   --json      print {"current": "<version>", "latest": "<version>", "upToDate": true|false}
   -h, --help  show this help
 
-Exit codes: 0 up to date, 3 behind (prints from → to), 2 not a pyservice project or a malformed .pyservice.json,
+Exit codes: 0 up to date, 3 behind (prints from → to) or an update's conflicts unresolved, 2 not a pyservice project or a malformed .pyservice.json,
 1 error.
 `;
 
@@ -59,6 +59,14 @@ export async function checkCommand(argv: string[], out: Output): Promise<number>
         (below.length ? projectsHint(below, `${pyserviceCommand()} check`) : `adopt it with ${pyserviceCommand()} update`),
     );
     return EXIT.usage;
+  }
+  // An update's conflicts still unresolved: "conflicted", exit 3, as the fleet's check says it
+  const { unmergedPaths, unresolvedMessage } = await import('../../update/git-ops.js');
+  const conflicts = await unmergedPaths(status.dir).catch(() => [] as string[]);
+  if (conflicts.length) {
+    if (values.json) out.raw(JSON.stringify({ current: status.current, latest: status.latest, upToDate: status.upToDate, conflicts }) + '\n');
+    else out.info(`templates ${status.current}: ${unresolvedMessage(conflicts)}`);
+    return EXIT.behind;
   }
   if (values.json) out.raw(JSON.stringify({ current: status.current, latest: status.latest, upToDate: status.upToDate }) + '\n');
   else if (status.ahead) out.info(`templates ${status.current}: newer than this create-pyservice's latest (${status.latest}); up to date`);
