@@ -112,7 +112,9 @@ async function updateOne(dir: string, opts: FleetUpdateOptions, branched: Map<st
           };
         // this run's branch, where an earlier project of the repository was committed: this one joins it
       } else {
-        previous = head;
+        // where to go back when there is nothing to commit: the branch, or the commit of a detached HEAD
+        const detachedAt = head ? '' : git(dir, ['rev-parse', '--verify', '-q', 'HEAD']).stdout.trim();
+        previous = head ?? (detachedAt ? `--detach ${detachedAt}` : null);
         const sw = git(dir, ['switch', '-q', '-c', opts.branch]);
         if (sw.code !== 0) return { dir, status: 'failed', from: null, to: null, message: `cannot create branch ${opts.branch}: ${firstLine(sw.stderr)}` };
         branched.set(top, dir);
@@ -174,7 +176,10 @@ function undoBranch(dir: string, branch: string | undefined, previous: string | 
   if (!branch || !previous) return;
   const head = git(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD']).stdout.trim();
   if (head !== branch) return;
-  if (git(dir, ['switch', '-q', previous]).code === 0) git(dir, ['branch', '-q', '-D', branch]);
+  // A detached HEAD is gone back to as it was (measured: a detached, up-to-date repository was left on the new
+  // branch, its row saying no branch)
+  const back = previous.startsWith('--detach ') ? ['switch', '-q', '--detach', previous.slice('--detach '.length)] : ['switch', '-q', previous];
+  if (git(dir, back).code === 0) git(dir, ['branch', '-q', '-D', branch]);
 }
 
 function unmergedPaths(dir: string): string[] {

@@ -67,4 +67,23 @@ toolTest(t, ['git'], '--branch: a project that conflicts leaves the branch to th
   assert.is(git(top, 'status', '--porcelain', '--', 'services/svc-beta'), '', 'beta untouched');
 });
 
+toolTest(t, ['git'], '--branch: a repository on a detached HEAD with nothing to do is left detached where it was, with no new branch', async () => {
+  // walk3: `pyservice update . ../ok-one --branch tnext` left the detached, up-to-date repository on a new branch
+  // tnext (its row said no branch); a repository on a branch was already given back its branch
+  const top = tempDir('fleet-detached-');
+  const dir = await generate({ name: 'svc-gamma' }, { dir: join(top, 'svc-gamma') });
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'one');
+  git(dir, 'commit', '-q', '--allow-empty', '-m', 'two');
+  git(dir, 'checkout', '-q', '--detach', 'HEAD~1');
+  const at = git(dir, 'rev-parse', 'HEAD');
+  const r = pyservice(['update', dir, dir + '/', '--branch', 'tnext', '--json'], { cwd: top, env: GIT_ENV });
+  assert.is(r.code, 0, r.stdout + r.stderr);
+  assert.ok((JSON.parse(r.stdout) as { status: string }[]).every((row) => row.status === 'up-to-date'), r.stdout);
+  assert.is(git(dir, 'rev-parse', 'HEAD'), at);
+  assert.is(git(dir, 'rev-parse', '--abbrev-ref', 'HEAD'), 'HEAD\n', 'still detached');
+  assert.is(git(dir, 'branch', '--list', 'tnext'), '', 'no branch left behind');
+});
+
 t.run();
