@@ -30,7 +30,7 @@ export function onlyGit(abs: string): boolean {
  * point: the finished project is renamed into place, which neither survives) or an empty clone (onlyGit), and
  * its parent writable.
  */
-export function checkTarget(target: string): void {
+export function checkTarget(target: string, opts: { clone?: boolean } = {}): void {
   const abs = resolve(target);
   let st;
   try {
@@ -42,7 +42,7 @@ export function checkTarget(target: string): void {
     if (st.isSymbolicLink()) throw new TargetError(`${target} is a symlink; give the real directory it points to (the project is never written through a symlink)`);
     if (!st.isDirectory()) throw new TargetError(`${target} exists and is not a directory; choose another directory`);
     const entries = readdirSync(abs);
-    if (onlyGit(abs)) {
+    if (opts.clone !== false && onlyGit(abs)) {
       accessSync(abs, constants.W_OK);
       return; // filled entry by entry, not replaced: a mount point is fine
     }

@@ -1,5 +1,6 @@
 import { runSync } from '../exec/run.js';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { checkTarget, TargetError } from '../apply/new-project.js';
 import { dirname, join, resolve } from 'node:path';
 import { defaultAnswers } from '../answers/defaults.js';
 import { completeAnswers, renderFiles, type ProjectRecord } from '../plan/file-plan.js';
@@ -28,7 +29,14 @@ export interface InitResult {
 
 export function initTemplate(target: string): InitResult {
   const dir = resolve(target);
-  if (existsSync(dir) && readdirSync(dir).length) throw new TemplateInitError(`${dir} is not empty; choose a new or empty directory for the template`);
+  // create's check of its target: a symlink was replaced by the new folder (the folder it named stayed empty), a
+  // file or a mount point failed half-way with the system's error; an empty clone is no target here (replaced whole)
+  try {
+    checkTarget(dir, { clone: false });
+  } catch (err) {
+    if (err instanceof TargetError) throw new TemplateInitError(err.message.replace('the project is never', 'nothing is ever').replace('create the project inside it', 'make the template inside it').replace(/\(or an empty clone, holding only \.git\)/, 'for the template'));
+    throw err;
+  }
   const from = latestTemplateVersion(shippedSet);
   const shipped = loadManifest(from, shippedSet);
   const staging = `${dir}.pyservice-init-${process.pid}`;

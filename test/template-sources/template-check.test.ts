@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CI_PROVIDERS, PROJECT_TYPES } from '../../src/answers/types.js';
 import { DISTROS } from '../../src/answers/distros.js';
@@ -168,6 +168,27 @@ toolTest(t, ['git'], 'check of a folder that is no template working tree: exit 2
   const dir = initDir(sb);
   const other = sandbox();
   assert.match(teamPyservice(other, sb.root, ['template', 'check', dir]).stderr, /--trust/);
+});
+
+toolTest(t, ['git'], 'init refuses a target create refuses (a symlink, a file, a folder holding .git), exit 2 in one line; the symlink and what it names are left as they were', () => {
+  const sb = sandbox();
+  mkdirSync(join(sb.root, 'real'));
+  symlinkSync('real', join(sb.root, 'link'));
+  writeFileSync(join(sb.root, 'file'), 'x');
+  mkdirSync(join(sb.root, 'clone', '.git'), { recursive: true });
+  for (const [name, want] of [
+    ['link', 'link is a symlink; give the real directory it points to (nothing is ever written through a symlink)'],
+    ['file', 'file exists and is not a directory; choose another directory'],
+    ['clone', 'clone is not empty (1 entries); choose a new or empty directory for the template'],
+  ] as const) {
+    const r = teamPyservice(sb, sb.root, ['template', 'init', name]);
+    assert.is(r.code, 2, `${name}: ${r.stderr}`);
+    assert.match(r.stderr, want);
+    assert.is(r.stderr.trim().split('\n').length, 1);
+  }
+  assert.ok(lstatSync(join(sb.root, 'link')).isSymbolicLink(), 'the symlink is kept');
+  assert.equal(readdirSync(join(sb.root, 'real')), []);
+  assert.equal(readdirSync(join(sb.root, 'clone')), ['.git']);
 });
 
 t.run();
