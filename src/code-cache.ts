@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readdi
 import Module, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import vm from 'node:vm';
-import { cacheRoot } from './paths.js';
+import { cacheRoot, makeCacheDir } from './paths.js';
 import { privateDirProblem } from './files/private-dir.js';
 import { fnv1a } from './files/fnv1a.js';
 
@@ -119,7 +119,7 @@ function writeCache(dir: string, cacheFile: string, key: string, data: Buffer): 
   const tmp = `${cacheFile}.${process.pid}.tmp`;
   let made = false;
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeCacheDir(dir);
     if (privateDirProblem(dir, dirname(dir)) !== null) return;
     writeFileSync(tmp, Buffer.concat([Buffer.from(key, 'utf8'), data]), { mode: 0o600, flag: 'wx' });
     made = true;

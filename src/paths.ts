@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +56,29 @@ export function homeDir(env: NodeJS.ProcessEnv = process.env): string {
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homeDir(env), '.cache');
   return join(base, 'create-pyservice');
+}
+
+/**
+ * Makes a folder under the cache (recursively, mode 0700), but never the home folder it lives in: measured, `HOME=/nonexistent create-pyservice …` as root (nobody's home, as runuser and some CI images set
+ * it) made /nonexistent/.cache, after which every program of that account found a home that should not exist. A
+ * missing base is ENOENT, which each cache takes as "no cache".
+ */
+export function makeCacheDir(dir: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (!homeExists(env)) throw Object.assign(new Error(`ENOENT: the home folder ${homeDir(env)} does not exist`), { code: 'ENOENT', path: homeDir(env) });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+}
+
+/**
+ * Whether a cache may be made: under an absolute XDG_CACHE_HOME always (the XDG spec has a missing one made,
+ * 0700), under the home folder only when that exists.
+ */
+export function homeExists(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/')) return true;
+  try {
+    return statSync(homeDir(env)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 let checkout: boolean | undefined;

@@ -2,7 +2,7 @@ import { fnv1a } from '../files/fnv1a.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../exec/run.js';
-import { cacheRoot } from '../paths.js';
+import { cacheRoot, makeCacheDir } from '../paths.js';
 import { processAlive } from '../exec/process-alive.js';
 import { privateDirProblem } from '../files/private-dir.js';
 
@@ -114,7 +114,7 @@ async function archiveNames(lists: string[], env: NodeJS.ProcessEnv): Promise<((
  */
 function privateCache(cacheDir: string, cached: string): boolean {
   try {
-    mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    makeCacheDir(cacheDir);
   } catch {
     return false;
   }

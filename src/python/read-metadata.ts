@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { run } from '../exec/run.js';
-import { cacheRoot, packageRoot } from '../paths.js';
+import { cacheRoot, homeExists, packageRoot } from '../paths.js';
 import { MetadataError, parseHelperOutput, tail, type MetadataReading } from './metadata.js';
 
 // Those who catch the read's errors take the class from here: with this module, metadata.ts is a bundle of its own
@@ -112,7 +112,7 @@ async function readNow(relative: string, opts: ReadOptions, signal?: AbortSignal
   let r;
   try {
     const pretend = opts.pretendVersion ? { SETUPTOOLS_SCM_PRETEND_VERSION: opts.pretendVersion, PBR_VERSION: opts.pretendVersion } : {};
-    const env = { ...helperEnv(process.env, opts.index), PYSERVICE_PYCACHE: join(cacheRoot(), 'python'), ...pretend, ...(opts.index ? { PYSERVICE_BUILD_ENV: '1' } : {}) };
+    const env = { ...helperEnv(process.env, opts.index), PYSERVICE_PYCACHE: homeExists() ? join(cacheRoot(), 'python') : '', ...pretend, ...(opts.index ? { PYSERVICE_BUILD_ENV: '1' } : {}) };
     r = await run(python, helperArgv(dir), { cwd: dir, env, timeoutMs, signal });
   } catch (err) {
     const hint = python === DEFAULT_PYTHON ? 'install Debian\'s python3 (apt-get install python3 python3-setuptools)' : 'check --python';
@@ -137,3 +137,4 @@ async function readNow(relative: string, opts: ReadOptions, signal?: AbortSignal
   }
   return parseHelperOutput(r.stdout, r.stderr, r.exitCode);
 }
+

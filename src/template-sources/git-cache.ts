@@ -8,7 +8,7 @@ import { processAlive } from '../exec/process-alive.js';
 import { privateDirProblem } from '../files/private-dir.js';
 import { redact } from './spec.js';
 import { FailureError } from '../errors.js';
-import { cacheRoot } from '../paths.js';
+import { cacheRoot, makeCacheDir } from '../paths.js';
 
 /**
  * Template repositories fetched with git itself, cached per user under $XDG_CACHE_HOME/create-pyservice/templates/.
@@ -66,7 +66,12 @@ export function remoteTags(url: string): Map<string, string> {
 export function exportTag(canonical: string, url: string, tag: string, commit: string): string {
   const dir = sourceCacheDir(canonical);
   const tree = join(dir, 'trees', commit);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    makeCacheDir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new FetchError(`${(err as Error).message.replace(/^ENOENT: /, '')}, and team templates are fetched into a cache there; set HOME to your home folder (or XDG_CACHE_HOME to a private folder)`);
+    throw err;
+  }
   // A cached tree is code the render runs: used only from folders no one else could have written.
   const unsafe = privateDirProblem(tree, cacheRoot());
   if (unsafe)

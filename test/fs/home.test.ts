@@ -1,12 +1,13 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { cacheRoot, homeDir } from '../../src/paths.js';
 import { trustFile } from '../../src/template-sources/trust.js';
 import { defaultsFile } from '../../src/template-sources/team-defaults.js';
-import { pyservice } from '../helpers/cli.js';
+import { create, pyservice } from '../helpers/cli.js';
+import { packageRoot } from '../../src/paths.js';
 import { tempDir } from '../helpers/tmp.js';
 
 /**
@@ -43,6 +44,22 @@ t('login with a relative HOME or NETRC is exit 2 in one line naming the variable
     assert.is(r.stderr.trim().split('\n').length, 1);
     assert.equal(readdirSync(cwd), [], 'nothing written where it ran');
   }
+});
+
+t('a HOME that does not exist (nobody\'s /nonexistent) is never made by a cache: create and deb run without one', () => {
+  const dir = tempDir('home-missing-');
+  const home = join(dir, 'nonexistent');
+  const env = { HOME: home, XDG_CACHE_HOME: undefined };
+  const made = create(['qzmissing-svc', '--yes', '--no-git', '--author', 'A', '--email', 'a@example.org'], { cwd: dir, env });
+  assert.is(made.code, 0, made.stderr);
+  cpSync(join(packageRoot(), 'test', 'fixtures', 'projects', 'console-scripts'), join(dir, 'cs'), { recursive: true });
+  const deb = pyservice(['deb', 'cs', '--dry-run', '--yes', '--kind', 'tool', '--maintainer', 'A <a@example.org>', '--package', 'qz-cs'], { cwd: dir, env });
+  assert.is(deb.code, 0, deb.stderr);
+  assert.not.ok(existsSync(home), `${home} was made`);
+  // an existing home gets its cache as before
+  mkdirSync(home);
+  assert.is(create(['qzmissing-two', '--yes', '--no-git', '--author', 'A', '--email', 'a@example.org'], { cwd: dir, env }).code, 0);
+  assert.ok(existsSync(join(home, '.cache', 'create-pyservice')));
 });
 
 t.run();
