@@ -154,6 +154,23 @@ const ENTRY_MAX = 500;
 export const LIBRARY_REFUSAL =
   'the project declares no console or GUI scripts, so it is a library: it ships as a wheel to your package index (pip install), not as a .deb; a tool package is its commands in /usr/bin, so add [project.scripts] (or entry_points console_scripts) to package one';
 
+const SERVICE_ENTRY_FIX = (name: string) => `declare the daemon as one upstream (entry_points console_scripts, or [project.scripts]: "${name} = module:function") and pass --service-command ${name}`;
+
+/**
+ * Why a service has no daemon to run: no console script survived (consoleScriptsFor's notes say why each was left
+ * out). debian/ would be written with the generated-service default, a unit whose ExecStart and a /usr/bin link
+ * naming /opt/venvs/PKG/bin/NAME, which no build of the project makes. Measured: prometheus-openstack-exporter
+ * 0.1.4 (its daemon a setup.py scripts= file) as --kind service --package acme-openstack-exporter wrote
+ * ExecStart=/opt/venvs/acme-openstack-exporter/bin/acme-openstack-exporter, a program its wheel does not have.
+ */
+export function serviceCommandRefusal(meta: ProjectMetadata, debName: string): string {
+  const where = `a service's unit runs a console script's command (/opt/venvs/${debName}/bin/NAME)`;
+  const files = meta.scripts ?? [];
+  if (files.length) return `the project's commands are setup.py scripts= files (${files.join(', ')}), not entry points, and ${where}; ${SERVICE_ENTRY_FIX(files[0]!)}`;
+  if (meta.console_scripts.length) return `none of the project's console scripts can be the service's daemon (see the notes), and ${where}; fix them in [project.scripts] (or entry_points console_scripts)`;
+  return `the project declares no console scripts, so a service has no daemon to run: ${where}; ${SERVICE_ENTRY_FIX('NAME')}, or ship a library as a wheel to your package index`;
+}
+
 /** A library: no console or GUI script and no setup.py scripts= file (nothing a tool or a service could run). */
 export function hasNoCommands(meta: ProjectMetadata): boolean {
   return meta.console_scripts.length === 0 && (meta.gui_scripts ?? []).length === 0 && (meta.scripts ?? []).length === 0;
@@ -333,6 +350,10 @@ export function debAnswers(i: DebAnswerInputs): { answers: Answers; notes: strin
   let consoleScripts = scripts.scripts;
   if (kind === 'service' && i.serviceCommand !== undefined) {
     const chosen = consoleScripts.find((s) => s.split('=')[0]!.trim() === i.serviceCommand);
+    if (!chosen && (i.meta.scripts ?? []).includes(i.serviceCommand))
+      // prometheus-openstack-exporter 0.1.4: its daemon is a setup.py scripts= file, which pip puts in the venv's bin/,
+      // but the unit and /usr/bin links debian/ is written with are an entry point's (templates 1.3.0 … 1.6.0)
+      throw new DebInputError(`${shown(i.serviceCommand)} (--service-command) is a setup.py scripts= file, not an entry point, and the unit debian/ gets runs an entry point's command; ${SERVICE_ENTRY_FIX(i.serviceCommand)}`);
     if (!chosen) throw new DebInputError(`the project has no console script ${shown(i.serviceCommand)} (--service-command); it has: ${consoleScripts.map((s) => s.split('=')[0]!.trim()).join(', ') || 'none'}`);
     consoleScripts = [chosen, ...consoleScripts.filter((s) => s !== chosen)];
   }

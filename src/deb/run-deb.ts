@@ -386,6 +386,14 @@ async function debianAnswers(
       throw again instanceof mods.answers.DebInputError ? new UsageError(again.message) : again;
     }
   }
+  // A service with no console script would get the generated-service default: a unit and a /usr/bin link naming a
+  // program its build never makes (the service restarts on 'No such file or directory' every 5 s)
+  if (kind === 'service' && built.answers.consoleScripts.length === 0) {
+    const refusal = mods.answers.serviceCommandRefusal(m, names.debName);
+    run.refusals.push(refusal);
+    if (!req.dryRun) throw new UsageError(refusal);
+    built = { ...built, notes: built.notes.filter((n) => !/generated-service default/.test(n)) };
+  }
   // A command that would take over a system command (a tool diverts the other file, a service's link replaces the
   // one dpkg knows only as /bin/NAME): /usr/bin/sh, ls or python3 from an upstream project's entry point
   const commands = built.answers.consoleScripts.map((c) => c.split('=')[0]!.trim());

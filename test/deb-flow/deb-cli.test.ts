@@ -215,7 +215,9 @@ toolTest(t, [PY], 'an unusable description takes a fallback that is said; --pack
   const dir = join(tempDir(), 'Long_Desc');
   mkdirSync(dir);
   const long = 'Processes incoming events from the message bus and stores aggregated results in the warehouse nightly';
-  writeFileSync(join(dir, 'setup.py'), `from setuptools import setup\nsetup(name="Long_Desc", version="0.2", description=${JSON.stringify(long)})\n`);
+  // a service needs a console script to run (a service without one is refused, kinds.test.ts)
+  writeFileSync(join(dir, 'setup.py'), `from setuptools import setup\nsetup(name="Long_Desc", version="0.2", description=${JSON.stringify(long)}, py_modules=["long_desc"], entry_points={"console_scripts": ["long-desc = long_desc:main"]})\n`);
+  writeFileSync(join(dir, 'long_desc.py'), 'def main():\n    pass\n');
   const r = deb([dir, '--maintainer', ME, '--yes', '--dry-run', '--json']);
   assert.is(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
@@ -232,7 +234,8 @@ toolTest(t, [PY], 'an unusable description takes a fallback that is said; --pack
 toolTest(t, [PY, 'python3'], 'in a terminal: asks for the maintainer and for a usable description, and uses the answers', () => {
   const dir = join(tempDir(), 'asks');
   mkdirSync(dir);
-  writeFileSync(join(dir, 'setup.py'), 'from setuptools import setup\nsetup(name="asks", version="1.0", description="")\n');
+  writeFileSync(join(dir, 'setup.py'), 'from setuptools import setup\nsetup(name="asks", version="1.0", description="", py_modules=["asks"], entry_points={"console_scripts": ["asks = asks:main"]})\n');
+  writeFileSync(join(dir, 'asks.py'), 'def main():\n    pass\n');
   const driver = join(packageRoot(), 'test', 'cli', 'drivers', 'pty_drive.py');
   const steps = [
     ['Debian maintainer name', 'Ida Prompt\r'],

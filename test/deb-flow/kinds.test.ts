@@ -43,6 +43,43 @@ toolTest(t, [PY], 'a service whose package would run as an account Debian system
   assert.match(readFileSync(join(dir, 'debian', 'acme-backup.service'), 'utf8'), /^User=acme-backup$/m);
 });
 
+toolTest(t, [PY], 'a service needs a console script to run: a daemon that is a setup.py scripts= file, or none, is refused (exit 2) before debian/ is written; a dry run lists it', () => {
+  // prometheus-openstack-exporter 0.1.4 (Debian source): its daemon is setup.py scripts=["prometheus-openstack-exporter"].
+  // Measured on the old code: --kind service wrote ExecStart=/opt/venvs/acme-openstack-exporter/bin/acme-openstack-exporter
+  // and a /usr/bin link to it, a program its wheel never has; --service-command prometheus-openstack-exporter said
+  // 'the project has no console script ... it has: none'
+  const dir = join(tempDir(), 'exporter');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'setup.py'), 'from setuptools import setup\nsetup(name="prometheus_openstack_exporter", version="0.0.4", description="Exposes metrics", license="GPLv3", scripts=["prometheus-openstack-exporter"], install_requires=[])\n');
+  writeFileSync(join(dir, 'prometheus-openstack-exporter'), '#!/usr/bin/env python\nprint("serving")\n');
+  const files = readdirSync(dir).sort();
+  const fix = /declare the daemon as one upstream \(entry_points console_scripts, or \[project\.scripts\]: "prometheus-openstack-exporter = module:function"\) and pass --service-command prometheus-openstack-exporter$/;
+  const base = [dir, '--maintainer', ME, '--yes', '--kind', 'service', '--package', 'acme-openstack-exporter'];
+  const real = deb(base);
+  assert.is(real.code, 2, real.stderr);
+  assert.is(real.stderr.trim().split('\n').length, 1, real.stderr);
+  assert.match(real.stderr.trim(), /^error: the project's commands are setup\.py scripts= files \(prometheus-openstack-exporter\), not entry points, and a service's unit runs a console script's command \(\/opt\/venvs\/acme-openstack-exporter\/bin\/NAME\); /);
+  assert.match(real.stderr.trim(), fix);
+  const named = deb([...base, '--service-command', 'prometheus-openstack-exporter']);
+  assert.is(named.code, 2, named.stderr);
+  assert.match(named.stderr.trim(), /^error: "prometheus-openstack-exporter" \(--service-command\) is a setup\.py scripts= file, not an entry point/);
+  assert.match(named.stderr.trim(), fix);
+  assert.equal(readdirSync(dir).sort(), files);
+  const dry = deb([...base, '--dry-run', '--json']);
+  assert.is(dry.code, 0, dry.stderr);
+  const report = JSON.parse(dry.stdout) as { refusals: string[]; notes: string[] };
+  assert.match(report.refusals.join('\n'), /setup\.py scripts= files \(prometheus-openstack-exporter\)/);
+  assert.not.match(report.notes.join('\n'), /generated-service default/);
+  assert.equal(readdirSync(dir).sort(), files);
+  // A library (no command at all) as a service: refused the same way, with its own reason
+  writeFileSync(join(dir, 'setup.py'), 'from setuptools import setup\nsetup(name="plainlib", version="1.0", description="A library", license="MIT", py_modules=["plainlib"])\n');
+  writeFileSync(join(dir, 'plainlib.py'), '');
+  const lib = deb([dir, '--maintainer', ME, '--yes', '--kind', 'service', '--package', 'acme-plainlib']);
+  assert.is(lib.code, 2, lib.stderr);
+  assert.match(lib.stderr.trim(), /^error: the project declares no console scripts, so a service has no daemon to run: a service's unit runs a console script's command \(\/opt\/venvs\/acme-plainlib\/bin\/NAME\); .*or ship a library as a wheel to your package index$/);
+  assert.not.ok(existsSync(join(dir, 'debian')));
+});
+
 toolTest(t, [PY], 'a project whose Requires-Python excludes the target release\'s Python is refused before anything is written (pip would refuse it mid-build)', () => {
   // Debian's pip 23 on the wheel of a requires-python >=3.12 project: "requires a different Python: 3.11.2 not in '>=3.12'"
   const dir = join(tempDir(), 'newpy');
