@@ -25,7 +25,7 @@ toolTest(t, ['/usr/bin/python3', 'dpkg'], 'every unit test in programs/tests pas
   const ran = Number(/^Ran (\d+) tests?/m.exec(r.stderr)?.[1] ?? 0);
   assert.ok(ran >= 20, `ran ${ran} tests:\n${r.stderr}`);
   // Each program has its own test module, and each ran (-v names every test with its module).
-  for (const module of ['test_pyservice_version', 'test_pyservice_release', 'test_pyservice_lock', 'test_pyservice_tagged']) assert.match(r.stderr, `tests.${module}.`, module);
+  for (const module of ['test_pyservice_version', 'test_pyservice_release', 'test_pyservice_lock', 'test_pyservice_tagged', 'test_pyservice_version2']) assert.match(r.stderr, `tests.${module}.`, module);
   console.log(`  programs/tests: ${ran} Python unit tests`);
 });
 
