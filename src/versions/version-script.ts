@@ -5,14 +5,14 @@ import { entrySourceFile, latestTemplateVersion, loadManifest } from '../templat
 
 /**
  * The version logic lives in one program that ships inside generated projects (their CI has no Node);
- * `pyservice version` only finds that program and runs it. Templates 1.2.0 on ship programs/pyservice_version.py
- * (Python, unit-tested in programs/tests); projects made with 1.0.0 or 1.1.0 have the POSIX sh script of
+ * `pyservice version` only finds that program and runs it. Templates 1.2.0-1.6.0 ship programs/pyservice_version.py
+ * (Python, unit-tested in programs/tests), 1.7.0 on programs/pyservice_version2.py (adds `local`); projects made with 1.0.0 or 1.1.0 have the POSIX sh script of
  * templates/1.0.0/debian/pyservice-version.
  */
 export const VERSION_SCRIPT = 'debian/pyservice-version';
 
 /** The script's subcommands; any other first word is the project directory. */
-export const SUBCOMMANDS: ReadonlySet<string> = new Set(['show', 'snapshot', 'release', 'convert']);
+export const SUBCOMMANDS: ReadonlySet<string> = new Set(['show', 'snapshot', 'release', 'convert', 'local']);
 
 /** The project directory named by the script's positional arguments: `[show|snapshot] [dir]`, `release TAG [dir]`. */
 export function projectDirOf(positionals: readonly string[]): string {

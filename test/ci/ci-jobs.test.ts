@@ -90,6 +90,7 @@ if [ -n "\${TWINE_USERNAME:-}\${TWINE_PASSWORD:-}" ]; then
   if [ "$TWINE_USERNAME" = "$(cat '${expect}/user')" ] && [ "$pw" = ok ]; then twine=ok; else twine=wrong; fi
 fi
 printf 'make %s netrc=%s twine=%s\\n' "$*" "$netrc" "$twine" >> "$log"
+printf 'env of make: NO_COLOR=%s\\n' "\${NO_COLOR-unset}" >> "$log"
 case $1 in
   deb|deb-snapshot|deb-release) rm -rf debs; mkdir debs; for f in demo-app_1.0_all.deb demo-app_1.0_amd64.changes demo-app_1.0_amd64.buildinfo; do : > "debs/$f"; done ;;
   dist|upload) mkdir -p dist && : > dist/demo_app-1.0.tar.gz ;;
@@ -272,6 +273,21 @@ for (const provider of ['github', 'gitlab', 'circleci', 'jenkins'] as Provider[]
   });
 }
 
+toolTest(t, TOOLS, 'every job that runs make gives it NO_COLOR=1, inside the builder container too (plain logs: templates 1.7.0)', () => {
+  let makes = 0;
+  for (const provider of ['github', 'gitlab', 'circleci', 'jenkins'] as Provider[])
+    for (const type of ['service', 'library'] as Type[])
+      for (const [job, ref] of [[JOBS[provider][type].test, { branch: 'feature/x' }], [JOBS[provider][type].main, MAIN], [JOBS[provider][type].tag, TAG]] as const) {
+        const run = runJob(provider, type, job, ref);
+        assert.ok(run.ok, run.failed);
+        const env = run.log.filter((l) => l.startsWith('env of make: '));
+        assert.ok(env.length > 0, `${provider}/${type} ${job}: make did not run`);
+        assert.equal([...new Set(env)], ['env of make: NO_COLOR=1'], `${provider}/${type} ${job}`);
+        makes += env.length;
+      }
+  assert.ok(makes >= 24, String(makes));
+});
+
 toolTest(t, TOOLS, 'without installer secrets, ci/index-login.sh does nothing and the test job still runs', () => {
   for (const provider of ['github', 'gitlab', 'circleci'] as Provider[]) {
     const run = runJob(provider, 'service', 'test', { branch: 'main' }, { secrets: {} });
@@ -285,7 +301,7 @@ toolTest(t, TOOLS, 'CircleCI: the builder container gets only the variables its 
   const run = runJob('circleci', 'service', 'test', MAIN);
   assert.ok(run.ok, run.failed);
   const env = run.log.find((l) => l.startsWith('docker run'))!;
-  assert.is(env, 'docker run env: PATH HOME PYPI_INSTALL_USER PYPI_INSTALL_PASSWORD ');
+  assert.is(env, 'docker run env: PATH HOME NO_COLOR PYPI_INSTALL_USER PYPI_INSTALL_PASSWORD ');
 });
 
 toolTest(t, TOOLS, 'GitHub: template-check turns exit 3 (behind) into a warning annotation and passes; other failures fail the (non-blocking) job', () => {

@@ -123,6 +123,9 @@ toolTest(s, TOOLS, 'default branch: the upload job uploads X.Y.Z.devN (N commits
   const r = await runJob('upload', { branch: 'main' }, SECRETS);
   assert.is(r.code, 0, r.out);
   assertNoSecretIn(r.out);
+  // A plain log (templates 1.7.0): twine coloured its check and upload messages even into a CI log.
+  assert.match(r.out, /Uploading acme_lib-0\.1\.0\.dev/);
+  assert.not.ok(r.out.includes('\x1b['), `ANSI escapes in the job's log: ${JSON.stringify(r.out.slice(r.out.indexOf('\x1b[') - 200, r.out.indexOf('\x1b[') + 100))}`);
   assert.match(readFileSync(join(r.home, '.netrc'), 'utf8'), /^machine 127\.0\.0\.1 login installer password /m);
   const got = uploaded();
   assertDists(got, `0.1.0.dev${n}`);

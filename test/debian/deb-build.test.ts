@@ -62,8 +62,11 @@ async function makeDeb(dir: string, env: Record<string, string>, version: string
   const start = Date.now();
   const r = await run('make', ['deb'], { cwd: dir, env, cleanEnv: true, timeoutMs: 600_000 });
   const arch = sh('dpkg', ['--print-architecture']).stdout.trim();
-  // make deb empties debs/ first: keep each build's package
-  const built = join(dir, 'debs', `${PKG}_${version}_${arch}.deb`);
+  // make deb empties debs/ first: keep each build's package. A developer's build of an UNRELEASED changelog is
+  // V~~local<UTC time>+git<sha> (templates 1.7.0): below every CI snapshot and release of V.
+  const name = r.exitCode === 0 ? readdirSync(join(dir, 'debs')).find((f) => f.startsWith(`${PKG}_${version}~~local`) && f.endsWith(`_${arch}.deb`)) : undefined;
+  if (r.exitCode === 0 && !name) throw new Error(`make deb (${version}) made no ${PKG}_${version}~~local…_${arch}.deb: ${readdirSync(join(dir, 'debs')).join(' ')}`);
+  const built = join(dir, 'debs', name ?? `${PKG}_${version}_${arch}.deb`);
   const deb = join(tempDir('debs-'), basename(built));
   if (r.exitCode === 0) copyFileSync(built, deb);
   return { code: r.exitCode, log: r.stdout + r.stderr, seconds: (Date.now() - start) / 1000, deb };
@@ -288,7 +291,7 @@ debTest('the .deb holds the venv under /opt/venvs, /usr/bin links, the unit, the
   assert.equal(tools, [], 'the runtime venv ships packaging tools');
 
   assert.is(field(b.v1.deb, 'Package'), PKG);
-  assert.is(field(b.v1.deb, 'Version'), '0.1.0');
+  assert.match(field(b.v1.deb, 'Version'), /^0\.1\.0~~local[0-9]{14}\+git[0-9a-f]{7,}$/);
   assert.match(field(b.v1.deb, 'Depends'), new RegExp(`(^|, )${PYTHON.replace('.', '\\.')}(,|$)`));
   assert.is(field(b.v1.deb, 'Description').split('\n')[0], DESCRIPTION);
   assert.is(field(b.v1.deb, 'Maintainer'), 'Test Author <test@example.org>');

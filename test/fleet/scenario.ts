@@ -47,9 +47,15 @@ export interface HostState {
 
 export const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
-/** `make deb` of the project in a clean environment (offline: Debian's wheels), returns the .deb's path. */
+/**
+ * The release build of a version, as CI's release job makes it: debian/pyservice-version stamps the changelog with
+ * the release (a bare `make deb` of an UNRELEASED changelog is a developer's local build, V~~local…, from templates
+ * 1.7.0), then `make deb` in a clean environment (offline: Debian's wheels). Returns the .deb's path.
+ */
 async function makeDeb(dir: string, version: string): Promise<{ deb: string; seconds: number }> {
   const start = Date.now();
+  const stamp = await run('/usr/bin/python3', ['debian/pyservice-version', 'release', `v${version}`], { cwd: dir, env: cleanEnv(tempDir()), cleanEnv: true, timeoutMs: 60_000 });
+  if (stamp.exitCode !== 0) throw new Error(`debian/pyservice-version release v${version} failed:\n${stamp.stdout}${stamp.stderr}`);
   const r = await run('make', ['deb'], { cwd: dir, env: cleanEnv(tempDir()), cleanEnv: true, timeoutMs: 600_000 });
   if (r.exitCode !== 0) throw new Error(`make deb (${version}) failed:\n${(r.stdout + r.stderr).slice(-6000)}`);
   const seconds = (Date.now() - start) / 1000;

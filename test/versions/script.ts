@@ -11,10 +11,11 @@ export interface VersionScript {
   interpreter: string;
 }
 
-/** Both programs stay tested: projects made with templates 1.0.0 and 1.1.0 keep the sh script. */
+/** Every program stays tested: projects made with templates 1.0.0 and 1.1.0 keep the sh script, 1.2.0-1.6.0's the first Python program. */
 export const VERSION_SCRIPTS: readonly VersionScript[] = [
   { label: 'templates 1.0.0-1.1.0, POSIX sh', path: join(templateVersionDir('1.0.0'), 'debian', 'pyservice-version'), interpreter: 'sh' },
-  { label: 'templates 1.2.0 on, programs/pyservice_version.py', path: join(programsDir(), 'pyservice_version.py'), interpreter: '/usr/bin/python3' },
+  { label: 'templates 1.2.0-1.6.0, programs/pyservice_version.py', path: join(programsDir(), 'pyservice_version.py'), interpreter: '/usr/bin/python3' },
+  { label: 'templates 1.7.0 on, programs/pyservice_version2.py', path: join(programsDir(), 'pyservice_version2.py'), interpreter: '/usr/bin/python3' },
 ];
 
 /** The copy the latest template version ships. */

@@ -100,7 +100,7 @@ toolTest(t, TOOLS, 'a mistyped subcommand is exit 2 naming the commands; the scr
   for (const args of [['relase', 'v1'], ['snapshto']]) {
     const r = sh(process.execPath, [PYSERVICE, 'version', ...args], { cwd: dir, env: { NO_COLOR: '1' } });
     assert.is(r.code, 2, r.stderr);
-    assert.is(r.stderr.trim(), `error: "${args[0]}" is neither a command (show, snapshot, release, convert) nor a directory; see pyservice version --help`);
+    assert.is(r.stderr.trim(), `error: "${args[0]}" is neither a command (show, snapshot, release, convert, local) nor a directory; see pyservice version --help`);
   }
   const extra = sh(process.execPath, [PYSERVICE, 'version', 'show', '.', 'more'], { cwd: dir, env: { NO_COLOR: '1' } });
   assert.is(extra.code, 2, extra.stderr);

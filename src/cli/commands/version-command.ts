@@ -14,7 +14,7 @@ const FLAGS = {
 } as const;
 
 /**
- * `pyservice version [show|snapshot|release TAG|convert TAG...] [--dry-run|--print-version] [dir]`: checks the flags,
+ * `pyservice version [show|snapshot|release TAG|local|convert TAG...] [--dry-run|--print-version] [dir]`: checks the flags,
  * then hands the arguments unchanged to the project's debian/pyservice-version, so that a developer's machine and
  * CI (which runs the script directly) compute the same version. The help text is the script's own.
  */
