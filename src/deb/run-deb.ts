@@ -165,6 +165,11 @@ async function runDebLocked(
   const built = await debianAnswers(run, { meta, m, readIndex, names, kind, maintainer, description }, mods, collisions);
   if (run.refusals.length && !req.dryRun) throw new UsageError(run.refusals[0]!);
   run.notes.push(...built.notes);
+  if (kind === 'service' && built.answers.consoleScripts.length) {
+    const { daemonStatePaths, statePathsNote } = await import('./state-paths.js');
+    const note = statePathsNote(daemonStatePaths(dir, names.debName), built.answers.consoleScripts[0]!.split('=')[0]!.trim(), names.debName);
+    if (note) run.notes.push(note);
+  }
   const vcs = mods.answers.vcsVersionNote(meta.backend.requires, target.gitDir !== null, m.version ?? '', built.answers.version, req.upstreamVersion !== undefined);
   if (vcs) run.notes.push(vcs);
   for (const { command, owner, system } of built.owned) if (!system) run.notes.push(divertedNote(command, owner, names.debName));

@@ -80,6 +80,37 @@ toolTest(t, [PY], 'a service needs a console script to run: a daemon that is a s
   assert.not.ok(existsSync(join(dir, 'debian')));
 });
 
+toolTest(t, [PY], 'a service whose sources name state folders outside /var/lib/PKG gets a note naming them and where (radicale\'s storage default)', () => {
+  // radicale 3.5.3 (Debian source) as acme-radicale, from its ExecStart line as the service user with the shipped empty
+  // DAEMON_ARGS: '[Errno 13] Permission denied: '/var/lib/radicale'' at startup; its default is in radicale/config.py
+  const dir = join(tempDir(), 'radicale');
+  mkdirSync(join(dir, 'radicale'), { recursive: true });
+  mkdirSync(join(dir, 'tests'));
+  writeFileSync(join(dir, 'pyproject.toml'), '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n[project]\nname = "Radicale"\nversion = "3.5.3"\ndescription = "CalDAV and CardDAV Server"\nlicense = {text = "GPL-3.0-or-later"}\n[project.scripts]\nradicale = "radicale.__main__:run"\n[tool.setuptools]\npackages = ["radicale"]\n');
+  writeFileSync(join(dir, 'radicale', '__init__.py'), '');
+  writeFileSync(join(dir, 'radicale', '__main__.py'), 'def run():\n    pass\n');
+  writeFileSync(join(dir, 'radicale', 'config.py'), [
+    '# "/var/log/commented" is no default',
+    'DEFAULT = {',
+    '    "dovecot_socket": "/var/run/dovecot/auth-client",',
+    '    "filesystem_folder": "/var/lib/radicale/collections",',
+    '    "own": "/var/lib/acme-radicale/data",',
+    '}',
+    '',
+  ].join('\n'));
+  writeFileSync(join(dir, 'tests', 'test_paths.py'), 'X = "/var/lib/only-in-tests"\n');
+  const notesOf = (args: string[]) => {
+    const r = deb([dir, '--maintainer', ME, '--yes', '--dry-run', '--json', ...args]);
+    assert.is(r.code, 0, r.stderr);
+    return (JSON.parse(r.stdout) as { notes: string[] }).notes.join('\n');
+  };
+  const notes = notesOf(['--kind', 'service', '--prefix', 'acme']);
+  assert.match(notes, /radicale's sources name state folders outside \/var\/lib\/acme-radicale: \/var\/lib\/radicale\/collections \(radicale\/config\.py:4\)\. The unit lets the service write only \/var\/lib\/acme-radicale .*point it under \/var\/lib\/acme-radicale in DAEMON_ARGS or its configuration/);
+  assert.not.match(notes, /only-in-tests|commented|dovecot|acme-radicale\/data/);
+  // a tool has no unit, so nothing to say
+  assert.not.match(notesOf(['--kind', 'tool', '--prefix', 'acme']), /state folders/);
+});
+
 toolTest(t, [PY], 'a project whose Requires-Python excludes the target release\'s Python is refused before anything is written (pip would refuse it mid-build)', () => {
   // Debian's pip 23 on the wheel of a requires-python >=3.12 project: "requires a different Python: 3.11.2 not in '>=3.12'"
   const dir = join(tempDir(), 'newpy');
