@@ -223,10 +223,6 @@ export function upstreamLicense(meta: Pick<ProjectMetadata, 'license' | 'license
   return null;
 }
 
-/** The DEP-5 short names an expression uses, each needing a stand-alone License paragraph. */
-export function licenseNames(dep5: string): string[] {
-  return [...new Set(dep5.replace(/[()]/g, ' ').split(/\s+(?:or|and)\s+/).map((s) => s.replace(/\s+with\s+.*$/, '').trim()).filter(Boolean))];
-}
 
 /**
  * The upstream authors, "Name <email>" each: Author/Author-email (PEP 621 puts "Name <email>, …" lists in

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { dep5Expression, licenseNames, upstreamAuthors, upstreamLicense, upstreamPeople } from '../../src/deb/copyright.js';
+import { dep5Expression, upstreamAuthors, upstreamLicense, upstreamPeople } from '../../src/deb/copyright.js';
 import { compactNames, nameUse, NO_LISTS, stanzaOf } from '../../src/deb/collisions.js';
 
 const t = suite('deb flow: DEP-5 license and authors from metadata; Debian name collisions');
@@ -46,7 +46,6 @@ t('a License-Expression id with no DEP-5 spelling of its own is kept as SPDX wri
   assert.is(upstreamLicense(meta({ license_expression: 'LicenseRef-Acme-Internal' })), null, 'only the project can say what a LicenseRef is');
   // "BSD" in a License field is a word, not the SPDX id: licensecheck reads the license file instead (httpie, invoke)
   assert.is(upstreamLicense(meta({ license: 'BSD' })), null);
-  assert.equal(licenseNames('Apache-2.0 with LLVM exception or Unicode-3.0'), ['Apache-2.0', 'Unicode-3.0']);
 });
 
 t('free-text License fields as setup.py files write them, without "the", "license", "version" or a "v" before the number', () => {
@@ -79,11 +78,6 @@ t('free-text License fields as setup.py files write them, without "the", "licens
     ['ZPL 2.1', null],
   ];
   for (const [field, dep5] of cases) assert.is(upstreamLicense({ license: field, license_expression: null, classifiers: [] })?.dep5 ?? null, dep5, field);
-});
-
-t('license names: one stand-alone paragraph per short name', () => {
-  assert.equal(licenseNames('Expat or Apache-2.0'), ['Expat', 'Apache-2.0']);
-  assert.equal(licenseNames('GPL-2+ with Classpath exception'), ['GPL-2+']);
 });
 
 t('authors: PEP 621 "Name <email>" lists, name + email pairs, maintainers; no duplicates', () => {
