@@ -8,7 +8,7 @@ import { DEFAULT_DISTRO, DISTROS } from '../answers/distros.js';
 import { deriveNames, nameProblem, SYSTEM_USER_MAX, systemUserProblem } from '../answers/names.js';
 import { FailureError, UsageError } from '../errors.js';
 import { toolVersion } from '../paths.js';
-import { findRepo, readOurs, unsafePathReason, type WriteTarget } from '../update/worktree.js';
+import { findRepo, gitDirProblem, readOurs, unsafePathReason, type WriteTarget } from '../update/worktree.js';
 import { acquireUpdateLock, refuseIfLocked } from '../update/lock.js';
 import { redactDeep } from '../secrets/redact.js';
 import type { MetadataReading } from '../python/metadata.js';
@@ -69,7 +69,10 @@ export async function runDeb(req: DebRequest, out: Output, now: Date = new Date(
 
   const flags: CheckedFlags = { dir, distro, flagMaintainer, python, prefix };
 
-  const target: WriteTarget = { root: dir, gitDir: findRepo(dir)?.gitDir ?? null };
+  const repo = findRepo(dir);
+  const broken = repo ? gitDirProblem(repo, 'pyservice deb') : null;
+  if (broken) throw new UsageError(broken);
+  const target: WriteTarget = { root: dir, gitDir: repo?.gitDir ?? null };
   if (req.dryRun) {
     refuseIfLocked(target, 'deb');
     // Said once the metadata read has started: the journal module loads crypto (~7 ms), which the read need not wait for.

@@ -11,7 +11,7 @@ import { acquireUpdateLock, refuseIfLocked } from './lock.js';
 import type { FileAction } from '../types.js';
 import { isPlain, noOpInputs, settleNoOp, verdictContent, verdictPath } from './fast-path.js';
 import { findProjectDir } from './project.js';
-import { findRepo, journalDir, operationInProgress, type WriteTarget } from './worktree.js';
+import { findRepo, gitDirProblem, journalDir, operationInProgress, type WriteTarget } from './worktree.js';
 
 export type { UpdateHooks } from './gather.js';
 export type { UpdateRequest };
@@ -45,6 +45,8 @@ export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHo
   if (settled) return settled;
   const git = findRepo(req.dir ?? process.cwd());
   if (!git) return runUpdateLocked(req, out, hooks);
+  const broken = gitDirProblem(git, 'pyservice update');
+  if (broken) throw new UsageError(broken);
   if (writesNothing) {
     refuseIfLocked(git);
     return runUpdateLocked(req, out, hooks);

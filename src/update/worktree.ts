@@ -2,6 +2,7 @@ import { existsSync, lstatSync, readFileSync, readdirSync, realpathSync, rmSync,
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Mode, OursState } from '../types.js';
 import { plannedPathProblem } from '../plan/planned-path.js';
+import { shown } from '../secrets/redact.js';
 
 /** A git repository: its top directory and its git directory (worktrees have a `.git` file). */
 export interface Repo {
@@ -64,6 +65,20 @@ export function findRepo(start: string): Repo | null {
     if (up === dir) return null;
     dir = up;
   }
+}
+
+/**
+ * Why the repository's git directory cannot be used, or null: a `.git` file (a linked worktree, a submodule) that
+ * names a folder that is not there, as after its main repository was moved or removed. Measured: update and deb
+ * stopped with 'ENOENT: no such file or directory, open …/pyservice-update.lock' (exit 1).
+ */
+export function gitDirProblem(repo: Repo, command: string): string | null {
+  try {
+    if (statSync(repo.gitDir).isDirectory()) return null;
+  } catch {
+    /* missing */
+  }
+  return `${shown(join(repo.root, '.git'))} names the git directory ${shown(repo.gitDir)}, which is not there (a worktree or submodule whose repository was moved or removed); repair it (git worktree repair, from the main repository) or run ${command} in a working clone`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { chmodSync, existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pyservice } from '../helpers/cli.js';
 import { toolTest } from '../helpers/tools.js';
@@ -146,6 +146,25 @@ toolTest(t, ['git'], "a core.worktree pointing elsewhere: update (even --allow-d
   git(dir, 'config', 'core.worktree', '..');
   const ok = pyservice(['update'], { cwd: dir, env });
   assert.is(ok.code, 0, ok.stderr);
+});
+
+toolTest(t, ['git'], 'a .git file naming a git directory that is not there (a moved main repository): update, its dry run and deb are exit 2 in one line naming it, nothing written', async () => {
+  const dir = await oldProject({}, '1.3.0');
+  const moved = join(tempDir('repo-config-moved-'), 'gone.git');
+  writeFileSync(join(dir, '.git.file'), `gitdir: ${moved}\n`);
+  const files = snapshot(dir);
+  // the repository itself set aside, .git now a file as a linked worktree's is
+  renameSync(join(dir, '.git'), join(tempDir('repo-config-aside-'), 'git'));
+  renameSync(join(dir, '.git.file'), join(dir, '.git'));
+  for (const args of [['update'], ['update', '--dry-run'], ['deb', '--dry-run', '--yes']]) {
+    const r = pyservice(args, { cwd: dir, env });
+    assert.is(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    assert.is(r.stderr.trim(), `error: "${join(dir, '.git')}" names the git directory "${moved}", which is not there (a worktree or submodule whose repository was moved or removed); repair it (git worktree repair, from the main repository) or run pyservice ${args[0]} in a working clone`);
+  }
+  const after = snapshot(dir);
+  delete after['.git'];
+  delete files['.git.file'];
+  assert.equal(after, files, 'nothing written');
 });
 
 t.run();
