@@ -243,6 +243,11 @@ toolTest(t, [PY], '--kind service --service-command picks the daemon; an unknown
   // A program that daemonizes itself ends a Type=exec service at once (supervisord without -n): the note says so
   assert.ok(note.includes(`The unit is Type=${unit.match(/^Type=(.*)$/m)![1]}, so cs-admin must stay in the foreground`), note);
   assert.match(note, /give it its foreground option in DAEMON_ARGS$/);
+  // The unit starts at install with DAEMON_ARGS empty and restarts as the unit says (bottle, supervisord exit at once)
+  assert.match(unit, /^Restart=on-failure$/m);
+  assert.match(unit, /^RestartSec=5s$/m);
+  assert.ok(note.includes('dpkg -i enables and starts the unit at once (Restart=on-failure, every 5 s): a daemon that cannot start without arguments or a writable folder'), note);
+  assert.ok(note.includes('is restarted until DAEMON_ARGS is set'), note);
   const shipped = readFileSync(join(dir, 'debian', 'conf', 'cs-svc.env'), 'utf8');
   assert.equal(shipped.match(/^[A-Z_]+(?==)/gm), ['DAEMON_ARGS'], 'only the daemon\'s arguments, none of a generated service\'s settings');
   assert.match(shipped, /^#   \/opt\/venvs\/cs-svc\/bin\/cs-admin \$DAEMON_ARGS$/m);
