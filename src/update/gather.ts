@@ -1,4 +1,6 @@
-import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { deriveNames } from '../answers/names.js';
 import type { Answers, Output, UpdateRequest } from '../types.js';
 
 export type { UpdateRequest };
@@ -105,6 +107,10 @@ export async function gatherUpdate(req: UpdateRequest, out: Output, hooks: Updat
       if (answers[k] !== record.answers[k]) throw new UsageError(`update cannot change the project's ${k} (${record.answers[k]} → ${answers[k]}); generate a new project instead`);
   }
   const problems = answersProblems(answers);
+  if (adopting && !problems.length) {
+    const layout = flatLayoutProblem(projectDir, answers.name);
+    if (layout) throw new UsageError(layout);
+  }
   // A flag that changes one of a pair is checked with its partner (a recorded pair is left as it was answered)
   if ((['indexUrl', 'uploadUrl', 'indexUser', 'pythonMinimum', 'distro'] as const).some((k) => req.given[k] !== undefined && req.given[k] !== record?.answers[k]))
     problems.push(...answerPairProblems(answers));
@@ -259,3 +265,19 @@ export function renamesBetween(from: string, to: string, answers: Answers, set: 
   return map;
 }
 
+
+/**
+ * Adopting a project whose code is not under src/: the templates build src/<import>/ only (their setup.py's
+ * package_dir), and make a stub package there. Measured (walk3): borgmatic 1.9.14 and gunicorn 23.0.0, adopted
+ * with --yes, got src/borgmatic/ (the stub service) beside borgmatic/ and a setup.py; `pip wheel .` then failed
+ * ("package directory 'src/borgmatic/config' does not exist"). `pyservice deb` packages such a project as it is.
+ */
+export function flatLayoutProblem(projectDir: string, name: string): string | null {
+  const imp = deriveNames(name).importName;
+  const own = existsSync(join(projectDir, imp, '__init__.py')) ? `${imp}/` : existsSync(join(projectDir, `${imp}.py`)) ? `${imp}.py` : null;
+  if (!own || existsSync(join(projectDir, 'src', imp))) return null;
+  return (
+    `this project's code (${own}) is outside src/, and the templates build src/${imp}/ only: adopting would add a stub src/${imp}/ and a setup.py ` +
+    `for it, and the project would stop building its own code; add debian/ to it as it is with pyservice deb, or start from create-pyservice and move your code in; nothing was written`
+  );
+}

@@ -51,8 +51,8 @@ toolTest(t, ['git', '/usr/bin/python3'], 'pyservice update adopting a PEP 621 pr
     '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "backup-runner"\nversion = "1.2.0"\n' +
       'description = "Runs backups"\nauthors = [{ name = "Dan Helfman", email = "witten@torsion.org" }]\n\n[project.scripts]\nbackup-runner = "backup_runner:main"\n',
   );
-  mkdirSync(join(dir, 'backup_runner'));
-  writeFileSync(join(dir, 'backup_runner', '__init__.py'), 'def main():\n    return 0\n');
+  mkdirSync(join(dir, 'src', 'backup_runner'), { recursive: true });
+  writeFileSync(join(dir, 'src', 'backup_runner', '__init__.py'), 'def main():\n    return 0\n');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-qm', 'upstream');
   const r = pyservice(['update', '--type', 'tool', '--yes'], { cwd: dir, env: { ...GIT_ENV, GIT_CONFIG_GLOBAL: gitConfig(), HOME: tempDir('home-') } });
@@ -62,6 +62,33 @@ toolTest(t, ['git', '/usr/bin/python3'], 'pyservice update adopting a PEP 621 pr
   assert.is(answers.author, 'Dan Helfman');
   assert.is(answers.email, 'witten@torsion.org');
   assert.match(readFileSync(join(dir, 'debian', 'control'), 'utf8'), /^Maintainer: Dan Helfman <witten@torsion\.org>$/m);
+});
+
+toolTest(t, ['git', '/usr/bin/python3'], 'adopting a project whose code is outside src/ is refused (exit 2, nothing written): the templates would build a stub instead', () => {
+  // walk3: borgmatic 1.9.14 (borgmatic/ at the top, PEP 621 pyproject.toml) adopted with --yes got src/borgmatic/
+  // (the template's stub service) and a setup.py building src/ only; `pip wheel .` then failed
+  for (const layout of ['package', 'module'] as const) {
+    const dir = tempDir('adopt-flat-');
+    git(dir, 'init', '-q', '-b', 'main');
+    writeFileSync(
+      join(dir, 'pyproject.toml'),
+      '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "backup-runner"\nversion = "1.2.0"\n' +
+        'authors = [{ name = "Dan Helfman", email = "witten@torsion.org" }]\n\n[project.scripts]\nbackup-runner = "backup_runner:main"\n',
+    );
+    if (layout === 'package') {
+      mkdirSync(join(dir, 'backup_runner'));
+      writeFileSync(join(dir, 'backup_runner', '__init__.py'), 'def main():\n    return 0\n');
+    } else writeFileSync(join(dir, 'backup_runner.py'), 'def main():\n    return 0\n');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'upstream');
+    for (const args of [['--type', 'tool', '--yes'], ['--type', 'tool', '--yes', '--dry-run']]) {
+      const r = pyservice(['update', ...args], { cwd: dir, env: { ...GIT_ENV, HOME: tempDir('home-') } });
+      assert.is(r.code, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, new RegExp(`this project's code \\(backup_runner${layout === 'package' ? '/' : '\\.py'}\\) is outside src/, and the templates build src/backup_runner/ only: .*pyservice deb.*; nothing was written\\n$`));
+      assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+    }
+    assert.is(git(dir, 'status', '--porcelain'), '', 'nothing written or staged');
+  }
 });
 
 t.run();
