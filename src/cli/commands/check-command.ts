@@ -23,8 +23,8 @@ Options:
   --json      print {"current": "<version>", "latest": "<version>", "upToDate": true|false}
   -h, --help  show this help
 
-Exit codes: 0 up to date, 3 behind (prints from → to) or an update's conflicts unresolved, 2 not a pyservice project or a malformed .pyservice.json,
-1 error.
+Exit codes: 0 up to date, 3 behind (prints from → to) or an update's conflicts unresolved,
+2 not a pyservice project or a malformed .pyservice.json, 1 error.
 `;
 
 export async function checkCommand(argv: string[], out: Output): Promise<number> {
