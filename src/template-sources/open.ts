@@ -5,6 +5,7 @@ import { exportTag, FetchError, findSymlink, remoteTags } from './git-cache.js';
 import { parseSemver, versionsFromTags } from './semver.js';
 import { parseSource, SourceError, type SourceSpec } from './spec.js';
 import { parseJson } from '../files/json.js';
+import { packageRoot } from '../paths.js';
 
 /**
  * SourceSpec → TemplateSet. A git source's versions are its semver tags (listed with `git ls-remote`, once per
@@ -83,7 +84,7 @@ export function workingTreeSet(root: string): TemplateSet {
   } else {
     for (const d of readdirSync(root, { withFileTypes: true })) if (d.isDirectory() && parseSemver(d.name) && existsSync(join(root, d.name, 'manifest.json'))) dirs[d.name] = join(root, d.name);
   }
-  if (!Object.keys(dirs).length) throw new SourceError(`${root} holds no template: expected manifest.json (see docs/template-format.md), version folders, or a git repository with version tags`);
+  if (!Object.keys(dirs).length) throw new SourceError(`${root} holds no template: expected manifest.json (see ${join(packageRoot(), 'docs', 'template-format.md')}), version folders, or a git repository with version tags`);
   const link = findSymlink(root, '');
   if (link) throw new SourceError(`template ${root} contains a symlink (${link}); template files must be regular files`);
   const versions = Object.keys(dirs).sort(compareVersions);

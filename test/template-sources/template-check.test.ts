@@ -164,6 +164,11 @@ toolTest(t, ['git'], 'check of a folder that is no template working tree: exit 2
     }
   }
   assert.not.ok(existsSync(trustList) && /missing|a-project|notes/.test(readFileSync(trustList, 'utf8')), 'nothing of these was trusted');
+  // --template naming such a folder says where the format is documented: a file the user has (the installed package's)
+  const listed = teamPyservice(sb, sb.root, ['templates', '--template', project]);
+  assert.is(listed.code, 2, listed.stderr);
+  const doc = /\(see (\S+template-format\.md)\)/.exec(listed.stderr)?.[1];
+  assert.ok(doc && doc.startsWith('/') && existsSync(doc), listed.stderr); // absolute: the user's folder is not the package's
   // a real template folder still needs trust
   const dir = initDir(sb);
   const other = sandbox();
