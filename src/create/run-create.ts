@@ -79,7 +79,9 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   }
 
   // 4. Validate everything before touching the disk
-  const problems = [...answersProblems(answers), ...answerPairProblems(answers)];
+  // (pairs of values that are each valid: a value refused on its own is said once)
+  const single = answersProblems(answers);
+  const problems = single.length ? single : answerPairProblems(answers);
   if (problems.length) throw new UsageError(problems.join('\n'));
   // A tool's or service's commands are /usr/bin links: never over sh, ls, python3 or sudo (a tool's preinst diverts)
   if (answers.type !== 'library') {

@@ -112,7 +112,7 @@ export async function gatherUpdate(req: UpdateRequest, out: Output, hooks: Updat
     if (layout) throw new UsageError(layout);
   }
   // A flag that changes one of a pair is checked with its partner (a recorded pair is left as it was answered)
-  if ((['indexUrl', 'uploadUrl', 'indexUser', 'pythonMinimum', 'distro'] as const).some((k) => req.given[k] !== undefined && req.given[k] !== record?.answers[k]))
+  if (!problems.length && (['indexUrl', 'uploadUrl', 'indexUser', 'pythonMinimum', 'distro'] as const).some((k) => req.given[k] !== undefined && req.given[k] !== record?.answers[k]))
     problems.push(...answerPairProblems(answers));
   if (problems.length) throw new UsageError(problems.join('\n'));
 
