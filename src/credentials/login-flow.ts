@@ -1,10 +1,10 @@
-import { homedir } from 'node:os';
 import type { Answers, Asker, Output } from '../types.js';
 import { indexUserProblem } from '../answers/validate.js';
 import { CancelledError, FailureError, UsageError } from '../errors.js';
 import { readRegularText } from '../files/read-regular.js';
 import { domainToASCII } from 'node:url';
 import { shown } from '../secrets/redact.js';
+import { homeDir } from '../paths.js';
 import { IndexHostError, netrcHostForUrl } from './index-host.js';
 import { NetrcConflictError, NetrcSyntaxError, NetrcValueError, netrcWord, parseNetrc, type NetrcLogin } from './netrc.js';
 import { describeSaved, NetrcFileError, netrcPath, NetrcUnreadableError, prepareNetrcLogin, saveNetrcLogin, type NetrcWrite } from './netrc-file.js';
@@ -29,7 +29,7 @@ export function takeEnvPassword(env: NodeJS.ProcessEnv = process.env): string | 
 
 /** ~/… for paths under the home directory, as people write them. */
 export function shownPath(path: string, env: NodeJS.ProcessEnv = process.env): string {
-  const home = env.HOME || homedir();
+  const home = homeDir(env);
   return home && path.startsWith(home + '/') ? '~' + path.slice(home.length) : path;
 }
 

@@ -1,13 +1,12 @@
 import { crypto } from '../lazy.js';
 import { chownSync, existsSync, lstatSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { shown } from '../secrets/redact.js';
 import { writeFileAtomic } from '../apply/atomic.js';
 import { run } from '../exec/run.js';
 import { acquireLock } from '../files/lock-file.js';
-import { packageRoot } from '../paths.js';
+import { homeDir, packageRoot } from '../paths.js';
 import { mergeNetrcLogin, readersMayDiffer, type NetrcAction, type NetrcLogin, type NetrcMerge } from './netrc.js';
 
 /**
@@ -21,7 +20,7 @@ export function netrcPath(env: NodeJS.ProcessEnv = process.env): string {
     return env.NETRC;
   }
   if (env.HOME && !isAbsolute(env.HOME)) throw new UsageError(`HOME is ${shown(env.HOME)}, not an absolute path: pip would look for ~/.netrc in whatever folder it runs in; set HOME to your home folder`);
-  return join(env.HOME || homedir(), '.netrc');
+  return join(homeDir(env), '.netrc');
 }
 
 export class NetrcFileError extends Error {}
