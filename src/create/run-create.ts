@@ -1,4 +1,5 @@
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
+import { unreadPipelineWarning } from '../ci/providers.js';
 import { findRepo, realPath } from '../update/worktree.js';
 import type { Answers, CreateRequest, CreateResult, FilePlan, Output, ProjectRecord } from '../types.js';
 
@@ -136,7 +137,11 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   out.phase(`Wrote ${plan.files.length} files to ${shown} (${answers.type}, templates ${templateVersion})`);
   if (initGit) out.phase('Created a git repository with the first commit');
   else if (clone && enclosing?.root === realPath(dir)) out.phase(`Into the git repository ${shown} (an empty clone, its .git kept): git add -A and commit there`);
-  else if (enclosing) out.phase(`Inside the git repository at ${enclosing.root}: no nested repository created; git add and commit ${shown} there`);
+  else if (enclosing) {
+    out.phase(`Inside the git repository at ${enclosing.root}: no nested repository created; git add and commit ${shown} there`);
+    const unread = unreadPipelineWarning(answers.ci, relative(enclosing.root, realPath(dir)), (path) => plan!.files.some((f) => f.path === path));
+    if (unread) out.warn(unread);
+  }
   if (login) await savePendingLogin(login, out);
   return { dir, shown, plan, record, written: true, loginSaved: Boolean(login) };
 }

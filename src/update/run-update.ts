@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { shellWord } from '../escape/escapers.js';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { unreadPipelineWarning } from '../ci/providers.js';
 import type { Output } from '../types.js';
 import { UsageError } from '../errors.js';
 import { BASELINE_FILE, RECORD_FILE } from '../plan/tool-files.js';
@@ -11,7 +12,7 @@ import { acquireUpdateLock, refuseIfLocked } from './lock.js';
 import type { FileAction } from '../types.js';
 import { isPlain, noOpInputs, settleNoOp, verdictContent, verdictPath } from './fast-path.js';
 import { findProjectDir } from './project.js';
-import { findRepo, gitDirProblem, journalDir, operationInProgress, type WriteTarget } from './worktree.js';
+import { findRepo, gitDirProblem, journalDir, operationInProgress, realPath, type WriteTarget } from './worktree.js';
 
 export type { UpdateHooks } from './gather.js';
 export type { UpdateRequest };
@@ -145,6 +146,9 @@ async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHoo
   out.phase(plan.adopting ? `Adopted this repository at templates ${to}` : from === to ? `Re-applied templates ${to}` : `Updated templates ${from} → ${to}`);
   for (const line of actionLines(actions, true)) out.info(line);
   out.info(`Summary: ${summaryLine(actions)}`);
+  // A monorepo's project that gets its pipeline file now (a new --ci): never read below the repository's top
+  const unread = unreadPipelineWarning(input.answers.ci, relative(git.root, realPath(repo.root)), (path) => actions.some((a) => a.path === path && a.action === 'add'));
+  if (unread) out.warn(unread);
   const conflicted = actions.filter((a) => a.action === 'conflict');
   if (conflicted.length)
     out.warn(

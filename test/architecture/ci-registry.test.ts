@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CI_PROVIDER_IDS, CI_REGISTRY } from '../../src/ci/providers.js';
+import { CI_PROVIDER_IDS, CI_REGISTRY, unreadPipelineWarning } from '../../src/ci/providers.js';
 import { CI_PROVIDERS } from '../../src/answers/types.js';
 import { loadManifest, shippedTemplateVersions } from '../../src/templates/manifest.js';
 import { CREATE_HELP } from '../../src/cli/commands/create.js';
@@ -27,5 +27,19 @@ for (const version of shippedTemplateVersions()) {
     }
   });
 }
+
+test('every provider with a pipeline says how a project below the top gets it run; none and the top say nothing', () => {
+  for (const id of CI_PROVIDER_IDS) {
+    const file = CI_REGISTRY[id].file;
+    const w = unreadPipelineWarning(id, 'svc/a b', () => true);
+    if (file === null) assert.is(w, null, id);
+    else {
+      assert.ok(w?.startsWith(`svc/a b/${file} will not run as it is: `), `${id}: ${w}`);
+      assert.ok(w!.slice(`svc/a b/${file}`.length).includes('svc/a b'), `${id} names where its steps run: ${w}`);
+      assert.is(unreadPipelineWarning(id, '', () => true), null, `${id} at the top`);
+      assert.is(unreadPipelineWarning(id, 'svc', () => false), null, `${id} without its file written`);
+    }
+  }
+});
 
 test.run();

@@ -107,6 +107,9 @@ toolTest(t, ['git'], 'create in a subdirectory of a repository adds no nested re
   const r = create(['lib-one', '--type', 'library', '--yes', '--author', 'A B', '--email', 'a@example.org'], { cwd: join(top, 'libs'), env: GIT_ENV });
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stdout, /no nested repository/);
+  // its pipeline file is written, and said to be unread where it is (GitHub reads only the top .github/workflows/)
+  assert.ok(existsSync(join(top, 'libs', 'lib-one', '.github', 'workflows', 'ci.yml')));
+  assert.match(r.stderr, /libs\/lib-one\/\.github\/workflows\/ci\.yml will not run as it is: GitHub runs workflows only from the repository's top/);
   assert.not.ok(existsSync(join(top, 'libs', 'lib-one', '.git')));
   git(top, 'add', '-A');
   git(top, 'commit', '-qm', 'lib-one');
@@ -115,6 +118,24 @@ toolTest(t, ['git'], 'create in a subdirectory of a repository adds no nested re
   assert.match(dry.stdout, /up to date/);
   const check = pyservice(['check'], { cwd: join(top, 'libs', 'lib-one', 'src'), env: GIT_ENV });
   assert.is(check.code, 0, check.stderr);
+});
+
+toolTest(t, ['git'], 'a project at the top is not warned; one below it that update gives a pipeline file is', () => {
+  const top = tempDir('mono-');
+  const atTop = create(['top-lib', '--type', 'library', '--yes', '--ci', 'gitlab', '--author', 'A B', '--email', 'a@example.org'], { cwd: top, env: GIT_ENV });
+  assert.is(atTop.code, 0, atTop.stderr);
+  assert.not.match(atTop.stderr, /will not run/);
+  const repo = join(top, 'top-lib');
+  mkdirSync(join(repo, 'libs'));
+  const below = create(['lib-two', '--type', 'library', '--yes', '--ci', 'none', '--author', 'A B', '--email', 'a@example.org'], { cwd: join(repo, 'libs'), env: GIT_ENV });
+  assert.is(below.code, 0, below.stderr);
+  assert.not.match(below.stderr, /will not run/, 'no pipeline file, nothing unread');
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-qm', 'lib-two');
+  const r = pyservice(['update', '--ci', 'gitlab'], { cwd: join(repo, 'libs', 'lib-two'), env: GIT_ENV });
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(existsSync(join(repo, 'libs', 'lib-two', '.gitlab-ci.yml')));
+  assert.match(r.stderr, /libs\/lib-two\/\.gitlab-ci\.yml will not run as it is: GitLab reads only the top \.gitlab-ci\.yml: include it from there \(include: local: libs\/lib-two\/\.gitlab-ci\.yml\)/);
 });
 
 toolTest(t, ['git', '/usr/bin/python3'], 'deb in a subdirectory writes only under the project; its conflicts, if staged, are staged there', () => {
