@@ -30,7 +30,7 @@ export const CI_REGISTRY = {
     file: '.gitlab-ci.yml',
     label: 'GitLab CI',
     secrets: 'masked CI/CD variables (Settings → CI/CD → Variables)',
-    fromTop: (sub) => `GitLab reads only the top .gitlab-ci.yml: include it from there (include: local: ${sub}/.gitlab-ci.yml), its scripts run in ${sub}`,
+    fromTop: (sub) => `GitLab reads only the top .gitlab-ci.yml: include it from there (include: local: ${sub}/.gitlab-ci.yml), with its scripts run in ${sub} (cd ${sub} first)`,
   },
   circleci: {
     file: '.circleci/config.yml',
