@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, lstatSync, accessSync, constants, writeFile, chmod, linkSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, renameSync, rmSync, rmdirSync, statSync, lstatSync, accessSync, constants, writeFile, chmod, linkSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { FilePlan, PlannedFile } from '../plan/file-plan.js';
 import { stopChildren } from '../exec/run.js';
@@ -68,28 +68,101 @@ export function stagingPath(target: string, pid = process.pid): string {
 }
 
 
-/** Removes staging directories of earlier runs for this target whose process is gone (killed with SIGKILL, a crash). */
+/**
+ * The file a staging directory holds while its entries are moved into an empty clone (moveInto): the names being
+ * moved, one per line. A run killed during the move leaves it, so the next run knows which of the clone's entries
+ * are the killed run's and puts them back (removeStaleStaging), instead of leaving half a project in the clone.
+ */
+export const MOVE_JOURNAL = '.pyservice-moving';
+
+/**
+ * Removes staging directories of earlier runs for this target whose process is gone (killed with SIGKILL, a crash).
+ * One killed while it moved its entries into an empty clone (its MOVE_JOURNAL is there) first has the entries it
+ * had moved put back (the clone holds only its .git again); one killed after the last entry moved is only removed
+ * (the project is whole). Returns the folders removed and the clones put back.
+ */
 export function removeStaleStaging(target: string): string[] {
   const abs = resolve(target);
   const prefix = `.${basename(abs)}.pyservice-`;
   const removed: string[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(dirname(abs));
-  } catch {
-    return removed;
-  }
-  for (const name of names) {
-    const m = /^([0-9a-f]{8})\.tmp$/.exec(name.slice(prefix.length));
-    if (!name.startsWith(prefix) || !m) continue;
-    const pid = parseInt(m[1]!, 16);
-    if (pid === process.pid || processAlive(pid)) continue;
-    const path = join(dirname(abs), name);
-    if (!lstatSync(path).isDirectory()) continue;
+  for (const path of staleStaging(abs)) {
+    undoMove(path, abs);
     rmSync(path, { recursive: true, force: true });
     removed.push(path);
   }
   return removed;
+
+  function staleStaging(abs: string): string[] {
+    let names: string[];
+    try {
+      names = readdirSync(dirname(abs));
+    } catch {
+      return [];
+    }
+    const out: string[] = [];
+    for (const name of names) {
+      const m = /^([0-9a-f]{8})\.tmp$/.exec(name.slice(prefix.length));
+      if (!name.startsWith(prefix) || !m) continue;
+      const pid = parseInt(m[1]!, 16);
+      if (pid === process.pid || processAlive(pid)) continue;
+      const path = join(dirname(abs), name);
+      if (lstatSync(path).isDirectory()) out.push(path);
+    }
+    return out;
+  }
+}
+
+/**
+ * A dead run's staging directory that was being moved into `target`, or null: the entries it had moved already
+ * (in the target, gone from the staging directory) and how many it was moving.
+ */
+export function interruptedMove(target: string): { moved: number; of: number } | null {
+  const abs = resolve(target);
+  const prefix = `.${basename(abs)}.pyservice-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(abs));
+  } catch {
+    return null;
+  }
+  for (const name of names) {
+    const m = /^([0-9a-f]{8})\.tmp$/.exec(name.slice(prefix.length));
+    if (!name.startsWith(prefix) || !m || processAlive(parseInt(m[1]!, 16))) continue;
+    const journal = moveJournal(join(dirname(abs), name));
+    if (journal) return { moved: journal.filter((n) => !exists(join(dirname(abs), name, n))).length, of: journal.length };
+  }
+  return null;
+}
+
+function moveJournal(staging: string): string[] | null {
+  let text: string;
+  try {
+    text = readFileSync(join(staging, MOVE_JOURNAL), 'utf8');
+  } catch {
+    return null;
+  }
+  // Written whole before the first move (a torn one means nothing was moved yet): it ends with its own name
+  const lines = text.split('\n');
+  if (lines.pop() !== '' || lines.pop() !== MOVE_JOURNAL) return null;
+  return lines.filter((n) => n && n !== '.' && n !== '..' && !n.includes('/'));
+}
+
+const exists = (path: string): boolean => lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+
+/** Puts back into `staging` what a killed moveInto had moved from it into `target` (see MOVE_JOURNAL). */
+function undoMove(staging: string, target: string): void {
+  const names = moveJournal(staging);
+  if (!names || !names.some((n) => exists(join(staging, n)))) return; // not moving, or every entry moved: whole
+  for (const name of names) {
+    const from = join(target, name);
+    const back = join(staging, name);
+    const there = lstatSync(from, { throwIfNoEntry: false });
+    if (!there) continue;
+    const left = lstatSync(back, { throwIfNoEntry: false });
+    if (!left) renameSync(from, back); // moved: put back
+    else if (left.isDirectory() && there.isDirectory()) rmdirSync(from); // the empty folder made for it (ENOTEMPTY: someone's, kept)
+    else if (left.ino === there.ino && left.dev === there.dev) unlinkSync(from); // linked, the staged name not yet unlinked
+  }
 }
 
 /**
@@ -211,8 +284,15 @@ export async function writeNewProject(plan: FilePlan | NewProjectFiles, target: 
  */
 function moveInto(staging: string, target: string): void {
   const moved: string[] = [];
+  const names = readdirSync(staging);
+  // The journal first: a kill (SIGKILL, nothing runs after it) during the moves is undone by the next run
+  writeFileSync(join(staging, MOVE_JOURNAL), names.map((n) => `${n}\n`).join('') + `${MOVE_JOURNAL}\n`, { mode: 0o600 });
+  // PYSERVICE_TEST_WRITE_DELAY_MS (tests only, as update's writer honours it) pauses before each entry, so a test
+  // can kill the run in the middle of the move
+  const pauseMs = Number(process.env.PYSERVICE_TEST_WRITE_DELAY_MS ?? 0) || 0;
   try {
-    for (const name of readdirSync(staging)) {
+    for (const name of names) {
+      if (pauseMs > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pauseMs);
       const from = join(staging, name);
       const to = join(target, name);
       if (lstatSync(from).isDirectory()) {
@@ -224,6 +304,7 @@ function moveInto(staging: string, target: string): void {
       }
       moved.push(name);
     }
+    unlinkSync(join(staging, MOVE_JOURNAL));
     rmdirSync(staging);
   } catch (err) {
     for (const name of moved.reverse()) renameSync(join(target, name), join(staging, name));

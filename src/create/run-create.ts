@@ -19,7 +19,7 @@ import { versionOfTag } from '../template-sources/semver.js';
 import { requireTrust } from '../template-sources/trust.js';
 import { readDefaultsFile, teamAnswerDefaults } from '../template-sources/team-defaults.js';
 import { renderProject, withToolFiles } from '../plan/file-plan.js';
-import { checkTarget, onlyGit, TargetError, writeNewProject } from '../apply/new-project.js';
+import { checkTarget, interruptedMove, onlyGit, removeStaleStaging, TargetError, writeNewProject } from '../apply/new-project.js';
 import { gitIdentity, gitInitialCommit } from '../apply/git.js';
 import { toolVersion } from '../paths.js';
 import { UsageError } from '../errors.js';
@@ -70,8 +70,9 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   const types = manifestTypes(manifest);
   if (given.type !== undefined) refuseTypeOfVersion(answers.type, types, templateVersion, available, set);
   // A directory given is checked before any question, one named by the answer as it is typed
-  if (req.dir !== undefined) refuseTarget(resolve(req.dir));
-  if (asker) await askForCreate(asker, answers, given, manifest.answers ?? {}, { types, targetProblem: req.dir === undefined ? (name) => targetProblem(resolve(name)) : undefined });
+  const sweep = !req.dryRun;
+  if (req.dir !== undefined) refuseTarget(resolve(req.dir), sweep);
+  if (asker) await askForCreate(asker, answers, given, manifest.answers ?? {}, { types, targetProblem: req.dir === undefined ? (name) => targetProblem(resolve(name), sweep) : undefined });
   refuseTypeOfVersion(answers.type, types, templateVersion, available, set);
   for (const [key, q] of Object.entries(manifest.answers ?? {})) {
     const v = (answers as unknown as Record<string, unknown>)[key];
@@ -99,7 +100,7 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
     if (use.used) throw new UsageError(`the Debian package name ${shownValue(names.debName)} is taken: ${use.where}; the project's .deb would replace it, or be replaced by it as an upgrade: choose another project name (--name), e.g. with your team's prefix`);
   }
   const dir = resolve(req.dir ?? answers.name);
-  refuseTarget(dir);
+  refuseTarget(dir, sweep);
   // Consent, user and password for ~/.netrc are settled (and ~/.netrc checked) before anything is written.
   const login = await credentialsForCreate({ answers, consent: req.saveCredentials, asker, dryRun: req.dryRun, envPassword }, out);
 
@@ -159,18 +160,26 @@ function refuseTypeOfVersion(type: string, types: readonly string[] | null, vers
   );
 }
 
-/** Why the project cannot be created at `dir` (not empty, a symlink, a mount point, an unwritable parent), or null. */
-function targetProblem(dir: string): string | null {
+/**
+ * Why the project cannot be created at `dir` (not empty, a symlink, a mount point, an unwritable parent), or null.
+ * With `sweep`, a killed run's staging directory for `dir` goes first, and an empty clone it was filling when it
+ * was killed is put back as it was (holding only its .git), so the rerun of the same command works. Measured: a
+ * SIGKILL during the move into an empty clone (9 of 100 kills at random moments of create-pyservice) left part of
+ * the project in the clone, the rest in the staging directory for good, and every rerun said 'is not empty'.
+ */
+function targetProblem(dir: string, sweep: boolean): string | null {
+  if (sweep) removeStaleStaging(dir);
   try {
     checkTarget(dir);
     return null;
   } catch (err) {
-    if (err instanceof TargetError) return err.message;
-    throw err;
+    if (!(err instanceof TargetError)) throw err;
+    const killed = sweep ? null : interruptedMove(dir);
+    return killed ? `${err.message.replace(/; choose .*$/, '')}: ${killed.moved} of its ${killed.of} entries were moved in by a create-pyservice that was killed; run without --dry-run to put the clone back as it was` : err.message;
   }
 }
 
-function refuseTarget(dir: string): void {
-  const problem = targetProblem(dir);
+function refuseTarget(dir: string, sweep: boolean): void {
+  const problem = targetProblem(dir, sweep);
   if (problem) throw new UsageError(problem);
 }
