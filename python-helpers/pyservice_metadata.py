@@ -550,27 +550,59 @@ def build_package_pythons(requires, packages):
     return pep517_metadata.package_pythons(requires)
 
 
+PUBLISHED_FIELDS = {
+    "description": "Summary",
+    "author": "Author",
+    "author_email": "Author-email",
+    "maintainer": "Maintainer",
+    "maintainer_email": "Maintainer-email",
+    "url": "Home-page",
+    "license": "License",
+    "license_expression": "License-Expression",
+}
+
+
+def published_fields(m):
+    """The free-text fields as this setuptools writes them into PKG-INFO, which the wheel's METADATA copies: its own
+    writer (write_pkg_file), read back with email.parser as every reader of the wheel reads it. The writer is not
+    the attribute: setuptools folds a multi-line License with eight blanks (automat 25.4.16's license text, read
+    from its LICENSE), cuts a multi-line description at its first line (single_line), and writes an author with a
+    newline raw, which ends the headers there. None when the writer fails (the attributes are used then)."""
+    import io
+    from email.parser import Parser  # loaded already: setuptools.dist imports email
+
+    buf = io.StringIO()
+    try:
+        m.write_pkg_file(buf)
+    except Exception:
+        return None
+    msg = Parser().parsestr(buf.getvalue())
+    return {key: msg.get(header) for key, header in PUBLISHED_FIELDS.items()}
+
+
 def describe(dist, sources):
     import setuptools
 
     discover_packages(dist)
     m = dist.metadata
     build_requires, build_packages = setuptools_build_requires(dist)
+    written = published_fields(m)
+    field = lambda key, attr: text_or_none(written[key] if written is not None else getattr(m, attr, None))  # noqa: E731
     return {
         "ok": True,
         "metadata": {
             "name": text_or_none(published_name(dist)),
             "version": text_or_none(m.version),
-            "description": text_or_none(m.description),
+            "description": field("description", "description"),
             "long_description": text_or_none(getattr(m, "long_description", None)),
-            "author": text_or_none(m.author),
-            "author_email": text_or_none(m.author_email),
-            "maintainer": text_or_none(m.maintainer),
-            "maintainer_email": text_or_none(m.maintainer_email),
-            "url": text_or_none(m.url),
-            "license": text_or_none(m.license),
+            "author": field("author", "author"),
+            "author_email": field("author_email", "author_email"),
+            "maintainer": field("maintainer", "maintainer"),
+            "maintainer_email": field("maintainer_email", "maintainer_email"),
+            "url": field("url", "url"),
+            "license": field("license", "license"),
             # PEP 639 (setuptools >= 77, e.g. from the team's index: index_build_env.py); older ones have none
-            "license_expression": text_or_none(getattr(m, "license_expression", None)),
+            "license_expression": field("license_expression", "license_expression"),
             "classifiers": [str(c) for c in (getattr(m, "classifiers", None) or [])],
             "requires_python": text_or_none(getattr(dist, "python_requires", None)),
             "install_requires": requirements(dist) + conditional_requirements(dist, requirements(dist)),

@@ -188,6 +188,36 @@ toolTest(t, [PY, 'git'], 'prints: whatever setup.py prints does not reach the JS
   assert.is(JSON.parse(c.ours.stdout).metadata.name, 'prints-svc');
 });
 
+/** A wheel's METADATA free-text fields as Python's email.parser reads them (the reference every wheel reader uses). */
+const WHEEL_FIELDS = `
+import json, sys, zipfile
+from email.parser import Parser
+w = zipfile.ZipFile(sys.argv[1])
+meta = [n for n in w.namelist() if n.endswith('.dist-info/METADATA')][0]
+msg = Parser().parsestr(w.read(meta).decode())
+keys = {'description': 'Summary', 'author': 'Author', 'author_email': 'Author-email', 'maintainer': 'Maintainer',
+        'maintainer_email': 'Maintainer-email', 'url': 'Home-page', 'license': 'License'}
+print(json.dumps({k: msg.get(h) for k, h in keys.items()}))
+`;
+
+toolTest(t, [PY], 'multiline-fields: a multi-line description and license, non-ASCII people, read as the wheel publishes them', async () => {
+  const env = cleanEnv(tempDir());
+  const [oursDir, realDir] = [copyFixture('multiline-fields', tempDir(), env), copyFixture('multiline-fields', tempDir(), env)];
+  const ours = await exec(process.execPath, [PYSERVICE_BIN, 'deb', oursDir, '--dry-run', '--json', ...MAINTAINER], { env: { ...env, NO_COLOR: '1' } });
+  assert.is(ours.code, 0, ours.stderr);
+  const out = tempDir();
+  const built = await exec(PY, ['-m', 'build', '--wheel', '--no-isolation', '--skip-dependency-check', '--outdir', out, realDir], { env });
+  assert.is(built.code, 0, built.stderr.slice(-2000));
+  const wheel = join(out, readdirSync(out).find((f) => f.endsWith('.whl'))!);
+  const real = JSON.parse((await exec(PY, ['-c', WHEEL_FIELDS, wheel], { env })).stdout) as Record<string, string | null>;
+  const m = JSON.parse(ours.stdout).metadata;
+  for (const [key, value] of Object.entries(real)) assert.is(m[key], value, key);
+  // What setuptools' writer does, so that the comparison above compares something: the first line, a folded license
+  assert.is(real.description, 'Serves answers over HTTP,');
+  assert.match(real.license!, /^Copyright \(c\) 2024 Jörg Müller\n {8}\n {8}Permission/);
+  assert.is(real.maintainer, 'Łukasz Żółć');
+});
+
 // Failures: one clear line on stderr, the right exit code, nothing written.
 function runOurs(dir: string, extra: string[] = []) {
   const env = cleanEnv(tempDir());

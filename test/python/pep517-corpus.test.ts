@@ -104,6 +104,10 @@ const CORPUS: [string, RegExp, { suite?: string; vcs?: true; license?: string; h
   // (packaging/_pyyaml_pep517.py) and a setup.py whose C extension needs Cython, which is not installed: a pure wheel
   ['incremental', /^_build_meta:build_meta$/, { suite: 'trixie' }],
   ['pyyaml', /^_pyyaml_pep517$/, { suite: 'trixie' }],
+  // PEP 621 setuptools with license = {file = "LICENSE"} (setuptools_scm, bare tarball): the License field is the file's
+  // text, which setuptools' own PKG-INFO writer folds with eight blanks per line; the read reports that field as the
+  // wheel holds it (it reported the file's text unfolded, from the attribute)
+  ['automat', /^setuptools\.build_meta$/, { suite: 'trixie', vcs: true }],
 ];
 const MAINTAINER = ['--maintainer', 'Corpus Tester <corpus@example.org>'];
 
