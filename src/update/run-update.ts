@@ -8,11 +8,12 @@ import { BASELINE_FILE, RECORD_FILE } from '../plan/tool-files.js';
 import type { PlanJson } from './format.js';
 import type { UpdateRequest } from '../types.js';
 import type { UpdateHooks } from './gather.js';
+import type { RunPlan, RunPlanInput } from './plan-run.js';
 import { acquireUpdateLock, refuseIfLocked } from './lock.js';
 import type { FileAction } from '../types.js';
 import { isPlain, noOpInputs, settleNoOp, verdictContent, verdictPath } from './fast-path.js';
 import { findProjectDir } from './project.js';
-import { findRepo, gitDirProblem, journalDir, operationInProgress, realPath, type WriteTarget } from './worktree.js';
+import { findRepo, gitDirProblem, journalDir, operationInProgress, realPath, type Repo, type WriteTarget } from './worktree.js';
 
 export type { UpdateHooks } from './gather.js';
 export type { UpdateRequest };
@@ -62,10 +63,23 @@ export async function runUpdate(req: UpdateRequest, out: Output, hooks: UpdateHo
 
 async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHooks): Promise<UpdateResult> {
   const now = hooks.now ?? new Date();
-  const writesNothing = req.dryRun || req.diff || req.json;
+  const writesNothing = Boolean(req.dryRun || req.diff || req.json);
+  // 1. The repository, and an update a kill interrupted (finished before anything else)
+  const { git, repo } = openRepository(req.dir ?? process.cwd());
+  const resumed = await finishInterrupted(repo, out, writesNothing, hooks.env);
+  if (resumed) return resumed;
+  // 2. Gather → plan (pure, one object), with git's view of the paths it would write
+  const { plan, refused, input } = await gatherAndPlan(req, out, hooks, repo, now, writesNothing);
+  // 3. Show it (--dry-run, --diff, --json), or say it is up to date, or refuse it, or apply it
+  if (writesNothing) return showPlan(req, out, plan, refused, git.gitDir);
+  for (const w of plan.warnings) out.warn(w);
+  if (plan.upToDate) return upToDate(req, out, hooks, plan, repo, git.gitDir, input.restore);
+  refuseToApply(req, plan, git.gitDir);
+  return applyPlan(req, out, plan, input.answers.ci, git, repo, now, hooks.env);
+}
 
-  // 1. The repository, and an update a kill interrupted
-  const start = req.dir ?? process.cwd();
+/** The git repository around `start` and the project folder in it; a bare repository or none is exit 2. */
+function openRepository(start: string): { git: Repo; repo: WriteTarget } {
   const git = findRepo(start);
   if (!git)
     throw new UsageError(
@@ -73,81 +87,94 @@ async function runUpdateLocked(req: UpdateRequest, out: Output, hooks: UpdateHoo
         ? `${start} is a bare git repository (no working tree to update); run pyservice update in a clone of it (git clone ${start} DIR)`
         : `${start} is not inside a git repository; pyservice update needs one (git init && git add -A && git commit)`,
     );
-  const repo: WriteTarget = { root: findProjectDir(start) ?? git.root, gitDir: git.gitDir };
-  const resumed = await finishInterrupted(repo, out, writesNothing, hooks.env);
-  if (resumed) return resumed;
+  return { git, repo: { root: findProjectDir(start) ?? git.root, gitDir: git.gitDir } };
+}
 
-  // 3. Gather (record, versions, answers, the new render, the baseline, the working tree, git) → 4. plan (pure)
-  const [{ gatherUpdate, gitState }, { dirtyCandidates, planJson, planRun, withDirty }, { actionLines, planDiffs, planText, summaryLine }] = await Promise.all([
+/**
+ * Gather (record, versions, answers, the new render, the baseline, the working tree) → plan (pure). git's view of
+ * the paths it would write is asked only when there is something to write, together with whether git works on this
+ * folder at all (so a run with work costs no extra round); a run that writes is refused here when it does not.
+ */
+async function gatherAndPlan(req: UpdateRequest, out: Output, hooks: UpdateHooks, repo: WriteTarget, now: Date, writesNothing: boolean): Promise<{ plan: RunPlan; refused: string | null; input: RunPlanInput }> {
+  const [{ gatherUpdate, gitState }, { dirtyCandidates, planRun, withDirty }, { gitRefusal }] = await Promise.all([
     import('./gather.js'),
     import('./plan-run.js'),
-    import('./format.js'),
+    import('./git-ops.js'),
   ]);
-  const { gitRefusal } = await import('./git-ops.js');
   const input = await gatherUpdate(req, out, hooks, repo, now);
-  let plan = planRun(input);
-  // git's view of the paths it would write, asked only when there is something to write
-  // (and whether git works on this folder at all: asked with it, so a run with work costs no extra round)
-  let refused: string | null = null;
-  if (!plan.upToDate) {
-    const [state, why] = await Promise.all([gitState(repo.root, dirtyCandidates(input.theirs, input.base)).catch((err: Error) => err), gitRefusal(repo.root)]);
-    refused = why;
-    if (refused && !writesNothing) throw new UsageError(`${refused}; nothing was written`);
-    if (state instanceof Error) throw refused ? new UsageError(refused) : state;
-    plan = withDirty(plan, state, input.disk);
-  }
+  const plan = planRun(input);
+  if (plan.upToDate) return { plan, refused: null, input };
+  const [state, refused] = await Promise.all([gitState(repo.root, dirtyCandidates(input.theirs, input.base)).catch((err: Error) => err), gitRefusal(repo.root)]);
+  if (refused && !writesNothing) throw new UsageError(`${refused}; nothing was written`);
+  if (state instanceof Error) throw refused ? new UsageError(refused) : state;
+  return { plan: withDirty(plan, state, input.disk), refused, input };
+}
+
+/** --dry-run, --diff, --json: the plan, and every reason a real run would refuse; nothing is written. */
+async function showPlan(req: UpdateRequest, out: Output, plan: RunPlan, refused: string | null, gitDir: string): Promise<UpdateResult> {
+  const [{ planJson }, { planDiffs, planText }] = await Promise.all([import('./plan-run.js'), import('./format.js')]);
   const { from, to, actions } = plan;
   const json = planJson(plan);
-  if (writesNothing) {
-    if (req.json) out.raw(JSON.stringify(json, null, 2) + '\n');
-    else {
-      for (const w of plan.warnings) out.warn(w);
-      out.raw(planText(json, actions, from, to));
-      if (req.diff) out.raw(planDiffs(actions));
-      if (refused) out.warn(`update would refuse: ${refused}`);
-      if (plan.dirty.length) out.warn(`the working tree is dirty; update would refuse (or use --allow-dirty):\n  ${plan.dirty.join('\n  ')}`);
-      if (plan.outsideSparse.length) out.warn(`update would refuse: ${sparseProblem(plan.outsideSparse)}`);
-      const busy = plan.upToDate ? null : operationInProgress(git.gitDir, 'pyservice update');
-      if (busy) out.warn(`update would refuse: ${busy}`);
-      out.raw('Nothing was written (' + (req.dryRun ? '--dry-run' : req.diff ? '--diff' : '--json') + ').\n');
-    }
-    return { status: plan.upToDate ? 'up-to-date' : 'planned', from, to, actions, plan: json, conflicts: [] };
+  if (req.json) out.raw(JSON.stringify(json, null, 2) + '\n');
+  else {
+    for (const w of plan.warnings) out.warn(w);
+    out.raw(planText(json, actions, from, to));
+    if (req.diff) out.raw(planDiffs(actions));
+    if (refused) out.warn(`update would refuse: ${refused}`);
+    if (plan.dirty.length) out.warn(`the working tree is dirty; update would refuse (or use --allow-dirty):\n  ${plan.dirty.join('\n  ')}`);
+    if (plan.outsideSparse.length) out.warn(`update would refuse: ${sparseProblem(plan.outsideSparse)}`);
+    const busy = plan.upToDate ? null : operationInProgress(gitDir, 'pyservice update');
+    if (busy) out.warn(`update would refuse: ${busy}`);
+    out.raw('Nothing was written (' + (req.dryRun ? '--dry-run' : req.diff ? '--diff' : '--json') + ').\n');
   }
-  for (const w of plan.warnings) out.warn(w);
-  if (plan.upToDate) {
-    // An earlier update's conflicts still unresolved: up to date, but not done (exit 1, as when they were left);
-    // no verdict is kept, so every rerun says it until they are resolved. Measured: a rerun said only "Already up
-    // to date" (exit 0) with debian/control unmerged, and `pyservice check` said "up to date"
-    const { unmergedPaths, unresolvedMessage } = await import('./git-ops.js');
-    const unresolved = await unmergedPaths(repo.root);
-    if (unresolved.length) {
-      out.phase(`Already up to date (templates ${to})`);
-      out.warn(unresolvedMessage(unresolved));
-      return { status: 'up-to-date', from, to, actions, plan: json, conflicts: unresolved };
-    }
-    if (isPlain(req, hooks) && plan.warnings.length === 0) await rememberUpToDate(git.gitDir, repo.root, input.restore);
-    out.phase(`Already up to date (templates ${to}); nothing to do`);
-    return { status: 'up-to-date', from, to, actions, plan: json, conflicts: [] };
+  return { status: plan.upToDate ? 'up-to-date' : 'planned', from, to, actions, plan: json, conflicts: [] };
+}
+
+/**
+ * Nothing to write. An earlier update's conflicts still unresolved: up to date, but not done (exit 1, as when they
+ * were left); no verdict is kept, so every rerun says it until they are resolved. Measured: a rerun said only
+ * "Already up to date" (exit 0) with debian/control unmerged, and `pyservice check` said "up to date".
+ */
+async function upToDate(req: UpdateRequest, out: Output, hooks: UpdateHooks, plan: RunPlan, repo: WriteTarget, gitDir: string, restore: ReadonlySet<string>): Promise<UpdateResult> {
+  const [{ planJson }, { unmergedPaths, unresolvedMessage }] = await Promise.all([import('./plan-run.js'), import('./git-ops.js')]);
+  const { from, to, actions } = plan;
+  const json = planJson(plan);
+  const unresolved = await unmergedPaths(repo.root);
+  if (unresolved.length) {
+    out.phase(`Already up to date (templates ${to})`);
+    out.warn(unresolvedMessage(unresolved));
+    return { status: 'up-to-date', from, to, actions, plan: json, conflicts: unresolved };
   }
+  if (isPlain(req, hooks) && plan.warnings.length === 0) await rememberUpToDate(gitDir, repo.root, restore);
+  out.phase(`Already up to date (templates ${to}); nothing to do`);
+  return { status: 'up-to-date', from, to, actions, plan: json, conflicts: [] };
+}
+
+/** What a run that writes refuses even when the plan is sound (exit 2): a merge or rebase half-way, a sparse checkout, a dirty tree. */
+function refuseToApply(req: UpdateRequest, plan: RunPlan, gitDir: string): void {
   // A merge or rebase stopped half-way: refused even with --allow-dirty (its commit would take the update in).
-  const busy = operationInProgress(git.gitDir, 'pyservice update');
+  const busy = operationInProgress(gitDir, 'pyservice update');
   if (busy) throw new UsageError(busy);
   if (plan.outsideSparse.length) throw new UsageError(sparseProblem(plan.outsideSparse));
   if (plan.dirty.length && !req.allowDirty)
     throw new UsageError(
       `the working tree has changes the update could mix with its own; commit or stash them first, or pass --allow-dirty:\n  ${plan.dirty.slice(0, 20).join('\n  ')}${plan.dirty.length > 20 ? `\n  … and ${plan.dirty.length - 20} more` : ''}`,
     );
+}
 
-  // 5. Apply: journal, atomic writes, git's index
-  const { applyRunPlan } = await import('./apply-update.js');
-  const report = await applyRunPlan(repo, plan, now, hooks.env);
+/** Apply (apply-update.ts: journal, atomic writes, git's index), then say what was done and what is left to resolve. */
+async function applyPlan(req: UpdateRequest, out: Output, plan: RunPlan, ci: RunPlanInput['answers']['ci'], git: Repo, repo: WriteTarget, now: Date, env: NodeJS.ProcessEnv | undefined): Promise<UpdateResult> {
+  const [{ applyRunPlan }, { planJson }, { actionLines, summaryLine }] = await Promise.all([import('./apply-update.js'), import('./plan-run.js'), import('./format.js')]);
+  const { from, to, actions } = plan;
+  const json = planJson(plan);
+  const report = await applyRunPlan(repo, plan, now, env);
   for (const p of report.changedSince) out.warn(`${p} changed while the update ran; left as it is`);
   if (report.heldBack) out.warn(heldBackMessage(report.changedSince));
   out.phase(plan.adopting ? `Adopted this repository at templates ${to}` : from === to ? `Re-applied templates ${to}` : `Updated templates ${from} → ${to}`);
   for (const line of actionLines(actions, true)) out.info(line);
   out.info(`Summary: ${summaryLine(actions)}`);
   // A monorepo's project that gets its pipeline file now (a new --ci): never read below the repository's top
-  const unread = unreadPipelineWarning(input.answers.ci, relative(git.root, realPath(repo.root)), (path) => actions.some((a) => a.path === path && a.action === 'add'));
+  const unread = unreadPipelineWarning(ci, relative(git.root, realPath(repo.root)), (path) => actions.some((a) => a.path === path && a.action === 'add'));
   if (unread) out.warn(unread);
   const conflicted = actions.filter((a) => a.action === 'conflict');
   if (conflicted.length)
@@ -201,7 +228,6 @@ export async function finishInterrupted(repo: WriteTarget, out: Output, writesNo
   return { status: 'resumed', from: pending.from, to: pending.to, actions: [], changedSince: report.changedSince, conflicts };
 }
 
-/** A plain run: no answers, version or questions beyond the record's, and the shipped template side (no test hooks). */
 
 /** Keeps the verdict of a full plan that found the project up to date (best effort: a cache in the git directory). */
 async function rememberUpToDate(gitDir: string, projectDir: string, restore: Iterable<string>): Promise<void> {
