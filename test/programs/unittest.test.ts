@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -8,7 +9,7 @@ import { toolTest } from '../helpers/tools.js';
 
 /**
  * programs/: the programs generated projects run (debian/pyservice-version, build-aux/pyservice-release.py,
- * build-aux/pyservice-lock.py) are Python with unit tests of their own in programs/tests (Python's unittest).
+ * build-aux/pyservice-lock.py, build-aux/pyservice-tagged.py) are Python with unit tests of their own in programs/tests (Python's unittest).
  * `npm test` runs them here, with Debian's python3 in a clean environment; the programs as shipped are
  * exercised end to end in test/versions and test/generated.
  */
@@ -24,8 +25,11 @@ toolTest(t, ['/usr/bin/python3', 'dpkg'], 'every unit test in programs/tests pas
   assert.is(r.status, 0, r.stderr);
   const ran = Number(/^Ran (\d+) tests?/m.exec(r.stderr)?.[1] ?? 0);
   assert.ok(ran >= 20, `ran ${ran} tests:\n${r.stderr}`);
-  // Each program has its own test module, and each ran (-v names every test with its module).
-  for (const module of ['test_pyservice_version', 'test_pyservice_release', 'test_pyservice_lock', 'test_pyservice_tagged', 'test_pyservice_version2']) assert.match(r.stderr, `tests.${module}.`, module);
+  // Each program has its own test module, and each ran (-v names every test with its module). The list is the
+  // folder's, so a program added without tests fails here (a hand-written list passed a new program silently).
+  const shipped = readdirSync(programs).filter((f) => f.endsWith('.py')).map((f) => f.slice(0, -3));
+  assert.ok(shipped.length >= 5, `programs/ holds ${shipped.join(', ')}`);
+  for (const program of shipped) assert.match(r.stderr, `tests.test_${program}.`, `programs/${program}.py has no test module programs/tests/test_${program}.py, or none of its tests ran`);
   console.log(`  programs/tests: ${ran} Python unit tests`);
 });
 
