@@ -519,6 +519,20 @@ def published_name(dist):
         return dist.metadata.name
 
 
+def published_version(dist):
+    """The Version setuptools writes into PKG-INFO/METADATA and the wheel's name: egg_info's tagged version, with
+    setup.cfg's [egg_info] tag_build/tag_date (a checkout that keeps tag_build = .dev, as Sphinx's did, builds
+    1.0.dev0 from version="1.0"). Asked of egg_info itself, with the options setup.cfg gives it; it only reads here.
+    No version stays none (egg_info would make it 0.0.0)."""
+    version = dist.metadata.version
+    if not version:
+        return version
+    try:
+        return dist.get_command_obj("egg_info").tagged_version()
+    except Exception:
+        return version
+
+
 def discover_packages(dist):
     """setuptools' automatic discovery (packages and py_modules a setup() does not list), which every build command
     runs first (Distribution.run_command → set_defaults) and the config stage never reaches: a flat layout with
@@ -592,7 +606,7 @@ def describe(dist, sources):
         "ok": True,
         "metadata": {
             "name": text_or_none(published_name(dist)),
-            "version": text_or_none(m.version),
+            "version": text_or_none(published_version(dist)),
             "description": field("description", "description"),
             "long_description": text_or_none(getattr(m, "long_description", None)),
             "author": field("author", "author"),

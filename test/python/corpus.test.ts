@@ -196,15 +196,18 @@ w = zipfile.ZipFile(sys.argv[1])
 meta = [n for n in w.namelist() if n.endswith('.dist-info/METADATA')][0]
 msg = Parser().parsestr(w.read(meta).decode())
 keys = {'description': 'Summary', 'author': 'Author', 'author_email': 'Author-email', 'maintainer': 'Maintainer',
-        'maintainer_email': 'Maintainer-email', 'url': 'Home-page', 'license': 'License'}
+        'maintainer_email': 'Maintainer-email', 'url': 'Home-page', 'license': 'License', 'version': 'Version'}
 print(json.dumps({k: msg.get(h) for k, h in keys.items()}))
 `;
 
-toolTest(t, [PY], 'multiline-fields: a multi-line description and license, non-ASCII people, read as the wheel publishes them', async () => {
+/** `pyservice deb --dry-run --json`'s metadata of a fixture, and the fields of the wheel its own setuptools builds. */
+async function oursAndWheel(name: string): Promise<{ m: Record<string, unknown>; real: Record<string, string | null> }> {
   const env = cleanEnv(tempDir());
-  const [oursDir, realDir] = [copyFixture('multiline-fields', tempDir(), env), copyFixture('multiline-fields', tempDir(), env)];
+  const [oursDir, realDir] = [copyFixture(name, tempDir(), env), copyFixture(name, tempDir(), env)];
+  const before = snapshot(oursDir);
   const ours = await exec(process.execPath, [PYSERVICE_BIN, 'deb', oursDir, '--dry-run', '--json', ...MAINTAINER], { env: { ...env, NO_COLOR: '1' } });
   assert.is(ours.code, 0, ours.stderr);
+  assert.equal(snapshot(oursDir), before, 'the dry run changed files in the project');
   const out = tempDir();
   const built = await exec(PY, ['-m', 'build', '--wheel', '--no-isolation', '--skip-dependency-check', '--outdir', out, realDir], { env });
   assert.is(built.code, 0, built.stderr.slice(-2000));
@@ -212,10 +215,20 @@ toolTest(t, [PY], 'multiline-fields: a multi-line description and license, non-A
   const real = JSON.parse((await exec(PY, ['-c', WHEEL_FIELDS, wheel], { env })).stdout) as Record<string, string | null>;
   const m = JSON.parse(ours.stdout).metadata;
   for (const [key, value] of Object.entries(real)) assert.is(m[key], value, key);
+  return { m, real };
+}
+
+toolTest(t, [PY], 'multiline-fields: a multi-line description and license, non-ASCII people, read as the wheel publishes them', async () => {
+  const { real } = await oursAndWheel('multiline-fields');
   // What setuptools' writer does, so that the comparison above compares something: the first line, a folded license
   assert.is(real.description, 'Serves answers over HTTP,');
   assert.match(real.license!, /^Copyright \(c\) 2024 Jörg Müller\n {8}\n {8}Permission/);
   assert.is(real.maintainer, 'Łukasz Żółć');
+});
+
+toolTest(t, [PY], 'egg-info-tags: setup.cfg\'s [egg_info] tag_build is in the version, as the wheel publishes it', async () => {
+  const { m } = await oursAndWheel('egg-info-tags');
+  assert.is(m.version, '2.0.dev0');
 });
 
 // Failures: one clear line on stderr, the right exit code, nothing written.
