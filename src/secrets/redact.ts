@@ -168,6 +168,21 @@ function redactHeadersAndNetrc(text: string): string {
  * safe side, and no URL, address or requirement people write is that long without a blank.
  */
 const LONG_WORD = 512;
+
+/**
+ * Whether a word could hold anything the rules below hide, in one linear pass each: a query or fragment ('?', '#'),
+ * an '@' with a ':' or a '//' (userinfo, user:password@host), or a URL with a ':' that is neither its scheme's nor
+ * a port's (host:password cut short). A long word that cannot is shown as it is: hiding every long word with an '@'
+ * made the checks that ask carriesCredentials see a credential. Measured: a 628-character project folder under
+ * Jenkins' 'job@2' stopped pyservice version with 'refusing to run /usr/bin/python3: an argument carries a
+ * credential', and a 2000-character --url without a login was refused as one that 'contains credentials'.
+ */
+function mayHoldCredential(word: string): boolean {
+  if (word.includes('?') || word.includes('#')) return true;
+  const slashes = /[/\\]{2}|:[/\\]/.test(word);
+  if (word.includes('@')) return slashes || word.includes(':');
+  return slashes && /:(?![/\\]|[0-9]*(?:[/\\?#]|$))/.test(word);
+}
 const CLOSING_TAIL = /[)\]>"'`][)\]>"'`.,;:!?*_~]*$/;
 const OPENER: Record<string, string> = { ')': '(', ']': '[', '>': '<', '"': '"', "'": "'", '`': '`' };
 function redactWord(word: string): string {
@@ -176,7 +191,7 @@ function redactWord(word: string): string {
   const at = word.includes('@');
   const query = word.includes('?');
   if (!url && !at && !query) return word;
-  if (word.length > LONG_WORD) return `[${word.length} characters not shown]`;
+  if (word.length > LONG_WORD) return mayHoldCredential(word) ? `[${word.length} characters not shown]` : word;
   // A URL or query in brackets or quotes ends where they close: the closers and punctuation after it are text
   // (`[API](https://h/?token=…).` hid the ')' and the '.'; so did `…`, "…" and <…>). Only a tail of such
   // characters alone, closing an opener earlier in the word: a tail with letters, digits or an '@' may be the

@@ -141,7 +141,31 @@ t('long words cost linear time: a word over 512 characters that could hold a cre
   assert.is(redactText(`get ${presigned} now`), `get [${presigned.length} characters not shown] now`);
   const blob = 'QUJD'.repeat(300);
   assert.is(redactText(`${blob} https://u:pw@h/`), `${blob} https://u:***@h/`);
-  assert.ok(carriesCredentials(`x ${'a'.repeat(600)}@host`));
+  assert.ok(carriesCredentials(`x ${'a'.repeat(600)}:pw@host`));
+});
+
+t('a long word is hidden whenever the rules would hide its short form, and shown when nothing in it can be a credential', () => {
+  // Measured before: every word over 512 characters with an '@', '?' or '://' counted as a credential, so a
+  // 628-character folder under Jenkins' 'workspace/job@2' stopped pyservice version ('refusing to run
+  // /usr/bin/python3: an argument carries a credential') and a long --url without a login was refused as holding one
+  const pad = 'd'.repeat(600);
+  for (const word of [`/var/lib/jenkins/workspace/job@2/${pad}`, `https://git.example.org/${pad}`, `https://pypi.example.org:8443/${pad}/simple/`, `${pad}@example.org`]) {
+    assert.is(redactText(`x ${word} y`), `x ${word} y`);
+    assert.not.ok(carriesCredentials(word), word);
+  }
+  assert.is(urlProblem(`https://git.example.org/${pad}`, '--url'), null, 'a long URL without a login is no URL with credentials');
+  const seed = seedFromEnv();
+  const rnd = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  for (let i = 0; i < 3000; i++) {
+    const head = pick(['https://', 'http:/', 'git+https:\\\\', '//', '"//', '', 'x=']);
+    const user = pick(['', 'u@', 'u:pw@', 'git@', 'tok3n@', 'u:@', ':pw@']);
+    const host = pick(['h', 'h.example.org:8443', 'h:pw', '[::1]', 'h:', 'h:org']);
+    const tail = pick(['', '?a=1', '?token=t', '#frag', `#${'A'.repeat(25)}`, '?', '#', '@v1', ':x']);
+    const short = `${head}${user}${host}/p${tail}`;
+    const long = `${head}${user}${host}/${pad}${tail}`;
+    if (redactText(short) !== short) assert.ok(carriesCredentials(long), `seed ${seed}: ${short} is redacted, its long form ${long.slice(0, 60)}… is not`);
+  }
 });
 
 t('redactDeep: every string of a JSON document, the document stays valid', () => {

@@ -1,7 +1,7 @@
 import { PYSERVICE_BIN } from '../helpers/cli.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/paths.js';
@@ -82,6 +82,19 @@ toolTest(t, TOOLS, '`pyservice version …` and `python3 debian/pyservice-versio
   const outside = sh(process.execPath, [PYSERVICE, 'version', 'snapshot', '--print-version', dir], { env });
   assert.is(outside.stdout, sh(LATEST.interpreter, [SCRIPT, 'snapshot', '--print-version', dir], { env }).stdout);
   assert.match(outside.stdout, /^0\.1\.0~20261122235959\+git/);
+});
+
+toolTest(t, TOOLS, "a project in a long folder with an '@' (Jenkins' workspace/job@2) is stamped: no 'argument carries a credential'", async () => {
+  // Measured before: under a 628-character folder below job@2, every word over 512 characters with an '@' counted as
+  // a credential, and pyservice version stopped with 'refusing to run /usr/bin/python3: an argument carries a credential'
+  let parent = join(tempDir(), 'job@2');
+  while (parent.length < 600) parent = join(parent, 'd'.repeat(50));
+  mkdirSync(parent, { recursive: true });
+  const dir = await generate({ type: 'service', name: 'svc' }, { git: true, dir: join(parent, 'svc') });
+  const r = sh(process.execPath, [PYSERVICE, 'version', 'snapshot', '--print-version'], { cwd: dir, env: { PYSERVICE_NOW: '1795391999', NO_COLOR: '1' } });
+  assert.is(r.stderr, '');
+  assert.is(r.code, 0);
+  assert.match(r.stdout, /^0\.1\.0~20261122235959\+git[0-9a-f]{7,}\n$/);
 });
 
 toolTest(t, TOOLS, 'pyservice version --help documents the subcommands, flags and exit codes; a bad flag is exit 2', async () => {
