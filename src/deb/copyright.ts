@@ -134,6 +134,12 @@ const ALIASES: Record<string, string> = {
   'gpl-3': 'GPL-3.0-only',
   'gpl-3+': 'GPL-3.0-or-later',
   'lgplv2+': 'LGPL-2.0-or-later',
+  // LGPL 2.0 (the Library GPL): pywebdav 0.11.0's setup.py says "LGPL v2", as its doc/LICENSE is
+  lgplv2: 'LGPL-2.0-only',
+  'lgpl-2': 'LGPL-2.0-only',
+  'lgpl-2+': 'LGPL-2.0-or-later',
+  'library-general-public-2': 'LGPL-2.0-only',
+  'library-general-public-2+': 'LGPL-2.0-or-later',
   'lgpl-2.1': 'LGPL-2.1-only',
   'lgpl-2.1+': 'LGPL-2.1-or-later',
   'lgpl-3': 'LGPL-3.0-only',

@@ -9,8 +9,12 @@ import { run } from '../exec/run.js';
  * pyserial, httpie): the metadata cannot tell BSD-2-clause from BSD-3-clause, the file can.
  */
 
-/** Top-level license files as people name them: LICENSE, LICENCE.md, LICENSE-MIT, COPYING, LICENSE.BSD… */
-const LICENSE_FILE = /^(?:licen[cs]e|copying)(?:[-._][^/]*)?$/i;
+/**
+ * Top-level license files as people name them: LICENSE, LICENCE.md, LICENSE-MIT, COPYING, LICENSE.BSD…, and a
+ * plural text file (supervisor 4.2.5's LICENSES.txt, which its License field "BSD-derived (http://…/LICENSE.txt)"
+ * points to); a bare "licenses" is REUSE's folder, read apart.
+ */
+const LICENSE_FILE = /^(?:(?:licen[cs]e|copying)(?:[-._][^/]*)?|licen[cs]es\.(?:txt|md|rst))$/i;
 /** A DEP-5 short name licensecheck may print that debian/copyright can carry as is. */
 const SHORT_NAME = /^[A-Za-z0-9][A-Za-z0-9.+-]*$/;
 

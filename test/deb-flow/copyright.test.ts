@@ -68,6 +68,8 @@ t('free-text License fields as setup.py files write them, without "the", "licens
     ['GNU Lesser General Public License v3', 'LGPL-3'],
     ['GNU General Public License', null], // no version: left to classifiers and licensecheck
     ['LGPLv2+', 'LGPL-2+'],
+    ['LGPL v2', 'LGPL-2'], // pywebdav 0.11.0
+    ['GNU Library General Public License v2 or later', 'LGPL-2+'],
     ['AGPLv3', 'AGPL-3'],
     ['CC0', 'CC0-1.0'],
     // Ambiguous or unknown: not named

@@ -5,19 +5,21 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { licenseFileNames, licenseFromCheck } from '../../src/deb/license-files.js';
 import { PYSERVICE_BIN } from '../helpers/cli.js';
+import { origTarball, unpack } from '../helpers/corpus.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
-import { toolTest } from '../helpers/tools.js';
+import { hasTool, isCI, toolTest } from '../helpers/tools.js';
 
 const t = suite('deb flow: the license read from license files (licensecheck) when the metadata names none');
 
 t('license files are found by the names projects give them', () => {
-  assert.equal(licenseFileNames(['LICENSE', 'LICENSE.txt', 'LICENCE.md', 'COPYING', 'LICENSE-MIT', 'LICENSE.APACHE', 'license.rst', 'README.md', 'licenses', 'src', 'LICENSES_DIR_NOTE.md']), [
+  assert.equal(licenseFileNames(['LICENSE', 'LICENSE.txt', 'LICENCE.md', 'COPYING', 'LICENSE-MIT', 'LICENSE.APACHE', 'license.rst', 'README.md', 'licenses', 'src', 'LICENSES_DIR_NOTE.md', 'LICENSES.txt']), [
     'COPYING',
     'LICENCE.md',
     'LICENSE',
     'LICENSE-MIT',
     'LICENSE.APACHE',
     'LICENSE.txt',
+    'LICENSES.txt', // supervisor 4.2.5
     'license.rst',
   ]);
 });
@@ -90,5 +92,31 @@ toolTest(t, ['/usr/bin/python3', 'licensecheck'], 'REUSE license texts in LICENS
   assert.is(two.status, 0, two.stderr);
   assert.match(two.stdout, /note: the project declares no license debian\/copyright can name and its license files name several licenses \(BSD-3-clause in LICENSES\/BSD-3-Clause\.txt, Expat in LICENSES\/MIT\.txt\)/);
 });
+
+// Real projects (Debian source packages, the upstream tarball only) that got the proprietary stanza: supervisor 4.2.5
+// keeps its license text in LICENSES.txt (License: "BSD-derived (http://www.repoze.org/LICENSE.txt)", no license
+// classifier); pywebdav 0.11.0 says "LGPL v2" in setup.py, and its doc/LICENSE is the LGPL 2.0
+const REAL: [string, RegExp, RegExp | null][] = [
+  ['supervisor', /^License: BSD-3-Clause-Modification$/m, /note: debian\/copyright names the license BSD-3-Clause-Modification, read from LICENSES\.txt \(licensecheck\)/],
+  ['pywebdav', /^License: LGPL-2$/m, null],
+];
+for (const [src, license, note] of REAL) {
+  const name = `${src} (Debian source): debian/copyright names the license the project states, not proprietary`;
+  if (!['tar', 'apt-get', 'licensecheck', '/usr/bin/python3'].every(hasTool)) {
+    if (isCI()) t(name, () => assert.unreachable('needs tar, apt-get, licensecheck and /usr/bin/python3; a skip is a failure under CI=true'));
+    else console.log(`  skip: ${name}: needs tar, apt-get, licensecheck and /usr/bin/python3`);
+    continue;
+  }
+  t(name, async () => {
+    const dir = await unpack(await origTarball(src, 'trixie'));
+    const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--kind', 'tool', '--prefix', 'acme', '--yes'], { env: cleanEnv(tempDir(), { NO_COLOR: '1' }), encoding: 'utf8' });
+    assert.is(r.status, 0, r.stderr);
+    if (note) assert.match(r.stdout, note);
+    const copyright = readFileSync(join(dir, 'debian', 'copyright'), 'utf8');
+    assert.match(copyright, /^Files: \*\n(?:.*\n)*?License: \S+$/m);
+    assert.match(copyright.slice(copyright.indexOf('Files: *')), license);
+    assert.not.match(copyright, /proprietary/);
+  });
+}
 
 t.run();
