@@ -11,7 +11,7 @@ import { deriveNames, systemUserProblem } from '../answers/names.js';
 import { consoleScripts } from '../templates/render.js';
 import { systemCommandRefusal } from '../deb/system-commands.js';
 import { askForCreate, VALIDATORS } from '../answers/questions.js';
-import { latestTemplateVersion, loadManifest, manifestAnswerProblem, manifestTypes } from '../templates/manifest.js';
+import { latestTemplateVersion, loadManifest, manifestAnswerProblem, manifestTypes, providerOfVersionProblem } from '../templates/manifest.js';
 import type { TemplateSet } from '../templates/template-set.js';
 import { openSource } from '../template-sources/open.js';
 import { parseSource, SHIPPED } from '../template-sources/spec.js';
@@ -69,11 +69,13 @@ export async function runCreate(req: CreateRequest, out: Output, now: Date = new
   Object.assign(answers, given);
   const types = manifestTypes(manifest);
   if (given.type !== undefined) refuseTypeOfVersion(answers.type, types, templateVersion, available, set);
+  if (given.ci !== undefined) refuseProviderOfVersion(answers.ci, templateVersion, available, set);
   // A directory given is checked before any question, one named by the answer as it is typed
   const sweep = !req.dryRun;
   if (req.dir !== undefined) refuseTarget(resolve(req.dir), sweep);
   if (asker) await askForCreate(asker, answers, given, manifest.answers ?? {}, { types, targetProblem: req.dir === undefined ? (name) => targetProblem(resolve(name), sweep) : undefined });
   refuseTypeOfVersion(answers.type, types, templateVersion, available, set);
+  refuseProviderOfVersion(answers.ci, templateVersion, available, set);
   for (const [key, q] of Object.entries(manifest.answers ?? {})) {
     const v = (answers as unknown as Record<string, unknown>)[key];
     const problem = typeof v === 'string' && !VALIDATORS[key as keyof Answers] ? manifestAnswerProblem(key, q, v) : null;
@@ -158,6 +160,12 @@ function refuseTypeOfVersion(type: string, types: readonly string[] | null, vers
     `templates ${version} make no ${type} project (only ${types.join(', ')}); ` +
       (since ? `use --template-version ${since} or later, or another --type` : `choose --type ${types.join(' or ')}`),
   );
+}
+
+/** A CI provider the template version has no pipeline for (one added in a later version) is refused likewise. */
+function refuseProviderOfVersion(ci: string, version: string, available: readonly string[], set: TemplateSet): void {
+  const problem = providerOfVersionProblem(ci, version, available, set);
+  if (problem) throw new UsageError(problem);
 }
 
 /**

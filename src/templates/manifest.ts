@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
+import { CI_REGISTRY, type CiProviderSpec } from '../ci/providers.js';
 import { compareVersions, shippedSet, type TemplateSet } from './template-set.js';
 
 export { compareVersions };
@@ -182,6 +183,31 @@ export function manifestTypes(m: Manifest): string[] | null {
     for (const t of w === undefined ? [] : Array.isArray(w) ? w : [w]) types.add(t);
   }
   return types.size ? [...types] : null;
+}
+
+/** The CI providers a manifest writes a pipeline for (`when: { ci }` entries); null when it names none (a team template without CI files). */
+export function manifestProviders(m: Manifest): string[] | null {
+  const ids = new Set<string>();
+  for (const e of m.files) {
+    const w = e.when?.ci;
+    for (const id of w === undefined ? [] : Array.isArray(w) ? w : [w]) ids.add(id);
+  }
+  return ids.size ? [...ids] : null;
+}
+
+/**
+ * Why a template version cannot give a project CI provider `ci`, or null: a provider is added in some template
+ * version, and the versions before it have no pipeline for it (rendered anyway, the project got no CI file and a
+ * README describing another provider's). `available` is oldest first, so the hint names the first version with it.
+ */
+export function providerOfVersionProblem(ci: string, version: string, available: readonly string[], set: TemplateSet = shippedSet): string | null {
+  const providers = manifestProviders(loadManifest(version, set));
+  if (!providers || providers.includes(ci) || (CI_REGISTRY as Readonly<Record<string, CiProviderSpec>>)[ci]?.file === null) return null;
+  const since = available.find((v) => manifestProviders(loadManifest(v, set))?.includes(ci));
+  return (
+    `templates ${version} have no ${ci} pipeline (only ${providers.join(', ')}); ` +
+    (since ? `use --template-version ${since} or later, or another --ci` : `choose --ci ${[...providers, 'none'].join(', ')}`)
+  );
 }
 
 /** Shipped template versions, oldest first. */

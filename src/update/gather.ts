@@ -10,7 +10,7 @@ import { UsageError } from '../errors.js';
 import { askForUpdate, askIdentity } from '../answers/questions.js';
 import { toolVersion } from '../paths.js';
 import { BASELINE_FILE, destinationPath, entryApplies, planProject, RECORD_FILE, type FilePlan, type ProjectRecord } from '../plan/file-plan.js';
-import { compareVersions, latestTemplateVersion, loadManifest, readOwnManifest } from '../templates/manifest.js';
+import { compareVersions, latestTemplateVersion, loadManifest, providerOfVersionProblem, readOwnManifest } from '../templates/manifest.js';
 import { shippedSet, type TemplateSet } from '../templates/template-set.js';
 import { openSource } from '../template-sources/open.js';
 import { parseSource, SHIPPED } from '../template-sources/spec.js';
@@ -114,6 +114,11 @@ export async function gatherUpdate(req: UpdateRequest, out: Output, hooks: Updat
   // A flag that changes one of a pair is checked with its partner (a recorded pair is left as it was answered)
   if (!problems.length && (['indexUrl', 'uploadUrl', 'indexUser', 'pythonMinimum', 'distro'] as const).some((k) => req.given[k] !== undefined && req.given[k] !== record?.answers[k]))
     problems.push(...answerPairProblems(answers));
+  // A --ci the target version has no pipeline for (a provider added in a later version): said, never a project without CI
+  if (!problems.length && req.given.ci !== undefined) {
+    const problem = providerOfVersionProblem(answers.ci, to, set.versions(true), set);
+    if (problem) problems.push(problem);
+  }
   if (problems.length) throw new UsageError(problems.join('\n'));
 
   const origin = record?.origin ?? 'create';
