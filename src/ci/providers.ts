@@ -1,9 +1,8 @@
 /**
  * The CI providers, one entry each: everything that differs per provider and is not template text lives here, and
  * the provider list is derived from it (validation, prompts, --help, the templates' manifest check, the tests'
- * models, which are keyed by CiProvider so a provider without one fails to compile). Adding a provider: its
- * entry here (the CiProvider type is this registry's keys), its template (manifest entry `when: { ci: id }` at
- * `file`), and its test model in test/ci/ci-model.ts.
+ * models, which are keyed by CiProvider so a provider without one fails to compile). Adding a provider: the
+ * README's contributor steps ("Adding a CI provider").
  */
 export interface CiProviderSpec {
   /** Where the provider's pipeline file lives in a project; null for no CI. */

@@ -20,7 +20,7 @@ import { generate } from '../helpers/generate.js';
 import { tempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
 import {
-  CI_FILE, circleciSteps, githubSteps, gitlabGitInit, gitlabPreview, gitlabSteps, jenkinsSteps, readJenkinsfiles, readYaml,
+  CI_FILE, CI_MODELS, PROVIDERS, gitlabGitInit, gitlabPreview, readJenkinsfiles, readYaml,
   type GroovyCall, type Provider, type Ref, type RunContext, type ShellStep, type Yaml,
 } from './ci-model.js';
 
@@ -49,7 +49,7 @@ const key = (p: Provider, type: Type) => `${p}/${type}`;
 
 t.before(async () => {
   const jenkinsFiles: [Type, string][] = [];
-  for (const provider of ['github', 'gitlab', 'circleci', 'jenkins'] as Provider[]) {
+  for (const provider of PROVIDERS) {
     for (const type of ['service', 'library'] as Type[]) {
       const dir = await generate({ type, ci: provider, name: 'demo-app', indexUrl: 'https://pypi.example.org/simple/', uploadUrl: 'https://pypi.example.org/' });
       if (provider === 'jenkins') jenkinsFiles.push([type, dir]);
@@ -165,11 +165,7 @@ function runJob(provider: Provider, type: Type, job: string, ref: Ref, opts: { s
       return f;
     },
   };
-  const steps: ShellStep[] =
-    provider === 'github' ? githubSteps(p.config as Yaml, job, ctx, checkout)
-    : provider === 'gitlab' ? gitlabSteps(p.config as Yaml, job, ctx)
-    : provider === 'circleci' ? circleciSteps(p.config as Yaml, job, ctx).filter((s) => !s.script.includes('/tmp/builder-image')) // the image cache writes the executor's /tmp
-    : jenkinsSteps(p.config as GroovyCall, job, ctx);
+  const steps: ShellStep[] = CI_MODELS[provider].steps(p.config, job, ctx, checkout);
   assert.ok(steps.length > 0, `${provider}/${type} ${job}: no shell steps`);
   let output = '';
   const argv: string[] = [];
@@ -207,16 +203,11 @@ function mode(file: string): string {
   return (statSync(file).mode & 0o777).toString(8);
 }
 
-const JOBS: Record<Provider, Record<Type, { test: string; main: string; tag: string }>> = {
-  github: { service: { test: 'test', main: 'snapshot', tag: 'release' }, library: { test: 'test', main: 'upload', tag: 'release' } },
-  gitlab: { service: { test: 'test', main: 'snapshot', tag: 'release' }, library: { test: 'test', main: 'upload', tag: 'release' } },
-  circleci: { service: { test: 'test', main: 'snapshot', tag: 'release' }, library: { test: 'test', main: 'upload', tag: 'upload' } },
-  jenkins: { service: { test: 'Test', main: 'Snapshot', tag: 'Release' }, library: { test: 'Test', main: 'Upload', tag: 'Upload' } },
-};
+const JOBS: Record<Provider, Record<Type, { test: string; main: string; tag: string }>> = Object.fromEntries(PROVIDERS.map((p) => [p, CI_MODELS[p].jobs])) as Record<Provider, Record<Type, { test: string; main: string; tag: string }>>;
 const MAIN: Ref = { branch: 'main' };
 const TAG: Ref = { tag: 'v1.2.3' };
 
-for (const provider of ['github', 'gitlab', 'circleci', 'jenkins'] as Provider[]) {
+for (const provider of PROVIDERS) {
   const names = JOBS[provider];
 
   toolTest(t, TOOLS, `${provider}: the test job writes the installer login to ~/.netrc (0600), then runs make test; no secret leaks`, () => {
@@ -275,7 +266,7 @@ for (const provider of ['github', 'gitlab', 'circleci', 'jenkins'] as Provider[]
 
 toolTest(t, TOOLS, 'every job that runs make gives it NO_COLOR=1, inside the builder container too (plain logs: templates 1.7.0)', () => {
   let makes = 0;
-  for (const provider of ['github', 'gitlab', 'circleci', 'jenkins'] as Provider[])
+  for (const provider of PROVIDERS)
     for (const type of ['service', 'library'] as Type[])
       for (const [job, ref] of [[JOBS[provider][type].test, { branch: 'feature/x' }], [JOBS[provider][type].main, MAIN], [JOBS[provider][type].tag, TAG]] as const) {
         const run = runJob(provider, type, job, ref);
@@ -289,8 +280,9 @@ toolTest(t, TOOLS, 'every job that runs make gives it NO_COLOR=1, inside the bui
 });
 
 toolTest(t, TOOLS, 'without installer secrets, ci/index-login.sh does nothing and the test job still runs', () => {
-  for (const provider of ['github', 'gitlab', 'circleci'] as Provider[]) {
-    const run = runJob(provider, 'service', 'test', { branch: 'main' }, { secrets: {} });
+  // Jenkins is left out: its withCredentials fails a build whose credential ID is not defined (the README says to define them)
+  for (const provider of PROVIDERS.filter((p) => p !== 'jenkins')) {
+    const run = runJob(provider, 'service', JOBS[provider].service.test, { branch: 'main' }, { secrets: {} });
     assert.ok(run.ok, run.failed);
     assert.equal(run.log.filter((l) => l.startsWith('make')), ['make test netrc=no twine=none'], provider);
     assert.not.ok(existsSync(join(run.home, '.netrc')));

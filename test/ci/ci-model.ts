@@ -385,3 +385,36 @@ export function jenkinsSteps(pipeline: GroovyCall, stage: string, ctx: RunContex
 export function readYaml(file: string): Yaml {
   return parse(readFileSync(file, 'utf8')) as Yaml;
 }
+
+// ---------------------------------------------------------------- the models, one per provider
+
+/**
+ * A provider's test model: the job each event runs (per project type) and how a job's shell steps are read from
+ * the configuration ci-jobs prepared (parsed YAML; GitLab's `--preview`; Jenkins' Groovy tree). Keyed by
+ * Provider, which is the registry's: a provider added to src/ci/providers.ts without its model here does not
+ * compile, and ci-jobs runs every provider's jobs from this table (a hand-written list skipped a new provider).
+ */
+export interface CiModel {
+  jobs: Record<'service' | 'library', { test: string; main: string; tag: string }>;
+  steps: (config: any, job: string, ctx: RunContext, checkout: string) => ShellStep[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export const CI_MODELS: Record<Provider, CiModel> = {
+  github: {
+    jobs: { service: { test: 'test', main: 'snapshot', tag: 'release' }, library: { test: 'test', main: 'upload', tag: 'release' } },
+    steps: (config: Yaml, job, ctx, checkout) => githubSteps(config, job, ctx, checkout),
+  },
+  gitlab: {
+    jobs: { service: { test: 'test', main: 'snapshot', tag: 'release' }, library: { test: 'test', main: 'upload', tag: 'release' } },
+    steps: (config: Yaml, job, ctx) => gitlabSteps(config, job, ctx),
+  },
+  circleci: {
+    jobs: { service: { test: 'test', main: 'snapshot', tag: 'release' }, library: { test: 'test', main: 'upload', tag: 'upload' } },
+    // the image cache writes the executor's /tmp
+    steps: (config: Yaml, job, ctx) => circleciSteps(config, job, ctx).filter((s) => !s.script.includes('/tmp/builder-image')),
+  },
+  jenkins: {
+    jobs: { service: { test: 'Test', main: 'Snapshot', tag: 'Release' }, library: { test: 'Test', main: 'Upload', tag: 'Upload' } },
+    steps: (config: GroovyCall, job, ctx) => jenkinsSteps(config, job, ctx),
+  },
+};

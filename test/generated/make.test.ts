@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from '../helpers/generate.js';
+import { CI_PROVIDER_IDS } from '../../src/ci/providers.js';
 import { cleanEnv, tempDir } from '../helpers/tmp.js';
 import { toolTest } from '../helpers/tools.js';
 import { spawnText } from '../helpers/spawn-text.js';
@@ -113,7 +114,7 @@ toolTest(t, ['make', '/usr/bin/python3', 'twine'], 'library: make test and make 
 toolTest(t, ['shellcheck'], 'every generated shell script passes shellcheck, for each type and CI provider', async () => {
   const scripts: string[] = [];
   for (const type of ['service', 'library'] as const)
-    for (const ci of ['github', 'gitlab', 'circleci', 'jenkins', 'none'] as const) {
+    for (const ci of CI_PROVIDER_IDS) {
       const dir = await generate({ type, ci, name: `sh-${type}-${ci}` });
       const all = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => statSync(join(dir, f)).isFile());
       for (const f of all) {

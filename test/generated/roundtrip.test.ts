@@ -9,6 +9,7 @@ import { toolTest } from '../helpers/tools.js';
 import { planProject } from '../../src/plan/file-plan.js';
 import { defaultAnswers } from '../../src/answers/defaults.js';
 import { DISTROS } from '../../src/answers/distros.js';
+import { CI_PROVIDER_IDS } from '../../src/ci/providers.js';
 import { latestTemplateVersion } from '../../src/templates/manifest.js';
 
 /** `python3 setup.py --name --version …` prints exactly the answers, for each type and CI provider, hostile strings included. */
@@ -24,7 +25,7 @@ const HOSTILE = [
 
 let i = 0;
 for (const type of ['service', 'library', 'tool'] as const)
-  for (const ci of ['github', 'gitlab', 'circleci', 'jenkins', 'none'] as const) {
+  for (const ci of CI_PROVIDER_IDS) {
     const h = HOSTILE[i++ % HOSTILE.length]!;
     toolTest(t, ['/usr/bin/python3'], `${type} with ${ci} CI: setup.py prints exactly ${JSON.stringify(h.description).slice(0, 40)}…`, async () => {
       const dir = await generate({ type, ci, name: `rt-${type}-${ci}`, email: 'dev+tag@example.org', ...h });

@@ -5,6 +5,8 @@
  */
 import type { Answers, CiProvider, ProjectType } from '../../src/answers/types.js';
 import { defaultAnswers } from '../../src/answers/defaults.js';
+import { CI_PROVIDER_IDS, CI_REGISTRY } from '../../src/ci/providers.js';
+import { loadManifest, manifestProviders } from '../../src/templates/manifest.js';
 import { BASELINE_FILE, planProject, RECORD_FILE, type PlannedFile, type ProjectRecord } from '../../src/plan/file-plan.js';
 import { parseBaseline, type BaselineEntry } from '../../src/update/baseline.js';
 import { planUpdate, type FileAction, type OursState } from '../../src/update/plan-update.js';
@@ -88,7 +90,9 @@ export interface CaseOptions {
 export function makeCase(rand: () => number, id: string, opts: CaseOptions): Case {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
   const type = pick(opts.types ?? (['service', 'library'] as const));
-  const ci = pick(['github', 'gitlab', 'circleci', 'jenkins', 'none'] as const);
+  // every provider the `from` version has a pipeline for (registry order), and none
+  const shipped = manifestProviders(loadManifest(opts.from)) ?? [];
+  const ci = pick(CI_PROVIDER_IDS.filter((id) => CI_REGISTRY[id].file === null || shipped.includes(id)));
   const v1 = renderAt(opts.from, type, ci);
 
   // Template side: the real next version, or random changes to this one, or both.
