@@ -1,3 +1,5 @@
+import { shown } from '../secrets/redact.js';
+
 /**
  * The one JSON parser for files people write (answers, .pyservice.json, team defaults, template manifests): its
  * error says where the text stops being JSON (line and column) and what was expected, never the text itself.
@@ -8,24 +10,32 @@
 export class JsonSyntaxError extends Error {}
 
 export function parseJson(text: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw new JsonSyntaxError(jsonProblem(text));
   }
+  // A name given twice in one object: JSON.parse keeps the last, other readers the first, and a person reading the
+  // file either (measured: an answers file with "name" twice made the project of the second, with no word)
+  if (/"\s*:/.test(text) && scan(text)) throw new JsonSyntaxError(jsonProblem(text));
+  return value;
 }
 
-/** Where and why `text` is not JSON, in words that quote none of it. */
+/** Where and why `text` is not JSON, or names a property twice in one object, in words that quote none of its values. */
 export function jsonProblem(text: string): string {
-  const { at, why } = firstError(text);
+  const { at, why } = scan(text) ?? { at: text.length, why: 'not valid JSON' }; // JSON.parse refused what this accepts: no place to name
   const before = text.slice(0, at);
   const line = before.split('\n').length;
   const column = at - (before.lastIndexOf('\n') + 1) + 1;
   return `line ${line}, column ${column}: ${why}`;
 }
 
-/** The offset of the first place `text` stops being JSON (RFC 8259), and what was expected there. */
-function firstError(text: string): { at: number; why: string } {
+/**
+ * The offset of the first place `text` stops being JSON (RFC 8259), and what was expected there; or of a property
+ * name an object already has. Null when neither.
+ */
+function scan(text: string): { at: number; why: string } | null {
   let i = 0;
   const fail = (why: string): never => {
     throw { at: i, why };
@@ -67,10 +77,18 @@ function firstError(text: string): { at: number; why: string } {
       i++;
       ws();
       if (text[i] === '}') return void i++;
+      const names = new Set<string>();
       for (;;) {
         ws();
         if (text[i] !== '"') fail(text[i] === undefined ? 'the text ends inside an object' : 'a property name in double quotes was expected');
+        const start = i;
         string();
+        const name = JSON.parse(text.slice(start, i)) as string;
+        if (names.has(name)) {
+          i = start;
+          fail(`the property ${shown(name.length > 40 ? `${name.slice(0, 40)}…` : name)} is given twice in this object (readers keep one or the other); keep one`);
+        }
+        names.add(name);
         ws();
         if (text[i] !== ':') fail("':' was expected after the property name");
         i++;
@@ -108,5 +126,5 @@ function firstError(text: string): { at: number; why: string } {
     if (e && typeof e === 'object' && 'why' in e) return e as { at: number; why: string };
     throw e;
   }
-  return { at: i, why: 'not valid JSON' }; // JSON.parse refused what this accepts: no place to name
+  return null;
 }

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonProblem, parseJson } from '../../src/files/json.js';
 import { create, pyservice } from '../helpers/cli.js';
@@ -34,6 +34,28 @@ t('the place and the reason, for each kind of mistake', () => {
     assert.is(jsonProblem(text), want, text);
   }
   assert.equal(parseJson('{"a": [1, "x", null, true, -2.5e3]}'), { a: [1, 'x', null, true, -2500] });
+});
+
+t('a property given twice in one object is refused at the second, for every file people write; values never quoted', async () => {
+  // Measured before: an answers file with "name" twice made the project of the second name and said nothing
+  // (JSON.parse keeps the last; Python's json too, other readers and people the first).
+  assert.is(jsonProblem('{"name": "a",\n "type": "tool",\n "name": "b"}'), 'line 3, column 2: the property "name" is given twice in this object (readers keep one or the other); keep one');
+  assert.is(jsonProblem('{"a": {"x": 1, "y": {"x": 2}}, "b": [{"x": 1}, {"x": 2}], "\\u0078": 1, "x": 2}'), 'line 1, column 72: the property "x" is given twice in this object (readers keep one or the other); keep one');
+  assert.equal(parseJson('{"a": {"x": 1}, "b": {"x": 2}, "l": [{"x": 1}, {"x": 1}]}'), { a: { x: 1 }, b: { x: 2 }, l: [{ x: 1 }, { x: 1 }] }, 'the same name in different objects is fine');
+  assert.throws(() => parseJson('{"https://u:PW@h/": 1, "https://u:PW@h/": 2}'), (err: Error) => !err.message.includes('PW') && err.message.includes('given twice'));
+
+  const root = tempDir('json-dup-');
+  writeFileSync(join(root, 'answers.json'), '{"name": "svc-one", "type": "tool", "name": "svc-two"}');
+  const a = create([join(root, 'svc'), '--answers', join(root, 'answers.json'), '--yes', '--no-git', '--dry-run'], { cwd: root });
+  assert.is(a.code, 2, a.stderr);
+  assert.is(a.stderr, `error: answers file ${join(root, 'answers.json')} is not valid JSON: line 1, column 37: the property "name" is given twice in this object (readers keep one or the other); keep one\n`);
+
+  const dir = await generate({ name: 'json-dup', type: 'library' });
+  const rec = readFileSync(join(dir, '.pyservice.json'), 'utf8');
+  writeFileSync(join(dir, '.pyservice.json'), rec.replace('"answers": {', '"answers": {\n    "indexUrl": "https://pypi.example.org/simple/",'));
+  const c = pyservice(['check'], { cwd: dir });
+  assert.is(c.code, 2, c.stderr);
+  assert.match(c.stderr, /is not valid JSON \(line \d+, column 5: the property "indexUrl" is given twice in this object/);
 });
 
 t(`property: a broken JSON text's error quotes none of it, and its place is where V8 stops (seed printed)`, () => {
