@@ -177,22 +177,22 @@ function resolveManifest(version: string, set: TemplateSet, seen: readonly strin
  * without sources, tests or debian/ (templates 1.1.0 have no tool).
  */
 export function manifestTypes(m: Manifest): string[] | null {
-  const types = new Set<string>();
-  for (const e of m.files) {
-    const w = e.when?.type;
-    for (const t of w === undefined ? [] : Array.isArray(w) ? w : [w]) types.add(t);
-  }
-  return types.size ? [...types] : null;
+  return whenValues(m, 'type');
 }
 
 /** The CI providers a manifest writes a pipeline for (`when: { ci }` entries); null when it names none (a team template without CI files). */
 export function manifestProviders(m: Manifest): string[] | null {
-  const ids = new Set<string>();
+  return whenValues(m, 'ci');
+}
+
+/** Every value a manifest's `when.<answer>` conditions name, in order of first use; null when none names it. */
+function whenValues(m: Manifest, answer: string): string[] | null {
+  const values = new Set<string>();
   for (const e of m.files) {
-    const w = e.when?.ci;
-    for (const id of w === undefined ? [] : Array.isArray(w) ? w : [w]) ids.add(id);
+    const w = e.when?.[answer];
+    for (const v of w === undefined ? [] : Array.isArray(w) ? w : [w]) values.add(v);
   }
-  return ids.size ? [...ids] : null;
+  return values.size ? [...values] : null;
 }
 
 /**
