@@ -183,7 +183,9 @@ function mayHoldCredential(word: string): boolean {
   if (word.includes('@')) return slashes || word.includes(':');
   return slashes && /:(?![/\\]|[0-9]*(?:[/\\?#]|$))/.test(word);
 }
-const CLOSING_TAIL = /[)\]>"'`][)\]>"'`.,;:!?*_~]*$/;
+// A quote may come escaped (\" in JSON text: `pyservice deb --json` of a README whose HTML links hold a query, as
+// all-contributors tables' "commits?author=…" do): the backslash belongs to the quote, not to the value
+const CLOSING_TAIL = /(?:\\?["']|[)\]>`])(?:\\?["']|[)\]>`.,;:!?*_~])*$/;
 const OPENER: Record<string, string> = { ')': '(', ']': '[', '>': '<', '"': '"', "'": "'", '`': '`' };
 function redactWord(word: string): string {
   // A scheme's '://', or (holding what a credential needs: an '@', a query or a fragment) another spelling SCHEME names
@@ -197,7 +199,7 @@ function redactWord(word: string): string {
   // characters alone, closing an opener earlier in the word: a tail with letters, digits or an '@' may be the
   // rest of a password that holds the closer, and stays with the URL (hidden).
   const tail = CLOSING_TAIL.exec(word);
-  if (tail && tail.index > 0 && word.lastIndexOf(OPENER[tail[0][0]!]!, tail.index - 1) >= 0) return redactWord(word.slice(0, tail.index)) + tail[0];
+  if (tail && tail.index > 0 && word.lastIndexOf(OPENER[tail[0].replace(/^\\/, '')[0]!]!, tail.index - 1) >= 0) return redactWord(word.slice(0, tail.index)) + tail[0];
   let out = word;
   // The first scheme starts the URL, which runs to the end of the word (a later one in it: see redactUrl)
   const m = url ? SCHEME.exec(word) : null;

@@ -175,6 +175,16 @@ t('redactDeep: every string of a JSON document, the document stays valid', () =>
   assert.equal(JSON.parse(out).list, ['a @ https://***@h/x', 3, null]);
 });
 
+t('JSON text: a query value closed by an escaped quote keeps the backslash, so the document stays valid', () => {
+  // pyservice deb --json prints the report through redactText: python-chacha20poly1305-reuseable 0.13.2's README
+  // (its long description) holds all-contributors links, <a href="…/commits?author=bdraco">, escaped in the JSON
+  const doc = { long_description: '<a href="https://github.com/bdraco/x/commits?author=bdraco" title="Code">💻</a> see "https://h.example/?token=SEKRET"' };
+  const out = redactText(JSON.stringify(doc, null, 2));
+  const back = JSON.parse(out) as typeof doc;
+  assert.not.ok(out.includes('SEKRET'), out);
+  assert.match(back.long_description, /^<a href="https:\/\/github\.com\/bdraco\/x\/commits\?author=\*\*\*" title="Code">💻<\/a> see "https:\/\/h\.example\/\?token=\*\*\*"$/);
+});
+
 t('shown: one line, quoted, controls and invisible characters escaped, redacted', () => {
   assert.is(shown('a\nb'), '"a\\nb"');
   assert.is(shown('x\u001b]0;pwned\u0007'), '"x\\u001b]0;pwned\\u0007"');
