@@ -292,6 +292,14 @@ function signalNumber(signal: NodeJS.Signals): number | undefined {
 /** Run and throw with the command's stderr when it fails. */
 export async function runOk(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   const r = await run(cmd, args, opts);
-  if (r.exitCode !== 0) throw new Error(`${cmd} ${args[0] ?? ''} failed (exit ${r.exitCode}): ${r.stderr.trim() || r.stdout.trim()}`);
+  if (r.exitCode !== 0) throw new Error(`${cmd} ${args[0] ?? ''} failed (exit ${r.exitCode}): ${oneLine(r.stderr) || oneLine(r.stdout)}`);
   return r;
+}
+
+/**
+ * A child's output in one line of a message: its lines joined with ' / ' (git's 'error: …' and 'fatal: …' lines
+ * became lines of their own under the CLI's 'error: ', one of them 'error: fatal: failed to write commit object').
+ */
+export function oneLine(text: string): string {
+  return text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).join(' / ');
 }

@@ -175,6 +175,22 @@ t('a mount point as the target is refused before rendering (exit 2), not with EB
   }
 });
 
+t("the user's commit.gpgSign with a signer that fails: one line naming it and the way round, exit 1, nothing written", () => {
+  // attack8: HOME's .gitconfig with commit.gpgSign = true and a gpg that cannot sign (pinentry without a terminal;
+  // here gpg.program = /bin/false) stopped create with two lines, 'error: git commit failed (exit 128): error: gpg
+  // failed to sign the data' and 'error: fatal: failed to write commit object'
+  const parent = tempDir();
+  const home = join(parent, 'home');
+  mkdirSync(home);
+  writeFileSync(join(home, '.gitconfig'), '[user]\n\tname = U\n\temail = u@example.org\n[commit]\n\tgpgSign = true\n[gpg]\n\tprogram = /bin/false\n');
+  const r = create([join(parent, 'svc'), '--yes', ...ID], { env: { HOME: home, XDG_CONFIG_HOME: undefined, GIT_CONFIG_GLOBAL: undefined } });
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /^error: git could not sign the first commit \(commit\.gpgSign is true in your git configuration: [^\n]*gpg failed to sign the data[^\n]*\); make 'git commit -S' work in a terminal here \(e\.g\. GPG_TTY=\$\(tty\) for gpg's pinentry\), or run again with --no-git and commit yourself\n$/);
+  assert.equal(readdirSync(parent), ['home'], 'nothing written, no staging left');
+  const plain = create([join(parent, 'svc'), '--yes', '--no-git', ...ID], { env: { HOME: home, XDG_CONFIG_HOME: undefined, GIT_CONFIG_GLOBAL: undefined } });
+  assert.is(plain.code, 0, plain.stderr);
+});
+
 /** Every path under `dir` but .git, with its bytes (but those holding the creation time: the record, the baseline, debian/changelog), sorted. */
 function tree(dir: string, under = ''): string[] {
   const out: string[] = [];
