@@ -13,7 +13,7 @@
 // has loaded first, so rendering 1.2.0 loads no other version's module. BUILD is rewritten by every build; its identity
 // stands for the build (src/update/fast-path.ts).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
 import ejs from 'ejs';
 import { asciiSource } from './ascii-source.mjs';
@@ -39,7 +39,9 @@ for (const rel of readdirSync(root, { recursive: true }).sort()) {
 }
 // version → its entries' sources: its own templates, the others its manifest renders, and what they include
 const entries = new Map();
-const versions = [...new Set([...compiled.keys()].map((rel) => rel.split('/')[0]))];
+// Every version folder, also one with no .ejs of its own (a manifest that only extends, renames or ships a program):
+// measured, such a templates 1.8.0 got no module, and rendering it loaded the seven older versions' modules.
+const versions = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(join(root, d.name, 'manifest.json'))).map((d) => d.name);
 for (const version of versions) {
   const e = { seen: new Set(), list: [] };
   entries.set(version, e);
