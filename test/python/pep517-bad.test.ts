@@ -606,9 +606,11 @@ toolTest(t, [PY], 'a backend that forks a child and hangs: the whole group is ki
 toolTest(t, [PY], 'a backend without prepare_metadata_for_build_wheel that runs past --timeout is said to be building its wheel, with the flag that gives it longer', () => {
   // bookworm's meson-python 0.12 has no such hook: its metadata comes from compiling the project
   const dir = project(IN_TREE('import time\ndef build_wheel(d, c=None, m=None):\n    time.sleep(300)\n'));
-  const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--timeout', '1'], { env: cleanEnv(tempDir()), encoding: 'utf8' });
+  // 4 s, not 1: the message needs the helper to have reached build_wheel (it says so on stderr first), and under
+  // load (a CI run beside four package builds) Python's start and the backend's import took longer than 1 s
+  const r = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--timeout', '4'], { env: cleanEnv(tempDir()), encoding: 'utf8' });
   assert.is(r.status, 1, r.stderr);
-  assert.match(r.stderr, /^error: the build backend has no prepare_metadata_for_build_wheel hook, so its metadata comes from building the whole wheel \(compiling included\), which did not finish within 1 s and was stopped; give it longer with --timeout SECONDS$/m);
+  assert.match(r.stderr, /^error: the build backend has no prepare_metadata_for_build_wheel hook, so its metadata comes from building the whole wheel \(compiling included\), which did not finish within 4 s and was stopped; give it longer with --timeout SECONDS$/m);
   assert.ok(oneLine(r.stderr), r.stderr);
 });
 
