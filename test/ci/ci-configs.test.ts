@@ -587,11 +587,14 @@ function snippets(): Snippet[] {
           if (run.environment?.IN_BUILDER_SCRIPT) out.push({ where: `${where} ${name}: in builder`, script: String(run.environment.IN_BUILDER_SCRIPT) });
         }
       }
-    } else {
+    } else if (p.provider === 'jenkins') {
       const tree = jenkins.get(`${p.type} ${p.label}`);
       if (!tree) continue; // counted by the Groovy test
       const shs = (c: GroovyCall): GroovyCall[] => [...(c.name === 'sh' ? [c] : []), ...c.children.flatMap(shs)];
       shs(tree).forEach((sh, i) => out.push({ where: `${where} sh#${i}`, script: String(sh.args[0]) }));
+    } else {
+      // A bare `else` here once read every other provider as Jenkins: a new provider's snippets were skipped
+      throw new Error(`${where}: no shell-snippet reader for ${p.provider}; add one in snippets()`);
     }
   }
   return out;
