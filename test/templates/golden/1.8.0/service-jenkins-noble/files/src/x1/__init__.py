@@ -1,0 +1,3 @@
+"Long-running Python service"
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+"Humane command line arguments parser"
+
+__version__ = "0.9.0"

@@ -1,0 +1,7 @@
+"""Allows `python -m docopt_ng`."""
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,7 @@
+"""Allows `python -m acme_cli`."""
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
