@@ -182,7 +182,17 @@ t('JSON text: a query value closed by an escaped quote keeps the backslash, so t
   const out = redactText(JSON.stringify(doc, null, 2));
   const back = JSON.parse(out) as typeof doc;
   assert.not.ok(out.includes('SEKRET'), out);
-  assert.match(back.long_description, /^<a href="https:\/\/github\.com\/bdraco\/x\/commits\?author=\*\*\*" title="Code">💻<\/a> see "https:\/\/h\.example\/\?token=\*\*\*"$/);
+  assert.match(back.long_description, /^<a href="https:\/\/github\.com\/bdraco\/x\/commits\?author=bdraco" title="Code">💻<\/a> see "https:\/\/h\.example\/\?token=\*\*\*"$/);
+});
+
+t('query parameters: author and keywords are shown, the credential-bearing names around them hidden', () => {
+  for (const [url, want] of [
+    ['https://github.com/o/r/commits?author=alice', 'https://github.com/o/r/commits?author=alice'],
+    ['https://h.example/search?keywords=deb&q=x', 'https://h.example/search?keywords=deb&q=x'],
+    ['https://h.example/cb?oauth_token=T1&x-auth=T2&auth=T3&authority=ca', 'https://h.example/cb?oauth_token=***&x-auth=***&auth=***&authority=ca'],
+    ['https://h.example/x?apikey=K1&key=K2&X-Amz-Signature=S1', 'https://h.example/x?apikey=***&key=***&X-Amz-Signature=***'],
+  ] as const)
+    assert.is(redactText(url), want);
 });
 
 t('shown: one line, quoted, controls and invisible characters escaped, redacted', () => {
