@@ -111,6 +111,19 @@ async function updateOne(dir: string, opts: FleetUpdateOptions, branched: Map<st
             message: `not updated: ${earlier} left conflicts on ${opts.branch} in this repository (${unmerged.slice(0, 3).join(', ')}${unmerged.length > 3 ? ', …' : ''}); resolve and commit them, then rerun for this project; nothing was changed`,
           };
         // this run's branch, where an earlier project of the repository was committed: this one joins it
+      } else if (head === opts.branch) {
+        // Already on it: an earlier run of the same command made it (a CI retry, a run killed part way) or the
+        // team switched to it. Measured: rerunning a finished 'update A B C --branch tnext' failed every row with
+        // "cannot create branch tnext: a branch named 'tnext' already exists" (exit 1). The update goes on there,
+        // unless the project's files differ from the branch's commit: a run killed between its update and its
+        // commit left them staged, and the record already says the new version (the update would say up to date)
+        const pending = git(dir, ['status', '--porcelain', '--untracked-files=no', '--', '.']);
+        if (pending.code !== 0 || pending.stdout.trim())
+          return {
+            dir, status: 'failed', from: null, to: null,
+            message: `HEAD is already on ${opts.branch}, where this project has changes not committed (an interrupted run of this command?); review them (git status), commit or drop them, then rerun; nothing was changed`,
+          };
+        branched.set(top, dir);
       } else {
         // where to go back when there is nothing to commit: the branch, or the commit of a detached HEAD
         const detachedAt = head ? '' : git(dir, ['rev-parse', '--verify', '-q', 'HEAD']).stdout.trim();

@@ -86,4 +86,41 @@ toolTest(t, ['git'], '--branch: a repository on a detached HEAD with nothing to 
   assert.is(git(dir, 'branch', '--list', 'tnext'), '', 'no branch left behind');
 });
 
+toolTest(t, ['git'], '--branch run again (a CI retry, a run killed part way): repositories already on the branch go on there; one whose update is staged but not committed is named, unchanged', async () => {
+  // attack8: rerunning a finished 'update A B C --branch tnext' failed every row with "cannot create branch tnext: a
+  // branch named 'tnext' already exists" (exit 1), so a CI retry of the job never passed
+  const repos: string[] = [];
+  for (const name of ['svc-one', 'svc-two', 'svc-three']) {
+    const dir = await generate({ name }, { templateVersion: '1.4.0' });
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'init');
+    repos.push(dir);
+  }
+  const [one, two, three] = repos as [string, string, string];
+  const first = pyservice(['update', one, two, '--branch', 'tnext', '--json'], { env: GIT_ENV });
+  assert.is(first.code, 0, first.stdout + first.stderr);
+  const heads = [one, two].map((d) => git(d, 'rev-parse', 'HEAD'));
+  // three: a run killed after its update was applied, before its commit
+  git(three, 'switch', '-q', '-c', 'tnext');
+  const applied = pyservice(['update', '--yes'], { cwd: three, env: GIT_ENV });
+  assert.is(applied.code, 0, applied.stderr);
+  const staged = git(three, 'status', '--porcelain');
+  assert.ok(staged.trim(), 'the update is staged on tnext');
+
+  const again = pyservice(['update', one, two, three, '--branch', 'tnext', '--json'], { env: GIT_ENV });
+  assert.is(again.code, 1, again.stdout + again.stderr);
+  const rows = JSON.parse(again.stdout) as { status: string; message?: string }[];
+  assert.equal(rows.map((row) => row.status), ['up-to-date', 'up-to-date', 'failed'], again.stdout);
+  assert.is(rows[2]!.message, 'HEAD is already on tnext, where this project has changes not committed (an interrupted run of this command?); review them (git status), commit or drop them, then rerun; nothing was changed');
+  assert.equal([one, two].map((d) => git(d, 'rev-parse', 'HEAD')), heads, 'no new commit');
+  assert.equal([one, two, three].map((d) => git(d, 'symbolic-ref', '--short', 'HEAD').trim()), ['tnext', 'tnext', 'tnext'], 'each stays on the branch');
+  assert.is(git(three, 'status', '--porcelain'), staged, 'nothing changed in the staged one');
+
+  git(three, 'commit', '-qm', 'the interrupted update, reviewed');
+  const last = pyservice(['update', one, two, three, '--branch', 'tnext'], { env: GIT_ENV });
+  assert.is(last.code, 0, last.stdout + last.stderr);
+  assert.match(last.stdout, /3 repositories: 3 up-to-date/);
+});
+
 t.run();

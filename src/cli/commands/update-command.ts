@@ -20,8 +20,8 @@ is printed (--json: an array of {dir, status, from, to, branch, commit, conflict
 updated, up-to-date, conflicted or failed (e.g. a dirty tree), and one repository's failure does not stop the
 others. --branch NAME puts each repository's change on a new branch NAME and commits it
 ("chore(templates): update to templates X"); nothing is pushed. A repository with nothing to do gets no
-branch; one with conflicts is left on the branch, unmerged, for you. Exit 0 when all are updated or up to
-date, else 1.
+branch; one with conflicts is left on the branch, unmerged, for you. One already on NAME (an earlier run's)
+is updated there, unless it has uncommitted changes. Exit 0 when all are updated or up to date, else 1.
 
 Options:
   --from FILE              the repositories to update, one directory a line (# comments)
