@@ -375,7 +375,14 @@ class Writes:
     A project file that existed before and that this process is about to overwrite, replace, truncate or delete is
     kept first (its bytes and mode) and put back after the read: an sdist ships NAME.egg-info/, which egg_info
     rewrites in place (incremental 24.7.2's in-tree setuptools backend rewrote src/incremental.egg-info/PKG-INFO,
-    pyyaml 6.0.2's lib/PyYAML.egg-info/SOURCES.txt), and no new path showed it."""
+    pyyaml 6.0.2's lib/PyYAML.egg-info/SOURCES.txt), and no new path showed it.
+
+    Forked children of this process (a multiprocessing pool: wheezy.template 3.2.1's setup.py runs Cython's
+    cythonize(nthreads=2) at import, whose workers wrote 14 .c files into src/ that the read then took for someone
+    else's and left) inherit the hook but not this process's memory: they tell it through an O_APPEND file in the
+    read's own folder (a record per path made, and a copy of each project file before they change it), which
+    `collect` reads before anything is removed or put back. A child started by exec (cargo, a compiler, a spawned
+    interpreter) is not seen: build trees cover those."""
 
     WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
     # Larger files are not kept (a backend rewriting one in place is left as it made it)
@@ -385,6 +392,9 @@ class Writes:
     project = None
     before = frozenset()
     watching = False
+    # How forked children report: the records file (fd, path) and whether this process is such a child
+    shared = None
+    child = False
 
     @classmethod
     def start(cls, project=None, before=None):
@@ -394,8 +404,54 @@ class Writes:
             cls.project = os.path.abspath(project) + os.sep
             cls.before = before or frozenset()
         if not cls.watching and hasattr(sys, "addaudithook"):  # Python 3.8+; before, nothing new is taken for ours
+            if cls.shared is None:
+                fd, path = tempfile.mkstemp(prefix="writes-")  # the read's own folder (run_folder), never the project
+                os.close(fd)
+                cls.shared = (os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_CLOEXEC", 0)), path)
+                os.register_at_fork(after_in_child=cls.forked)
             sys.addaudithook(cls.hook)
             cls.watching = True
+
+    @classmethod
+    def forked(cls):
+        cls.child = True
+        cls.kept = {}
+
+    @classmethod
+    def tell(cls, *fields):
+        """A forked child's record to the reading process: fields separated and ended by NUL (no path holds one),
+        in one write to the O_APPEND file, so records of children running at once do not mix."""
+        os.write(cls.shared[0], b"".join(os.fsencode(f) + b"\0" for f in fields))
+
+    @classmethod
+    def collect(cls):
+        """Takes in what forked children recorded: the paths they made, and the first state of project files they
+        changed (unless this process kept an earlier one)."""
+        if cls.shared is None:
+            return
+        try:
+            with open(cls.shared[1], "rb") as f:
+                fields = f.read().split(b"\0")
+            os.truncate(cls.shared[1], 0)
+        except OSError:
+            return
+        i = 0
+        while i + 1 < len(fields):
+            kind, path = fields[i], os.fsdecode(fields[i + 1])
+            if kind == b"M":
+                cls.paths.add(path)
+                i += 2
+            elif kind == b"K" and i + 3 < len(fields):
+                copy, mode = os.fsdecode(fields[i + 2]), int(fields[i + 3])
+                if cls.kept.get(path) is None:
+                    try:
+                        with open(copy, "rb") as f:
+                            cls.kept[path] = (f.read(), mode)
+                    except OSError:
+                        pass
+                i += 4
+            else:
+                break
 
     @classmethod
     def keep(cls, path):
@@ -419,6 +475,16 @@ class Writes:
             finally:
                 os.close(fd)
             cls.kept[path] = (b"".join(chunks), stat.S_IMODE(st.st_mode))
+            if cls.child:
+                # the reading process puts it back: a copy in the read's folder, named in a record
+                fd, copy = tempfile.mkstemp(prefix="kept-")
+                try:
+                    view = memoryview(cls.kept[path][0])
+                    while view:
+                        view = view[os.write(fd, view):]
+                finally:
+                    os.close(fd)
+                cls.tell("K", path, copy, str(stat.S_IMODE(st.st_mode)))
         except OSError:
             cls.kept.pop(path, None)
 
@@ -461,6 +527,7 @@ class Writes:
 
     @classmethod
     def hook(cls, event, args):
+        # A child's own kept copy (mkstemp in the read's folder) is outside the project: no record, no recursion
         try:
             changed = []
             if event == "open":
@@ -488,8 +555,12 @@ class Writes:
             for path in made:
                 if isinstance(path, int):
                     continue
-                path = os.fsdecode(os.fspath(path))
-                cls.paths.add(os.path.abspath(path))
+                path = os.path.abspath(os.fsdecode(os.fspath(path)))
+                if cls.child:
+                    if cls.project and path.startswith(cls.project):
+                        cls.tell("M", path)
+                else:
+                    cls.paths.add(path)
         except Exception:
             pass
 
@@ -512,6 +583,7 @@ def build_tree(name):
 def remove_new(project, before, left=None):
     """Removes what the read created (outermost new paths only: those this process made, and build trees); returns
     their project-relative names. New paths it did not make are someone else's: kept, and named in `left`."""
+    Writes.collect()
     Writes.restore()
     removed = []
     for path in sorted(tree(project) - before):

@@ -111,6 +111,36 @@ toolTest(t, [PY], 'a setup.py that rewrites, replaces, truncates and deletes pro
   assert.equal(snapshot(dir), before);
 });
 
+toolTest(t, [PY], 'a setup.py whose forked worker processes make files and change project files (Cython\'s cythonize(nthreads=2)): the project is as it was, and nothing is named as someone else\'s', () => {
+  // wheezy.template 3.2.1's setup.py runs cythonize at import; its multiprocessing workers wrote 14 .c files into
+  // src/ that `pyservice deb --dry-run` left there, naming them as files that "appeared in the project"
+  const worker = ['def work(n):', ...MESS.split('\n').map((l) => '    ' + l), '    open(f"src/x/gen{n}.c", "w").write("/* generated */\\n")', ''].join('\n');
+  const dir = prepared({
+    'setup.py': [
+      worker,
+      'import multiprocessing, os',
+      'p = multiprocessing.get_context("fork").Process(target=work, args=(1,))',
+      'p.start()',
+      'p.join()',
+      'pid = os.fork()',
+      'if pid == 0:',
+      '    open("src/x/gen2.c", "w").write("/* forked */\\n")',
+      '    os._exit(0)',
+      'os.waitpid(pid, 0)',
+      'from setuptools import setup',
+      'setup(name="xtool", version="1.0", package_dir={"": "src"}, packages=["x"], entry_points={"console_scripts": ["x = x:main"]})',
+      '',
+    ].join('\n'),
+  });
+  const before = snapshot(dir);
+  const r = dryRun(dir);
+  assert.is(r.status, 0, r.stderr);
+  const report = JSON.parse(r.stdout);
+  assert.is(report.metadata.version, '1.0');
+  assert.not.match(JSON.stringify(report), /appeared in the project/, 'the workers\' files are the read\'s own');
+  assert.equal(snapshot(dir), before);
+});
+
 toolTest(t, [PY], 'a backend that fails after changing a project file: the file is put back and the failure is exit 1', () => {
   const dir = prepared({
     'pyproject.toml': '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["_build"]\n[project]\nname = "xtool"\nversion = "1.0"\n',
