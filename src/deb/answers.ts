@@ -60,6 +60,11 @@ export function requiresPythonProblem(meta: Pick<ProjectMetadata, 'requires_pyth
 
 export function debianVersionFor(version: string | null, forms: Readonly<Record<string, string>> = {}): { version: string; debianVersion?: string; note?: string } | { problem: string } {
   if (version === null) return { problem: `the project declares no version; ${VERSION_FIX}` };
+  // Release 0 (0.0.0, 0.0.0.dev0, 0+unknown) is a placeholder, never a release: poetry-dynamic-versioning's
+  // `version = "0.0.0"` under plain poetry-core, setuptools_scm's fallback_version outside git. Every release would
+  // build as it, and no .deb could be told from the one before (rollback)
+  if (/^[vV]?(?:\d+!)?0+(?:\.0+)*(?![.]?\d)/.test(version.trim()))
+    return { problem: `the project's version reads ${version}, a placeholder (release 0): every release would build as ${version}, and no .deb could be told from the one before it; ${VERSION_FIX}` };
   if (!versionProblem(version)) return { version };
   // A pre-, post- or development release (1.0.0rc1): the changelog starts at its Debian form, which sorts as PEP 440
   // does, so the release build of that tag (debian/pyservice-version release v1.0.0rc1) is not "lower than the
@@ -516,6 +521,16 @@ function serviceUnitNote(n: DerivedNames, command: string): string {
 }
 
 /** Build requirements that version a project from git, and the variable that gives the build a version instead. */
+/**
+ * Why a project's version reads as a placeholder, when a build requirement says so: poetry-dynamic-versioning
+ * replaces `version = "0.0.0"` only under poetry's plugin or its own backend, never under poetry.core.masonry.api
+ * (corpus8: pybalboa's and python-xypattern's shape). Null otherwise.
+ */
+export function placeholderVersionHint(requires: readonly string[], backend: string): string | null {
+  if (!requires.map(requirementName).includes('poetry-dynamic-versioning') || backend.startsWith('poetry_dynamic_versioning')) return null;
+  return `poetry-dynamic-versioning sets the version only under poetry's plugin or its own backend: build-backend = "poetry_dynamic_versioning.backend" (Debian's python3-poetry-dynamic-versioning, trixie on), else --upstream-version`;
+}
+
 const VCS_VERSIONING: [RegExp, string, string][] = [
   [/^(setuptools-scm|hatch-vcs)$/, 'setuptools_scm', 'SETUPTOOLS_SCM_PRETEND_VERSION'],
   [/^pbr$/, 'pbr', 'PBR_VERSION'],

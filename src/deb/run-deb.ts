@@ -287,7 +287,11 @@ function checkedMetadata(run: DebRun, meta: MetadataReading, mods: Rest): Metada
   const { req } = run;
   const m = req.upstreamVersion !== undefined ? { ...meta.metadata, version: req.upstreamVersion } : meta.metadata;
   const version = mods.answers.debianVersionFor(m.version, m.debian_versions);
-  if ('problem' in version) throw new UsageError(req.upstreamVersion !== undefined ? `${version.problem.replace(/;.*/, '')} (--upstream-version)` : version.problem);
+  if ('problem' in version) {
+    if (req.upstreamVersion !== undefined) throw new UsageError(`${version.problem.replace(/;.*/, '')} (--upstream-version)`);
+    const hint = mods.answers.placeholderVersionHint(meta.backend.requires, meta.backend.name);
+    throw new UsageError(hint ? `${version.problem.replace(/;.*/, '')}; ${hint}` : version.problem);
+  }
   const left = meta.backend.left;
   if (left.length)
     run.notes.push(`${left.slice(0, 5).join(', ')}${left.length > 5 ? ` and ${left.length - 5} more` : ''} appeared in the project while its metadata was read, not made by the read (kept as ${left.length === 1 ? 'it is' : 'they are'}); remove ${left.length === 1 ? 'it' : 'them'} if the build backend left ${left.length === 1 ? 'it' : 'them'}`);

@@ -62,6 +62,21 @@ for (const [py, deb, noted] of VERSIONS) {
   });
 }
 
+for (const py of ['0.0.0', '0', '0.0', '0.0.0.dev0', '0+unknown', 'v0.0.0', '0!0.0']) {
+  t(`version ${py} is a placeholder (release 0), refused naming --upstream-version`, () => {
+    const r = debianVersionFor(py);
+    assert.ok('problem' in r, JSON.stringify(r));
+    assert.match(r.problem, /placeholder \(release 0\)/);
+    assert.match(r.problem, /--upstream-version X/);
+  });
+}
+for (const [py, deb] of [['0.0.1', '0.0.1'], ['0.10.0', '0.10.0'], ['0.1.dev0', '0.1'], ['10.0.0', '10.0.0']] as const)
+  t(`version ${py} has a release other than 0: changelog ${deb}`, () => {
+    const r = debianVersionFor(py);
+    assert.ok('version' in r, JSON.stringify(r));
+    assert.is(r.version, deb);
+  });
+
 for (const py of [null, 'banana', '']) {
   t(`version ${JSON.stringify(py)} is never invented: a problem naming --upstream-version`, () => {
     const r = debianVersionFor(py);

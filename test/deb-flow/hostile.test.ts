@@ -176,7 +176,10 @@ toolTest(t, [PY], 'text that is not UTF-8 (a lone surrogate in setup.py, a file 
   writeFileSync(join(dir, 'setup.py'), `open(b"left-\\xff.txt", "w").write("x")\n` + readFileSync(join(dir, 'setup.py'), 'utf8'));
   const r = deb([dir, '--dry-run', '--json', '--yes', '--kind', 'tool', '--maintainer', ME]);
   assert.is(r.code, 0, r.stderr);
-  assert.is(JSON.parse(r.stdout).metadata.description, 'Odd \udcff text', 'as read (JSON escapes it)');
+  // The summary is read as setuptools' PKG-INFO writer publishes it, through email.parser (7668acd), which gives an
+  // undecodable character as U+FFFD: what debian/control gets below
+  assert.is(JSON.parse(r.stdout).metadata.description, 'Odd \ufffd text', 'as published (email.parser replaces it)');
+  assert.is(JSON.parse(r.stdout).metadata.long_description, '\udcff', 'the long description is the attribute (JSON escapes it)');
   assert.equal(readdirSync(dir).sort(), ['evil.py', 'setup.py'], 'the file setup.py left is removed');
   const w = deb([dir, '--yes', '--kind', 'tool', '--maintainer', ME]);
   assert.is(w.code, 0, w.stderr);

@@ -213,6 +213,25 @@ toolTest(t, [PY], 'setuptools + setuptools_scm outside a checkout (a bare tarbal
   assert.is(JSON.parse(ok.stdout).metadata.version, '2.5.0', 'setuptools_scm got SETUPTOOLS_SCM_PRETEND_VERSION');
 });
 
+toolTest(t, [PY], "poetry-dynamic-versioning's 0.0.0 under plain poetry-core is a placeholder: exit 2 naming its own backend and --upstream-version", () => {
+  // The plugin replaces the version only under poetry's CLI or its own backend; poetry.core.masonry.api publishes
+  // 0.0.0 for every release (a git checkout on tag v1.4.0 changes nothing)
+  const dir = project({
+    'pyproject.toml':
+      '[tool.poetry]\nname = "pdvtool"\nversion = "0.0.0"\ndescription = "A tool"\nauthors = ["A B <a@example.org>"]\n[tool.poetry.dependencies]\npython = "^3.9"\n' +
+      '[tool.poetry.scripts]\npdvtool = "pdvtool:main"\n[tool.poetry-dynamic-versioning]\nenable = true\n' +
+      '[build-system]\nrequires = ["poetry-core>=1.0.0", "poetry-dynamic-versioning>=1.0.0,<2.0.0"]\nbuild-backend = "poetry.core.masonry.api"\n',
+    'pdvtool/__init__.py': 'def main(): pass\n',
+  });
+  const r = deb(dir, ['--dry-run', '--kind', 'tool']);
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^error: the project's version reads 0\.0\.0, a placeholder \(release 0\): every release would build as 0\.0\.0, and no \.deb could be told from the one before it; poetry-dynamic-versioning sets the version only under poetry's plugin or its own backend: build-backend = "poetry_dynamic_versioning\.backend" \(Debian's python3-poetry-dynamic-versioning, trixie on\), else --upstream-version$/m, r.stderr);
+  assert.ok(oneLine(r.stderr), r.stderr);
+  const ok = spawnSync(process.execPath, [PYSERVICE_BIN, 'deb', dir, '--maintainer', 'T <t@example.org>', '--dry-run', '--json', '--kind', 'tool', '--upstream-version', '1.4.0'], { env: cleanEnv(tempDir()), encoding: 'utf8' });
+  assert.is(ok.status, 0, ok.stderr);
+  assert.is(JSON.parse(ok.stdout).version, '1.4.0');
+});
+
 toolTest(t, [PY], 'pbr outside a checkout and without PKG-INFO (a bare upstream tarball, as bandit\'s): exit 2 naming --upstream-version, which pbr gets as PBR_VERSION', () => {
   // pbr's own message ('Versioning for this project requires either an sdist tarball, or access to an upstream
   // git repository') reached the user as exit 1 inside "error in setup command: Error parsing …/setup.cfg"

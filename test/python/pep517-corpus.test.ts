@@ -27,7 +27,7 @@ const PY = '/usr/bin/python3';
  * refuse (exit 2, naming --upstream-version); with `--upstream-version X` both readers get it the documented way
  * (SETUPTOOLS_SCM_PRETEND_VERSION and PBR_VERSION for the backend), X taken from the tarball's name as a packager would.
  */
-const CORPUS: [string, RegExp, { suite?: string; vcs?: true; license?: string; homepage?: string; crlf?: true }?][] = [
+const CORPUS: [string, RegExp, { suite?: string; vcs?: true; placeholder?: string; license?: string; homepage?: string; crlf?: true }?][] = [
   ['python-colorama', /^hatchling\.build$/], // hatchling, PEP 639 license expression, readme
   ['mdurl', /^flit_core\.buildapi$/], // flit_core, static [project]
   ['crashtest', /^poetry\.core\.masonry\.api$/], // poetry-core, [tool.poetry] metadata
@@ -61,7 +61,9 @@ const CORPUS: [string, RegExp, { suite?: string; vcs?: true; license?: string; h
   // setup.py extras_require with a capitalised key ("Apprise"): the wheel publishes it as setuptools names it, "apprise"
   ['borgmatic', /^setuptools\.build_meta$/, { suite: 'trixie' }],
   // setup.py extras without requirements ("csv": [], "dbc": [] … beside real ones): each is an extra the wheel provides
-  ['python-canmatrix', /^setuptools\.build_meta$/, { suite: 'trixie' }],
+  // Its versioneer finds no git-archive keywords in the tarball, so the wheel is 0+unknown: a placeholder pyservice deb
+  // refuses (exit 2, naming --upstream-version), then packages the tarball's version while the wheel stays 0+unknown
+  ['python-canmatrix', /^setuptools\.build_meta$/, { suite: 'trixie', placeholder: '0+unknown' }],
   // pdm-pep517 (bookworm's pdm backend), a src layout, the version read from a file; its WHEEL says "Root-Is-Purelib: True"
   ['resfinder', /^pdm\.pep517\.api$/, { suite: 'trixie' }],
   // setup.cfg gui_scripts (a GTK presentation program), no console scripts
@@ -257,6 +259,13 @@ for (const [src, backendPattern, how = {}] of CORPUS) {
       args.push('--upstream-version', upstream);
       realEnv = { ...env, SETUPTOOLS_SCM_PRETEND_VERSION: upstream, PBR_VERSION: upstream };
     }
+    if (how.placeholder) {
+      const refused = await exec(process.execPath, args, { env });
+      assert.is(refused.code, 2, `a placeholder version must be exit 2: ${refused.stdout}${refused.stderr}`);
+      assert.match(refused.stderr, new RegExp(`^error: the project's version reads ${how.placeholder.replace(/[+.]/g, '\\$&')}, a placeholder \\(release 0\\).*--upstream-version X`));
+      // the tarball's version without Debian's ~suffix (canmatrix: 1.2~github), as a packager would give it
+      args.push('--upstream-version', /_([^_]+?)(?:\+(?:dfsg|ds|repack)\d*)?\.orig\./.exec(tarball)![1]!.replace(/~.*/, ''));
+    }
     const ours = await exec(process.execPath, args, { env });
     assert.equal(snapshot(oursDir), before, 'the dry run changed files in the project');
     assert.is(ours.code, 0, ours.stderr);
@@ -273,7 +282,11 @@ for (const [src, backendPattern, how = {}] of CORPUS) {
     assert.match(report.backend.name, backendPattern, 'the corpus entry was picked for another backend');
     const missingToNull = (v: string | null) => (v === null || v === 'UNKNOWN' ? null : v);
     assert.is(m.name, one('name'), 'name');
-    assert.is(m.version, one('version'), 'version');
+    if (how.placeholder) {
+      assert.is(one('version'), how.placeholder, 'the wheel\'s own version is the placeholder');
+      assert.is(m.version, how.placeholder, 'read as published');
+      assert.is(report.version, args[args.indexOf('--upstream-version') + 1], 'the version given');
+    } else assert.is(m.version, one('version'), 'version');
     assert.is(m.description, missingToNull(one('summary')), 'summary');
     assert.is(m.author, missingToNull(one('author')), 'author');
     assert.is(m.author_email, missingToNull(one('author-email')), 'author-email');
