@@ -143,6 +143,8 @@ export interface SelectQuestion {
   name: string;
   message: string;
   choices: readonly string[];
+  /** What a choice means, shown beside it (the CI provider's name for its id). */
+  describe?: (choice: string) => string;
   initial?: string;
 }
 export interface SecretQuestion {

@@ -1,6 +1,7 @@
 import type { Answers, Asker, Question } from '../types.js';
 import { CI_PROVIDERS, PROJECT_TYPES } from './types.js';
 import { DISTROS } from './distros.js';
+import { CI_REGISTRY, type CiProvider } from '../ci/providers.js';
 import { defaultDescription } from './defaults.js';
 import { deriveNames, nameProblem } from './names.js';
 import { authorProblem, descriptionProblem, emailProblem, indexUrlProblem, indexUserProblem, pythonMinimumProblem, uploadUrlProblem, urlProblem } from './validate.js';
@@ -16,6 +17,8 @@ interface AnswerQuestion {
   key: keyof Answers;
   message: string;
   choices?: () => readonly string[];
+  /** What a choice means, shown beside it. */
+  describe?: (choice: string) => string;
   validate?: (v: string) => string | null;
   hint?: (v: string) => string;
   /** The question makes sense only for these answers (e.g. no upload URL without an index). */
@@ -47,7 +50,7 @@ export const ANSWER_QUESTIONS: readonly AnswerQuestion[] = [
   },
   { key: 'author', message: 'Author', validate: authorProblem },
   { key: 'email', message: 'Email', validate: emailProblem },
-  { key: 'ci', message: 'CI provider', choices: () => CI_PROVIDERS },
+  { key: 'ci', message: 'CI provider', choices: () => CI_PROVIDERS, describe: (id) => CI_REGISTRY[id as CiProvider].label },
   { key: 'distro', message: 'Target distribution', choices: () => Object.keys(DISTROS) },
   { key: 'indexUrl', message: 'Private index URL (PEP 503 /simple/, empty for none)', validate: indexUrlProblem },
   { key: 'uploadUrl', message: 'Upload URL for twine (empty for none)', validate: uploadUrlProblem, when: (a) => a.indexUrl !== '' },
@@ -61,7 +64,7 @@ export const VALIDATORS: Partial<Record<keyof Answers, (v: string) => string | n
 function toQuestion(q: AnswerQuestion, a: Answers, suffix = ''): Question {
   const current = q.initial ? q.initial(a) : String((a as unknown as Record<string, unknown>)[q.key] ?? '');
   const message = q.message + suffix;
-  if (q.choices) return { kind: 'select', name: q.key, message, choices: q.choices(), initial: current };
+  if (q.choices) return { kind: 'select', name: q.key, message, choices: q.choices(), describe: q.describe, initial: current };
   return { kind: 'input', name: q.key, message, initial: current, validate: q.validate, hint: q.hint };
 }
 

@@ -1,6 +1,13 @@
 import type { Answers } from '../answers/types.js';
 import { shellWord } from '../escape/escapers.js';
 import { colours } from './colours.js';
+import { CI_REGISTRY } from '../ci/providers.js';
+
+/** Where the pipeline's index credentials live, in the provider's words (none without a pipeline). */
+function pipelineSecrets(a: Answers): string {
+  const ci = CI_REGISTRY[a.ci];
+  return ci.file === null ? '' : `\n${ci.label} reads its credentials from ${ci.secrets}: README.md names them.`;
+}
 
 /** The closing "next steps" for the chosen type. */
 /** `pyservice` is how the user runs it next (pyserviceCommand: installed, or through npx). */
@@ -20,6 +27,6 @@ export function nextSteps(a: Answers, dir: string, opts: { loginSaved?: boolean;
       : (opts.loginSaved
           ? `Your read-only login for ${host} is in ~/.netrc; pip uses it for every install.`
           : `Index credentials: put your read-only installer login for ${host} in ~/.netrc (mode 0600), or run \`${opts.pyservice} login\`.`) +
-        '\nCI reads its credentials from the secrets listed in README.md.';
+        pipelineSecrets(a);
   return `\n${colours.bold('Next steps:')}\n${steps.map((s) => `  ${s}`).join('\n')}\n\n${creds}\n`;
 }

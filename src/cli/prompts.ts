@@ -26,7 +26,7 @@ export const enquirerAsker: Asker = {
       });
     } else if (q.kind === 'select') {
       const initial = q.initial ? Math.max(0, q.choices.indexOf(q.initial)) : 0;
-      Object.assign(base, { type: 'select', choices: [...q.choices], initial });
+      Object.assign(base, { type: 'select', choices: q.choices.map((name) => ({ name, hint: q.describe?.(name) })), initial });
     } else if (q.kind === 'password') {
       Object.assign(base, { type: 'password' });
     } else {

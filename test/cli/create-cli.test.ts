@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { CI_PROVIDER_IDS, CI_REGISTRY } from '../../src/ci/providers.js';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -366,6 +367,17 @@ t('NO_COLOR gives plain output; FORCE_COLOR gives colours; both end with next st
   const coloured = create([join(tempDir(), 'lib'), '--type', 'library', '--yes', '--no-git', ...ID], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
   assert.match(coloured.stdout, /\u001b\[/);
   assert.match(coloured.stdout, /make dist[\s\S]*make upload/);
+});
+
+t('next steps name where the pipeline keeps its credentials, in the provider\'s words, and no pipeline for --ci none', () => {
+  const INDEX = ['--index-url', 'https://pypi.example.org/simple/'];
+  for (const id of CI_PROVIDER_IDS) {
+    const r = create([join(tempDir(), 'svc'), '--yes', '--no-git', '--ci', id, ...INDEX, ...ID]);
+    assert.is(r.code, 0, r.stderr);
+    const { file, label, secrets } = CI_REGISTRY[id];
+    if (file === null) assert.not.match(r.stdout, /reads its credentials/, 'no CI, no pipeline secrets');
+    else assert.ok(r.stdout.includes(`\n${label} reads its credentials from ${secrets}: README.md names them.`), r.stdout);
+  }
 });
 
 t.run();

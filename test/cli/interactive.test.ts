@@ -45,6 +45,9 @@ toolTest(t, ['python3'], 'asks every missing question, validates as typed, shows
   );
   assert.is(r.code, 0, r.timeout ? `waited for "${r.timeout}":\n${r.screen}` : r.screen);
   assert.match(r.screen, /import: my_svc_api/);
+  // each provider is shown with its name (the registry's label)
+  assert.match(r.screen, /gitlab[^\n]*GitLab CI/);
+  assert.match(r.screen, /jenkins[^\n]*Jenkins \(declarative pipeline\)/);
   const rec = JSON.parse(readFileSync(join(cwd, 'my-svc.api', '.pyservice.json'), 'utf8'));
   assert.is(rec.answers.name, 'my-svc.api');
   assert.is(rec.answers.type, 'library');
