@@ -10,7 +10,7 @@ import { toolTest } from '../helpers/tools.js';
 /**
  * debian/copyright of a project whose license has an exception (pygit2: GPL-2.0-only WITH GCC-exception-2.0)
  * names a stand-alone License paragraph for every license the Files paragraphs write, exception included, as
- * lintian reads DEP-5. Templates 1.3.0-1.6.0 named the paragraph without the exception ("GPL-2+"), and lintian
+ * lintian reads DEP-5. Templates 1.3.0-1.7.0 named the paragraph without the exception ("GPL-2+"), and lintian
  * warned missing-license-paragraph-in-dep5-copyright "gpl-2+ with classpath exception" (corpus7).
  */
 const t = suite('pyservice deb: DEP-5 license paragraphs lintian accepts, exceptions included');
