@@ -17,9 +17,22 @@ export function parseJson(text: string): unknown {
     throw new JsonSyntaxError(jsonProblem(text));
   }
   // A name given twice in one object: JSON.parse keeps the last, other readers the first, and a person reading the
-  // file either (measured: an answers file with "name" twice made the project of the second, with no word)
-  if (/"\s*:/.test(text) && scan(text)) throw new JsonSyntaxError(jsonProblem(text));
+  // file either (measured: an answers file with "name" twice made the project of the second, with no word).
+  // Every property name in the text ends in `"` then `:` (blanks between), so the text has at least as many such
+  // places as it names properties, more only where a string holds `":`; when that count equals the parsed value's
+  // properties no name repeats, and the character-by-character scan (1.3 ms cold over the record and the nine
+  // manifests, against 0.16 ms for JSON.parse) is skipped.
+  if ((text.match(/"\s*:/g)?.length ?? 0) !== propertyCount(value) && scan(text)) throw new JsonSyntaxError(jsonProblem(text));
   return value;
+}
+
+/** How many properties the objects of a parsed JSON value hold, nested ones included. */
+function propertyCount(v: unknown): number {
+  if (v === null || typeof v !== 'object') return 0;
+  let n = 0;
+  if (Array.isArray(v)) for (const x of v) n += propertyCount(x);
+  else for (const x of Object.values(v)) n += 1 + propertyCount(x);
+  return n;
 }
 
 /** Where and why `text` is not JSON, or names a property twice in one object, in words that quote none of its values. */

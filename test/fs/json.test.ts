@@ -43,6 +43,14 @@ t('a property given twice in one object is refused at the second, for every file
   assert.is(jsonProblem('{"a": {"x": 1, "y": {"x": 2}}, "b": [{"x": 1}, {"x": 2}], "\\u0078": 1, "x": 2}'), 'line 1, column 72: the property "x" is given twice in this object (readers keep one or the other); keep one');
   assert.equal(parseJson('{"a": {"x": 1}, "b": {"x": 2}, "l": [{"x": 1}, {"x": 1}]}'), { a: { x: 1 }, b: { x: 2 }, l: [{ x: 1 }, { x: 1 }] }, 'the same name in different objects is fine');
   assert.throws(() => parseJson('{"https://u:PW@h/": 1, "https://u:PW@h/": 2}'), (err: Error) => !err.message.includes('PW') && err.message.includes('given twice'));
+  // parseJson skips the full scan when the text's `":` places match the parsed properties; a string value that holds
+  // `":` (one more place) must not hide a repeat, nor make a file without one refused
+  const dup = (text: string) => assert.throws(() => parseJson(text), (err: Error) => err.message.includes('given twice'), text);
+  dup('{"a": 1, "a": 2}');
+  dup('{"note": "say \\":\\" here", "a": 1, "a": 2}');
+  dup('{"__proto__": 1, "__proto__": 2}');
+  dup('[{"k" \n :1, "k"\t: 2}]');
+  assert.equal(parseJson('{"note": "say \\":\\" and \\" :", "a": {"b": [1, {"c": null}]}, "__proto__": 0}'), JSON.parse('{"note": "say \\":\\" and \\" :", "a": {"b": [1, {"c": null}]}, "__proto__": 0}'));
 
   const root = tempDir('json-dup-');
   writeFileSync(join(root, 'answers.json'), '{"name": "svc-one", "type": "tool", "name": "svc-two"}');
